@@ -1,0 +1,96 @@
+/**
+ * pandas `Series.rolling(window).mean()/.max()/.min()` with the default
+ * min_periods (= window), reproduced to the bit: the mean is pandas'
+ * roll_mean (pandas/_libs/window/aggregations.pyx), not a plain running sum.
+ */
+
+/**
+ * roll_mean over fixed windows: Kahan-compensated running sum with separate
+ * compensation for additions and removals, NaNs skipped (but counted against
+ * min_periods), sign guards, and the exact value returned when the window is
+ * one repeated value.
+ */
+export function rollingMean(values: Float64Array, window: number, out: Float64Array): void {
+  const n = values.length;
+  let nobs = 0;
+  let negatives = 0;
+  let sum = 0;
+  let addCompensation = 0;
+  let removeCompensation = 0;
+  // pandas seeds prev_value with the first value of the first window.
+  let prevValue = n > 0 ? values[0] : Number.NaN;
+  let sameRun = 0;
+  for (let i = 0; i < n; i++) {
+    if (i >= window) {
+      const leaving = values[i - window];
+      if (leaving === leaving) {
+        nobs--;
+        const y = -leaving - removeCompensation;
+        const t = sum + y;
+        removeCompensation = t - sum - y;
+        sum = t;
+        if (signbit(leaving)) negatives--;
+      }
+    }
+    const value = values[i];
+    if (value === value) {
+      nobs++;
+      const y = value - addCompensation;
+      const t = sum + y;
+      addCompensation = t - sum - y;
+      sum = t;
+      if (signbit(value)) negatives++;
+      sameRun = value === prevValue ? sameRun + 1 : 1;
+      prevValue = value;
+    }
+    out[i] = meanOf(nobs, window, negatives, sum, sameRun, prevValue);
+  }
+}
+
+function meanOf(nobs: number, minPeriods: number, negatives: number, sum: number, sameRun: number, prevValue: number): number {
+  if (nobs < minPeriods || nobs === 0) return Number.NaN;
+  if (sameRun >= nobs) return prevValue;
+  const mean = sum / nobs;
+  if (negatives === 0 && mean < 0) return 0;
+  if (negatives === nobs && mean > 0) return 0;
+  return mean;
+}
+
+/** C signbit: true for negative numbers and -0. */
+function signbit(x: number): boolean {
+  return x < 0 || Object.is(x, -0);
+}
+
+/**
+ * Rolling maximum (sign = 1) or minimum (sign = -1) of the non-NaN values;
+ * NaN until the window holds `window` of them. Monotonic deque of indices.
+ */
+function rollingExtreme(values: Float64Array, window: number, sign: 1 | -1, out: Float64Array): void {
+  const n = values.length;
+  const deque = new Int32Array(n);
+  let head = 0;
+  let tail = 0;
+  let nobs = 0;
+  for (let i = 0; i < n; i++) {
+    const value = values[i];
+    if (value === value) {
+      nobs++;
+      while (tail > head && sign * values[deque[tail - 1]] <= sign * value) tail--;
+      deque[tail++] = i;
+    }
+    if (i >= window) {
+      const leaving = values[i - window];
+      if (leaving === leaving) nobs--;
+      while (tail > head && deque[head] <= i - window) head++;
+    }
+    out[i] = nobs >= window && tail > head ? values[deque[head]] : Number.NaN;
+  }
+}
+
+export function rollingMax(values: Float64Array, window: number, out: Float64Array): void {
+  rollingExtreme(values, window, 1, out);
+}
+
+export function rollingMin(values: Float64Array, window: number, out: Float64Array): void {
+  rollingExtreme(values, window, -1, out);
+}
