@@ -1,0 +1,33 @@
+#!/usr/bin/env node
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { InputError } from '../io/bars-csv.js';
+import { backtestCommand } from './commands/backtest.js';
+
+/** The `probe` command line. */
+export async function main(argv: string[]): Promise<number> {
+  const cli = backtestCommand(
+    yargs(argv)
+      .scriptName('probe')
+      .usage('$0 <command> [options]')
+      .strict()
+      .demandCommand(1, 'name a command; see --help'),
+  )
+    .help()
+    .fail((message, error) => {
+      throw error ?? new InputError([message]);
+    });
+  try {
+    await cli.parseAsync();
+    return 0;
+  } catch (error) {
+    if (error instanceof InputError) {
+      for (const p of error.problems) console.error(`error: ${p}`);
+      return 2;
+    }
+    console.error(error instanceof Error ? error.stack ?? error.message : String(error));
+    return 1;
+  }
+}
+
+process.exitCode = await main(hideBin(process.argv));

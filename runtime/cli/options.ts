@@ -1,0 +1,59 @@
+import { STRATEGIES } from '../../generated/index.js';
+import { RISK_PROFILE_NAMES, type RiskProfileName, isRiskProfileName } from '../engine/risk-profiles.js';
+import { InputError } from '../io/bars-csv.js';
+import type { CompiledStrategy } from '../strategy/compiled.js';
+
+/** Splits `a,b,c` (also repeated flags) into trimmed, non-empty items. */
+export function splitList(value: unknown): string[] {
+  const items = Array.isArray(value) ? value : [value];
+  return items
+    .flatMap((v) => String(v).split(','))
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
+}
+
+export function parseStrategies(value: unknown): CompiledStrategy[] {
+  if (value === undefined) return [...STRATEGIES];
+  const byId = new Map(STRATEGIES.map((s) => [s.id, s]));
+  const problems: string[] = [];
+  const chosen: CompiledStrategy[] = [];
+  for (const item of splitList(value)) {
+    const id = /^\d+$/.test(item) ? Number(item) : Number.NaN;
+    const strategy = byId.get(id) ?? STRATEGIES.find((s) => s.name === item);
+    if (!strategy) problems.push(`--strategies: unknown strategy ${JSON.stringify(item)} (ids ${STRATEGIES[0]!.id}-${STRATEGIES.at(-1)!.id} or names; see \`probe strategies list\`)`);
+    else if (!chosen.includes(strategy)) chosen.push(strategy);
+  }
+  if (problems.length > 0) throw new InputError(problems);
+  if (chosen.length === 0) throw new InputError(['--strategies: no strategy given']);
+  return chosen;
+}
+
+export function parseRiskProfiles(value: unknown): RiskProfileName[] {
+  if (value === undefined) return [...RISK_PROFILE_NAMES];
+  const items = splitList(value);
+  const unknown = items.filter((p) => !isRiskProfileName(p));
+  if (unknown.length > 0) {
+    throw new InputError(unknown.map((p) => `--risk-profiles: unknown risk profile ${JSON.stringify(p)} (expected ${RISK_PROFILE_NAMES.join(', ')})`));
+  }
+  if (items.length === 0) throw new InputError(['--risk-profiles: no risk profile given']);
+  return RISK_PROFILE_NAMES.filter((p) => items.includes(p));
+}
+
+const TIMEFRAME = /^[0-9]+(Min|Hour|Day|Week|Month)$/;
+
+export function parseTimeframes(value: unknown): string[] {
+  const items = value === undefined ? ['15Min', '1Hour', '1Day'] : splitList(value);
+  const bad = items.filter((t) => !TIMEFRAME.test(t));
+  if (bad.length > 0) {
+    throw new InputError(bad.map((t) => `--timeframes: ${JSON.stringify(t)} is not a timeframe like 15Min, 1Hour or 1Day`));
+  }
+  if (items.length === 0) throw new InputError(['--timeframes: no timeframe given']);
+  return [...new Set(items)];
+}
+
+export function parseWorkers(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InputError([`--workers: expected a positive integer, got ${JSON.stringify(value)}`]);
+  return n;
+}

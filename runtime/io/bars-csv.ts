@@ -1,0 +1,89 @@
+import { readFileSync } from 'node:fs';
+import { type Bars, allocateBars } from '../series/bars.js';
+
+export const BARS_HEADER = 'timestamp,open,high,low,close,volume';
+
+/** Bad input, with every problem found (file, line, value). */
+export class InputError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(problems.join('\n'));
+  }
+}
+
+const MAX_PROBLEMS = 20;
+const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
+
+/**
+ * Reads `timestamp,open,high,low,close,volume` bars and checks them as the
+ * shared database's ohlcv_bars constraints do: positive prices, high >= low,
+ * open and close inside the bar's range, non-negative volume, and strictly
+ * increasing timestamps.
+ */
+export function readBarsCsv(path: string): Bars {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InputError([`${path}: cannot read bars file${code === 'ENOENT' ? ': no such file' : `: ${(error as Error).message}`}`]);
+  }
+  return parseBarsCsv(text, path);
+}
+
+export function parseBarsCsv(text: string, file: string): Bars {
+  const lines = text.split(/\r?\n/);
+  while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  const problems: string[] = [];
+  const header = (lines[0] ?? '').replace(/^\uFEFF/, '').trim();
+  if (header !== BARS_HEADER) {
+    throw new InputError([`${file}:1: expected the header "${BARS_HEADER}", found ${JSON.stringify(header)}`]);
+  }
+  if (lines.length < 2) throw new InputError([`${file}: no bars after the header`]);
+  const bars = allocateBars(lines.length - 1);
+  const report = (line: number, message: string): void => {
+    if (problems.length < MAX_PROBLEMS) problems.push(`${file}:${line}: ${message}`);
+  };
+  for (let k = 1; k < lines.length; k++) {
+    const line = k + 1;
+    const fields = lines[k]!.split(',');
+    if (fields.length !== 6) {
+      report(line, `expected 6 fields, found ${fields.length}: ${JSON.stringify(lines[k])}`);
+      continue;
+    }
+    const i = k - 1;
+    const stamp = fields[0]!.trim();
+    const time = ISO_TIMESTAMP.test(stamp) ? Date.parse(stamp) : Number.NaN;
+    if (Number.isNaN(time)) report(line, `timestamp ${JSON.stringify(stamp)} is not an ISO-8601 time with a zone (e.g. 2024-01-02T14:30:00Z)`);
+    const [open, high, low, close, volume] = fields.slice(1).map((f) => (f.trim() === '' ? Number.NaN : Number(f)));
+    const values = { open: open!, high: high!, low: low!, close: close!, volume: volume! };
+    let numeric = true;
+    for (const [name, value] of Object.entries(values)) {
+      const raw = fields[['open', 'high', 'low', 'close', 'volume'].indexOf(name) + 1]!;
+      if (!Number.isFinite(value)) {
+        report(line, `${name} ${JSON.stringify(raw)} is not a number`);
+        numeric = false;
+      } else if (name === 'volume' ? value < 0 : value <= 0) {
+        report(line, `${name} ${raw} must be ${name === 'volume' ? 'zero or more' : 'positive'}`);
+        numeric = false;
+      }
+    }
+    if (numeric) {
+      if (values.high < values.low) report(line, `high ${values.high} is below low ${values.low}`);
+      else if (values.open > values.high || values.open < values.low) report(line, `open ${values.open} lies outside the bar's range ${values.low}..${values.high}`);
+      else if (values.close > values.high || values.close < values.low) report(line, `close ${values.close} lies outside the bar's range ${values.low}..${values.high}`);
+    }
+    if (i > 0 && !Number.isNaN(time) && !Number.isNaN(bars.time[i - 1]!)) {
+      const previous = bars.time[i - 1]!;
+      if (time === previous) report(line, `duplicate timestamp ${stamp}`);
+      else if (time < previous) report(line, `timestamp ${stamp} is earlier than the line before it (bars must be sorted oldest first)`);
+    }
+    bars.time[i] = time;
+    bars.open[i] = values.open;
+    bars.high[i] = values.high;
+    bars.low[i] = values.low;
+    bars.close[i] = values.close;
+    bars.volume[i] = values.volume;
+  }
+  if (problems.length > 0) throw new InputError(problems);
+  return bars;
+}

@@ -1,0 +1,310 @@
+import { describe, expect, it } from 'vitest';
+import { allocateBars, type Bars } from '../runtime/series/bars.js';
+import { canonicalColumn, INDICATOR_COLUMNS, type IndicatorColumn } from '../runtime/indicators/catalog.js';
+import { computeIndicators } from '../runtime/indicators/compute.js';
+import { rollingMax, rollingMean, rollingMin } from '../runtime/indicators/rolling.js';
+import { callTalib, type NativeCall } from '../runtime/indicators/talib-native.js';
+import { loadFixtureBars, loadFixtureIndicators, TIMEFRAMES } from './support/fixtures.js';
+
+const TOLERANCE = 1e-10;
+
+interface Mismatch {
+  nanMismatches: number;
+  firstNanMismatch: number;
+  outOfTolerance: number;
+  firstOutOfTolerance: number;
+  maxRelError: number;
+  inexact: number;
+}
+
+/** Same NaN positions, and |a - b| <= tol * max(1, |b|) elsewhere. */
+function compare(actual: Float64Array, expected: Float64Array): Mismatch {
+  const result: Mismatch = {
+    nanMismatches: 0,
+    firstNanMismatch: -1,
+    outOfTolerance: 0,
+    firstOutOfTolerance: -1,
+    maxRelError: 0,
+    inexact: 0,
+  };
+  for (let i = 0; i < expected.length; i++) {
+    const a = actual[i] ?? Number.NaN;
+    const b = expected[i] ?? Number.NaN;
+    if (Number.isNaN(a) || Number.isNaN(b)) {
+      if (Number.isNaN(a) !== Number.isNaN(b)) {
+        result.nanMismatches++;
+        if (result.firstNanMismatch < 0) result.firstNanMismatch = i;
+      }
+      continue;
+    }
+    if (a === b) continue;
+    result.inexact++;
+    const rel = Math.abs(a - b) / Math.max(1, Math.abs(b));
+    result.maxRelError = Math.max(result.maxRelError, rel);
+    if (rel > TOLERANCE) {
+      result.outOfTolerance++;
+      if (result.firstOutOfTolerance < 0) result.firstOutOfTolerance = i;
+    }
+  }
+  return result;
+}
+
+function describeMismatch(name: string, m: Mismatch, actual: Float64Array, expected: Float64Array): string {
+  const at = m.firstNanMismatch >= 0 ? m.firstNanMismatch : m.firstOutOfTolerance;
+  return (
+    `${name}: ${m.nanMismatches} NaN mismatches, ${m.outOfTolerance} values beyond ${TOLERANCE} ` +
+    `(max relative error ${m.maxRelError.toExponential(3)}); first at row ${at}: ` +
+    `got ${actual[at]}, expected ${expected[at]}`
+  );
+}
+
+describe.each(TIMEFRAMES)('parity with the Python calculator, %s', (tf) => {
+  const bars = loadFixtureBars(tf);
+  const expected = loadFixtureIndicators(tf);
+  const actual = computeIndicators(bars, INDICATOR_COLUMNS);
+
+  it('has the fixture columns, in order', () => {
+    expect([...expected.keys()]).toEqual([...INDICATOR_COLUMNS]);
+    expect(bars.length).toBe(expected.get('obv')?.length);
+  });
+
+  it.each([...INDICATOR_COLUMNS])('%s', (name) => {
+    const want = expected.get(name);
+    const got = actual.get(name);
+    if (!want || !got) throw new Error(`missing column ${name}`);
+    expect(got.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(got.length).toBe(want.length);
+    const m = compare(got, want);
+    const ok = m.nanMismatches === 0 && m.outOfTolerance === 0;
+    expect(ok, describeMismatch(name, m, got, want)).toBe(true);
+  });
+});
+
+describe('computeIndicators', () => {
+  const bars = loadFixtureBars('1Hour');
+
+  it('computes a single column with its dependencies, identical to the full run', () => {
+    const alone = computeIndicators(bars, ['atr_sma_50']);
+    const full = computeIndicators(bars, INDICATOR_COLUMNS);
+    expect([...alone.keys()]).toEqual(['atr_sma_50']);
+    expect(Array.from(alone.get('atr_sma_50') ?? [])).toEqual(Array.from(full.get('atr_sma_50') ?? []));
+  });
+
+  it('rejects an unknown column, naming it, before computing anything', () => {
+    expect(() => computeIndicators(bars, ['rsi_14', 'no_such_indicator'])).toThrow(/no_such_indicator/);
+  });
+
+  it('accepts design-document aliases and keys the result by the requested name', () => {
+    const result = computeIndicators(bars, ['sar', 'psar', 'max_high_20']);
+    expect(result.get('sar')).toBe(result.get('psar'));
+    expect(Array.from(result.get('max_high_20') ?? [])).toEqual(
+      Array.from(computeIndicators(bars, ['donchian_high_20']).get('donchian_high_20') ?? []),
+    );
+  });
+
+  it('resolves canonical names and aliases', () => {
+    expect(canonicalColumn('cdl_3whitesoldiers')).toBe('cdl_3white_soldiers');
+    expect(canonicalColumn('min_low_10')).toBe('donchian_low_10');
+    expect(canonicalColumn('rsi_14')).toBe('rsi_14');
+    expect(canonicalColumn('open')).toBeUndefined();
+    expect(canonicalColumn('toString')).toBeUndefined();
+  });
+
+  it('handles an empty series', () => {
+    const result = computeIndicators(allocateBars(0), INDICATOR_COLUMNS);
+    for (const name of INDICATOR_COLUMNS) expect(result.get(name)?.length).toBe(0);
+  });
+});
+
+describe('pandas rolling statistics', () => {
+  it('mean: NaN until `window` non-NaN values, Kahan sums, exact value for a repeated run', () => {
+    const values = Float64Array.from([Number.NaN, 1, 2, Number.NaN, 4, 5, 6, 0.7, 0.7, 0.7]);
+    const out = new Float64Array(values.length);
+    rollingMean(values, 3, out);
+    // Rows 0-5: every window of 3 holds at most 2 numbers ([NaN,1,2], [1,2,NaN], [2,NaN,4], [NaN,4,5]) -> NaN.
+    expect(Array.from(out.subarray(0, 6))).toEqual([NaN, NaN, NaN, NaN, NaN, NaN]);
+    // Row 6: 4 + 5 + 6 = 15 (small integers, exact through every add and remove), 15 / 3 = 5.
+    expect(out[6]).toBe(5);
+    // Row 7: 5 + 6 + 0.7 = 11.7, / 3 = 3.9 up to rounding of the running sum.
+    expect(out[7]).toBeCloseTo(3.9, 14);
+    // Row 9: three equal values in a row -> pandas returns that value itself, 0.7;
+    // a plain (0.7 + 0.7 + 0.7) / 3 would give 0.6999999999999998.
+    expect((0.7 + 0.7 + 0.7) / 3).not.toBe(0.7);
+    expect(out[9]).toBe(0.7);
+  });
+
+  it('mean: a window of non-negative values never averages below 0', () => {
+    // After 1e16 leaves the window, the running sum holds rounding residue; the
+    // sign guard (no negative value in the window) clamps a negative mean to 0.
+    const values = Float64Array.from([1e16, 1, 1, 0, 0, 1, 0]);
+    const out = new Float64Array(values.length);
+    rollingMean(values, 2, out);
+    for (let i = 1; i < out.length; i++) expect(out[i]).toBeGreaterThanOrEqual(0);
+    expect(out[4]).toBe(0); // [0, 0]: two equal values in a row
+  });
+
+  it('max/min over full NaN-free windows only', () => {
+    const values = Float64Array.from([3, 1, Number.NaN, 5, 2, 4, 1]);
+    const max = new Float64Array(values.length);
+    const min = new Float64Array(values.length);
+    rollingMax(values, 2, max);
+    rollingMin(values, 2, min);
+    expect(Array.from(max)).toEqual([NaN, 3, NaN, NaN, 5, 4, 4]);
+    expect(Array.from(min)).toEqual([NaN, 1, NaN, NaN, 2, 2, 1]);
+  });
+});
+
+/** Deterministic PRNG (mulberry32) so failures reproduce. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Bars built to hit the branches the fixtures rarely reach: opening gaps,
+ * opens inside the previous body, dojis, shadowless and flat bars, zero
+ * volume, trending runs; optionally a NaN prefix.
+ */
+function adversarialBars(length: number, seed: number, nanPrefix: number): Bars {
+  const next = random(seed);
+  const bars = allocateBars(length);
+  let close = 100;
+  let drift = 0;
+  for (let i = 0; i < length; i++) {
+    if (next() < 0.1) drift = (next() - 0.5) * 0.03;
+    const openRoll = next();
+    const prevOpen = i > 0 ? bars.open[i - 1] : close;
+    let open = close;
+    if (openRoll < 0.35) open = close + (prevOpen - close) * next();
+    else if (openRoll < 0.65) open = close * (1 + (next() - 0.5) * 0.04);
+    let newClose = open * (1 + drift + (next() - 0.5) * 0.02);
+    if (next() < 0.08) newClose = open;
+    const upper = next() < 0.4 ? 0 : next() * 0.01 * open;
+    const lower = next() < 0.4 ? 0 : next() * 0.01 * open;
+    const flat = next() < 0.02;
+    bars.time[i] = i * 60_000;
+    bars.open[i] = open;
+    bars.close[i] = flat ? open : newClose;
+    bars.high[i] = flat ? open : Math.max(open, newClose) + upper;
+    bars.low[i] = flat ? open : Math.min(open, newClose) - lower;
+    bars.volume[i] = next() < 0.05 ? 0 : Math.round(next() * 1e6);
+    close = bars.close[i];
+  }
+  for (let i = 0; i < nanPrefix; i++) {
+    bars.open[i] = bars.high[i] = bars.low[i] = bars.close[i] = bars.volume[i] = Number.NaN;
+  }
+  return bars;
+}
+
+/** How the reference gets each TA-Lib column: function, inputs, parameters, output. */
+function nativeCalls(bars: Bars): Partial<Record<IndicatorColumn, [NativeCall, string]>> {
+  const { open, high, low, close, volume } = bars;
+  const real = { inReal: close };
+  const hl = { high, low };
+  const hlc = { high, low, close };
+  const hlcv = { high, low, close, volume };
+  const ohlc = { open, high, low, close };
+  const call = (name: string, inputs: NativeCall['inputs'], options: NativeCall['options'] = {}): NativeCall => ({
+    name,
+    inputs,
+    options,
+  });
+  const macd = call('MACD', real, { optInFastPeriod: 12, optInSlowPeriod: 26, optInSignalPeriod: 9 });
+  const stoch = call('STOCH', hlc, {
+    optInFastK_Period: 14,
+    optInSlowK_Period: 3,
+    optInSlowK_MAType: 0,
+    optInSlowD_Period: 3,
+    optInSlowD_MAType: 0,
+  });
+  const bbands = call('BBANDS', real, { optInTimePeriod: 20, optInNbDevUp: 2, optInNbDevDn: 2, optInMAType: 0 });
+  const aroon = call('AROON', hl, { optInTimePeriod: 25 });
+  const ppo = call('PPO', real, { optInFastPeriod: 12, optInSlowPeriod: 26, optInMAType: 1 });
+  const ppoLine = callTalib(ppo).get('outReal') ?? new Float64Array(0);
+  const period = (n: number) => ({ optInTimePeriod: n });
+  return {
+    rsi_14: [call('RSI', real, period(14)), 'outReal'],
+    macd: [macd, 'outMACD'],
+    macd_signal: [macd, 'outMACDSignal'],
+    macd_hist: [macd, 'outMACDHist'],
+    stoch_k: [stoch, 'outSlowK'],
+    stoch_d: [stoch, 'outSlowD'],
+    adx_14: [call('ADX', hlc, period(14)), 'outReal'],
+    cci_20: [call('CCI', hlc, period(20)), 'outReal'],
+    willr_14: [call('WILLR', hlc, period(14)), 'outReal'],
+    mfi_14: [call('MFI', hlcv, period(14)), 'outReal'],
+    sma_20: [call('SMA', real, period(20)), 'outReal'],
+    sma_50: [call('SMA', real, period(50)), 'outReal'],
+    sma_200: [call('SMA', real, period(200)), 'outReal'],
+    ema_20: [call('EMA', real, period(20)), 'outReal'],
+    ema_50: [call('EMA', real, period(50)), 'outReal'],
+    ema_200: [call('EMA', real, period(200)), 'outReal'],
+    psar: [call('SAR', hl, { optInAcceleration: 0.02, optInMaximum: 0.2 }), 'outReal'],
+    bb_upper: [bbands, 'outRealUpperBand'],
+    bb_middle: [bbands, 'outRealMiddleBand'],
+    bb_lower: [bbands, 'outRealLowerBand'],
+    atr_14: [call('ATR', hlc, period(14)), 'outReal'],
+    obv: [call('OBV', { inReal: close, volume }), 'outReal'],
+    plus_di_14: [call('PLUS_DI', hlc, period(14)), 'outReal'],
+    minus_di_14: [call('MINUS_DI', hlc, period(14)), 'outReal'],
+    aroon_up_25: [aroon, 'outAroonUp'],
+    aroon_down_25: [aroon, 'outAroonDown'],
+    apo: [call('APO', real, { optInFastPeriod: 12, optInSlowPeriod: 26, optInMAType: 1 }), 'outReal'],
+    trix_15: [call('TRIX', real, period(15)), 'outReal'],
+    ppo: [ppo, 'outReal'],
+    ppo_signal: [call('EMA', { inReal: ppoLine }, period(9)), 'outReal'],
+    cmo_14: [call('CMO', real, period(14)), 'outReal'],
+    rsi_2: [call('RSI', real, period(2)), 'outReal'],
+    roc_10: [call('ROC', real, period(10)), 'outReal'],
+    mom_10: [call('MOM', real, period(10)), 'outReal'],
+    kama_30: [call('KAMA', real, period(30)), 'outReal'],
+    ht_trendline: [call('HT_TRENDLINE', real), 'outReal'],
+    linearreg_slope_20: [call('LINEARREG_SLOPE', real, period(20)), 'outReal'],
+    stddev_20: [call('STDDEV', real, { optInTimePeriod: 20, optInNbDev: 1 }), 'outReal'],
+    adosc: [call('ADOSC', hlcv, { optInFastPeriod: 3, optInSlowPeriod: 10 }), 'outReal'],
+    cdl_engulfing: [call('CDLENGULFING', ohlc), 'outInteger'],
+    cdl_hammer: [call('CDLHAMMER', ohlc), 'outInteger'],
+    cdl_shooting_star: [call('CDLSHOOTINGSTAR', ohlc), 'outInteger'],
+    cdl_morning_star: [call('CDLMORNINGSTAR', ohlc, { optInPenetration: 0.3 }), 'outInteger'],
+    cdl_evening_star: [call('CDLEVENINGSTAR', ohlc, { optInPenetration: 0.3 }), 'outInteger'],
+    cdl_doji: [call('CDLDOJI', ohlc), 'outInteger'],
+    cdl_3white_soldiers: [call('CDL3WHITESOLDIERS', ohlc), 'outInteger'],
+    cdl_3black_crows: [call('CDL3BLACKCROWS', ohlc), 'outInteger'],
+    cdl_harami: [call('CDLHARAMI', ohlc), 'outInteger'],
+    cdl_marubozu: [call('CDLMARUBOZU', ohlc), 'outInteger'],
+  };
+}
+
+describe.each([
+  ['clean bars', 0],
+  ['bars with a NaN prefix', 7],
+])('TypeScript ports vs the TA-Lib C library on adversarial %s', (_label, nanPrefix) => {
+  const bars = adversarialBars(6000, 20240611 + nanPrefix, nanPrefix);
+  const calls = nativeCalls(bars);
+  const columns = Object.keys(calls) as IndicatorColumn[];
+  const ours = computeIndicators(bars, columns);
+  const natives = new Map<NativeCall, Map<string, Float64Array>>();
+
+  it.each(columns)('%s is bit-identical', (name) => {
+    const spec = calls[name];
+    if (!spec) throw new Error(`no native call for ${name}`);
+    const [call, output] = spec;
+    let outputs = natives.get(call);
+    if (!outputs) natives.set(call, (outputs = callTalib(call)));
+    const want = outputs.get(output);
+    const got = ours.get(name);
+    if (!want || !got) throw new Error(`missing output for ${name}`);
+    const m = compare(got, want);
+    expect(m.nanMismatches + m.inexact, describeMismatch(name, m, got, want)).toBe(0);
+    if (name.startsWith('cdl_')) {
+      // The comparison is only meaningful if the pattern actually occurs.
+      expect(want.some((v) => v !== 0), `${name} never fires on this data`).toBe(true);
+    }
+  });
+});
