@@ -133,14 +133,14 @@ describe('pandas rolling statistics', () => {
     expect(out[9]).toBe(0.7);
   });
 
-  it('mean: a window of non-negative values never averages below 0', () => {
-    // After 1e16 leaves the window, the running sum holds rounding residue; the
-    // sign guard (no negative value in the window) clamps a negative mean to 0.
-    const values = Float64Array.from([1e16, 1, 1, 0, 0, 1, 0]);
+  it('mean: clamps to 0 when float residue makes a non-negative window average negative', () => {
+    // 7e15 swamps the small values; once it has left, the Kahan running sum of
+    // the window [0.7, 0, 0] is -0.3 instead of 0.7 (mean -0.1). pandas sees no
+    // negative value in the window and returns 0, and so must we (true mean 0.2333...).
+    const values = Float64Array.from([0.3, 0.2, 7e15, 0.7, 0, 0]);
     const out = new Float64Array(values.length);
-    rollingMean(values, 2, out);
-    for (let i = 1; i < out.length; i++) expect(out[i]).toBeGreaterThanOrEqual(0);
-    expect(out[4]).toBe(0); // [0, 0]: two equal values in a row
+    rollingMean(values, 3, out);
+    expect(out[5]).toBe(0);
   });
 
   it('max/min over full NaN-free windows only', () => {

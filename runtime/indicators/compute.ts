@@ -20,6 +20,7 @@ const PRODUCER_OF: ReadonlyMap<IndicatorColumn, Producer> = (() => {
 class Run implements Sources {
   private readonly columns = new Map<IndicatorColumn, Float64Array>();
   private typical: Float64Array | undefined;
+  private readonly intermediates = new Map<string, unknown>();
 
   constructor(readonly bars: Bars) {}
 
@@ -44,6 +45,11 @@ class Run implements Sources {
       typicalPrice(high, low, close, this.typical);
     }
     return this.typical;
+  }
+
+  shared<T>(key: string, make: () => T): T {
+    if (!this.intermediates.has(key)) this.intermediates.set(key, make());
+    return this.intermediates.get(key) as T;
   }
 }
 

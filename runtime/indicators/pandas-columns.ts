@@ -23,12 +23,11 @@ function rolling(stat: Rolling, window: number, values: (sources: Sources) => Fl
 function channelMidpoint(window: number) {
   return (sources: Sources): Float64Array => {
     const { high, low, length } = sources.bars;
-    const highest = new Float64Array(length);
-    const lowest = new Float64Array(length);
-    rollingMax(high, window, highest);
-    rollingMin(low, window, lowest);
     const out = column(sources);
-    midpoint(highest, lowest, out);
+    const lowest = new Float64Array(length);
+    rollingMax(high, window, out);
+    rollingMin(low, window, lowest);
+    midpoint(out, lowest, out);
     return out;
   };
 }

@@ -7,6 +7,8 @@ export interface Sources {
   column(name: IndicatorColumn): Float64Array;
   /** (high + low + close) / 3, computed once per run. */
   typicalPrice(): Float64Array;
+  /** An intermediate shared by several producers, made on first use in this run. */
+  shared<T>(key: string, make: () => T): T;
 }
 
 /** Computes one or more columns together (e.g. the three MACD lines come from one TA-Lib call). */

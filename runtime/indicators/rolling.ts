@@ -62,28 +62,31 @@ function signbit(x: number): boolean {
 }
 
 /**
- * Rolling maximum (sign = 1) or minimum (sign = -1) of the non-NaN values;
- * NaN until the window holds `window` of them. Monotonic deque of indices.
+ * Rolling maximum (`sign` 1) or minimum (`sign` -1) of a window that must be
+ * full and NaN-free (pandas' min_periods = window), else NaN. The extreme's
+ * index is kept and the window rescanned only when that index leaves it, as
+ * TA-Lib does; the value returned is exact either way.
  */
 function rollingExtreme(values: Float64Array, window: number, sign: 1 | -1, out: Float64Array): void {
-  const n = values.length;
-  const deque = new Int32Array(n);
-  let head = 0;
-  let tail = 0;
-  let nobs = 0;
-  for (let i = 0; i < n; i++) {
+  let nans = 0;
+  let best = -1;
+  for (let i = 0; i < values.length; i++) {
     const value = values[i];
-    if (value === value) {
-      nobs++;
-      while (tail > head && sign * values[deque[tail - 1]] <= sign * value) tail--;
-      deque[tail++] = i;
+    if (value !== value) nans++;
+    if (i >= window && values[i - window] !== values[i - window]) nans--;
+    if (i < window - 1 || nans > 0) {
+      out[i] = Number.NaN;
+      best = -1; // values skipped here were never compared: rescan next time
+      continue;
     }
-    if (i >= window) {
-      const leaving = values[i - window];
-      if (leaving === leaving) nobs--;
-      while (tail > head && deque[head] <= i - window) head++;
+    const start = i - window + 1;
+    if (best < start) {
+      best = start;
+      for (let j = start + 1; j <= i; j++) if (sign * values[j] >= sign * values[best]) best = j;
+    } else if (sign * value >= sign * values[best]) {
+      best = i;
     }
-    out[i] = nobs >= window && tail > head ? values[deque[head]] : Number.NaN;
+    out[i] = values[best];
   }
 }
 

@@ -52,13 +52,16 @@ function ofHlc(run: (high: Float64Array, low: Float64Array, close: Float64Array,
   };
 }
 
-/** A candle pattern over open, high, low and close. */
+/** A candle pattern over open, high, low and close; all patterns share one Candles. */
 function pattern(run: (candles: Candles, out: Float64Array) => void) {
   return (sources: Sources): Float64Array => {
     const { open, high, low, close, length } = sources.bars;
     const out = newColumn(length, 0);
     const at = validSpan(open, high, low, close);
-    run(new Candles(at(open), at(high), at(low), at(close)), at(out));
+    run(
+      sources.shared('candles', () => new Candles(at(open), at(high), at(low), at(close))),
+      at(out),
+    );
     return out;
   };
 }

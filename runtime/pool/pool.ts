@@ -5,10 +5,23 @@ import type { FromWorker, TaskDone, TaskMessage, ToWorker } from './protocol.js'
 
 type TaskInput = Omit<TaskMessage, 'kind' | 'taskId'>;
 
+interface PendingTask {
+  readonly message: TaskMessage;
+  readonly resolve: (done: TaskDone) => void;
+  readonly reject: (error: Error) => void;
+}
+
 interface Slot {
   readonly worker: Worker;
-  task: { message: TaskMessage; resolve: (done: TaskDone) => void; reject: (error: Error) => void } | undefined;
+  /** Sent and not yet answered, oldest first; a worker answers in order. */
+  readonly tasks: PendingTask[];
 }
+
+/**
+ * Tasks a worker holds at once: more than one keeps it busy while the main
+ * thread is computing indicators and cannot hand out the next task.
+ */
+const IN_FLIGHT = 4;
 
 /**
  * The bundle ships worker.js beside the CLI. Run from TypeScript sources
@@ -29,7 +42,7 @@ function startWorker(): Worker {
  */
 export class WorkerPool {
   private readonly slots: Slot[] = [];
-  private readonly queue: Slot['task'][] = [];
+  private readonly queue: PendingTask[] = [];
   private nextTaskId = 1;
   private nextDatasetId = 1;
   private failure: Error | undefined;
@@ -37,7 +50,7 @@ export class WorkerPool {
   constructor(readonly size = availableParallelism()) {
     if (!Number.isInteger(size) || size < 1) throw new Error(`worker count must be a positive integer, got ${size}`);
     for (let k = 0; k < size; k++) {
-      const slot: Slot = { worker: startWorker(), task: undefined };
+      const slot: Slot = { worker: startWorker(), tasks: [] };
       slot.worker.on('message', (message: FromWorker) => this.finish(slot, message));
       slot.worker.on('error', (error) => this.fail(error));
       slot.worker.on('exit', (code) => {
@@ -72,29 +85,32 @@ export class WorkerPool {
   }
 
   private dispatch(): void {
-    for (const slot of this.slots) {
-      if (this.queue.length === 0) return;
-      if (slot.task === undefined) {
-        slot.task = this.queue.shift();
-        slot.worker.postMessage(slot.task!.message);
+    // fill the least loaded worker first, so work spreads evenly
+    for (let load = 0; load < IN_FLIGHT; load++) {
+      for (const slot of this.slots) {
+        if (this.queue.length === 0) return;
+        if (slot.tasks.length > load) continue;
+        const task = this.queue.shift()!;
+        slot.tasks.push(task);
+        slot.worker.postMessage(task.message);
       }
     }
   }
 
   private finish(slot: Slot, message: FromWorker): void {
-    const task = slot.task;
-    slot.task = undefined;
-    if (task && message.kind === 'done') task.resolve(message);
-    else if (task && message.kind === 'failed') task.reject(new Error(message.message));
+    const task = slot.tasks.shift();
+    if (task === undefined || task.message.taskId !== message.taskId) {
+      this.fail(new Error(`worker answered task ${message.taskId} out of order`));
+      return;
+    }
+    if (message.kind === 'done') task.resolve(message);
+    else task.reject(new Error(message.message));
     this.dispatch();
   }
 
   private fail(error: Error): void {
     this.failure ??= error;
-    for (const slot of this.slots) {
-      slot.task?.reject(error);
-      slot.task = undefined;
-    }
-    for (const task of this.queue.splice(0)) task?.reject(error);
+    for (const slot of this.slots) for (const task of slot.tasks.splice(0)) task.reject(error);
+    for (const task of this.queue.splice(0)) task.reject(error);
   }
 }

@@ -1,9 +1,8 @@
 import { parentPort } from 'node:worker_threads';
 import { STRATEGIES } from '../../generated/index.js';
 import { RISK_PROFILES } from '../engine/risk-profiles.js';
-import { SignalBuffers, runStrategy } from '../run/strategy-run.js';
+import { RunBuffers, runStrategy } from '../run/strategy-run.js';
 import type { BarSeries } from '../strategy/bar-series.js';
-import { packRows, packTrades } from './packing.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 
 const port = parentPort;
@@ -11,7 +10,7 @@ if (!port) throw new Error('runtime/pool/worker.ts runs only as a worker thread'
 
 const strategies = new Map(STRATEGIES.map((s) => [s.id, s]));
 const datasets = new Map<number, BarSeries>();
-let buffers: SignalBuffers | undefined;
+let buffers: RunBuffers | undefined;
 
 port.on('message', (message: ToWorker) => {
   if (message.kind === 'dataset') {
@@ -29,10 +28,10 @@ port.on('message', (message: ToWorker) => {
     const strategy = strategies.get(message.strategyId);
     if (!series) throw new Error(`unknown dataset ${message.datasetId}`);
     if (!strategy) throw new Error(`unknown strategy ${message.strategyId}`);
-    buffers = SignalBuffers.ensure(buffers, series.length);
+    buffers = RunBuffers.ensure(buffers, series.length);
     const runs = runStrategy(series, strategy, message.profiles.map((p) => RISK_PROFILES[p]), buffers);
-    const trades = runs.map((r) => packTrades(r.trades));
-    const rows = runs.map((r) => packRows(r.rows));
+    const trades = runs.map((r) => r.trades);
+    const rows = runs.map((r) => r.rows);
     for (const a of [...trades, ...rows]) transfer.push(a.buffer as ArrayBuffer);
     reply = { kind: 'done', taskId: message.taskId, trades, rows };
   } catch (error) {

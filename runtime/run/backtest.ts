@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
-import type { ResultRow } from '../aggregate/aggregate.js';
+import { type ResultRow, unpackRows } from '../aggregate/aggregate.js';
+import { tradeCount, unpackTrades } from '../engine/trade-log.js';
 import { RISK_PROFILES, type RiskProfileName } from '../engine/risk-profiles.js';
 import type { Trade } from '../engine/trade.js';
-import { unpackRows, unpackTrades } from '../pool/packing.js';
 import type { WorkerPool } from '../pool/pool.js';
 import type { Bars } from '../series/bars.js';
 import type { BarSeries } from '../strategy/bar-series.js';
@@ -24,62 +24,77 @@ export interface BacktestRequest {
   readonly onProgress?: (done: number, total: number) => void;
 }
 
-/** One (timeframe, strategy, risk profile) combination's outcome. */
-export interface Combination {
-  readonly timeframe: string;
-  readonly series: BarSeries;
-  readonly strategy: CompiledStrategy;
-  readonly profile: RiskProfileName;
-  readonly trades: Trade[];
-  readonly rows: ResultRow[];
+/**
+ * One (timeframe, strategy, risk profile) combination's outcome. Trades and
+ * rows stay packed as the worker sent them until someone reads them: a
+ * results-only run never builds hundreds of thousands of trade objects.
+ */
+export class Combination {
+  constructor(
+    readonly timeframe: string,
+    readonly series: BarSeries,
+    readonly strategy: CompiledStrategy,
+    readonly profile: RiskProfileName,
+    private readonly packedTrades: Float64Array,
+    private readonly packedRows: Float64Array,
+  ) {}
+
+  get tradeCount(): number {
+    return tradeCount(this.packedTrades);
+  }
+
+  trades(): Trade[] {
+    return unpackTrades(this.packedTrades);
+  }
+
+  rows(): ResultRow[] {
+    return unpackRows(this.packedRows);
+  }
 }
 
 export interface BacktestResult {
   /** In the reference's order: timeframe as requested, strategy id, profile low/medium/high. */
   readonly combinations: Combination[];
+  /** Main-thread time spent computing indicators. */
   readonly indicatorSeconds: number;
+  /** The rest of the wall time: strategies on the pool (overlapping the indicators of later timeframes). */
   readonly engineSeconds: number;
+  readonly wallSeconds: number;
 }
 
-/** Indicators once per timeframe on this thread, then every strategy on the pool. */
+/**
+ * Indicators once per timeframe on this thread, then every strategy on the
+ * pool. Each timeframe's tasks are queued as soon as its indicators exist,
+ * so the workers start on it while the next timeframe is being prepared.
+ */
 export async function runBacktest(request: BacktestRequest): Promise<BacktestResult> {
   const strategies = [...request.strategies].sort((a, b) => a.id - b.id);
   const profiles = (Object.keys(RISK_PROFILES) as RiskProfileName[]).filter((p) => request.profiles.includes(p));
   const started = performance.now();
-  const prepared = request.datasets.map((d) => ({
-    dataset: d,
-    series: d.indicators ? withIndicators(d.bars, d.indicators) : prepareSeries(d.bars, strategies),
-  }));
-  const indicatorsDone = performance.now();
-
-  const total = prepared.length * strategies.length * profiles.length;
+  const total = request.datasets.length * strategies.length * profiles.length;
   let done = 0;
+  let indicatorMs = 0;
   request.onProgress?.(0, total);
-  const ids = prepared.map((p) => request.pool.share(p.series));
+  const ids: number[] = [];
   try {
-    const tasks = prepared.flatMap((p, k) =>
-      strategies.map(async (strategy) => {
-        const result = await request.pool.run({ datasetId: ids[k]!, strategyId: strategy.id, profiles });
+    const tasks = request.datasets.flatMap((dataset) => {
+      const before = performance.now();
+      const series = dataset.indicators ? withIndicators(dataset.bars, dataset.indicators) : prepareSeries(dataset.bars, strategies);
+      indicatorMs += performance.now() - before;
+      const datasetId = request.pool.share(series);
+      ids.push(datasetId);
+      return strategies.map(async (strategy) => {
+        const result = await request.pool.run({ datasetId, strategyId: strategy.id, profiles });
         done += profiles.length;
         request.onProgress?.(done, total);
         return profiles.map(
-          (profile, j): Combination => ({
-            timeframe: p.dataset.timeframe,
-            series: p.series,
-            strategy,
-            profile,
-            trades: unpackTrades(result.trades[j]!),
-            rows: unpackRows(result.rows[j]!),
-          }),
+          (profile, j) => new Combination(dataset.timeframe, series, strategy, profile, result.trades[j]!, result.rows[j]!),
         );
-      }),
-    );
+      });
+    });
     const combinations = (await Promise.all(tasks)).flat();
-    return {
-      combinations,
-      indicatorSeconds: (indicatorsDone - started) / 1000,
-      engineSeconds: (performance.now() - indicatorsDone) / 1000,
-    };
+    const wall = (performance.now() - started) / 1000;
+    return { combinations, indicatorSeconds: indicatorMs / 1000, engineSeconds: wall - indicatorMs / 1000, wallSeconds: wall };
   } finally {
     for (const id of ids) request.pool.forget(id);
   }

@@ -1,32 +1,36 @@
-import { type ResultRow, aggregateTrades } from '../aggregate/aggregate.js';
-import { type Signals, runEngine } from '../engine/engine.js';
+import { Aggregator } from '../aggregate/aggregate.js';
+import { type Signals, runEngineInto } from '../engine/engine.js';
+import { ExitManager } from '../engine/exit-manager.js';
 import type { RiskProfile } from '../engine/risk-profiles.js';
-import type { Trade } from '../engine/trade.js';
+import { TradeLog } from '../engine/trade-log.js';
 import type { BarSeries } from '../strategy/bar-series.js';
 import type { CompiledStrategy } from '../strategy/compiled.js';
 
+/** One profile's outcome, packed (see TradeLog and ROW_FIELDS). */
 export interface ProfileRun {
   readonly profile: RiskProfile;
-  readonly trades: Trade[];
-  readonly rows: ResultRow[];
+  readonly trades: Float64Array;
+  readonly rows: Float64Array;
 }
 
-/** Reusable signal buffers, so a worker allocates them once per series length. */
-export class SignalBuffers implements Signals {
-  entryLong: Uint8Array;
-  entryShort: Uint8Array;
-  exitLong: Uint8Array;
-  exitShort: Uint8Array;
+/** What a worker keeps from task to task, so a task allocates next to nothing. */
+export class RunBuffers implements Signals {
+  readonly entryLong: Uint8Array;
+  readonly entryShort: Uint8Array;
+  readonly exitLong: Uint8Array;
+  readonly exitShort: Uint8Array;
+  readonly log = new TradeLog();
+  readonly aggregator = new Aggregator();
 
-  constructor(length: number) {
+  constructor(readonly length: number) {
     this.entryLong = new Uint8Array(length);
     this.entryShort = new Uint8Array(length);
     this.exitLong = new Uint8Array(length);
     this.exitShort = new Uint8Array(length);
   }
 
-  static ensure(buffers: SignalBuffers | undefined, length: number): SignalBuffers {
-    return buffers && buffers.entryLong.length === length ? buffers : new SignalBuffers(length);
+  static ensure(buffers: RunBuffers | undefined, length: number): RunBuffers {
+    return buffers && buffers.length === length ? buffers : new RunBuffers(length);
   }
 }
 
@@ -38,7 +42,7 @@ export function runStrategy(
   series: BarSeries,
   strategy: CompiledStrategy,
   profiles: readonly RiskProfile[],
-  buffers = new SignalBuffers(series.length),
+  buffers = new RunBuffers(series.length),
 ): ProfileRun[] {
   const missing = strategy.columns.filter((c) => series.columns[c] === undefined);
   if (missing.length > 0) throw new Error(`strategy ${strategy.id} ${strategy.name} needs columns that were not computed: ${missing.join(', ')}`);
@@ -49,7 +53,9 @@ export function runStrategy(
   const { open, high, low, close, atr_14: atr } = series.columns as Record<string, Float64Array>;
   const prices = { length: series.length, open: open!, high: high!, low: low!, close: close!, atr: atr! };
   return profiles.map((profile) => {
-    const trades = runEngine(prices, buffers, strategy.direction, strategy.exits, profile);
-    return { profile, trades, rows: aggregateTrades(trades, series.time) };
+    buffers.log.clear();
+    runEngineInto(prices, buffers, strategy.direction, new ExitManager(strategy.exits, profile, series.length), buffers.log);
+    const rows = buffers.aggregator.aggregate(buffers.log.data, buffers.log.count, series.time);
+    return { profile, trades: buffers.log.packed(), rows };
   });
 }

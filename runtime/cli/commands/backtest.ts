@@ -69,8 +69,8 @@ export async function backtest(args: BacktestArgs): Promise<void> {
     const results = [csvLine(RESULT_COLUMNS)];
     for (const c of result.combinations) {
       const key = { symbol, timeframe: c.timeframe, strategy: c.strategy, profile: c.profile };
-      for (const t of c.trades) trades.push(csvLine(tradeFields(key, t, c.series)));
-      for (const r of c.rows) results.push(csvLine(resultFields(key, r)));
+      for (const t of c.trades()) trades.push(csvLine(tradeFields(key, t, c.series)));
+      for (const r of c.rows()) results.push(csvLine(resultFields(key, r)));
     }
     writeFilesAtomically([
       { path: join(args.out, 'trades.csv'), text: trades.join('') },

@@ -25,9 +25,18 @@ const SHADOW_VERY_SHORT: CandleSetting = { rangeType: HIGH_LOW, avgPeriod: 10, f
 const NEAR: CandleSetting = { rangeType: HIGH_LOW, avgPeriod: 5, factor: 0.2 };
 const FAR: CandleSetting = { rangeType: HIGH_LOW, avgPeriod: 5, factor: 0.6 };
 
-/** TA-Lib's candle macros (TA_REALBODY, TA_CANDLERANGE, TA_CANDLEAVERAGE, ...). */
+/**
+ * TA-Lib's candle macros (TA_REALBODY, TA_CANDLERANGE, TA_CANDLEAVERAGE, ...).
+ * The per-bar shapes are computed once, with the macros' exact arithmetic,
+ * and shared by all patterns.
+ */
 export class Candles {
   readonly length: number;
+  private readonly bodies: Float64Array;
+  private readonly ranges: Float64Array;
+  private readonly upperShadows: Float64Array;
+  private readonly lowerShadows: Float64Array;
+  private readonly colors: Int8Array;
 
   constructor(
     readonly open: Float64Array,
@@ -35,33 +44,50 @@ export class Candles {
     readonly low: Float64Array,
     readonly close: Float64Array,
   ) {
-    this.length = open.length;
+    const n = open.length;
+    this.length = n;
+    this.bodies = new Float64Array(n);
+    this.ranges = new Float64Array(n);
+    this.upperShadows = new Float64Array(n);
+    this.lowerShadows = new Float64Array(n);
+    this.colors = new Int8Array(n);
+    for (let i = 0; i < n; i++) {
+      const o = open[i];
+      const c = close[i];
+      const white = c >= o;
+      this.colors[i] = white ? 1 : -1;
+      this.bodies[i] = Math.abs(c - o);
+      this.ranges[i] = high[i] - low[i];
+      this.upperShadows[i] = high[i] - (white ? c : o);
+      this.lowerShadows[i] = (white ? o : c) - low[i];
+    }
   }
 
+  /** 1 for white (close >= open), -1 for black. */
   color(i: number): number {
-    return this.close[i] >= this.open[i] ? 1 : -1;
+    return this.colors[i];
   }
 
   body(i: number): number {
-    return Math.abs(this.close[i] - this.open[i]);
+    return this.bodies[i];
   }
 
   upperShadow(i: number): number {
-    return this.high[i] - (this.close[i] >= this.open[i] ? this.close[i] : this.open[i]);
+    return this.upperShadows[i];
   }
 
   lowerShadow(i: number): number {
-    return (this.close[i] >= this.open[i] ? this.open[i] : this.close[i]) - this.low[i];
+    return this.lowerShadows[i];
   }
 
   range(setting: CandleSetting, i: number): number {
     switch (setting.rangeType) {
       case REAL_BODY:
-        return this.body(i);
+        return this.bodies[i];
       case HIGH_LOW:
-        return this.high[i] - this.low[i];
+        return this.ranges[i];
       case SHADOWS:
-        return this.upperShadow(i) + this.lowerShadow(i);
+        return this.upperShadows[i] + this.lowerShadows[i];
     }
   }
 

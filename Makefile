@@ -1,0 +1,52 @@
+# probe: compiled TA-Lib strategy backtests. See README.md.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+.PHONY: help setup install generate build test typecheck lint vitest check-generated bench clean
+
+help:
+	@echo "make setup     install dependencies, build the talib addon, generate and bundle"
+	@echo "make test      typecheck, lint, unit/parity tests, stale generated/ check"
+	@echo "make generate  strategies.json -> generated/"
+	@echo "make bench     the benchmark (synthetic 10,000 bars x 900 combinations)"
+
+setup: install generate build
+
+install:
+	npm install --no-audit --no-fund
+	node scripts/build-talib.mjs
+
+generate:
+	npx tsx compiler/main.ts
+
+build:
+	node scripts/bundle.mjs
+
+test: typecheck lint vitest check-generated
+
+typecheck:
+	npx tsc --noEmit -p tsconfig.json
+
+lint:
+	npx eslint --max-warnings 0 .
+
+vitest:
+	@mkdir -p .probe
+	npx vitest run --reporter=default --reporter=json --outputFile.json=.probe/vitest.json; \
+	  status=$$?; node scripts/test-summary.mjs .probe/vitest.json || status=1; exit $$status
+
+# generated/ must be what the registry gives, and what is committed.
+check-generated:
+	npx tsx compiler/main.ts --check
+	@if git rev-parse --git-dir >/dev/null 2>&1; then \
+	  if [ -n "$$(git status --porcelain -- generated strategies.json)" ]; then \
+	    echo "generated/ or strategies.json differs from the commit: run 'make generate' and commit both"; \
+	    git --no-pager diff --stat -- generated strategies.json; git status --short -- generated; exit 1; \
+	  fi; \
+	fi
+
+bench:
+	npx tsx scripts/bench.ts
+
+clean:
+	rm -rf dist .probe
