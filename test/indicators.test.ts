@@ -121,7 +121,7 @@ describe('pandas rolling statistics', () => {
     const values = Float64Array.from([Number.NaN, 1, 2, Number.NaN, 4, 5, 6, 0.7, 0.7, 0.7]);
     const out = new Float64Array(values.length);
     rollingMean(values, 3, out);
-    // Rows 0-5: every window of 3 holds at most 2 numbers ([NaN,1,2], [1,2,NaN], [2,NaN,4], [NaN,4,5]) -> NaN.
+    // Rows 0-5: fewer than 3 numbers in the window ([NaN], [NaN,1], [NaN,1,2], [1,2,NaN], [2,NaN,4], [NaN,4,5]) -> NaN.
     expect(Array.from(out.subarray(0, 6))).toEqual([NaN, NaN, NaN, NaN, NaN, NaN]);
     // Row 6: 4 + 5 + 6 = 15 (small integers, exact through every add and remove), 15 / 3 = 5.
     expect(out[6]).toBe(5);

@@ -6,7 +6,11 @@
  * text, so no registry content can change the shape of the generated code.
  */
 export class Code {
-  constructor(readonly text: string) {}
+  /** Set on `a && b` and `a || b`, so nesting flattens instead of piling up parentheses. */
+  constructor(
+    readonly text: string,
+    readonly junction?: { readonly op: '&&' | '||'; readonly parts: readonly Code[] },
+  ) {}
   toString(): string {
     return this.text;
   }
@@ -26,7 +30,13 @@ function render(value: Interpolation): string {
   if (value instanceof Code) return value.text;
   if (typeof value === 'number') return numberLiteral(value);
   if (typeof value === 'boolean') return value ? 'true' : 'false';
-  return JSON.stringify(value);
+  return stringLiteral(value);
+}
+
+/** A single-quoted string literal (JSON's escapes, with the quotes swapped). */
+export function stringLiteral(value: string): string {
+  const body = JSON.stringify(value).slice(1, -1).replaceAll('\\"', '"').replaceAll("'", "\\'");
+  return `'${body}'`;
 }
 
 /** The shortest literal that reads back as the very same double. */
@@ -54,19 +64,22 @@ export function join(parts: readonly Code[], separator: string): Code {
 export const TRUE = new Code('true');
 export const FALSE = new Code('false');
 
-/** `a && b && ...`, parenthesised, with constant `true` parts dropped. */
+/** `(a && b && ...)`, with constant `true` parts dropped and nested conjunctions flattened. */
 export function and(parts: readonly Code[]): Code {
-  const kept = parts.filter((p) => p.text !== 'true');
-  if (kept.some((p) => p.text === 'false')) return FALSE;
-  if (kept.length === 0) return TRUE;
-  if (kept.length === 1) return kept[0]!;
-  return new Code(`(${kept.map((p) => p.text).join(' && ')})`);
+  return junction('&&', parts, TRUE, FALSE);
 }
 
+/** `(a || b || ...)`, likewise. */
 export function or(parts: readonly Code[]): Code {
-  const kept = parts.filter((p) => p.text !== 'false');
-  if (kept.some((p) => p.text === 'true')) return TRUE;
-  if (kept.length === 0) return FALSE;
+  return junction('||', parts, FALSE, TRUE);
+}
+
+function junction(op: '&&' | '||', parts: readonly Code[], neutral: Code, absorbing: Code): Code {
+  const kept = parts
+    .filter((p) => p.text !== neutral.text)
+    .flatMap((p) => (p.junction?.op === op ? p.junction.parts : [p]));
+  if (kept.some((p) => p.text === absorbing.text)) return absorbing;
+  if (kept.length === 0) return neutral;
   if (kept.length === 1) return kept[0]!;
-  return new Code(`(${kept.map((p) => p.text).join(' || ')})`);
+  return new Code(`(${kept.map((p) => p.text).join(` ${op} `)})`, { op, parts: kept });
 }

@@ -1,3 +1,5 @@
+import { resolveColumn } from '../registry/columns.js';
+
 /**
  * Orderings between columns that hold on every bar of valid data, used to
  * prove that a comparison can never be true. Each edge says `low <= high`
@@ -23,7 +25,9 @@ const EDGES: readonly Edge[] = [
 ];
 
 /** Why `a <= b` holds on every bar, or undefined when that is not known. */
-export function alwaysAtMost(a: string, b: string): string | undefined {
+export function alwaysAtMost(first: string, second: string): string | undefined {
+  const a = resolveColumn(first) ?? first;
+  const b = resolveColumn(second) ?? second;
   if (a === b) return undefined;
   const seen = new Set<string>([a]);
   const queue: { col: string; reasons: string[] }[] = [{ col: a, reasons: [] }];

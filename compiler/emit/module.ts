@@ -1,5 +1,5 @@
 import { IndentationText, NewLineKind, Project, QuoteKind, VariableDeclarationKind } from 'ts-morph';
-import { Code, code, ident } from '../codegen/code.js';
+import { Code, code, ident, stringLiteral } from '../codegen/code.js';
 import { canonical } from '../registry/columns.js';
 import type { Strategy } from '../registry/schema.js';
 import { SIDES, type Side } from '../registry/validate.js';
@@ -82,6 +82,7 @@ function emitStrategyFile(project: Project, path: string, strategy: Strategy): s
     declarationKind: VariableDeclarationKind.Const,
     declarations: [{ name: strategy.name, type: 'CompiledStrategy', initializer: meta.text }],
   });
+  file.formatText({ indentSize: 2 });
   return file.getFullText();
 }
 
@@ -98,6 +99,7 @@ function emitIndex(project: Project, strategies: readonly Strategy[]): string {
     declarationKind: VariableDeclarationKind.Const,
     declarations: [{ name: 'STRATEGIES', type: 'readonly CompiledStrategy[]', initializer: `[\n  ${strategies.map((s) => s.name).join(',\n  ')},\n]` }],
   });
+  file.formatText({ indentSize: 2 });
   return file.getFullText();
 }
 
@@ -110,5 +112,5 @@ function nullable(value: number | null): Code | number {
 }
 
 function list(values: readonly string[]): Code {
-  return new Code(`[${values.map((v) => JSON.stringify(v)).join(', ')}]`);
+  return new Code(`[${values.map(stringLiteral).join(', ')}]`);
 }

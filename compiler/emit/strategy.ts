@@ -48,9 +48,11 @@ export function emitSide(strategy: Strategy, side: Side): EmittedFunction {
   const scope = new FunctionScope(canonical);
   const ctx = scope.context('i');
   const parts = list.map((c) => ({ type: c.type, code: conditions.emit(c, ctx) }));
+  const never = SIDE_TEXT[side].all ? list.map((c) => conditions.never(c)).find((r) => r !== undefined) : undefined;
   const doc = [
     `${SIDE_TEXT[side].what}.`,
     disabled ? `Direction ${strategy.direction}: never consulted, so never true.` : '',
+    !disabled && never !== undefined ? `Can never be true on valid bars: ${never}.` : '',
     `${side}: ${commentSafe(JSON.stringify(list))}`,
   ].filter((l) => l !== '');
   if (disabled || parts.length === 0) {

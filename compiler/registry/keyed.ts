@@ -24,7 +24,10 @@ export function keyedUnion<T>(
     const parsed = branch.safeParse(prepare(value));
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
-        ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p)) });
+        const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
+        // name the one unknown key in the path, as zod does at the top level
+        if (issue.code === 'unrecognized_keys' && issue.keys.length === 1) path.push(issue.keys[0]!);
+        ctx.addIssue({ code: 'custom', message: issue.message, path });
       }
     }
   });

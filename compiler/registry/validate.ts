@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { Condition } from '../conditions/definition.js';
 import { checkGuards } from '../expr/analyze.js';
 import type { Pred } from '../expr/types.js';
+import { ConditionSchema } from '../conditions/schema.js';
 import { type Strategy, StrategySchema } from './schema.js';
 
 export interface RegistryError {
@@ -21,34 +22,54 @@ export type Side = (typeof SIDES)[number];
 /** Validates a parsed registry, listing every error rather than the first. */
 export function validateRegistry(data: unknown): Validation {
   if (!Array.isArray(data)) {
-    return { ok: false, errors: [{ strategy: '-', path: '', value: typeName(data), message: 'the registry must be a JSON array of strategies' }] };
+    return { ok: false, errors: [{ strategy: '-', path: '', value: data, message: `the registry must be a JSON array of strategies, not ${typeName(data)}` }] };
   }
   const errors: RegistryError[] = [];
   const strategies: Strategy[] = [];
+  const firstUse = { id: new Map<unknown, string>(), name: new Map<unknown, string>() };
   data.forEach((raw: unknown, index) => {
     const label = strategyLabel(raw, index);
     const parsed = StrategySchema.safeParse(raw);
-    if (!parsed.success) {
-      errors.push(...parsed.error.issues.map((issue) => fromIssue(label, raw, issue)));
-      return;
+    if (!parsed.success) errors.push(...parsed.error.issues.map((issue) => fromIssue(label, raw, issue)));
+    else strategies.push(parsed.data);
+    // these checks look at whatever parses, so one mistake never hides another
+    errors.push(...guardErrors(label, raw));
+    for (const key of ['id', 'name'] as const) {
+      const value = field(raw, key);
+      if (value === undefined) continue;
+      const first = firstUse[key].get(value);
+      if (first === undefined) firstUse[key].set(value, `${label}${typeof field(raw, 'name') === 'string' ? ` (${String(field(raw, 'name'))})` : ''}`);
+      else errors.push({ strategy: label, path: key, value, message: `duplicate ${key}, already used by strategy ${first}` });
     }
-    for (const side of SIDES) {
-      parsed.data[side].forEach((condition, k) => {
-        for (const issue of guardIssues(condition as Condition)) {
-          const path = [side, k, ...issue.path];
-          errors.push({ strategy: label, path: formatPath(path), value: valueAt(raw, path), message: issue.message });
-        }
-      });
-    }
-    strategies.push(parsed.data);
   });
-  errors.push(...duplicates(strategies, 'id'), ...duplicates(strategies, 'name'));
   return errors.length > 0 ? { ok: false, errors } : { ok: true, strategies: [...strategies].sort((a, b) => a.id - b.id) };
 }
 
+function field(raw: unknown, key: string): unknown {
+  return typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>)[key] : undefined;
+}
+
+/** Guard errors of every condition that parses, even in an otherwise invalid strategy. */
+function guardErrors(label: string, raw: unknown): RegistryError[] {
+  const errors: RegistryError[] = [];
+  for (const side of SIDES) {
+    const list = field(raw, side);
+    if (!Array.isArray(list)) continue;
+    list.forEach((candidate: unknown, k) => {
+      const condition = ConditionSchema.safeParse(candidate);
+      if (!condition.success) return;
+      for (const issue of guardIssues(condition.data)) {
+        const path = [side, k, ...issue.path];
+        errors.push({ strategy: label, path: formatPath(path), value: valueAt(raw, path), message: issue.message });
+      }
+    });
+  }
+  return errors;
+}
+
 export function formatError(error: RegistryError): string {
-  const where = error.path === '' ? '' : ` ${error.path}`;
-  return `strategy ${error.strategy}:${where}: ${error.message} (value: ${preview(error.value)})`;
+  const where = error.path === '' ? '' : ` ${error.path}:`;
+  return `strategy ${error.strategy}:${where} ${error.message} (value: ${preview(error.value)})`;
 }
 
 function guardIssues(condition: Condition, path: (string | number)[] = []): { path: (string | number)[]; message: string }[] {
@@ -59,20 +80,6 @@ function guardIssues(condition: Condition, path: (string | number)[] = []): { pa
     return (condition.conditions as Condition[]).flatMap((c, k) => guardIssues(c, [...path, 'conditions', k]));
   }
   return [];
-}
-
-function duplicates(strategies: readonly Strategy[], key: 'id' | 'name'): RegistryError[] {
-  const seen = new Map<unknown, Strategy>();
-  const errors: RegistryError[] = [];
-  for (const s of strategies) {
-    const first = seen.get(s[key]);
-    if (first) {
-      errors.push({ strategy: String(s.id), path: key, value: s[key], message: `duplicate ${key}, already used by strategy ${first.id} (${first.name})` });
-    } else {
-      seen.set(s[key], s);
-    }
-  }
-  return errors;
 }
 
 function fromIssue(label: string, raw: unknown, issue: z.core.$ZodIssue): RegistryError {

@@ -15,8 +15,8 @@ export function ema20_ema50_trend_cross_entry_long(s: Series, out: Uint8Array): 
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_above */ (i >= 1 && (Number.isFinite(ema_20[i]) && Number.isFinite(ema_20[i - 1]) && Number.isFinite(ema_50[i]) && Number.isFinite(ema_50[i - 1])) && ema_20[i - 1] <= ema_50[i - 1] && ema_20[i] > ema_50[i]) &&
-        /* above */ ((Number.isFinite(close[i]) && Number.isFinite(ema_50[i])) && close[i] > ema_50[i])
+        /* crosses_above */ (i >= 1 && Number.isFinite(ema_20[i]) && Number.isFinite(ema_20[i - 1]) && Number.isFinite(ema_50[i]) && Number.isFinite(ema_50[i - 1]) && ema_20[i - 1] <= ema_50[i - 1] && ema_20[i] > ema_50[i]) &&
+        /* above */ (Number.isFinite(close[i]) && Number.isFinite(ema_50[i]) && close[i] > ema_50[i])
         ? 1
         : 0;
   }
@@ -31,8 +31,8 @@ export function ema20_ema50_trend_cross_entry_short(s: Series, out: Uint8Array):
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_below */ (i >= 1 && (Number.isFinite(ema_20[i]) && Number.isFinite(ema_20[i - 1]) && Number.isFinite(ema_50[i]) && Number.isFinite(ema_50[i - 1])) && ema_20[i - 1] >= ema_50[i - 1] && ema_20[i] < ema_50[i]) &&
-        /* below */ ((Number.isFinite(close[i]) && Number.isFinite(ema_50[i])) && close[i] < ema_50[i])
+        /* crosses_below */ (i >= 1 && Number.isFinite(ema_20[i]) && Number.isFinite(ema_20[i - 1]) && Number.isFinite(ema_50[i]) && Number.isFinite(ema_50[i - 1]) && ema_20[i - 1] >= ema_50[i - 1] && ema_20[i] < ema_50[i]) &&
+        /* below */ (Number.isFinite(close[i]) && Number.isFinite(ema_50[i]) && close[i] < ema_50[i])
         ? 1
         : 0;
   }
@@ -47,7 +47,7 @@ export function ema20_ema50_trend_cross_exit_long(s: Series, out: Uint8Array): v
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_below */ (i >= 1 && (Number.isFinite(ema_20[i]) && Number.isFinite(ema_20[i - 1]) && Number.isFinite(ema_50[i]) && Number.isFinite(ema_50[i - 1])) && ema_20[i - 1] >= ema_50[i - 1] && ema_20[i] < ema_50[i])
+        /* crosses_below */ (i >= 1 && Number.isFinite(ema_20[i]) && Number.isFinite(ema_20[i - 1]) && Number.isFinite(ema_50[i]) && Number.isFinite(ema_50[i - 1]) && ema_20[i - 1] >= ema_50[i - 1] && ema_20[i] < ema_50[i])
         ? 1
         : 0;
   }
@@ -62,29 +62,29 @@ export function ema20_ema50_trend_cross_exit_short(s: Series, out: Uint8Array): 
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_above */ (i >= 1 && (Number.isFinite(ema_20[i]) && Number.isFinite(ema_20[i - 1]) && Number.isFinite(ema_50[i]) && Number.isFinite(ema_50[i - 1])) && ema_20[i - 1] <= ema_50[i - 1] && ema_20[i] > ema_50[i])
+        /* crosses_above */ (i >= 1 && Number.isFinite(ema_20[i]) && Number.isFinite(ema_20[i - 1]) && Number.isFinite(ema_50[i]) && Number.isFinite(ema_50[i - 1]) && ema_20[i - 1] <= ema_50[i - 1] && ema_20[i] > ema_50[i])
         ? 1
         : 0;
   }
 }
 
 export const ema20_ema50_trend_cross: CompiledStrategy = {
-    id: 1,
-    name: "ema20_ema50_trend_cross",
-    displayName: "EMA20/EMA50 Trend Cross",
-    version: 1,
-    direction: "long_short",
-    exits: {
-      atrStopMult: 2,
-      atrTargetMult: null,
-      trailingAtrMult: 2,
-      timeStopBars: null,
-    },
-    requiredIndicators: ["ema_20", "ema_50", "atr_14"],
-    requiredColumns: ["ema_20", "ema_50", "atr_14"],
-    columns: ["atr_14", "close", "ema_20", "ema_50", "high", "low", "open"],
-    entryLong: ema20_ema50_trend_cross_entry_long,
-    entryShort: ema20_ema50_trend_cross_entry_short,
-    exitLong: ema20_ema50_trend_cross_exit_long,
-    exitShort: ema20_ema50_trend_cross_exit_short,
-  };
+  id: 1,
+  name: 'ema20_ema50_trend_cross',
+  displayName: 'EMA20/EMA50 Trend Cross',
+  version: 1,
+  direction: 'long_short',
+  exits: {
+    atrStopMult: 2,
+    atrTargetMult: null,
+    trailingAtrMult: 2,
+    timeStopBars: null,
+  },
+  requiredIndicators: ['ema_20', 'ema_50', 'atr_14'],
+  requiredColumns: ['ema_20', 'ema_50', 'atr_14'],
+  columns: ['atr_14', 'close', 'ema_20', 'ema_50', 'high', 'low', 'open'],
+  entryLong: ema20_ema50_trend_cross_entry_long,
+  entryShort: ema20_ema50_trend_cross_entry_short,
+  exitLong: ema20_ema50_trend_cross_exit_long,
+  exitShort: ema20_ema50_trend_cross_exit_short,
+};

@@ -15,7 +15,7 @@ export function ema50_ema200_golden_death_cross_entry_long(s: Series, out: Uint8
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_above */ (i >= 1 && (Number.isFinite(ema_50[i]) && Number.isFinite(ema_50[i - 1]) && Number.isFinite(ema_200[i]) && Number.isFinite(ema_200[i - 1])) && ema_50[i - 1] <= ema_200[i - 1] && ema_50[i] > ema_200[i])
+        /* crosses_above */ (i >= 1 && Number.isFinite(ema_50[i]) && Number.isFinite(ema_50[i - 1]) && Number.isFinite(ema_200[i]) && Number.isFinite(ema_200[i - 1]) && ema_50[i - 1] <= ema_200[i - 1] && ema_50[i] > ema_200[i])
         ? 1
         : 0;
   }
@@ -30,7 +30,7 @@ export function ema50_ema200_golden_death_cross_entry_short(s: Series, out: Uint
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_below */ (i >= 1 && (Number.isFinite(ema_50[i]) && Number.isFinite(ema_50[i - 1]) && Number.isFinite(ema_200[i]) && Number.isFinite(ema_200[i - 1])) && ema_50[i - 1] >= ema_200[i - 1] && ema_50[i] < ema_200[i])
+        /* crosses_below */ (i >= 1 && Number.isFinite(ema_50[i]) && Number.isFinite(ema_50[i - 1]) && Number.isFinite(ema_200[i]) && Number.isFinite(ema_200[i - 1]) && ema_50[i - 1] >= ema_200[i - 1] && ema_50[i] < ema_200[i])
         ? 1
         : 0;
   }
@@ -45,7 +45,7 @@ export function ema50_ema200_golden_death_cross_exit_long(s: Series, out: Uint8A
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_below */ (i >= 1 && (Number.isFinite(ema_50[i]) && Number.isFinite(ema_50[i - 1]) && Number.isFinite(ema_200[i]) && Number.isFinite(ema_200[i - 1])) && ema_50[i - 1] >= ema_200[i - 1] && ema_50[i] < ema_200[i])
+        /* crosses_below */ (i >= 1 && Number.isFinite(ema_50[i]) && Number.isFinite(ema_50[i - 1]) && Number.isFinite(ema_200[i]) && Number.isFinite(ema_200[i - 1]) && ema_50[i - 1] >= ema_200[i - 1] && ema_50[i] < ema_200[i])
         ? 1
         : 0;
   }
@@ -60,29 +60,29 @@ export function ema50_ema200_golden_death_cross_exit_short(s: Series, out: Uint8
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_above */ (i >= 1 && (Number.isFinite(ema_50[i]) && Number.isFinite(ema_50[i - 1]) && Number.isFinite(ema_200[i]) && Number.isFinite(ema_200[i - 1])) && ema_50[i - 1] <= ema_200[i - 1] && ema_50[i] > ema_200[i])
+        /* crosses_above */ (i >= 1 && Number.isFinite(ema_50[i]) && Number.isFinite(ema_50[i - 1]) && Number.isFinite(ema_200[i]) && Number.isFinite(ema_200[i - 1]) && ema_50[i - 1] <= ema_200[i - 1] && ema_50[i] > ema_200[i])
         ? 1
         : 0;
   }
 }
 
 export const ema50_ema200_golden_death_cross: CompiledStrategy = {
-    id: 2,
-    name: "ema50_ema200_golden_death_cross",
-    displayName: "EMA50/EMA200 Golden/Death Cross",
-    version: 1,
-    direction: "long_short",
-    exits: {
-      atrStopMult: 2.5,
-      atrTargetMult: null,
-      trailingAtrMult: null,
-      timeStopBars: 120,
-    },
-    requiredIndicators: ["ema_50", "ema_200", "atr_14"],
-    requiredColumns: ["ema_50", "ema_200", "atr_14"],
-    columns: ["atr_14", "close", "ema_200", "ema_50", "high", "low", "open"],
-    entryLong: ema50_ema200_golden_death_cross_entry_long,
-    entryShort: ema50_ema200_golden_death_cross_entry_short,
-    exitLong: ema50_ema200_golden_death_cross_exit_long,
-    exitShort: ema50_ema200_golden_death_cross_exit_short,
-  };
+  id: 2,
+  name: 'ema50_ema200_golden_death_cross',
+  displayName: 'EMA50/EMA200 Golden/Death Cross',
+  version: 1,
+  direction: 'long_short',
+  exits: {
+    atrStopMult: 2.5,
+    atrTargetMult: null,
+    trailingAtrMult: null,
+    timeStopBars: 120,
+  },
+  requiredIndicators: ['ema_50', 'ema_200', 'atr_14'],
+  requiredColumns: ['ema_50', 'ema_200', 'atr_14'],
+  columns: ['atr_14', 'close', 'ema_200', 'ema_50', 'high', 'low', 'open'],
+  entryLong: ema50_ema200_golden_death_cross_entry_long,
+  entryShort: ema50_ema200_golden_death_cross_entry_short,
+  exitLong: ema50_ema200_golden_death_cross_exit_long,
+  exitShort: ema50_ema200_golden_death_cross_exit_short,
+};

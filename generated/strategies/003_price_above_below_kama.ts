@@ -15,7 +15,7 @@ export function price_above_below_kama_entry_long(s: Series, out: Uint8Array): v
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_above */ (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(kama_30[i]) && Number.isFinite(kama_30[i - 1])) && close[i - 1] <= kama_30[i - 1] && close[i] > kama_30[i])
+        /* crosses_above */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(kama_30[i]) && Number.isFinite(kama_30[i - 1]) && close[i - 1] <= kama_30[i - 1] && close[i] > kama_30[i])
         ? 1
         : 0;
   }
@@ -30,7 +30,7 @@ export function price_above_below_kama_entry_short(s: Series, out: Uint8Array): 
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_below */ (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(kama_30[i]) && Number.isFinite(kama_30[i - 1])) && close[i - 1] >= kama_30[i - 1] && close[i] < kama_30[i])
+        /* crosses_below */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(kama_30[i]) && Number.isFinite(kama_30[i - 1]) && close[i - 1] >= kama_30[i - 1] && close[i] < kama_30[i])
         ? 1
         : 0;
   }
@@ -45,7 +45,7 @@ export function price_above_below_kama_exit_long(s: Series, out: Uint8Array): vo
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_below */ (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(kama_30[i]) && Number.isFinite(kama_30[i - 1])) && close[i - 1] >= kama_30[i - 1] && close[i] < kama_30[i])
+        /* crosses_below */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(kama_30[i]) && Number.isFinite(kama_30[i - 1]) && close[i - 1] >= kama_30[i - 1] && close[i] < kama_30[i])
         ? 1
         : 0;
   }
@@ -60,29 +60,29 @@ export function price_above_below_kama_exit_short(s: Series, out: Uint8Array): v
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_above */ (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(kama_30[i]) && Number.isFinite(kama_30[i - 1])) && close[i - 1] <= kama_30[i - 1] && close[i] > kama_30[i])
+        /* crosses_above */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(kama_30[i]) && Number.isFinite(kama_30[i - 1]) && close[i - 1] <= kama_30[i - 1] && close[i] > kama_30[i])
         ? 1
         : 0;
   }
 }
 
 export const price_above_below_kama: CompiledStrategy = {
-    id: 3,
-    name: "price_above_below_kama",
-    displayName: "Price Above/Below KAMA Trend",
-    version: 1,
-    direction: "long_short",
-    exits: {
-      atrStopMult: 2,
-      atrTargetMult: null,
-      trailingAtrMult: 2,
-      timeStopBars: null,
-    },
-    requiredIndicators: ["kama_30", "atr_14"],
-    requiredColumns: ["kama_30", "atr_14"],
-    columns: ["atr_14", "close", "high", "kama_30", "low", "open"],
-    entryLong: price_above_below_kama_entry_long,
-    entryShort: price_above_below_kama_entry_short,
-    exitLong: price_above_below_kama_exit_long,
-    exitShort: price_above_below_kama_exit_short,
-  };
+  id: 3,
+  name: 'price_above_below_kama',
+  displayName: 'Price Above/Below KAMA Trend',
+  version: 1,
+  direction: 'long_short',
+  exits: {
+    atrStopMult: 2,
+    atrTargetMult: null,
+    trailingAtrMult: 2,
+    timeStopBars: null,
+  },
+  requiredIndicators: ['kama_30', 'atr_14'],
+  requiredColumns: ['kama_30', 'atr_14'],
+  columns: ['atr_14', 'close', 'high', 'kama_30', 'low', 'open'],
+  entryLong: price_above_below_kama_entry_long,
+  entryShort: price_above_below_kama_entry_short,
+  exitLong: price_above_below_kama_exit_long,
+  exitShort: price_above_below_kama_exit_short,
+};

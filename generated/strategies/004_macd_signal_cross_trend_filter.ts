@@ -15,7 +15,7 @@ export function macd_signal_cross_trend_filter_entry_long(s: Series, out: Uint8A
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_above */ (i >= 1 && (Number.isFinite(macd[i]) && Number.isFinite(macd[i - 1]) && Number.isFinite(macd_signal[i]) && Number.isFinite(macd_signal[i - 1])) && macd[i - 1] <= macd_signal[i - 1] && macd[i] > macd_signal[i]) &&
+        /* crosses_above */ (i >= 1 && Number.isFinite(macd[i]) && Number.isFinite(macd[i - 1]) && Number.isFinite(macd_signal[i]) && Number.isFinite(macd_signal[i - 1]) && macd[i - 1] <= macd_signal[i - 1] && macd[i] > macd_signal[i]) &&
         /* above */ (Number.isFinite(adx_14[i]) && adx_14[i] > 20)
         ? 1
         : 0;
@@ -31,7 +31,7 @@ export function macd_signal_cross_trend_filter_entry_short(s: Series, out: Uint8
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_below */ (i >= 1 && (Number.isFinite(macd[i]) && Number.isFinite(macd[i - 1]) && Number.isFinite(macd_signal[i]) && Number.isFinite(macd_signal[i - 1])) && macd[i - 1] >= macd_signal[i - 1] && macd[i] < macd_signal[i]) &&
+        /* crosses_below */ (i >= 1 && Number.isFinite(macd[i]) && Number.isFinite(macd[i - 1]) && Number.isFinite(macd_signal[i]) && Number.isFinite(macd_signal[i - 1]) && macd[i - 1] >= macd_signal[i - 1] && macd[i] < macd_signal[i]) &&
         /* above */ (Number.isFinite(adx_14[i]) && adx_14[i] > 20)
         ? 1
         : 0;
@@ -47,7 +47,7 @@ export function macd_signal_cross_trend_filter_exit_long(s: Series, out: Uint8Ar
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_below */ (i >= 1 && (Number.isFinite(macd[i]) && Number.isFinite(macd[i - 1]) && Number.isFinite(macd_signal[i]) && Number.isFinite(macd_signal[i - 1])) && macd[i - 1] >= macd_signal[i - 1] && macd[i] < macd_signal[i])
+        /* crosses_below */ (i >= 1 && Number.isFinite(macd[i]) && Number.isFinite(macd[i - 1]) && Number.isFinite(macd_signal[i]) && Number.isFinite(macd_signal[i - 1]) && macd[i - 1] >= macd_signal[i - 1] && macd[i] < macd_signal[i])
         ? 1
         : 0;
   }
@@ -62,29 +62,29 @@ export function macd_signal_cross_trend_filter_exit_short(s: Series, out: Uint8A
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_above */ (i >= 1 && (Number.isFinite(macd[i]) && Number.isFinite(macd[i - 1]) && Number.isFinite(macd_signal[i]) && Number.isFinite(macd_signal[i - 1])) && macd[i - 1] <= macd_signal[i - 1] && macd[i] > macd_signal[i])
+        /* crosses_above */ (i >= 1 && Number.isFinite(macd[i]) && Number.isFinite(macd[i - 1]) && Number.isFinite(macd_signal[i]) && Number.isFinite(macd_signal[i - 1]) && macd[i - 1] <= macd_signal[i - 1] && macd[i] > macd_signal[i])
         ? 1
         : 0;
   }
 }
 
 export const macd_signal_cross_trend_filter: CompiledStrategy = {
-    id: 4,
-    name: "macd_signal_cross_trend_filter",
-    displayName: "MACD Line/Signal Cross with Trend Filter",
-    version: 1,
-    direction: "long_short",
-    exits: {
-      atrStopMult: 2,
-      atrTargetMult: null,
-      trailingAtrMult: null,
-      timeStopBars: null,
-    },
-    requiredIndicators: ["macd", "macd_signal", "adx_14", "atr_14"],
-    requiredColumns: ["macd", "macd_signal", "adx_14", "atr_14"],
-    columns: ["adx_14", "atr_14", "close", "high", "low", "macd", "macd_signal", "open"],
-    entryLong: macd_signal_cross_trend_filter_entry_long,
-    entryShort: macd_signal_cross_trend_filter_entry_short,
-    exitLong: macd_signal_cross_trend_filter_exit_long,
-    exitShort: macd_signal_cross_trend_filter_exit_short,
-  };
+  id: 4,
+  name: 'macd_signal_cross_trend_filter',
+  displayName: 'MACD Line/Signal Cross with Trend Filter',
+  version: 1,
+  direction: 'long_short',
+  exits: {
+    atrStopMult: 2,
+    atrTargetMult: null,
+    trailingAtrMult: null,
+    timeStopBars: null,
+  },
+  requiredIndicators: ['macd', 'macd_signal', 'adx_14', 'atr_14'],
+  requiredColumns: ['macd', 'macd_signal', 'adx_14', 'atr_14'],
+  columns: ['adx_14', 'atr_14', 'close', 'high', 'low', 'macd', 'macd_signal', 'open'],
+  entryLong: macd_signal_cross_trend_filter_entry_long,
+  entryShort: macd_signal_cross_trend_filter_entry_short,
+  exitLong: macd_signal_cross_trend_filter_exit_long,
+  exitShort: macd_signal_cross_trend_filter_exit_short,
+};

@@ -15,7 +15,7 @@ export function macd_hist_zero_line_entry_long(s: Series, out: Uint8Array): void
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_above */ (i >= 1 && (Number.isFinite(macd_hist[i]) && Number.isFinite(macd_hist[i - 1])) && macd_hist[i - 1] <= 0 && macd_hist[i] > 0)
+        /* crosses_above */ (i >= 1 && Number.isFinite(macd_hist[i]) && Number.isFinite(macd_hist[i - 1]) && macd_hist[i - 1] <= 0 && macd_hist[i] > 0)
         ? 1
         : 0;
   }
@@ -30,7 +30,7 @@ export function macd_hist_zero_line_entry_short(s: Series, out: Uint8Array): voi
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_below */ (i >= 1 && (Number.isFinite(macd_hist[i]) && Number.isFinite(macd_hist[i - 1])) && macd_hist[i - 1] >= 0 && macd_hist[i] < 0)
+        /* crosses_below */ (i >= 1 && Number.isFinite(macd_hist[i]) && Number.isFinite(macd_hist[i - 1]) && macd_hist[i - 1] >= 0 && macd_hist[i] < 0)
         ? 1
         : 0;
   }
@@ -45,7 +45,7 @@ export function macd_hist_zero_line_exit_long(s: Series, out: Uint8Array): void 
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_below */ (i >= 1 && (Number.isFinite(macd_hist[i]) && Number.isFinite(macd_hist[i - 1])) && macd_hist[i - 1] >= 0 && macd_hist[i] < 0)
+        /* crosses_below */ (i >= 1 && Number.isFinite(macd_hist[i]) && Number.isFinite(macd_hist[i - 1]) && macd_hist[i - 1] >= 0 && macd_hist[i] < 0)
         ? 1
         : 0;
   }
@@ -60,29 +60,29 @@ export function macd_hist_zero_line_exit_short(s: Series, out: Uint8Array): void
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_above */ (i >= 1 && (Number.isFinite(macd_hist[i]) && Number.isFinite(macd_hist[i - 1])) && macd_hist[i - 1] <= 0 && macd_hist[i] > 0)
+        /* crosses_above */ (i >= 1 && Number.isFinite(macd_hist[i]) && Number.isFinite(macd_hist[i - 1]) && macd_hist[i - 1] <= 0 && macd_hist[i] > 0)
         ? 1
         : 0;
   }
 }
 
 export const macd_hist_zero_line: CompiledStrategy = {
-    id: 5,
-    name: "macd_hist_zero_line",
-    displayName: "MACD Histogram Zero-Line",
-    version: 1,
-    direction: "long_short",
-    exits: {
-      atrStopMult: 2,
-      atrTargetMult: null,
-      trailingAtrMult: 2,
-      timeStopBars: null,
-    },
-    requiredIndicators: ["macd_hist", "atr_14"],
-    requiredColumns: ["macd_hist", "atr_14"],
-    columns: ["atr_14", "close", "high", "low", "macd_hist", "open"],
-    entryLong: macd_hist_zero_line_entry_long,
-    entryShort: macd_hist_zero_line_entry_short,
-    exitLong: macd_hist_zero_line_exit_long,
-    exitShort: macd_hist_zero_line_exit_short,
-  };
+  id: 5,
+  name: 'macd_hist_zero_line',
+  displayName: 'MACD Histogram Zero-Line',
+  version: 1,
+  direction: 'long_short',
+  exits: {
+    atrStopMult: 2,
+    atrTargetMult: null,
+    trailingAtrMult: 2,
+    timeStopBars: null,
+  },
+  requiredIndicators: ['macd_hist', 'atr_14'],
+  requiredColumns: ['macd_hist', 'atr_14'],
+  columns: ['atr_14', 'close', 'high', 'low', 'macd_hist', 'open'],
+  entryLong: macd_hist_zero_line_entry_long,
+  entryShort: macd_hist_zero_line_entry_short,
+  exitLong: macd_hist_zero_line_exit_long,
+  exitShort: macd_hist_zero_line_exit_short,
+};

@@ -15,8 +15,8 @@ export function adx_rising_di_continuation_entry_long(s: Series, out: Uint8Array
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* above */ ((Number.isFinite(plus_di_14[i]) && Number.isFinite(minus_di_14[i])) && plus_di_14[i] > minus_di_14[i]) &&
-        /* rising */ (i >= 3 && (!Number.isNaN(adx_14[i]) && !Number.isNaN(adx_14[i - 1]) && !Number.isNaN(adx_14[i - 2]) && !Number.isNaN(adx_14[i - 3])) && adx_14[i] > adx_14[i - 1] && adx_14[i - 1] > adx_14[i - 2] && adx_14[i - 2] > adx_14[i - 3]) &&
+        /* above */ (Number.isFinite(plus_di_14[i]) && Number.isFinite(minus_di_14[i]) && plus_di_14[i] > minus_di_14[i]) &&
+        /* rising */ (i >= 3 && !Number.isNaN(adx_14[i]) && !Number.isNaN(adx_14[i - 1]) && !Number.isNaN(adx_14[i - 2]) && !Number.isNaN(adx_14[i - 3]) && adx_14[i] > adx_14[i - 1] && adx_14[i - 1] > adx_14[i - 2] && adx_14[i - 2] > adx_14[i - 3]) &&
         /* above */ (Number.isFinite(adx_14[i]) && adx_14[i] > 20)
         ? 1
         : 0;
@@ -32,8 +32,8 @@ export function adx_rising_di_continuation_entry_short(s: Series, out: Uint8Arra
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* above */ ((Number.isFinite(minus_di_14[i]) && Number.isFinite(plus_di_14[i])) && minus_di_14[i] > plus_di_14[i]) &&
-        /* rising */ (i >= 3 && (!Number.isNaN(adx_14[i]) && !Number.isNaN(adx_14[i - 1]) && !Number.isNaN(adx_14[i - 2]) && !Number.isNaN(adx_14[i - 3])) && adx_14[i] > adx_14[i - 1] && adx_14[i - 1] > adx_14[i - 2] && adx_14[i - 2] > adx_14[i - 3]) &&
+        /* above */ (Number.isFinite(minus_di_14[i]) && Number.isFinite(plus_di_14[i]) && minus_di_14[i] > plus_di_14[i]) &&
+        /* rising */ (i >= 3 && !Number.isNaN(adx_14[i]) && !Number.isNaN(adx_14[i - 1]) && !Number.isNaN(adx_14[i - 2]) && !Number.isNaN(adx_14[i - 3]) && adx_14[i] > adx_14[i - 1] && adx_14[i - 1] > adx_14[i - 2] && adx_14[i - 2] > adx_14[i - 3]) &&
         /* above */ (Number.isFinite(adx_14[i]) && adx_14[i] > 20)
         ? 1
         : 0;
@@ -49,7 +49,7 @@ export function adx_rising_di_continuation_exit_long(s: Series, out: Uint8Array)
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_above */ (i >= 1 && (Number.isFinite(minus_di_14[i]) && Number.isFinite(minus_di_14[i - 1]) && Number.isFinite(plus_di_14[i]) && Number.isFinite(plus_di_14[i - 1])) && minus_di_14[i - 1] <= plus_di_14[i - 1] && minus_di_14[i] > plus_di_14[i])
+        /* crosses_above */ (i >= 1 && Number.isFinite(minus_di_14[i]) && Number.isFinite(minus_di_14[i - 1]) && Number.isFinite(plus_di_14[i]) && Number.isFinite(plus_di_14[i - 1]) && minus_di_14[i - 1] <= plus_di_14[i - 1] && minus_di_14[i] > plus_di_14[i])
         ? 1
         : 0;
   }
@@ -64,29 +64,29 @@ export function adx_rising_di_continuation_exit_short(s: Series, out: Uint8Array
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_above */ (i >= 1 && (Number.isFinite(plus_di_14[i]) && Number.isFinite(plus_di_14[i - 1]) && Number.isFinite(minus_di_14[i]) && Number.isFinite(minus_di_14[i - 1])) && plus_di_14[i - 1] <= minus_di_14[i - 1] && plus_di_14[i] > minus_di_14[i])
+        /* crosses_above */ (i >= 1 && Number.isFinite(plus_di_14[i]) && Number.isFinite(plus_di_14[i - 1]) && Number.isFinite(minus_di_14[i]) && Number.isFinite(minus_di_14[i - 1]) && plus_di_14[i - 1] <= minus_di_14[i - 1] && plus_di_14[i] > minus_di_14[i])
         ? 1
         : 0;
   }
 }
 
 export const adx_rising_di_continuation: CompiledStrategy = {
-    id: 6,
-    name: "adx_rising_di_continuation",
-    displayName: "ADX Rising Trend Continuation (DI+/-)",
-    version: 1,
-    direction: "long_short",
-    exits: {
-      atrStopMult: 2,
-      atrTargetMult: null,
-      trailingAtrMult: 2,
-      timeStopBars: null,
-    },
-    requiredIndicators: ["adx_14", "plus_di_14", "minus_di_14", "psar", "atr_14"],
-    requiredColumns: ["adx_14", "plus_di_14", "minus_di_14", "psar", "atr_14"],
-    columns: ["adx_14", "atr_14", "close", "high", "low", "minus_di_14", "open", "plus_di_14", "psar"],
-    entryLong: adx_rising_di_continuation_entry_long,
-    entryShort: adx_rising_di_continuation_entry_short,
-    exitLong: adx_rising_di_continuation_exit_long,
-    exitShort: adx_rising_di_continuation_exit_short,
-  };
+  id: 6,
+  name: 'adx_rising_di_continuation',
+  displayName: 'ADX Rising Trend Continuation (DI+/-)',
+  version: 1,
+  direction: 'long_short',
+  exits: {
+    atrStopMult: 2,
+    atrTargetMult: null,
+    trailingAtrMult: 2,
+    timeStopBars: null,
+  },
+  requiredIndicators: ['adx_14', 'plus_di_14', 'minus_di_14', 'psar', 'atr_14'],
+  requiredColumns: ['adx_14', 'plus_di_14', 'minus_di_14', 'psar', 'atr_14'],
+  columns: ['adx_14', 'atr_14', 'close', 'high', 'low', 'minus_di_14', 'open', 'plus_di_14', 'psar'],
+  entryLong: adx_rising_di_continuation_entry_long,
+  entryShort: adx_rising_di_continuation_entry_short,
+  exitLong: adx_rising_di_continuation_exit_long,
+  exitShort: adx_rising_di_continuation_exit_short,
+};

@@ -15,7 +15,7 @@ export function sar_trend_ride_entry_long(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_above */ (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(psar[i]) && Number.isFinite(psar[i - 1])) && close[i - 1] <= psar[i - 1] && close[i] > psar[i])
+        /* crosses_above */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(psar[i]) && Number.isFinite(psar[i - 1]) && close[i - 1] <= psar[i - 1] && close[i] > psar[i])
         ? 1
         : 0;
   }
@@ -30,7 +30,7 @@ export function sar_trend_ride_entry_short(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_below */ (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(psar[i]) && Number.isFinite(psar[i - 1])) && close[i - 1] >= psar[i - 1] && close[i] < psar[i])
+        /* crosses_below */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(psar[i]) && Number.isFinite(psar[i - 1]) && close[i - 1] >= psar[i - 1] && close[i] < psar[i])
         ? 1
         : 0;
   }
@@ -45,7 +45,7 @@ export function sar_trend_ride_exit_long(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_below */ (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(psar[i]) && Number.isFinite(psar[i - 1])) && close[i - 1] >= psar[i - 1] && close[i] < psar[i])
+        /* crosses_below */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(psar[i]) && Number.isFinite(psar[i - 1]) && close[i - 1] >= psar[i - 1] && close[i] < psar[i])
         ? 1
         : 0;
   }
@@ -60,29 +60,29 @@ export function sar_trend_ride_exit_short(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_above */ (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(psar[i]) && Number.isFinite(psar[i - 1])) && close[i - 1] <= psar[i - 1] && close[i] > psar[i])
+        /* crosses_above */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(psar[i]) && Number.isFinite(psar[i - 1]) && close[i - 1] <= psar[i - 1] && close[i] > psar[i])
         ? 1
         : 0;
   }
 }
 
 export const sar_trend_ride: CompiledStrategy = {
-    id: 7,
-    name: "sar_trend_ride",
-    displayName: "SAR Trend Ride",
-    version: 1,
-    direction: "long_short",
-    exits: {
-      atrStopMult: 2,
-      atrTargetMult: null,
-      trailingAtrMult: null,
-      timeStopBars: null,
-    },
-    requiredIndicators: ["psar", "atr_14"],
-    requiredColumns: ["psar", "atr_14"],
-    columns: ["atr_14", "close", "high", "low", "open", "psar"],
-    entryLong: sar_trend_ride_entry_long,
-    entryShort: sar_trend_ride_entry_short,
-    exitLong: sar_trend_ride_exit_long,
-    exitShort: sar_trend_ride_exit_short,
-  };
+  id: 7,
+  name: 'sar_trend_ride',
+  displayName: 'SAR Trend Ride',
+  version: 1,
+  direction: 'long_short',
+  exits: {
+    atrStopMult: 2,
+    atrTargetMult: null,
+    trailingAtrMult: null,
+    timeStopBars: null,
+  },
+  requiredIndicators: ['psar', 'atr_14'],
+  requiredColumns: ['psar', 'atr_14'],
+  columns: ['atr_14', 'close', 'high', 'low', 'open', 'psar'],
+  entryLong: sar_trend_ride_entry_long,
+  entryShort: sar_trend_ride_entry_short,
+  exitLong: sar_trend_ride_exit_long,
+  exitShort: sar_trend_ride_exit_short,
+};

@@ -17,7 +17,7 @@ export function trix_signal_cross_entry_long(s: Series, out: Uint8Array): void {
   const rolling0 = rollingMean(trix_15, 9);
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* expr */ (i >= 10 && (Number.isFinite(trix_15[i]) && Number.isFinite(trix_15[i - 1]) && Number.isFinite(rolling0[i]) && Number.isFinite(rolling0[i - 1])) && trix_15[i - 1] <= rolling0[i - 1] && trix_15[i] > rolling0[i])
+        /* expr */ (i >= 10 && Number.isFinite(trix_15[i]) && Number.isFinite(trix_15[i - 1]) && Number.isFinite(rolling0[i]) && Number.isFinite(rolling0[i - 1]) && trix_15[i - 1] <= rolling0[i - 1] && trix_15[i] > rolling0[i])
         ? 1
         : 0;
   }
@@ -33,7 +33,7 @@ export function trix_signal_cross_entry_short(s: Series, out: Uint8Array): void 
   const rolling0 = rollingMean(trix_15, 9);
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* expr */ (i >= 10 && (Number.isFinite(trix_15[i]) && Number.isFinite(trix_15[i - 1]) && Number.isFinite(rolling0[i]) && Number.isFinite(rolling0[i - 1])) && trix_15[i - 1] >= rolling0[i - 1] && trix_15[i] < rolling0[i])
+        /* expr */ (i >= 10 && Number.isFinite(trix_15[i]) && Number.isFinite(trix_15[i - 1]) && Number.isFinite(rolling0[i]) && Number.isFinite(rolling0[i - 1]) && trix_15[i - 1] >= rolling0[i - 1] && trix_15[i] < rolling0[i])
         ? 1
         : 0;
   }
@@ -49,7 +49,7 @@ export function trix_signal_cross_exit_long(s: Series, out: Uint8Array): void {
   const rolling0 = rollingMean(trix_15, 9);
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* expr */ (i >= 10 && (Number.isFinite(trix_15[i]) && Number.isFinite(trix_15[i - 1]) && Number.isFinite(rolling0[i]) && Number.isFinite(rolling0[i - 1])) && trix_15[i - 1] >= rolling0[i - 1] && trix_15[i] < rolling0[i])
+        /* expr */ (i >= 10 && Number.isFinite(trix_15[i]) && Number.isFinite(trix_15[i - 1]) && Number.isFinite(rolling0[i]) && Number.isFinite(rolling0[i - 1]) && trix_15[i - 1] >= rolling0[i - 1] && trix_15[i] < rolling0[i])
         ? 1
         : 0;
   }
@@ -65,29 +65,29 @@ export function trix_signal_cross_exit_short(s: Series, out: Uint8Array): void {
   const rolling0 = rollingMean(trix_15, 9);
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* expr */ (i >= 10 && (Number.isFinite(trix_15[i]) && Number.isFinite(trix_15[i - 1]) && Number.isFinite(rolling0[i]) && Number.isFinite(rolling0[i - 1])) && trix_15[i - 1] <= rolling0[i - 1] && trix_15[i] > rolling0[i])
+        /* expr */ (i >= 10 && Number.isFinite(trix_15[i]) && Number.isFinite(trix_15[i - 1]) && Number.isFinite(rolling0[i]) && Number.isFinite(rolling0[i - 1]) && trix_15[i - 1] <= rolling0[i - 1] && trix_15[i] > rolling0[i])
         ? 1
         : 0;
   }
 }
 
 export const trix_signal_cross: CompiledStrategy = {
-    id: 8,
-    name: "trix_signal_cross",
-    displayName: "TRIX Signal Cross",
-    version: 1,
-    direction: "long_short",
-    exits: {
-      atrStopMult: 2,
-      atrTargetMult: null,
-      trailingAtrMult: null,
-      timeStopBars: null,
-    },
-    requiredIndicators: ["trix_15", "atr_14"],
-    requiredColumns: ["trix_15", "atr_14"],
-    columns: ["atr_14", "close", "high", "low", "open", "trix_15"],
-    entryLong: trix_signal_cross_entry_long,
-    entryShort: trix_signal_cross_entry_short,
-    exitLong: trix_signal_cross_exit_long,
-    exitShort: trix_signal_cross_exit_short,
-  };
+  id: 8,
+  name: 'trix_signal_cross',
+  displayName: 'TRIX Signal Cross',
+  version: 1,
+  direction: 'long_short',
+  exits: {
+    atrStopMult: 2,
+    atrTargetMult: null,
+    trailingAtrMult: null,
+    timeStopBars: null,
+  },
+  requiredIndicators: ['trix_15', 'atr_14'],
+  requiredColumns: ['trix_15', 'atr_14'],
+  columns: ['atr_14', 'close', 'high', 'low', 'open', 'trix_15'],
+  entryLong: trix_signal_cross_entry_long,
+  entryShort: trix_signal_cross_entry_short,
+  exitLong: trix_signal_cross_exit_long,
+  exitShort: trix_signal_cross_exit_short,
+};

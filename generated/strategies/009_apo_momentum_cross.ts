@@ -15,8 +15,8 @@ export function apo_momentum_cross_entry_long(s: Series, out: Uint8Array): void 
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_above */ (i >= 1 && (Number.isFinite(apo[i]) && Number.isFinite(apo[i - 1])) && apo[i - 1] <= 0 && apo[i] > 0) &&
-        /* above */ ((Number.isFinite(close[i]) && Number.isFinite(ema_50[i])) && close[i] > ema_50[i])
+        /* crosses_above */ (i >= 1 && Number.isFinite(apo[i]) && Number.isFinite(apo[i - 1]) && apo[i - 1] <= 0 && apo[i] > 0) &&
+        /* above */ (Number.isFinite(close[i]) && Number.isFinite(ema_50[i]) && close[i] > ema_50[i])
         ? 1
         : 0;
   }
@@ -31,8 +31,8 @@ export function apo_momentum_cross_entry_short(s: Series, out: Uint8Array): void
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_below */ (i >= 1 && (Number.isFinite(apo[i]) && Number.isFinite(apo[i - 1])) && apo[i - 1] >= 0 && apo[i] < 0) &&
-        /* below */ ((Number.isFinite(close[i]) && Number.isFinite(ema_50[i])) && close[i] < ema_50[i])
+        /* crosses_below */ (i >= 1 && Number.isFinite(apo[i]) && Number.isFinite(apo[i - 1]) && apo[i - 1] >= 0 && apo[i] < 0) &&
+        /* below */ (Number.isFinite(close[i]) && Number.isFinite(ema_50[i]) && close[i] < ema_50[i])
         ? 1
         : 0;
   }
@@ -47,7 +47,7 @@ export function apo_momentum_cross_exit_long(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_below */ (i >= 1 && (Number.isFinite(apo[i]) && Number.isFinite(apo[i - 1])) && apo[i - 1] >= 0 && apo[i] < 0)
+        /* crosses_below */ (i >= 1 && Number.isFinite(apo[i]) && Number.isFinite(apo[i - 1]) && apo[i - 1] >= 0 && apo[i] < 0)
         ? 1
         : 0;
   }
@@ -62,29 +62,29 @@ export function apo_momentum_cross_exit_short(s: Series, out: Uint8Array): void 
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_above */ (i >= 1 && (Number.isFinite(apo[i]) && Number.isFinite(apo[i - 1])) && apo[i - 1] <= 0 && apo[i] > 0)
+        /* crosses_above */ (i >= 1 && Number.isFinite(apo[i]) && Number.isFinite(apo[i - 1]) && apo[i - 1] <= 0 && apo[i] > 0)
         ? 1
         : 0;
   }
 }
 
 export const apo_momentum_cross: CompiledStrategy = {
-    id: 9,
-    name: "apo_momentum_cross",
-    displayName: "APO Momentum Cross",
-    version: 1,
-    direction: "long_short",
-    exits: {
-      atrStopMult: 2,
-      atrTargetMult: null,
-      trailingAtrMult: null,
-      timeStopBars: null,
-    },
-    requiredIndicators: ["apo", "ema_50", "atr_14"],
-    requiredColumns: ["apo", "ema_50", "atr_14"],
-    columns: ["apo", "atr_14", "close", "ema_50", "high", "low", "open"],
-    entryLong: apo_momentum_cross_entry_long,
-    entryShort: apo_momentum_cross_entry_short,
-    exitLong: apo_momentum_cross_exit_long,
-    exitShort: apo_momentum_cross_exit_short,
-  };
+  id: 9,
+  name: 'apo_momentum_cross',
+  displayName: 'APO Momentum Cross',
+  version: 1,
+  direction: 'long_short',
+  exits: {
+    atrStopMult: 2,
+    atrTargetMult: null,
+    trailingAtrMult: null,
+    timeStopBars: null,
+  },
+  requiredIndicators: ['apo', 'ema_50', 'atr_14'],
+  requiredColumns: ['apo', 'ema_50', 'atr_14'],
+  columns: ['apo', 'atr_14', 'close', 'ema_50', 'high', 'low', 'open'],
+  entryLong: apo_momentum_cross_entry_long,
+  entryShort: apo_momentum_cross_entry_short,
+  exitLong: apo_momentum_cross_exit_long,
+  exitShort: apo_momentum_cross_exit_short,
+};

@@ -15,8 +15,8 @@ export function roc_break_sma200_entry_long(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* above */ ((Number.isFinite(close[i]) && Number.isFinite(sma_200[i])) && close[i] > sma_200[i]) &&
-        /* crosses_above */ (i >= 1 && (Number.isFinite(roc_10[i]) && Number.isFinite(roc_10[i - 1])) && roc_10[i - 1] <= 0 && roc_10[i] > 0)
+        /* above */ (Number.isFinite(close[i]) && Number.isFinite(sma_200[i]) && close[i] > sma_200[i]) &&
+        /* crosses_above */ (i >= 1 && Number.isFinite(roc_10[i]) && Number.isFinite(roc_10[i - 1]) && roc_10[i - 1] <= 0 && roc_10[i] > 0)
         ? 1
         : 0;
   }
@@ -31,8 +31,8 @@ export function roc_break_sma200_entry_short(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* below */ ((Number.isFinite(close[i]) && Number.isFinite(sma_200[i])) && close[i] < sma_200[i]) &&
-        /* crosses_below */ (i >= 1 && (Number.isFinite(roc_10[i]) && Number.isFinite(roc_10[i - 1])) && roc_10[i - 1] >= 0 && roc_10[i] < 0)
+        /* below */ (Number.isFinite(close[i]) && Number.isFinite(sma_200[i]) && close[i] < sma_200[i]) &&
+        /* crosses_below */ (i >= 1 && Number.isFinite(roc_10[i]) && Number.isFinite(roc_10[i - 1]) && roc_10[i - 1] >= 0 && roc_10[i] < 0)
         ? 1
         : 0;
   }
@@ -47,7 +47,7 @@ export function roc_break_sma200_exit_long(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_below */ (i >= 1 && (Number.isFinite(roc_10[i]) && Number.isFinite(roc_10[i - 1])) && roc_10[i - 1] >= 0 && roc_10[i] < 0)
+        /* crosses_below */ (i >= 1 && Number.isFinite(roc_10[i]) && Number.isFinite(roc_10[i - 1]) && roc_10[i - 1] >= 0 && roc_10[i] < 0)
         ? 1
         : 0;
   }
@@ -62,29 +62,29 @@ export function roc_break_sma200_exit_short(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_above */ (i >= 1 && (Number.isFinite(roc_10[i]) && Number.isFinite(roc_10[i - 1])) && roc_10[i - 1] <= 0 && roc_10[i] > 0)
+        /* crosses_above */ (i >= 1 && Number.isFinite(roc_10[i]) && Number.isFinite(roc_10[i - 1]) && roc_10[i - 1] <= 0 && roc_10[i] > 0)
         ? 1
         : 0;
   }
 }
 
 export const roc_break_sma200: CompiledStrategy = {
-    id: 10,
-    name: "roc_break_sma200",
-    displayName: "ROC Break in Direction of SMA200",
-    version: 1,
-    direction: "long_short",
-    exits: {
-      atrStopMult: 2,
-      atrTargetMult: null,
-      trailingAtrMult: null,
-      timeStopBars: 30,
-    },
-    requiredIndicators: ["roc_10", "sma_200", "atr_14"],
-    requiredColumns: ["roc_10", "sma_200", "atr_14"],
-    columns: ["atr_14", "close", "high", "low", "open", "roc_10", "sma_200"],
-    entryLong: roc_break_sma200_entry_long,
-    entryShort: roc_break_sma200_entry_short,
-    exitLong: roc_break_sma200_exit_long,
-    exitShort: roc_break_sma200_exit_short,
-  };
+  id: 10,
+  name: 'roc_break_sma200',
+  displayName: 'ROC Break in Direction of SMA200',
+  version: 1,
+  direction: 'long_short',
+  exits: {
+    atrStopMult: 2,
+    atrTargetMult: null,
+    trailingAtrMult: null,
+    timeStopBars: 30,
+  },
+  requiredIndicators: ['roc_10', 'sma_200', 'atr_14'],
+  requiredColumns: ['roc_10', 'sma_200', 'atr_14'],
+  columns: ['atr_14', 'close', 'high', 'low', 'open', 'roc_10', 'sma_200'],
+  entryLong: roc_break_sma200_entry_long,
+  entryShort: roc_break_sma200_entry_short,
+  exitLong: roc_break_sma200_exit_long,
+  exitShort: roc_break_sma200_exit_short,
+};

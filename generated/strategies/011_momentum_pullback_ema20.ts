@@ -15,9 +15,9 @@ export function momentum_pullback_ema20_entry_long(s: Series, out: Uint8Array): 
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* above */ ((Number.isFinite(close[i]) && Number.isFinite(ema_50[i])) && close[i] > ema_50[i]) &&
+        /* above */ (Number.isFinite(close[i]) && Number.isFinite(ema_50[i]) && close[i] > ema_50[i]) &&
         /* above */ (Number.isFinite(adx_14[i]) && adx_14[i] > 20) &&
-        /* pullback_to */ ((Number.isFinite(low[i]) && Number.isFinite(close[i]) && Number.isFinite(ema_20[i]) && Number.isFinite(atr_14[i])) && low[i] <= ema_20[i] + 0.5 * atr_14[i] && close[i] > ema_20[i])
+        /* pullback_to */ (Number.isFinite(low[i]) && Number.isFinite(close[i]) && Number.isFinite(ema_20[i]) && Number.isFinite(atr_14[i]) && low[i] <= ema_20[i] + 0.5 * atr_14[i] && close[i] > ema_20[i])
         ? 1
         : 0;
   }
@@ -41,7 +41,7 @@ export function momentum_pullback_ema20_exit_long(s: Series, out: Uint8Array): v
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* below */ ((Number.isFinite(close[i]) && Number.isFinite(ema_20[i])) && close[i] < ema_20[i])
+        /* below */ (Number.isFinite(close[i]) && Number.isFinite(ema_20[i]) && close[i] < ema_20[i])
         ? 1
         : 0;
   }
@@ -56,22 +56,22 @@ export function momentum_pullback_ema20_exit_short(s: Series, out: Uint8Array): 
 }
 
 export const momentum_pullback_ema20: CompiledStrategy = {
-    id: 11,
-    name: "momentum_pullback_ema20",
-    displayName: "Momentum + Pullback to EMA20",
-    version: 1,
-    direction: "long_only",
-    exits: {
-      atrStopMult: 2,
-      atrTargetMult: null,
-      trailingAtrMult: 2,
-      timeStopBars: null,
-    },
-    requiredIndicators: ["ema_20", "ema_50", "adx_14", "atr_14"],
-    requiredColumns: ["ema_20", "ema_50", "adx_14", "atr_14"],
-    columns: ["adx_14", "atr_14", "close", "ema_20", "ema_50", "high", "low", "open"],
-    entryLong: momentum_pullback_ema20_entry_long,
-    entryShort: momentum_pullback_ema20_entry_short,
-    exitLong: momentum_pullback_ema20_exit_long,
-    exitShort: momentum_pullback_ema20_exit_short,
-  };
+  id: 11,
+  name: 'momentum_pullback_ema20',
+  displayName: 'Momentum + Pullback to EMA20',
+  version: 1,
+  direction: 'long_only',
+  exits: {
+    atrStopMult: 2,
+    atrTargetMult: null,
+    trailingAtrMult: 2,
+    timeStopBars: null,
+  },
+  requiredIndicators: ['ema_20', 'ema_50', 'adx_14', 'atr_14'],
+  requiredColumns: ['ema_20', 'ema_50', 'adx_14', 'atr_14'],
+  columns: ['adx_14', 'atr_14', 'close', 'ema_20', 'ema_50', 'high', 'low', 'open'],
+  entryLong: momentum_pullback_ema20_entry_long,
+  entryShort: momentum_pullback_ema20_entry_short,
+  exitLong: momentum_pullback_ema20_exit_long,
+  exitShort: momentum_pullback_ema20_exit_short,
+};

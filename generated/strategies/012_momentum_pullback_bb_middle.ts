@@ -16,8 +16,8 @@ export function momentum_pullback_bb_middle_entry_long(s: Series, out: Uint8Arra
   for (let i = 0; i < n; i++) {
     out[i] =
         /* above */ (Number.isFinite(adx_14[i]) && adx_14[i] > 20) &&
-        /* above */ ((Number.isFinite(close[i]) && Number.isFinite(bb_middle[i])) && close[i] > bb_middle[i]) &&
-        /* pullback_to */ ((Number.isFinite(low[i]) && Number.isFinite(close[i]) && Number.isFinite(bb_middle[i]) && Number.isFinite(atr_14[i])) && low[i] <= bb_middle[i] + 0.5 * atr_14[i] && close[i] > bb_middle[i])
+        /* above */ (Number.isFinite(close[i]) && Number.isFinite(bb_middle[i]) && close[i] > bb_middle[i]) &&
+        /* pullback_to */ (Number.isFinite(low[i]) && Number.isFinite(close[i]) && Number.isFinite(bb_middle[i]) && Number.isFinite(atr_14[i]) && low[i] <= bb_middle[i] + 0.5 * atr_14[i] && close[i] > bb_middle[i])
         ? 1
         : 0;
   }
@@ -33,8 +33,8 @@ export function momentum_pullback_bb_middle_entry_short(s: Series, out: Uint8Arr
   for (let i = 0; i < n; i++) {
     out[i] =
         /* above */ (Number.isFinite(adx_14[i]) && adx_14[i] > 20) &&
-        /* below */ ((Number.isFinite(close[i]) && Number.isFinite(bb_middle[i])) && close[i] < bb_middle[i]) &&
-        /* pullback_below */ ((Number.isFinite(high[i]) && Number.isFinite(close[i]) && Number.isFinite(bb_middle[i]) && Number.isFinite(atr_14[i])) && high[i] >= bb_middle[i] - 0.5 * atr_14[i] && close[i] < bb_middle[i])
+        /* below */ (Number.isFinite(close[i]) && Number.isFinite(bb_middle[i]) && close[i] < bb_middle[i]) &&
+        /* pullback_below */ (Number.isFinite(high[i]) && Number.isFinite(close[i]) && Number.isFinite(bb_middle[i]) && Number.isFinite(atr_14[i]) && high[i] >= bb_middle[i] - 0.5 * atr_14[i] && close[i] < bb_middle[i])
         ? 1
         : 0;
   }
@@ -49,7 +49,7 @@ export function momentum_pullback_bb_middle_exit_long(s: Series, out: Uint8Array
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* below */ ((Number.isFinite(close[i]) && Number.isFinite(bb_middle[i])) && close[i] < bb_middle[i])
+        /* below */ (Number.isFinite(close[i]) && Number.isFinite(bb_middle[i]) && close[i] < bb_middle[i])
         ? 1
         : 0;
   }
@@ -64,29 +64,29 @@ export function momentum_pullback_bb_middle_exit_short(s: Series, out: Uint8Arra
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* above */ ((Number.isFinite(close[i]) && Number.isFinite(bb_middle[i])) && close[i] > bb_middle[i])
+        /* above */ (Number.isFinite(close[i]) && Number.isFinite(bb_middle[i]) && close[i] > bb_middle[i])
         ? 1
         : 0;
   }
 }
 
 export const momentum_pullback_bb_middle: CompiledStrategy = {
-    id: 12,
-    name: "momentum_pullback_bb_middle",
-    displayName: "Momentum + Pullback to BB Middle",
-    version: 1,
-    direction: "long_short",
-    exits: {
-      atrStopMult: 2,
-      atrTargetMult: null,
-      trailingAtrMult: 2,
-      timeStopBars: null,
-    },
-    requiredIndicators: ["bb_middle", "adx_14", "atr_14"],
-    requiredColumns: ["bb_middle", "adx_14", "atr_14"],
-    columns: ["adx_14", "atr_14", "bb_middle", "close", "high", "low", "open"],
-    entryLong: momentum_pullback_bb_middle_entry_long,
-    entryShort: momentum_pullback_bb_middle_entry_short,
-    exitLong: momentum_pullback_bb_middle_exit_long,
-    exitShort: momentum_pullback_bb_middle_exit_short,
-  };
+  id: 12,
+  name: 'momentum_pullback_bb_middle',
+  displayName: 'Momentum + Pullback to BB Middle',
+  version: 1,
+  direction: 'long_short',
+  exits: {
+    atrStopMult: 2,
+    atrTargetMult: null,
+    trailingAtrMult: 2,
+    timeStopBars: null,
+  },
+  requiredIndicators: ['bb_middle', 'adx_14', 'atr_14'],
+  requiredColumns: ['bb_middle', 'adx_14', 'atr_14'],
+  columns: ['adx_14', 'atr_14', 'bb_middle', 'close', 'high', 'low', 'open'],
+  entryLong: momentum_pullback_bb_middle_entry_long,
+  entryShort: momentum_pullback_bb_middle_entry_short,
+  exitLong: momentum_pullback_bb_middle_exit_long,
+  exitShort: momentum_pullback_bb_middle_exit_short,
+};

@@ -15,7 +15,7 @@ export function super_trend_atr_channel_entry_long(s: Series, out: Uint8Array): 
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* expr */ ((Number.isFinite(close[i]) && Number.isFinite(ema_20[i]) && Number.isFinite(atr_14[i])) && close[i] > (ema_20[i] + (2 * atr_14[i])))
+        /* expr */ (Number.isFinite(close[i]) && Number.isFinite(ema_20[i]) && Number.isFinite(atr_14[i]) && close[i] > (ema_20[i] + (2 * atr_14[i])))
         ? 1
         : 0;
   }
@@ -30,7 +30,7 @@ export function super_trend_atr_channel_entry_short(s: Series, out: Uint8Array):
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* expr */ ((Number.isFinite(close[i]) && Number.isFinite(ema_20[i]) && Number.isFinite(atr_14[i])) && close[i] < (ema_20[i] - (2 * atr_14[i])))
+        /* expr */ (Number.isFinite(close[i]) && Number.isFinite(ema_20[i]) && Number.isFinite(atr_14[i]) && close[i] < (ema_20[i] - (2 * atr_14[i])))
         ? 1
         : 0;
   }
@@ -45,7 +45,7 @@ export function super_trend_atr_channel_exit_long(s: Series, out: Uint8Array): v
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* below */ ((Number.isFinite(close[i]) && Number.isFinite(ema_20[i])) && close[i] < ema_20[i])
+        /* below */ (Number.isFinite(close[i]) && Number.isFinite(ema_20[i]) && close[i] < ema_20[i])
         ? 1
         : 0;
   }
@@ -60,29 +60,29 @@ export function super_trend_atr_channel_exit_short(s: Series, out: Uint8Array): 
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* above */ ((Number.isFinite(close[i]) && Number.isFinite(ema_20[i])) && close[i] > ema_20[i])
+        /* above */ (Number.isFinite(close[i]) && Number.isFinite(ema_20[i]) && close[i] > ema_20[i])
         ? 1
         : 0;
   }
 }
 
 export const super_trend_atr_channel: CompiledStrategy = {
-    id: 13,
-    name: "super_trend_atr_channel",
-    displayName: "Super Trend-like ATR Channel",
-    version: 1,
-    direction: "long_short",
-    exits: {
-      atrStopMult: 2,
-      atrTargetMult: null,
-      trailingAtrMult: 2,
-      timeStopBars: null,
-    },
-    requiredIndicators: ["ema_20", "atr_14"],
-    requiredColumns: ["ema_20", "atr_14"],
-    columns: ["atr_14", "close", "ema_20", "high", "low", "open"],
-    entryLong: super_trend_atr_channel_entry_long,
-    entryShort: super_trend_atr_channel_entry_short,
-    exitLong: super_trend_atr_channel_exit_long,
-    exitShort: super_trend_atr_channel_exit_short,
-  };
+  id: 13,
+  name: 'super_trend_atr_channel',
+  displayName: 'Super Trend-like ATR Channel',
+  version: 1,
+  direction: 'long_short',
+  exits: {
+    atrStopMult: 2,
+    atrTargetMult: null,
+    trailingAtrMult: 2,
+    timeStopBars: null,
+  },
+  requiredIndicators: ['ema_20', 'atr_14'],
+  requiredColumns: ['ema_20', 'atr_14'],
+  columns: ['atr_14', 'close', 'ema_20', 'high', 'low', 'open'],
+  entryLong: super_trend_atr_channel_entry_long,
+  entryShort: super_trend_atr_channel_entry_short,
+  exitLong: super_trend_atr_channel_exit_long,
+  exitShort: super_trend_atr_channel_exit_short,
+};

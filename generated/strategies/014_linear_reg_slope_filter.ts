@@ -16,7 +16,7 @@ export function linear_reg_slope_filter_entry_long(s: Series, out: Uint8Array): 
   for (let i = 0; i < n; i++) {
     out[i] =
         /* above */ (Number.isFinite(linearreg_slope_20[i]) && linearreg_slope_20[i] > 0) &&
-        /* above */ ((Number.isFinite(close[i]) && Number.isFinite(sma_50[i])) && close[i] > sma_50[i])
+        /* above */ (Number.isFinite(close[i]) && Number.isFinite(sma_50[i]) && close[i] > sma_50[i])
         ? 1
         : 0;
   }
@@ -32,7 +32,7 @@ export function linear_reg_slope_filter_entry_short(s: Series, out: Uint8Array):
   for (let i = 0; i < n; i++) {
     out[i] =
         /* below */ (Number.isFinite(linearreg_slope_20[i]) && linearreg_slope_20[i] < 0) &&
-        /* below */ ((Number.isFinite(close[i]) && Number.isFinite(sma_50[i])) && close[i] < sma_50[i])
+        /* below */ (Number.isFinite(close[i]) && Number.isFinite(sma_50[i]) && close[i] < sma_50[i])
         ? 1
         : 0;
   }
@@ -47,7 +47,7 @@ export function linear_reg_slope_filter_exit_long(s: Series, out: Uint8Array): v
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_below */ (i >= 1 && (Number.isFinite(linearreg_slope_20[i]) && Number.isFinite(linearreg_slope_20[i - 1])) && linearreg_slope_20[i - 1] >= 0 && linearreg_slope_20[i] < 0)
+        /* crosses_below */ (i >= 1 && Number.isFinite(linearreg_slope_20[i]) && Number.isFinite(linearreg_slope_20[i - 1]) && linearreg_slope_20[i - 1] >= 0 && linearreg_slope_20[i] < 0)
         ? 1
         : 0;
   }
@@ -62,29 +62,29 @@ export function linear_reg_slope_filter_exit_short(s: Series, out: Uint8Array): 
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_above */ (i >= 1 && (Number.isFinite(linearreg_slope_20[i]) && Number.isFinite(linearreg_slope_20[i - 1])) && linearreg_slope_20[i - 1] <= 0 && linearreg_slope_20[i] > 0)
+        /* crosses_above */ (i >= 1 && Number.isFinite(linearreg_slope_20[i]) && Number.isFinite(linearreg_slope_20[i - 1]) && linearreg_slope_20[i - 1] <= 0 && linearreg_slope_20[i] > 0)
         ? 1
         : 0;
   }
 }
 
 export const linear_reg_slope_filter: CompiledStrategy = {
-    id: 14,
-    name: "linear_reg_slope_filter",
-    displayName: "Linear Regression Slope + Price Filter",
-    version: 1,
-    direction: "long_short",
-    exits: {
-      atrStopMult: 2,
-      atrTargetMult: null,
-      trailingAtrMult: null,
-      timeStopBars: 40,
-    },
-    requiredIndicators: ["linearreg_slope_20", "sma_50", "atr_14"],
-    requiredColumns: ["linearreg_slope_20", "sma_50", "atr_14"],
-    columns: ["atr_14", "close", "high", "linearreg_slope_20", "low", "open", "sma_50"],
-    entryLong: linear_reg_slope_filter_entry_long,
-    entryShort: linear_reg_slope_filter_entry_short,
-    exitLong: linear_reg_slope_filter_exit_long,
-    exitShort: linear_reg_slope_filter_exit_short,
-  };
+  id: 14,
+  name: 'linear_reg_slope_filter',
+  displayName: 'Linear Regression Slope + Price Filter',
+  version: 1,
+  direction: 'long_short',
+  exits: {
+    atrStopMult: 2,
+    atrTargetMult: null,
+    trailingAtrMult: null,
+    timeStopBars: 40,
+  },
+  requiredIndicators: ['linearreg_slope_20', 'sma_50', 'atr_14'],
+  requiredColumns: ['linearreg_slope_20', 'sma_50', 'atr_14'],
+  columns: ['atr_14', 'close', 'high', 'linearreg_slope_20', 'low', 'open', 'sma_50'],
+  entryLong: linear_reg_slope_filter_entry_long,
+  entryShort: linear_reg_slope_filter_entry_short,
+  exitLong: linear_reg_slope_filter_exit_long,
+  exitShort: linear_reg_slope_filter_exit_short,
+};

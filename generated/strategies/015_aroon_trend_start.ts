@@ -15,7 +15,7 @@ export function aroon_trend_start_entry_long(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_above */ (i >= 1 && (Number.isFinite(aroon_up_25[i]) && Number.isFinite(aroon_up_25[i - 1])) && aroon_up_25[i - 1] <= 70 && aroon_up_25[i] > 70) &&
+        /* crosses_above */ (i >= 1 && Number.isFinite(aroon_up_25[i]) && Number.isFinite(aroon_up_25[i - 1]) && aroon_up_25[i - 1] <= 70 && aroon_up_25[i] > 70) &&
         /* below */ (Number.isFinite(aroon_down_25[i]) && aroon_down_25[i] < 30)
         ? 1
         : 0;
@@ -31,7 +31,7 @@ export function aroon_trend_start_entry_short(s: Series, out: Uint8Array): void 
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_above */ (i >= 1 && (Number.isFinite(aroon_down_25[i]) && Number.isFinite(aroon_down_25[i - 1])) && aroon_down_25[i - 1] <= 70 && aroon_down_25[i] > 70) &&
+        /* crosses_above */ (i >= 1 && Number.isFinite(aroon_down_25[i]) && Number.isFinite(aroon_down_25[i - 1]) && aroon_down_25[i - 1] <= 70 && aroon_down_25[i] > 70) &&
         /* below */ (Number.isFinite(aroon_up_25[i]) && aroon_up_25[i] < 30)
         ? 1
         : 0;
@@ -47,7 +47,7 @@ export function aroon_trend_start_exit_long(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_above */ (i >= 1 && (Number.isFinite(aroon_down_25[i]) && Number.isFinite(aroon_down_25[i - 1])) && aroon_down_25[i - 1] <= 70 && aroon_down_25[i] > 70)
+        /* crosses_above */ (i >= 1 && Number.isFinite(aroon_down_25[i]) && Number.isFinite(aroon_down_25[i - 1]) && aroon_down_25[i - 1] <= 70 && aroon_down_25[i] > 70)
         ? 1
         : 0;
   }
@@ -62,29 +62,29 @@ export function aroon_trend_start_exit_short(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_above */ (i >= 1 && (Number.isFinite(aroon_up_25[i]) && Number.isFinite(aroon_up_25[i - 1])) && aroon_up_25[i - 1] <= 70 && aroon_up_25[i] > 70)
+        /* crosses_above */ (i >= 1 && Number.isFinite(aroon_up_25[i]) && Number.isFinite(aroon_up_25[i - 1]) && aroon_up_25[i - 1] <= 70 && aroon_up_25[i] > 70)
         ? 1
         : 0;
   }
 }
 
 export const aroon_trend_start: CompiledStrategy = {
-    id: 15,
-    name: "aroon_trend_start",
-    displayName: "Aroon Trend Start",
-    version: 1,
-    direction: "long_short",
-    exits: {
-      atrStopMult: 2,
-      atrTargetMult: null,
-      trailingAtrMult: null,
-      timeStopBars: null,
-    },
-    requiredIndicators: ["aroon_up_25", "aroon_down_25", "atr_14"],
-    requiredColumns: ["aroon_up_25", "aroon_down_25", "atr_14"],
-    columns: ["aroon_down_25", "aroon_up_25", "atr_14", "close", "high", "low", "open"],
-    entryLong: aroon_trend_start_entry_long,
-    entryShort: aroon_trend_start_entry_short,
-    exitLong: aroon_trend_start_exit_long,
-    exitShort: aroon_trend_start_exit_short,
-  };
+  id: 15,
+  name: 'aroon_trend_start',
+  displayName: 'Aroon Trend Start',
+  version: 1,
+  direction: 'long_short',
+  exits: {
+    atrStopMult: 2,
+    atrTargetMult: null,
+    trailingAtrMult: null,
+    timeStopBars: null,
+  },
+  requiredIndicators: ['aroon_up_25', 'aroon_down_25', 'atr_14'],
+  requiredColumns: ['aroon_up_25', 'aroon_down_25', 'atr_14'],
+  columns: ['aroon_down_25', 'aroon_up_25', 'atr_14', 'close', 'high', 'low', 'open'],
+  entryLong: aroon_trend_start_entry_long,
+  entryShort: aroon_trend_start_entry_short,
+  exitLong: aroon_trend_start_exit_long,
+  exitShort: aroon_trend_start_exit_short,
+};

@@ -15,9 +15,9 @@ export function ichimoku_lite_entry_long(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* above */ ((Number.isFinite(ema_20[i]) && Number.isFinite(ema_50[i])) && ema_20[i] > ema_50[i]) &&
-        /* above */ ((Number.isFinite(ema_50[i]) && Number.isFinite(ema_200[i])) && ema_50[i] > ema_200[i]) &&
-        /* above */ ((Number.isFinite(close[i]) && Number.isFinite(ema_20[i])) && close[i] > ema_20[i])
+        /* above */ (Number.isFinite(ema_20[i]) && Number.isFinite(ema_50[i]) && ema_20[i] > ema_50[i]) &&
+        /* above */ (Number.isFinite(ema_50[i]) && Number.isFinite(ema_200[i]) && ema_50[i] > ema_200[i]) &&
+        /* above */ (Number.isFinite(close[i]) && Number.isFinite(ema_20[i]) && close[i] > ema_20[i])
         ? 1
         : 0;
   }
@@ -41,7 +41,7 @@ export function ichimoku_lite_exit_long(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* any_of */ (((Number.isFinite(ema_20[i]) && Number.isFinite(ema_50[i])) && ema_20[i] < ema_50[i]) || ((Number.isFinite(close[i]) && Number.isFinite(ema_50[i])) && close[i] < ema_50[i]))
+        /* any_of */ ((Number.isFinite(ema_20[i]) && Number.isFinite(ema_50[i]) && ema_20[i] < ema_50[i]) || (Number.isFinite(close[i]) && Number.isFinite(ema_50[i]) && close[i] < ema_50[i]))
         ? 1
         : 0;
   }
@@ -56,22 +56,22 @@ export function ichimoku_lite_exit_short(s: Series, out: Uint8Array): void {
 }
 
 export const ichimoku_lite: CompiledStrategy = {
-    id: 16,
-    name: "ichimoku_lite",
-    displayName: "Ichimoku-lite (EMA proxy)",
-    version: 1,
-    direction: "long_only",
-    exits: {
-      atrStopMult: 2,
-      atrTargetMult: null,
-      trailingAtrMult: 2,
-      timeStopBars: null,
-    },
-    requiredIndicators: ["ema_20", "ema_50", "ema_200", "atr_14"],
-    requiredColumns: ["ema_20", "ema_50", "ema_200", "atr_14"],
-    columns: ["atr_14", "close", "ema_20", "ema_200", "ema_50", "high", "low", "open"],
-    entryLong: ichimoku_lite_entry_long,
-    entryShort: ichimoku_lite_entry_short,
-    exitLong: ichimoku_lite_exit_long,
-    exitShort: ichimoku_lite_exit_short,
-  };
+  id: 16,
+  name: 'ichimoku_lite',
+  displayName: 'Ichimoku-lite (EMA proxy)',
+  version: 1,
+  direction: 'long_only',
+  exits: {
+    atrStopMult: 2,
+    atrTargetMult: null,
+    trailingAtrMult: 2,
+    timeStopBars: null,
+  },
+  requiredIndicators: ['ema_20', 'ema_50', 'ema_200', 'atr_14'],
+  requiredColumns: ['ema_20', 'ema_50', 'ema_200', 'atr_14'],
+  columns: ['atr_14', 'close', 'ema_20', 'ema_200', 'ema_50', 'high', 'low', 'open'],
+  entryLong: ichimoku_lite_entry_long,
+  entryShort: ichimoku_lite_entry_short,
+  exitLong: ichimoku_lite_exit_long,
+  exitShort: ichimoku_lite_exit_short,
+};

@@ -16,8 +16,8 @@ export function trend_vol_expansion_entry_long(s: Series, out: Uint8Array): void
   for (let i = 0; i < n; i++) {
     out[i] =
         /* above */ (Number.isFinite(adx_14[i]) && adx_14[i] > 20) &&
-        /* breaks_above_level */ (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(bb_upper[i]) && Number.isFinite(bb_upper[i - 1])) && close[i - 1] <= bb_upper[i - 1] && close[i] > bb_upper[i]) &&
-        /* expr */ (i >= 5 && (Number.isFinite(bb_width[i]) && Number.isFinite(bb_width[i - 5])) && bb_width[i] > bb_width[i - 5])
+        /* breaks_above_level */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(bb_upper[i]) && Number.isFinite(bb_upper[i - 1]) && close[i - 1] <= bb_upper[i - 1] && close[i] > bb_upper[i]) &&
+        /* expr */ (i >= 5 && Number.isFinite(bb_width[i]) && Number.isFinite(bb_width[i - 5]) && bb_width[i] > bb_width[i - 5])
         ? 1
         : 0;
   }
@@ -33,8 +33,8 @@ export function trend_vol_expansion_entry_short(s: Series, out: Uint8Array): voi
   for (let i = 0; i < n; i++) {
     out[i] =
         /* above */ (Number.isFinite(adx_14[i]) && adx_14[i] > 20) &&
-        /* breaks_below_level */ (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(bb_lower[i]) && Number.isFinite(bb_lower[i - 1])) && close[i - 1] >= bb_lower[i - 1] && close[i] < bb_lower[i]) &&
-        /* expr */ (i >= 5 && (Number.isFinite(bb_width[i]) && Number.isFinite(bb_width[i - 5])) && bb_width[i] > bb_width[i - 5])
+        /* breaks_below_level */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(bb_lower[i]) && Number.isFinite(bb_lower[i - 1]) && close[i - 1] >= bb_lower[i - 1] && close[i] < bb_lower[i]) &&
+        /* expr */ (i >= 5 && Number.isFinite(bb_width[i]) && Number.isFinite(bb_width[i - 5]) && bb_width[i] > bb_width[i - 5])
         ? 1
         : 0;
   }
@@ -49,7 +49,7 @@ export function trend_vol_expansion_exit_long(s: Series, out: Uint8Array): void 
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* below */ ((Number.isFinite(close[i]) && Number.isFinite(bb_middle[i])) && close[i] < bb_middle[i])
+        /* below */ (Number.isFinite(close[i]) && Number.isFinite(bb_middle[i]) && close[i] < bb_middle[i])
         ? 1
         : 0;
   }
@@ -64,29 +64,29 @@ export function trend_vol_expansion_exit_short(s: Series, out: Uint8Array): void
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* above */ ((Number.isFinite(close[i]) && Number.isFinite(bb_middle[i])) && close[i] > bb_middle[i])
+        /* above */ (Number.isFinite(close[i]) && Number.isFinite(bb_middle[i]) && close[i] > bb_middle[i])
         ? 1
         : 0;
   }
 }
 
 export const trend_vol_expansion: CompiledStrategy = {
-    id: 17,
-    name: "trend_vol_expansion",
-    displayName: "Trend + Volatility Expansion Confirmation",
-    version: 1,
-    direction: "long_short",
-    exits: {
-      atrStopMult: 2,
-      atrTargetMult: 3,
-      trailingAtrMult: null,
-      timeStopBars: null,
-    },
-    requiredIndicators: ["adx_14", "bb_upper", "bb_lower", "bb_middle", "bb_width", "atr_14"],
-    requiredColumns: ["adx_14", "bb_upper", "bb_lower", "bb_middle", "bb_width", "atr_14"],
-    columns: ["adx_14", "atr_14", "bb_lower", "bb_middle", "bb_upper", "bb_width", "close", "high", "low", "open"],
-    entryLong: trend_vol_expansion_entry_long,
-    entryShort: trend_vol_expansion_entry_short,
-    exitLong: trend_vol_expansion_exit_long,
-    exitShort: trend_vol_expansion_exit_short,
-  };
+  id: 17,
+  name: 'trend_vol_expansion',
+  displayName: 'Trend + Volatility Expansion Confirmation',
+  version: 1,
+  direction: 'long_short',
+  exits: {
+    atrStopMult: 2,
+    atrTargetMult: 3,
+    trailingAtrMult: null,
+    timeStopBars: null,
+  },
+  requiredIndicators: ['adx_14', 'bb_upper', 'bb_lower', 'bb_middle', 'bb_width', 'atr_14'],
+  requiredColumns: ['adx_14', 'bb_upper', 'bb_lower', 'bb_middle', 'bb_width', 'atr_14'],
+  columns: ['adx_14', 'atr_14', 'bb_lower', 'bb_middle', 'bb_upper', 'bb_width', 'close', 'high', 'low', 'open'],
+  entryLong: trend_vol_expansion_entry_long,
+  entryShort: trend_vol_expansion_entry_short,
+  exitLong: trend_vol_expansion_exit_long,
+  exitShort: trend_vol_expansion_exit_short,
+};

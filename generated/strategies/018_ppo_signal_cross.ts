@@ -15,8 +15,8 @@ export function ppo_signal_cross_entry_long(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* above */ ((Number.isFinite(close[i]) && Number.isFinite(sma_200[i])) && close[i] > sma_200[i]) &&
-        /* crosses_above */ (i >= 1 && (Number.isFinite(ppo[i]) && Number.isFinite(ppo[i - 1]) && Number.isFinite(ppo_signal[i]) && Number.isFinite(ppo_signal[i - 1])) && ppo[i - 1] <= ppo_signal[i - 1] && ppo[i] > ppo_signal[i])
+        /* above */ (Number.isFinite(close[i]) && Number.isFinite(sma_200[i]) && close[i] > sma_200[i]) &&
+        /* crosses_above */ (i >= 1 && Number.isFinite(ppo[i]) && Number.isFinite(ppo[i - 1]) && Number.isFinite(ppo_signal[i]) && Number.isFinite(ppo_signal[i - 1]) && ppo[i - 1] <= ppo_signal[i - 1] && ppo[i] > ppo_signal[i])
         ? 1
         : 0;
   }
@@ -31,8 +31,8 @@ export function ppo_signal_cross_entry_short(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* below */ ((Number.isFinite(close[i]) && Number.isFinite(sma_200[i])) && close[i] < sma_200[i]) &&
-        /* crosses_below */ (i >= 1 && (Number.isFinite(ppo[i]) && Number.isFinite(ppo[i - 1]) && Number.isFinite(ppo_signal[i]) && Number.isFinite(ppo_signal[i - 1])) && ppo[i - 1] >= ppo_signal[i - 1] && ppo[i] < ppo_signal[i])
+        /* below */ (Number.isFinite(close[i]) && Number.isFinite(sma_200[i]) && close[i] < sma_200[i]) &&
+        /* crosses_below */ (i >= 1 && Number.isFinite(ppo[i]) && Number.isFinite(ppo[i - 1]) && Number.isFinite(ppo_signal[i]) && Number.isFinite(ppo_signal[i - 1]) && ppo[i - 1] >= ppo_signal[i - 1] && ppo[i] < ppo_signal[i])
         ? 1
         : 0;
   }
@@ -47,7 +47,7 @@ export function ppo_signal_cross_exit_long(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_below */ (i >= 1 && (Number.isFinite(ppo[i]) && Number.isFinite(ppo[i - 1]) && Number.isFinite(ppo_signal[i]) && Number.isFinite(ppo_signal[i - 1])) && ppo[i - 1] >= ppo_signal[i - 1] && ppo[i] < ppo_signal[i])
+        /* crosses_below */ (i >= 1 && Number.isFinite(ppo[i]) && Number.isFinite(ppo[i - 1]) && Number.isFinite(ppo_signal[i]) && Number.isFinite(ppo_signal[i - 1]) && ppo[i - 1] >= ppo_signal[i - 1] && ppo[i] < ppo_signal[i])
         ? 1
         : 0;
   }
@@ -62,29 +62,29 @@ export function ppo_signal_cross_exit_short(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_above */ (i >= 1 && (Number.isFinite(ppo[i]) && Number.isFinite(ppo[i - 1]) && Number.isFinite(ppo_signal[i]) && Number.isFinite(ppo_signal[i - 1])) && ppo[i - 1] <= ppo_signal[i - 1] && ppo[i] > ppo_signal[i])
+        /* crosses_above */ (i >= 1 && Number.isFinite(ppo[i]) && Number.isFinite(ppo[i - 1]) && Number.isFinite(ppo_signal[i]) && Number.isFinite(ppo_signal[i - 1]) && ppo[i - 1] <= ppo_signal[i - 1] && ppo[i] > ppo_signal[i])
         ? 1
         : 0;
   }
 }
 
 export const ppo_signal_cross: CompiledStrategy = {
-    id: 18,
-    name: "ppo_signal_cross",
-    displayName: "PPO Signal Cross with Long-Term Filter",
-    version: 1,
-    direction: "long_short",
-    exits: {
-      atrStopMult: 2,
-      atrTargetMult: null,
-      trailingAtrMult: null,
-      timeStopBars: null,
-    },
-    requiredIndicators: ["ppo", "ppo_signal", "sma_200", "atr_14"],
-    requiredColumns: ["ppo", "ppo_signal", "sma_200", "atr_14"],
-    columns: ["atr_14", "close", "high", "low", "open", "ppo", "ppo_signal", "sma_200"],
-    entryLong: ppo_signal_cross_entry_long,
-    entryShort: ppo_signal_cross_entry_short,
-    exitLong: ppo_signal_cross_exit_long,
-    exitShort: ppo_signal_cross_exit_short,
-  };
+  id: 18,
+  name: 'ppo_signal_cross',
+  displayName: 'PPO Signal Cross with Long-Term Filter',
+  version: 1,
+  direction: 'long_short',
+  exits: {
+    atrStopMult: 2,
+    atrTargetMult: null,
+    trailingAtrMult: null,
+    timeStopBars: null,
+  },
+  requiredIndicators: ['ppo', 'ppo_signal', 'sma_200', 'atr_14'],
+  requiredColumns: ['ppo', 'ppo_signal', 'sma_200', 'atr_14'],
+  columns: ['atr_14', 'close', 'high', 'low', 'open', 'ppo', 'ppo_signal', 'sma_200'],
+  entryLong: ppo_signal_cross_entry_long,
+  entryShort: ppo_signal_cross_entry_short,
+  exitLong: ppo_signal_cross_exit_long,
+  exitShort: ppo_signal_cross_exit_short,
+};

@@ -16,7 +16,7 @@ export function ema_ribbon_compression_break_entry_long(s: Series, out: Uint8Arr
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* expr */ ((i >= 9 && (((Number.isFinite(ema_20[i]) && Number.isFinite(ema_50[i]) && Number.isFinite(atr_14[i])) && !(Math.abs((ema_20[i] - ema_50[i])) >= (0.5 * atr_14[i]))) && ((Number.isFinite(ema_20[i - 1]) && Number.isFinite(ema_50[i - 1]) && Number.isFinite(atr_14[i - 1])) && !(Math.abs((ema_20[i - 1] - ema_50[i - 1])) >= (0.5 * atr_14[i - 1]))) && ((Number.isFinite(ema_20[i - 2]) && Number.isFinite(ema_50[i - 2]) && Number.isFinite(atr_14[i - 2])) && !(Math.abs((ema_20[i - 2] - ema_50[i - 2])) >= (0.5 * atr_14[i - 2]))) && ((Number.isFinite(ema_20[i - 3]) && Number.isFinite(ema_50[i - 3]) && Number.isFinite(atr_14[i - 3])) && !(Math.abs((ema_20[i - 3] - ema_50[i - 3])) >= (0.5 * atr_14[i - 3]))) && ((Number.isFinite(ema_20[i - 4]) && Number.isFinite(ema_50[i - 4]) && Number.isFinite(atr_14[i - 4])) && !(Math.abs((ema_20[i - 4] - ema_50[i - 4])) >= (0.5 * atr_14[i - 4]))) && ((Number.isFinite(ema_20[i - 5]) && Number.isFinite(ema_50[i - 5]) && Number.isFinite(atr_14[i - 5])) && !(Math.abs((ema_20[i - 5] - ema_50[i - 5])) >= (0.5 * atr_14[i - 5]))) && ((Number.isFinite(ema_20[i - 6]) && Number.isFinite(ema_50[i - 6]) && Number.isFinite(atr_14[i - 6])) && !(Math.abs((ema_20[i - 6] - ema_50[i - 6])) >= (0.5 * atr_14[i - 6]))) && ((Number.isFinite(ema_20[i - 7]) && Number.isFinite(ema_50[i - 7]) && Number.isFinite(atr_14[i - 7])) && !(Math.abs((ema_20[i - 7] - ema_50[i - 7])) >= (0.5 * atr_14[i - 7]))) && ((Number.isFinite(ema_20[i - 8]) && Number.isFinite(ema_50[i - 8]) && Number.isFinite(atr_14[i - 8])) && !(Math.abs((ema_20[i - 8] - ema_50[i - 8])) >= (0.5 * atr_14[i - 8]))) && ((Number.isFinite(ema_20[i - 9]) && Number.isFinite(ema_50[i - 9]) && Number.isFinite(atr_14[i - 9])) && !(Math.abs((ema_20[i - 9] - ema_50[i - 9])) >= (0.5 * atr_14[i - 9]))))) && ((Number.isFinite(close[i]) && Number.isFinite(ema_20[i]) && Number.isFinite(ema_50[i]) && Number.isFinite(atr_14[i])) && close[i] > (pyMax(ema_20[i], ema_50[i]) + (0.5 * atr_14[i]))))
+        /* expr */ (i >= 9 && Number.isFinite(ema_20[i]) && Number.isFinite(ema_50[i]) && Number.isFinite(atr_14[i]) && !(Math.abs((ema_20[i] - ema_50[i])) >= (0.5 * atr_14[i])) && Number.isFinite(ema_20[i - 1]) && Number.isFinite(ema_50[i - 1]) && Number.isFinite(atr_14[i - 1]) && !(Math.abs((ema_20[i - 1] - ema_50[i - 1])) >= (0.5 * atr_14[i - 1])) && Number.isFinite(ema_20[i - 2]) && Number.isFinite(ema_50[i - 2]) && Number.isFinite(atr_14[i - 2]) && !(Math.abs((ema_20[i - 2] - ema_50[i - 2])) >= (0.5 * atr_14[i - 2])) && Number.isFinite(ema_20[i - 3]) && Number.isFinite(ema_50[i - 3]) && Number.isFinite(atr_14[i - 3]) && !(Math.abs((ema_20[i - 3] - ema_50[i - 3])) >= (0.5 * atr_14[i - 3])) && Number.isFinite(ema_20[i - 4]) && Number.isFinite(ema_50[i - 4]) && Number.isFinite(atr_14[i - 4]) && !(Math.abs((ema_20[i - 4] - ema_50[i - 4])) >= (0.5 * atr_14[i - 4])) && Number.isFinite(ema_20[i - 5]) && Number.isFinite(ema_50[i - 5]) && Number.isFinite(atr_14[i - 5]) && !(Math.abs((ema_20[i - 5] - ema_50[i - 5])) >= (0.5 * atr_14[i - 5])) && Number.isFinite(ema_20[i - 6]) && Number.isFinite(ema_50[i - 6]) && Number.isFinite(atr_14[i - 6]) && !(Math.abs((ema_20[i - 6] - ema_50[i - 6])) >= (0.5 * atr_14[i - 6])) && Number.isFinite(ema_20[i - 7]) && Number.isFinite(ema_50[i - 7]) && Number.isFinite(atr_14[i - 7]) && !(Math.abs((ema_20[i - 7] - ema_50[i - 7])) >= (0.5 * atr_14[i - 7])) && Number.isFinite(ema_20[i - 8]) && Number.isFinite(ema_50[i - 8]) && Number.isFinite(atr_14[i - 8]) && !(Math.abs((ema_20[i - 8] - ema_50[i - 8])) >= (0.5 * atr_14[i - 8])) && Number.isFinite(ema_20[i - 9]) && Number.isFinite(ema_50[i - 9]) && Number.isFinite(atr_14[i - 9]) && !(Math.abs((ema_20[i - 9] - ema_50[i - 9])) >= (0.5 * atr_14[i - 9])) && Number.isFinite(close[i]) && Number.isFinite(ema_20[i]) && Number.isFinite(ema_50[i]) && Number.isFinite(atr_14[i]) && close[i] > (pyMax(ema_20[i], ema_50[i]) + (0.5 * atr_14[i])))
         ? 1
         : 0;
   }
@@ -31,7 +31,7 @@ export function ema_ribbon_compression_break_entry_short(s: Series, out: Uint8Ar
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* expr */ ((i >= 9 && (((Number.isFinite(ema_20[i]) && Number.isFinite(ema_50[i]) && Number.isFinite(atr_14[i])) && !(Math.abs((ema_20[i] - ema_50[i])) >= (0.5 * atr_14[i]))) && ((Number.isFinite(ema_20[i - 1]) && Number.isFinite(ema_50[i - 1]) && Number.isFinite(atr_14[i - 1])) && !(Math.abs((ema_20[i - 1] - ema_50[i - 1])) >= (0.5 * atr_14[i - 1]))) && ((Number.isFinite(ema_20[i - 2]) && Number.isFinite(ema_50[i - 2]) && Number.isFinite(atr_14[i - 2])) && !(Math.abs((ema_20[i - 2] - ema_50[i - 2])) >= (0.5 * atr_14[i - 2]))) && ((Number.isFinite(ema_20[i - 3]) && Number.isFinite(ema_50[i - 3]) && Number.isFinite(atr_14[i - 3])) && !(Math.abs((ema_20[i - 3] - ema_50[i - 3])) >= (0.5 * atr_14[i - 3]))) && ((Number.isFinite(ema_20[i - 4]) && Number.isFinite(ema_50[i - 4]) && Number.isFinite(atr_14[i - 4])) && !(Math.abs((ema_20[i - 4] - ema_50[i - 4])) >= (0.5 * atr_14[i - 4]))) && ((Number.isFinite(ema_20[i - 5]) && Number.isFinite(ema_50[i - 5]) && Number.isFinite(atr_14[i - 5])) && !(Math.abs((ema_20[i - 5] - ema_50[i - 5])) >= (0.5 * atr_14[i - 5]))) && ((Number.isFinite(ema_20[i - 6]) && Number.isFinite(ema_50[i - 6]) && Number.isFinite(atr_14[i - 6])) && !(Math.abs((ema_20[i - 6] - ema_50[i - 6])) >= (0.5 * atr_14[i - 6]))) && ((Number.isFinite(ema_20[i - 7]) && Number.isFinite(ema_50[i - 7]) && Number.isFinite(atr_14[i - 7])) && !(Math.abs((ema_20[i - 7] - ema_50[i - 7])) >= (0.5 * atr_14[i - 7]))) && ((Number.isFinite(ema_20[i - 8]) && Number.isFinite(ema_50[i - 8]) && Number.isFinite(atr_14[i - 8])) && !(Math.abs((ema_20[i - 8] - ema_50[i - 8])) >= (0.5 * atr_14[i - 8]))) && ((Number.isFinite(ema_20[i - 9]) && Number.isFinite(ema_50[i - 9]) && Number.isFinite(atr_14[i - 9])) && !(Math.abs((ema_20[i - 9] - ema_50[i - 9])) >= (0.5 * atr_14[i - 9]))))) && ((Number.isFinite(close[i]) && Number.isFinite(ema_20[i]) && Number.isFinite(ema_50[i]) && Number.isFinite(atr_14[i])) && close[i] < (pyMin(ema_20[i], ema_50[i]) - (0.5 * atr_14[i]))))
+        /* expr */ (i >= 9 && Number.isFinite(ema_20[i]) && Number.isFinite(ema_50[i]) && Number.isFinite(atr_14[i]) && !(Math.abs((ema_20[i] - ema_50[i])) >= (0.5 * atr_14[i])) && Number.isFinite(ema_20[i - 1]) && Number.isFinite(ema_50[i - 1]) && Number.isFinite(atr_14[i - 1]) && !(Math.abs((ema_20[i - 1] - ema_50[i - 1])) >= (0.5 * atr_14[i - 1])) && Number.isFinite(ema_20[i - 2]) && Number.isFinite(ema_50[i - 2]) && Number.isFinite(atr_14[i - 2]) && !(Math.abs((ema_20[i - 2] - ema_50[i - 2])) >= (0.5 * atr_14[i - 2])) && Number.isFinite(ema_20[i - 3]) && Number.isFinite(ema_50[i - 3]) && Number.isFinite(atr_14[i - 3]) && !(Math.abs((ema_20[i - 3] - ema_50[i - 3])) >= (0.5 * atr_14[i - 3])) && Number.isFinite(ema_20[i - 4]) && Number.isFinite(ema_50[i - 4]) && Number.isFinite(atr_14[i - 4]) && !(Math.abs((ema_20[i - 4] - ema_50[i - 4])) >= (0.5 * atr_14[i - 4])) && Number.isFinite(ema_20[i - 5]) && Number.isFinite(ema_50[i - 5]) && Number.isFinite(atr_14[i - 5]) && !(Math.abs((ema_20[i - 5] - ema_50[i - 5])) >= (0.5 * atr_14[i - 5])) && Number.isFinite(ema_20[i - 6]) && Number.isFinite(ema_50[i - 6]) && Number.isFinite(atr_14[i - 6]) && !(Math.abs((ema_20[i - 6] - ema_50[i - 6])) >= (0.5 * atr_14[i - 6])) && Number.isFinite(ema_20[i - 7]) && Number.isFinite(ema_50[i - 7]) && Number.isFinite(atr_14[i - 7]) && !(Math.abs((ema_20[i - 7] - ema_50[i - 7])) >= (0.5 * atr_14[i - 7])) && Number.isFinite(ema_20[i - 8]) && Number.isFinite(ema_50[i - 8]) && Number.isFinite(atr_14[i - 8]) && !(Math.abs((ema_20[i - 8] - ema_50[i - 8])) >= (0.5 * atr_14[i - 8])) && Number.isFinite(ema_20[i - 9]) && Number.isFinite(ema_50[i - 9]) && Number.isFinite(atr_14[i - 9]) && !(Math.abs((ema_20[i - 9] - ema_50[i - 9])) >= (0.5 * atr_14[i - 9])) && Number.isFinite(close[i]) && Number.isFinite(ema_20[i]) && Number.isFinite(ema_50[i]) && Number.isFinite(atr_14[i]) && close[i] < (pyMin(ema_20[i], ema_50[i]) - (0.5 * atr_14[i])))
         ? 1
         : 0;
   }
@@ -46,7 +46,7 @@ export function ema_ribbon_compression_break_exit_long(s: Series, out: Uint8Arra
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* expr */ ((Number.isFinite(close[i]) && Number.isFinite(ema_20[i]) && Number.isFinite(ema_50[i]) && Number.isFinite(atr_14[i])) && close[i] < (pyMin(ema_20[i], ema_50[i]) - (0.5 * atr_14[i])))
+        /* expr */ (Number.isFinite(close[i]) && Number.isFinite(ema_20[i]) && Number.isFinite(ema_50[i]) && Number.isFinite(atr_14[i]) && close[i] < (pyMin(ema_20[i], ema_50[i]) - (0.5 * atr_14[i])))
         ? 1
         : 0;
   }
@@ -61,29 +61,29 @@ export function ema_ribbon_compression_break_exit_short(s: Series, out: Uint8Arr
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* expr */ ((Number.isFinite(close[i]) && Number.isFinite(ema_20[i]) && Number.isFinite(ema_50[i]) && Number.isFinite(atr_14[i])) && close[i] > (pyMax(ema_20[i], ema_50[i]) + (0.5 * atr_14[i])))
+        /* expr */ (Number.isFinite(close[i]) && Number.isFinite(ema_20[i]) && Number.isFinite(ema_50[i]) && Number.isFinite(atr_14[i]) && close[i] > (pyMax(ema_20[i], ema_50[i]) + (0.5 * atr_14[i])))
         ? 1
         : 0;
   }
 }
 
 export const ema_ribbon_compression_break: CompiledStrategy = {
-    id: 19,
-    name: "ema_ribbon_compression_break",
-    displayName: "EMA Ribbon Compression Break",
-    version: 1,
-    direction: "long_short",
-    exits: {
-      atrStopMult: 2,
-      atrTargetMult: null,
-      trailingAtrMult: 2,
-      timeStopBars: null,
-    },
-    requiredIndicators: ["ema_20", "ema_50", "atr_14"],
-    requiredColumns: ["ema_20", "ema_50", "atr_14"],
-    columns: ["atr_14", "close", "ema_20", "ema_50", "high", "low", "open"],
-    entryLong: ema_ribbon_compression_break_entry_long,
-    entryShort: ema_ribbon_compression_break_entry_short,
-    exitLong: ema_ribbon_compression_break_exit_long,
-    exitShort: ema_ribbon_compression_break_exit_short,
-  };
+  id: 19,
+  name: 'ema_ribbon_compression_break',
+  displayName: 'EMA Ribbon Compression Break',
+  version: 1,
+  direction: 'long_short',
+  exits: {
+    atrStopMult: 2,
+    atrTargetMult: null,
+    trailingAtrMult: 2,
+    timeStopBars: null,
+  },
+  requiredIndicators: ['ema_20', 'ema_50', 'atr_14'],
+  requiredColumns: ['ema_20', 'ema_50', 'atr_14'],
+  columns: ['atr_14', 'close', 'ema_20', 'ema_50', 'high', 'low', 'open'],
+  entryLong: ema_ribbon_compression_break_entry_long,
+  entryShort: ema_ribbon_compression_break_entry_short,
+  exitLong: ema_ribbon_compression_break_exit_long,
+  exitShort: ema_ribbon_compression_break_exit_short,
+};

@@ -15,7 +15,7 @@ export function trend_day_vwap_proxy_entry_long(s: Series, out: Uint8Array): voi
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* above */ ((Number.isFinite(close[i]) && Number.isFinite(typical_price_sma_20[i])) && close[i] > typical_price_sma_20[i]) &&
+        /* above */ (Number.isFinite(close[i]) && Number.isFinite(typical_price_sma_20[i]) && close[i] > typical_price_sma_20[i]) &&
         /* above */ (Number.isFinite(adx_14[i]) && adx_14[i] > 20) &&
         /* above */ (Number.isFinite(rsi_14[i]) && rsi_14[i] > 55)
         ? 1
@@ -41,7 +41,7 @@ export function trend_day_vwap_proxy_exit_long(s: Series, out: Uint8Array): void
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* below */ ((Number.isFinite(close[i]) && Number.isFinite(typical_price_sma_20[i])) && close[i] < typical_price_sma_20[i])
+        /* below */ (Number.isFinite(close[i]) && Number.isFinite(typical_price_sma_20[i]) && close[i] < typical_price_sma_20[i])
         ? 1
         : 0;
   }
@@ -56,22 +56,22 @@ export function trend_day_vwap_proxy_exit_short(s: Series, out: Uint8Array): voi
 }
 
 export const trend_day_vwap_proxy: CompiledStrategy = {
-    id: 20,
-    name: "trend_day_vwap_proxy",
-    displayName: "Trend Day Filter with VWAP Proxy",
-    version: 1,
-    direction: "long_only",
-    exits: {
-      atrStopMult: 1.5,
-      atrTargetMult: null,
-      trailingAtrMult: null,
-      timeStopBars: 10,
-    },
-    requiredIndicators: ["typical_price_sma_20", "adx_14", "rsi_14", "atr_14"],
-    requiredColumns: ["typical_price_sma_20", "adx_14", "rsi_14", "atr_14"],
-    columns: ["adx_14", "atr_14", "close", "high", "low", "open", "rsi_14", "typical_price_sma_20"],
-    entryLong: trend_day_vwap_proxy_entry_long,
-    entryShort: trend_day_vwap_proxy_entry_short,
-    exitLong: trend_day_vwap_proxy_exit_long,
-    exitShort: trend_day_vwap_proxy_exit_short,
-  };
+  id: 20,
+  name: 'trend_day_vwap_proxy',
+  displayName: 'Trend Day Filter with VWAP Proxy',
+  version: 1,
+  direction: 'long_only',
+  exits: {
+    atrStopMult: 1.5,
+    atrTargetMult: null,
+    trailingAtrMult: null,
+    timeStopBars: 10,
+  },
+  requiredIndicators: ['typical_price_sma_20', 'adx_14', 'rsi_14', 'atr_14'],
+  requiredColumns: ['typical_price_sma_20', 'adx_14', 'rsi_14', 'atr_14'],
+  columns: ['adx_14', 'atr_14', 'close', 'high', 'low', 'open', 'rsi_14', 'typical_price_sma_20'],
+  entryLong: trend_day_vwap_proxy_entry_long,
+  entryShort: trend_day_vwap_proxy_entry_short,
+  exitLong: trend_day_vwap_proxy_exit_long,
+  exitShort: trend_day_vwap_proxy_exit_short,
+};

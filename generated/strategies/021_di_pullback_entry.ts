@@ -15,9 +15,9 @@ export function di_pullback_entry_entry_long(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* above */ ((Number.isFinite(plus_di_14[i]) && Number.isFinite(minus_di_14[i])) && plus_di_14[i] > minus_di_14[i]) &&
+        /* above */ (Number.isFinite(plus_di_14[i]) && Number.isFinite(minus_di_14[i]) && plus_di_14[i] > minus_di_14[i]) &&
         /* above */ (Number.isFinite(adx_14[i]) && adx_14[i] > 20) &&
-        /* was_below_then_crosses_above */ (i >= 5 && (Number.isFinite(rsi_14[i]) && Number.isFinite(rsi_14[i - 1])) && rsi_14[i - 1] <= 50 && rsi_14[i] > 50 && (rsi_14[i - 1] < 50 || rsi_14[i - 2] < 50 || rsi_14[i - 3] < 50 || rsi_14[i - 4] < 50 || rsi_14[i - 5] < 50))
+        /* was_below_then_crosses_above */ (i >= 5 && Number.isFinite(rsi_14[i]) && Number.isFinite(rsi_14[i - 1]) && rsi_14[i - 1] <= 50 && rsi_14[i] > 50 && (rsi_14[i - 1] < 50 || rsi_14[i - 2] < 50 || rsi_14[i - 3] < 50 || rsi_14[i - 4] < 50 || rsi_14[i - 5] < 50))
         ? 1
         : 0;
   }
@@ -41,7 +41,7 @@ export function di_pullback_entry_exit_long(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_above */ (i >= 1 && (Number.isFinite(minus_di_14[i]) && Number.isFinite(minus_di_14[i - 1]) && Number.isFinite(plus_di_14[i]) && Number.isFinite(plus_di_14[i - 1])) && minus_di_14[i - 1] <= plus_di_14[i - 1] && minus_di_14[i] > plus_di_14[i])
+        /* crosses_above */ (i >= 1 && Number.isFinite(minus_di_14[i]) && Number.isFinite(minus_di_14[i - 1]) && Number.isFinite(plus_di_14[i]) && Number.isFinite(plus_di_14[i - 1]) && minus_di_14[i - 1] <= plus_di_14[i - 1] && minus_di_14[i] > plus_di_14[i])
         ? 1
         : 0;
   }
@@ -56,22 +56,22 @@ export function di_pullback_entry_exit_short(s: Series, out: Uint8Array): void {
 }
 
 export const di_pullback_entry: CompiledStrategy = {
-    id: 21,
-    name: "di_pullback_entry",
-    displayName: "DI Pullback Entry",
-    version: 1,
-    direction: "long_only",
-    exits: {
-      atrStopMult: 2,
-      atrTargetMult: null,
-      trailingAtrMult: 2,
-      timeStopBars: null,
-    },
-    requiredIndicators: ["plus_di_14", "minus_di_14", "adx_14", "rsi_14", "atr_14"],
-    requiredColumns: ["plus_di_14", "minus_di_14", "adx_14", "rsi_14", "atr_14"],
-    columns: ["adx_14", "atr_14", "close", "high", "low", "minus_di_14", "open", "plus_di_14", "rsi_14"],
-    entryLong: di_pullback_entry_entry_long,
-    entryShort: di_pullback_entry_entry_short,
-    exitLong: di_pullback_entry_exit_long,
-    exitShort: di_pullback_entry_exit_short,
-  };
+  id: 21,
+  name: 'di_pullback_entry',
+  displayName: 'DI Pullback Entry',
+  version: 1,
+  direction: 'long_only',
+  exits: {
+    atrStopMult: 2,
+    atrTargetMult: null,
+    trailingAtrMult: 2,
+    timeStopBars: null,
+  },
+  requiredIndicators: ['plus_di_14', 'minus_di_14', 'adx_14', 'rsi_14', 'atr_14'],
+  requiredColumns: ['plus_di_14', 'minus_di_14', 'adx_14', 'rsi_14', 'atr_14'],
+  columns: ['adx_14', 'atr_14', 'close', 'high', 'low', 'minus_di_14', 'open', 'plus_di_14', 'rsi_14'],
+  entryLong: di_pullback_entry_entry_long,
+  entryShort: di_pullback_entry_entry_short,
+  exitLong: di_pullback_entry_exit_long,
+  exitShort: di_pullback_entry_exit_short,
+};

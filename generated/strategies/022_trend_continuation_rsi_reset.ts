@@ -15,8 +15,8 @@ export function trend_continuation_rsi_reset_entry_long(s: Series, out: Uint8Arr
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* above */ ((Number.isFinite(close[i]) && Number.isFinite(ema_50[i])) && close[i] > ema_50[i]) &&
-        /* was_below_then_crosses_above */ (i >= 10 && (Number.isFinite(rsi_14[i]) && Number.isFinite(rsi_14[i - 1])) && rsi_14[i - 1] <= 50 && rsi_14[i] > 50 && (rsi_14[i - 1] < 50 || rsi_14[i - 2] < 50 || rsi_14[i - 3] < 50 || rsi_14[i - 4] < 50 || rsi_14[i - 5] < 50 || rsi_14[i - 6] < 50 || rsi_14[i - 7] < 50 || rsi_14[i - 8] < 50 || rsi_14[i - 9] < 50 || rsi_14[i - 10] < 50))
+        /* above */ (Number.isFinite(close[i]) && Number.isFinite(ema_50[i]) && close[i] > ema_50[i]) &&
+        /* was_below_then_crosses_above */ (i >= 10 && Number.isFinite(rsi_14[i]) && Number.isFinite(rsi_14[i - 1]) && rsi_14[i - 1] <= 50 && rsi_14[i] > 50 && (rsi_14[i - 1] < 50 || rsi_14[i - 2] < 50 || rsi_14[i - 3] < 50 || rsi_14[i - 4] < 50 || rsi_14[i - 5] < 50 || rsi_14[i - 6] < 50 || rsi_14[i - 7] < 50 || rsi_14[i - 8] < 50 || rsi_14[i - 9] < 50 || rsi_14[i - 10] < 50))
         ? 1
         : 0;
   }
@@ -40,7 +40,7 @@ export function trend_continuation_rsi_reset_exit_long(s: Series, out: Uint8Arra
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* any_of */ ((i >= 1 && (Number.isFinite(rsi_14[i]) && Number.isFinite(rsi_14[i - 1])) && rsi_14[i - 1] >= 45 && rsi_14[i] < 45) || ((Number.isFinite(close[i]) && Number.isFinite(ema_50[i])) && close[i] < ema_50[i]))
+        /* any_of */ ((i >= 1 && Number.isFinite(rsi_14[i]) && Number.isFinite(rsi_14[i - 1]) && rsi_14[i - 1] >= 45 && rsi_14[i] < 45) || (Number.isFinite(close[i]) && Number.isFinite(ema_50[i]) && close[i] < ema_50[i]))
         ? 1
         : 0;
   }
@@ -55,22 +55,22 @@ export function trend_continuation_rsi_reset_exit_short(s: Series, out: Uint8Arr
 }
 
 export const trend_continuation_rsi_reset: CompiledStrategy = {
-    id: 22,
-    name: "trend_continuation_rsi_reset",
-    displayName: "Trend Continuation After RSI Reset",
-    version: 1,
-    direction: "long_only",
-    exits: {
-      atrStopMult: 2,
-      atrTargetMult: null,
-      trailingAtrMult: null,
-      timeStopBars: null,
-    },
-    requiredIndicators: ["ema_50", "rsi_14", "atr_14"],
-    requiredColumns: ["ema_50", "rsi_14", "atr_14"],
-    columns: ["atr_14", "close", "ema_50", "high", "low", "open", "rsi_14"],
-    entryLong: trend_continuation_rsi_reset_entry_long,
-    entryShort: trend_continuation_rsi_reset_entry_short,
-    exitLong: trend_continuation_rsi_reset_exit_long,
-    exitShort: trend_continuation_rsi_reset_exit_short,
-  };
+  id: 22,
+  name: 'trend_continuation_rsi_reset',
+  displayName: 'Trend Continuation After RSI Reset',
+  version: 1,
+  direction: 'long_only',
+  exits: {
+    atrStopMult: 2,
+    atrTargetMult: null,
+    trailingAtrMult: null,
+    timeStopBars: null,
+  },
+  requiredIndicators: ['ema_50', 'rsi_14', 'atr_14'],
+  requiredColumns: ['ema_50', 'rsi_14', 'atr_14'],
+  columns: ['atr_14', 'close', 'ema_50', 'high', 'low', 'open', 'rsi_14'],
+  entryLong: trend_continuation_rsi_reset_entry_long,
+  entryShort: trend_continuation_rsi_reset_entry_short,
+  exitLong: trend_continuation_rsi_reset_exit_long,
+  exitShort: trend_continuation_rsi_reset_exit_short,
+};

@@ -15,7 +15,7 @@ export function ma_envelope_break_entry_long(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* expr */ (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(sma_20[i]) && Number.isFinite(sma_20[i - 1]) && Number.isFinite(atr_14[i]) && Number.isFinite(atr_14[i - 1])) && close[i - 1] <= (sma_20[i - 1] + (1.5 * atr_14[i - 1])) && close[i] > (sma_20[i] + (1.5 * atr_14[i])))
+        /* expr */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(sma_20[i]) && Number.isFinite(sma_20[i - 1]) && Number.isFinite(atr_14[i]) && Number.isFinite(atr_14[i - 1]) && close[i - 1] <= (sma_20[i - 1] + (1.5 * atr_14[i - 1])) && close[i] > (sma_20[i] + (1.5 * atr_14[i])))
         ? 1
         : 0;
   }
@@ -30,7 +30,7 @@ export function ma_envelope_break_entry_short(s: Series, out: Uint8Array): void 
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* expr */ (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(sma_20[i]) && Number.isFinite(sma_20[i - 1]) && Number.isFinite(atr_14[i]) && Number.isFinite(atr_14[i - 1])) && close[i - 1] >= (sma_20[i - 1] - (1.5 * atr_14[i - 1])) && close[i] < (sma_20[i] - (1.5 * atr_14[i])))
+        /* expr */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(sma_20[i]) && Number.isFinite(sma_20[i - 1]) && Number.isFinite(atr_14[i]) && Number.isFinite(atr_14[i - 1]) && close[i - 1] >= (sma_20[i - 1] - (1.5 * atr_14[i - 1])) && close[i] < (sma_20[i] - (1.5 * atr_14[i])))
         ? 1
         : 0;
   }
@@ -45,7 +45,7 @@ export function ma_envelope_break_exit_long(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* below */ ((Number.isFinite(close[i]) && Number.isFinite(sma_20[i])) && close[i] < sma_20[i])
+        /* below */ (Number.isFinite(close[i]) && Number.isFinite(sma_20[i]) && close[i] < sma_20[i])
         ? 1
         : 0;
   }
@@ -60,29 +60,29 @@ export function ma_envelope_break_exit_short(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* above */ ((Number.isFinite(close[i]) && Number.isFinite(sma_20[i])) && close[i] > sma_20[i])
+        /* above */ (Number.isFinite(close[i]) && Number.isFinite(sma_20[i]) && close[i] > sma_20[i])
         ? 1
         : 0;
   }
 }
 
 export const ma_envelope_break: CompiledStrategy = {
-    id: 23,
-    name: "ma_envelope_break",
-    displayName: "Moving Average Envelope Break",
-    version: 1,
-    direction: "long_short",
-    exits: {
-      atrStopMult: 2,
-      atrTargetMult: 3,
-      trailingAtrMult: null,
-      timeStopBars: null,
-    },
-    requiredIndicators: ["sma_20", "atr_14"],
-    requiredColumns: ["sma_20", "atr_14"],
-    columns: ["atr_14", "close", "high", "low", "open", "sma_20"],
-    entryLong: ma_envelope_break_entry_long,
-    entryShort: ma_envelope_break_entry_short,
-    exitLong: ma_envelope_break_exit_long,
-    exitShort: ma_envelope_break_exit_short,
-  };
+  id: 23,
+  name: 'ma_envelope_break',
+  displayName: 'Moving Average Envelope Break',
+  version: 1,
+  direction: 'long_short',
+  exits: {
+    atrStopMult: 2,
+    atrTargetMult: 3,
+    trailingAtrMult: null,
+    timeStopBars: null,
+  },
+  requiredIndicators: ['sma_20', 'atr_14'],
+  requiredColumns: ['sma_20', 'atr_14'],
+  columns: ['atr_14', 'close', 'high', 'low', 'open', 'sma_20'],
+  entryLong: ma_envelope_break_entry_long,
+  entryShort: ma_envelope_break_entry_short,
+  exitLong: ma_envelope_break_exit_long,
+  exitShort: ma_envelope_break_exit_short,
+};

@@ -15,7 +15,7 @@ export function ht_trendline_cross_entry_long(s: Series, out: Uint8Array): void 
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_above */ (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(ht_trendline[i]) && Number.isFinite(ht_trendline[i - 1])) && close[i - 1] <= ht_trendline[i - 1] && close[i] > ht_trendline[i])
+        /* crosses_above */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(ht_trendline[i]) && Number.isFinite(ht_trendline[i - 1]) && close[i - 1] <= ht_trendline[i - 1] && close[i] > ht_trendline[i])
         ? 1
         : 0;
   }
@@ -30,7 +30,7 @@ export function ht_trendline_cross_entry_short(s: Series, out: Uint8Array): void
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_below */ (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(ht_trendline[i]) && Number.isFinite(ht_trendline[i - 1])) && close[i - 1] >= ht_trendline[i - 1] && close[i] < ht_trendline[i])
+        /* crosses_below */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(ht_trendline[i]) && Number.isFinite(ht_trendline[i - 1]) && close[i - 1] >= ht_trendline[i - 1] && close[i] < ht_trendline[i])
         ? 1
         : 0;
   }
@@ -45,7 +45,7 @@ export function ht_trendline_cross_exit_long(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_below */ (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(ht_trendline[i]) && Number.isFinite(ht_trendline[i - 1])) && close[i - 1] >= ht_trendline[i - 1] && close[i] < ht_trendline[i])
+        /* crosses_below */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(ht_trendline[i]) && Number.isFinite(ht_trendline[i - 1]) && close[i - 1] >= ht_trendline[i - 1] && close[i] < ht_trendline[i])
         ? 1
         : 0;
   }
@@ -60,29 +60,29 @@ export function ht_trendline_cross_exit_short(s: Series, out: Uint8Array): void 
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_above */ (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(ht_trendline[i]) && Number.isFinite(ht_trendline[i - 1])) && close[i - 1] <= ht_trendline[i - 1] && close[i] > ht_trendline[i])
+        /* crosses_above */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(ht_trendline[i]) && Number.isFinite(ht_trendline[i - 1]) && close[i - 1] <= ht_trendline[i - 1] && close[i] > ht_trendline[i])
         ? 1
         : 0;
   }
 }
 
 export const ht_trendline_cross: CompiledStrategy = {
-    id: 24,
-    name: "ht_trendline_cross",
-    displayName: "HT Trendline Cross (Hilbert)",
-    version: 1,
-    direction: "long_short",
-    exits: {
-      atrStopMult: 2,
-      atrTargetMult: null,
-      trailingAtrMult: null,
-      timeStopBars: null,
-    },
-    requiredIndicators: ["ht_trendline", "atr_14"],
-    requiredColumns: ["ht_trendline", "atr_14"],
-    columns: ["atr_14", "close", "high", "ht_trendline", "low", "open"],
-    entryLong: ht_trendline_cross_entry_long,
-    entryShort: ht_trendline_cross_entry_short,
-    exitLong: ht_trendline_cross_exit_long,
-    exitShort: ht_trendline_cross_exit_short,
-  };
+  id: 24,
+  name: 'ht_trendline_cross',
+  displayName: 'HT Trendline Cross (Hilbert)',
+  version: 1,
+  direction: 'long_short',
+  exits: {
+    atrStopMult: 2,
+    atrTargetMult: null,
+    trailingAtrMult: null,
+    timeStopBars: null,
+  },
+  requiredIndicators: ['ht_trendline', 'atr_14'],
+  requiredColumns: ['ht_trendline', 'atr_14'],
+  columns: ['atr_14', 'close', 'high', 'ht_trendline', 'low', 'open'],
+  entryLong: ht_trendline_cross_entry_long,
+  entryShort: ht_trendline_cross_entry_short,
+  exitLong: ht_trendline_cross_exit_long,
+  exitShort: ht_trendline_cross_exit_short,
+};

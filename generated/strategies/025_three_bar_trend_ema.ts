@@ -15,8 +15,8 @@ export function three_bar_trend_ema_entry_long(s: Series, out: Uint8Array): void
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* above */ ((Number.isFinite(close[i]) && Number.isFinite(ema_50[i])) && close[i] > ema_50[i]) &&
-        /* consecutive_higher_closes */ (i >= 3 && (!Number.isNaN(close[i]) && !Number.isNaN(close[i - 1]) && !Number.isNaN(close[i - 2]) && !Number.isNaN(close[i - 3])) && close[i] > close[i - 1] && close[i - 1] > close[i - 2] && close[i - 2] > close[i - 3])
+        /* above */ (Number.isFinite(close[i]) && Number.isFinite(ema_50[i]) && close[i] > ema_50[i]) &&
+        /* consecutive_higher_closes */ (i >= 3 && !Number.isNaN(close[i]) && !Number.isNaN(close[i - 1]) && !Number.isNaN(close[i - 2]) && !Number.isNaN(close[i - 3]) && close[i] > close[i - 1] && close[i - 1] > close[i - 2] && close[i - 2] > close[i - 3])
         ? 1
         : 0;
   }
@@ -31,8 +31,8 @@ export function three_bar_trend_ema_entry_short(s: Series, out: Uint8Array): voi
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* below */ ((Number.isFinite(close[i]) && Number.isFinite(ema_50[i])) && close[i] < ema_50[i]) &&
-        /* consecutive_lower_closes */ (i >= 3 && (!Number.isNaN(close[i]) && !Number.isNaN(close[i - 1]) && !Number.isNaN(close[i - 2]) && !Number.isNaN(close[i - 3])) && close[i] < close[i - 1] && close[i - 1] < close[i - 2] && close[i - 2] < close[i - 3])
+        /* below */ (Number.isFinite(close[i]) && Number.isFinite(ema_50[i]) && close[i] < ema_50[i]) &&
+        /* consecutive_lower_closes */ (i >= 3 && !Number.isNaN(close[i]) && !Number.isNaN(close[i - 1]) && !Number.isNaN(close[i - 2]) && !Number.isNaN(close[i - 3]) && close[i] < close[i - 1] && close[i - 1] < close[i - 2] && close[i - 2] < close[i - 3])
         ? 1
         : 0;
   }
@@ -47,7 +47,7 @@ export function three_bar_trend_ema_exit_long(s: Series, out: Uint8Array): void 
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* consecutive_lower_closes */ (i >= 2 && (!Number.isNaN(close[i]) && !Number.isNaN(close[i - 1]) && !Number.isNaN(close[i - 2])) && close[i] < close[i - 1] && close[i - 1] < close[i - 2])
+        /* consecutive_lower_closes */ (i >= 2 && !Number.isNaN(close[i]) && !Number.isNaN(close[i - 1]) && !Number.isNaN(close[i - 2]) && close[i] < close[i - 1] && close[i - 1] < close[i - 2])
         ? 1
         : 0;
   }
@@ -62,29 +62,29 @@ export function three_bar_trend_ema_exit_short(s: Series, out: Uint8Array): void
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* consecutive_higher_closes */ (i >= 2 && (!Number.isNaN(close[i]) && !Number.isNaN(close[i - 1]) && !Number.isNaN(close[i - 2])) && close[i] > close[i - 1] && close[i - 1] > close[i - 2])
+        /* consecutive_higher_closes */ (i >= 2 && !Number.isNaN(close[i]) && !Number.isNaN(close[i - 1]) && !Number.isNaN(close[i - 2]) && close[i] > close[i - 1] && close[i - 1] > close[i - 2])
         ? 1
         : 0;
   }
 }
 
 export const three_bar_trend_ema: CompiledStrategy = {
-    id: 25,
-    name: "three_bar_trend_ema",
-    displayName: "Three-Bar Trend with EMA Filter",
-    version: 1,
-    direction: "long_short",
-    exits: {
-      atrStopMult: 1.5,
-      atrTargetMult: null,
-      trailingAtrMult: null,
-      timeStopBars: 8,
-    },
-    requiredIndicators: ["ema_50", "atr_14"],
-    requiredColumns: ["ema_50", "atr_14"],
-    columns: ["atr_14", "close", "ema_50", "high", "low", "open"],
-    entryLong: three_bar_trend_ema_entry_long,
-    entryShort: three_bar_trend_ema_entry_short,
-    exitLong: three_bar_trend_ema_exit_long,
-    exitShort: three_bar_trend_ema_exit_short,
-  };
+  id: 25,
+  name: 'three_bar_trend_ema',
+  displayName: 'Three-Bar Trend with EMA Filter',
+  version: 1,
+  direction: 'long_short',
+  exits: {
+    atrStopMult: 1.5,
+    atrTargetMult: null,
+    trailingAtrMult: null,
+    timeStopBars: 8,
+  },
+  requiredIndicators: ['ema_50', 'atr_14'],
+  requiredColumns: ['ema_50', 'atr_14'],
+  columns: ['atr_14', 'close', 'ema_50', 'high', 'low', 'open'],
+  entryLong: three_bar_trend_ema_entry_long,
+  entryShort: three_bar_trend_ema_entry_short,
+  exitLong: three_bar_trend_ema_exit_long,
+  exitShort: three_bar_trend_ema_exit_short,
+};

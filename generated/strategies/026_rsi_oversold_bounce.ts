@@ -15,8 +15,8 @@ export function rsi_oversold_bounce_entry_long(s: Series, out: Uint8Array): void
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* above */ ((Number.isFinite(close[i]) && Number.isFinite(sma_200[i])) && close[i] > sma_200[i]) &&
-        /* crosses_above */ (i >= 1 && (Number.isFinite(rsi_14[i]) && Number.isFinite(rsi_14[i - 1])) && rsi_14[i - 1] <= 30 && rsi_14[i] > 30)
+        /* above */ (Number.isFinite(close[i]) && Number.isFinite(sma_200[i]) && close[i] > sma_200[i]) &&
+        /* crosses_above */ (i >= 1 && Number.isFinite(rsi_14[i]) && Number.isFinite(rsi_14[i - 1]) && rsi_14[i - 1] <= 30 && rsi_14[i] > 30)
         ? 1
         : 0;
   }
@@ -55,22 +55,22 @@ export function rsi_oversold_bounce_exit_short(s: Series, out: Uint8Array): void
 }
 
 export const rsi_oversold_bounce: CompiledStrategy = {
-    id: 26,
-    name: "rsi_oversold_bounce",
-    displayName: "RSI Oversold Bounce",
-    version: 1,
-    direction: "long_only",
-    exits: {
-      atrStopMult: 2,
-      atrTargetMult: 2.5,
-      trailingAtrMult: null,
-      timeStopBars: 20,
-    },
-    requiredIndicators: ["close", "sma_200", "rsi_14", "atr_14"],
-    requiredColumns: ["close", "sma_200", "rsi_14", "atr_14"],
-    columns: ["atr_14", "close", "high", "low", "open", "rsi_14", "sma_200"],
-    entryLong: rsi_oversold_bounce_entry_long,
-    entryShort: rsi_oversold_bounce_entry_short,
-    exitLong: rsi_oversold_bounce_exit_long,
-    exitShort: rsi_oversold_bounce_exit_short,
-  };
+  id: 26,
+  name: 'rsi_oversold_bounce',
+  displayName: 'RSI Oversold Bounce',
+  version: 1,
+  direction: 'long_only',
+  exits: {
+    atrStopMult: 2,
+    atrTargetMult: 2.5,
+    trailingAtrMult: null,
+    timeStopBars: 20,
+  },
+  requiredIndicators: ['close', 'sma_200', 'rsi_14', 'atr_14'],
+  requiredColumns: ['close', 'sma_200', 'rsi_14', 'atr_14'],
+  columns: ['atr_14', 'close', 'high', 'low', 'open', 'rsi_14', 'sma_200'],
+  entryLong: rsi_oversold_bounce_entry_long,
+  entryShort: rsi_oversold_bounce_entry_short,
+  exitLong: rsi_oversold_bounce_exit_long,
+  exitShort: rsi_oversold_bounce_exit_short,
+};

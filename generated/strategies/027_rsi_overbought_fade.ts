@@ -24,8 +24,8 @@ export function rsi_overbought_fade_entry_short(s: Series, out: Uint8Array): voi
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* below */ ((Number.isFinite(close[i]) && Number.isFinite(sma_200[i])) && close[i] < sma_200[i]) &&
-        /* crosses_below */ (i >= 1 && (Number.isFinite(rsi_14[i]) && Number.isFinite(rsi_14[i - 1])) && rsi_14[i - 1] >= 70 && rsi_14[i] < 70)
+        /* below */ (Number.isFinite(close[i]) && Number.isFinite(sma_200[i]) && close[i] < sma_200[i]) &&
+        /* crosses_below */ (i >= 1 && Number.isFinite(rsi_14[i]) && Number.isFinite(rsi_14[i - 1]) && rsi_14[i - 1] >= 70 && rsi_14[i] < 70)
         ? 1
         : 0;
   }
@@ -55,22 +55,22 @@ export function rsi_overbought_fade_exit_short(s: Series, out: Uint8Array): void
 }
 
 export const rsi_overbought_fade: CompiledStrategy = {
-    id: 27,
-    name: "rsi_overbought_fade",
-    displayName: "RSI Overbought Fade",
-    version: 1,
-    direction: "short_only",
-    exits: {
-      atrStopMult: 2,
-      atrTargetMult: 2.5,
-      trailingAtrMult: null,
-      timeStopBars: null,
-    },
-    requiredIndicators: ["close", "sma_200", "rsi_14", "atr_14"],
-    requiredColumns: ["close", "sma_200", "rsi_14", "atr_14"],
-    columns: ["atr_14", "close", "high", "low", "open", "rsi_14", "sma_200"],
-    entryLong: rsi_overbought_fade_entry_long,
-    entryShort: rsi_overbought_fade_entry_short,
-    exitLong: rsi_overbought_fade_exit_long,
-    exitShort: rsi_overbought_fade_exit_short,
-  };
+  id: 27,
+  name: 'rsi_overbought_fade',
+  displayName: 'RSI Overbought Fade',
+  version: 1,
+  direction: 'short_only',
+  exits: {
+    atrStopMult: 2,
+    atrTargetMult: 2.5,
+    trailingAtrMult: null,
+    timeStopBars: null,
+  },
+  requiredIndicators: ['close', 'sma_200', 'rsi_14', 'atr_14'],
+  requiredColumns: ['close', 'sma_200', 'rsi_14', 'atr_14'],
+  columns: ['atr_14', 'close', 'high', 'low', 'open', 'rsi_14', 'sma_200'],
+  entryLong: rsi_overbought_fade_entry_long,
+  entryShort: rsi_overbought_fade_entry_short,
+  exitLong: rsi_overbought_fade_exit_long,
+  exitShort: rsi_overbought_fade_exit_short,
+};

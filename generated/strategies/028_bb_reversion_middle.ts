@@ -15,7 +15,7 @@ export function bb_reversion_middle_entry_long(s: Series, out: Uint8Array): void
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_above */ (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(bb_lower[i]) && Number.isFinite(bb_lower[i - 1])) && close[i - 1] <= bb_lower[i - 1] && close[i] > bb_lower[i])
+        /* crosses_above */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(bb_lower[i]) && Number.isFinite(bb_lower[i - 1]) && close[i - 1] <= bb_lower[i - 1] && close[i] > bb_lower[i])
         ? 1
         : 0;
   }
@@ -30,7 +30,7 @@ export function bb_reversion_middle_entry_short(s: Series, out: Uint8Array): voi
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_below */ (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(bb_upper[i]) && Number.isFinite(bb_upper[i - 1])) && close[i - 1] >= bb_upper[i - 1] && close[i] < bb_upper[i])
+        /* crosses_below */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(bb_upper[i]) && Number.isFinite(bb_upper[i - 1]) && close[i - 1] >= bb_upper[i - 1] && close[i] < bb_upper[i])
         ? 1
         : 0;
   }
@@ -45,7 +45,7 @@ export function bb_reversion_middle_exit_long(s: Series, out: Uint8Array): void 
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_above */ (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(bb_middle[i]) && Number.isFinite(bb_middle[i - 1])) && close[i - 1] <= bb_middle[i - 1] && close[i] > bb_middle[i])
+        /* crosses_above */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(bb_middle[i]) && Number.isFinite(bb_middle[i - 1]) && close[i - 1] <= bb_middle[i - 1] && close[i] > bb_middle[i])
         ? 1
         : 0;
   }
@@ -60,29 +60,29 @@ export function bb_reversion_middle_exit_short(s: Series, out: Uint8Array): void
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_below */ (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(bb_middle[i]) && Number.isFinite(bb_middle[i - 1])) && close[i - 1] >= bb_middle[i - 1] && close[i] < bb_middle[i])
+        /* crosses_below */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(bb_middle[i]) && Number.isFinite(bb_middle[i - 1]) && close[i - 1] >= bb_middle[i - 1] && close[i] < bb_middle[i])
         ? 1
         : 0;
   }
 }
 
 export const bb_reversion_middle: CompiledStrategy = {
-    id: 28,
-    name: "bb_reversion_middle",
-    displayName: "Bollinger Band Reversion to Middle",
-    version: 1,
-    direction: "long_short",
-    exits: {
-      atrStopMult: 2,
-      atrTargetMult: null,
-      trailingAtrMult: null,
-      timeStopBars: 20,
-    },
-    requiredIndicators: ["close", "bb_upper", "bb_middle", "bb_lower", "atr_14"],
-    requiredColumns: ["close", "bb_upper", "bb_middle", "bb_lower", "atr_14"],
-    columns: ["atr_14", "bb_lower", "bb_middle", "bb_upper", "close", "high", "low", "open"],
-    entryLong: bb_reversion_middle_entry_long,
-    entryShort: bb_reversion_middle_entry_short,
-    exitLong: bb_reversion_middle_exit_long,
-    exitShort: bb_reversion_middle_exit_short,
-  };
+  id: 28,
+  name: 'bb_reversion_middle',
+  displayName: 'Bollinger Band Reversion to Middle',
+  version: 1,
+  direction: 'long_short',
+  exits: {
+    atrStopMult: 2,
+    atrTargetMult: null,
+    trailingAtrMult: null,
+    timeStopBars: 20,
+  },
+  requiredIndicators: ['close', 'bb_upper', 'bb_middle', 'bb_lower', 'atr_14'],
+  requiredColumns: ['close', 'bb_upper', 'bb_middle', 'bb_lower', 'atr_14'],
+  columns: ['atr_14', 'bb_lower', 'bb_middle', 'bb_upper', 'close', 'high', 'low', 'open'],
+  entryLong: bb_reversion_middle_entry_long,
+  entryShort: bb_reversion_middle_entry_short,
+  exitLong: bb_reversion_middle_exit_long,
+  exitShort: bb_reversion_middle_exit_short,
+};

@@ -15,9 +15,9 @@ export function bb_double_tap_fade_entry_long(s: Series, out: Uint8Array): void 
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* expr */ (i >= 5 && ((((!Number.isNaN(close[i - 1]) && !Number.isNaN(bb_lower[i - 1])) && close[i - 1] < bb_lower[i - 1]) ? 1 : 0) + (((!Number.isNaN(close[i - 2]) && !Number.isNaN(bb_lower[i - 2])) && close[i - 2] < bb_lower[i - 2]) ? 1 : 0) + (((!Number.isNaN(close[i - 3]) && !Number.isNaN(bb_lower[i - 3])) && close[i - 3] < bb_lower[i - 3]) ? 1 : 0) + (((!Number.isNaN(close[i - 4]) && !Number.isNaN(bb_lower[i - 4])) && close[i - 4] < bb_lower[i - 4]) ? 1 : 0) + (((!Number.isNaN(close[i - 5]) && !Number.isNaN(bb_lower[i - 5])) && close[i - 5] < bb_lower[i - 5]) ? 1 : 0)) >= 2) &&
+        /* expr */ (i >= 5 && (((!Number.isNaN(close[i - 1]) && !Number.isNaN(bb_lower[i - 1]) && close[i - 1] < bb_lower[i - 1]) ? 1 : 0) + ((!Number.isNaN(close[i - 2]) && !Number.isNaN(bb_lower[i - 2]) && close[i - 2] < bb_lower[i - 2]) ? 1 : 0) + ((!Number.isNaN(close[i - 3]) && !Number.isNaN(bb_lower[i - 3]) && close[i - 3] < bb_lower[i - 3]) ? 1 : 0) + ((!Number.isNaN(close[i - 4]) && !Number.isNaN(bb_lower[i - 4]) && close[i - 4] < bb_lower[i - 4]) ? 1 : 0) + ((!Number.isNaN(close[i - 5]) && !Number.isNaN(bb_lower[i - 5]) && close[i - 5] < bb_lower[i - 5]) ? 1 : 0)) >= 2) &&
         /* below */ (Number.isFinite(rsi_14[i]) && rsi_14[i] < 35) &&
-        /* crosses_above */ (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(bb_lower[i]) && Number.isFinite(bb_lower[i - 1])) && close[i - 1] <= bb_lower[i - 1] && close[i] > bb_lower[i])
+        /* crosses_above */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(bb_lower[i]) && Number.isFinite(bb_lower[i - 1]) && close[i - 1] <= bb_lower[i - 1] && close[i] > bb_lower[i])
         ? 1
         : 0;
   }
@@ -32,9 +32,9 @@ export function bb_double_tap_fade_entry_short(s: Series, out: Uint8Array): void
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* expr */ (i >= 5 && ((((!Number.isNaN(close[i - 1]) && !Number.isNaN(bb_upper[i - 1])) && close[i - 1] > bb_upper[i - 1]) ? 1 : 0) + (((!Number.isNaN(close[i - 2]) && !Number.isNaN(bb_upper[i - 2])) && close[i - 2] > bb_upper[i - 2]) ? 1 : 0) + (((!Number.isNaN(close[i - 3]) && !Number.isNaN(bb_upper[i - 3])) && close[i - 3] > bb_upper[i - 3]) ? 1 : 0) + (((!Number.isNaN(close[i - 4]) && !Number.isNaN(bb_upper[i - 4])) && close[i - 4] > bb_upper[i - 4]) ? 1 : 0) + (((!Number.isNaN(close[i - 5]) && !Number.isNaN(bb_upper[i - 5])) && close[i - 5] > bb_upper[i - 5]) ? 1 : 0)) >= 2) &&
+        /* expr */ (i >= 5 && (((!Number.isNaN(close[i - 1]) && !Number.isNaN(bb_upper[i - 1]) && close[i - 1] > bb_upper[i - 1]) ? 1 : 0) + ((!Number.isNaN(close[i - 2]) && !Number.isNaN(bb_upper[i - 2]) && close[i - 2] > bb_upper[i - 2]) ? 1 : 0) + ((!Number.isNaN(close[i - 3]) && !Number.isNaN(bb_upper[i - 3]) && close[i - 3] > bb_upper[i - 3]) ? 1 : 0) + ((!Number.isNaN(close[i - 4]) && !Number.isNaN(bb_upper[i - 4]) && close[i - 4] > bb_upper[i - 4]) ? 1 : 0) + ((!Number.isNaN(close[i - 5]) && !Number.isNaN(bb_upper[i - 5]) && close[i - 5] > bb_upper[i - 5]) ? 1 : 0)) >= 2) &&
         /* above */ (Number.isFinite(rsi_14[i]) && rsi_14[i] > 65) &&
-        /* crosses_below */ (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(bb_upper[i]) && Number.isFinite(bb_upper[i - 1])) && close[i - 1] >= bb_upper[i - 1] && close[i] < bb_upper[i])
+        /* crosses_below */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(bb_upper[i]) && Number.isFinite(bb_upper[i - 1]) && close[i - 1] >= bb_upper[i - 1] && close[i] < bb_upper[i])
         ? 1
         : 0;
   }
@@ -49,7 +49,7 @@ export function bb_double_tap_fade_exit_long(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_above */ (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(bb_middle[i]) && Number.isFinite(bb_middle[i - 1])) && close[i - 1] <= bb_middle[i - 1] && close[i] > bb_middle[i])
+        /* crosses_above */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(bb_middle[i]) && Number.isFinite(bb_middle[i - 1]) && close[i - 1] <= bb_middle[i - 1] && close[i] > bb_middle[i])
         ? 1
         : 0;
   }
@@ -64,29 +64,29 @@ export function bb_double_tap_fade_exit_short(s: Series, out: Uint8Array): void 
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_below */ (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(bb_middle[i]) && Number.isFinite(bb_middle[i - 1])) && close[i - 1] >= bb_middle[i - 1] && close[i] < bb_middle[i])
+        /* crosses_below */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(bb_middle[i]) && Number.isFinite(bb_middle[i - 1]) && close[i - 1] >= bb_middle[i - 1] && close[i] < bb_middle[i])
         ? 1
         : 0;
   }
 }
 
 export const bb_double_tap_fade: CompiledStrategy = {
-    id: 29,
-    name: "bb_double_tap_fade",
-    displayName: "Bollinger Double Tap Fade",
-    version: 1,
-    direction: "long_short",
-    exits: {
-      atrStopMult: 2,
-      atrTargetMult: 3,
-      trailingAtrMult: null,
-      timeStopBars: null,
-    },
-    requiredIndicators: ["close", "bb_upper", "bb_middle", "bb_lower", "rsi_14", "atr_14"],
-    requiredColumns: ["close", "bb_upper", "bb_middle", "bb_lower", "rsi_14", "atr_14"],
-    columns: ["atr_14", "bb_lower", "bb_middle", "bb_upper", "close", "high", "low", "open", "rsi_14"],
-    entryLong: bb_double_tap_fade_entry_long,
-    entryShort: bb_double_tap_fade_entry_short,
-    exitLong: bb_double_tap_fade_exit_long,
-    exitShort: bb_double_tap_fade_exit_short,
-  };
+  id: 29,
+  name: 'bb_double_tap_fade',
+  displayName: 'Bollinger Double Tap Fade',
+  version: 1,
+  direction: 'long_short',
+  exits: {
+    atrStopMult: 2,
+    atrTargetMult: 3,
+    trailingAtrMult: null,
+    timeStopBars: null,
+  },
+  requiredIndicators: ['close', 'bb_upper', 'bb_middle', 'bb_lower', 'rsi_14', 'atr_14'],
+  requiredColumns: ['close', 'bb_upper', 'bb_middle', 'bb_lower', 'rsi_14', 'atr_14'],
+  columns: ['atr_14', 'bb_lower', 'bb_middle', 'bb_upper', 'close', 'high', 'low', 'open', 'rsi_14'],
+  entryLong: bb_double_tap_fade_entry_long,
+  entryShort: bb_double_tap_fade_entry_short,
+  exitLong: bb_double_tap_fade_exit_long,
+  exitShort: bb_double_tap_fade_exit_short,
+};

@@ -15,7 +15,7 @@ export function stoch_oversold_overbought_entry_long(s: Series, out: Uint8Array)
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_above */ (i >= 1 && (Number.isFinite(stoch_k[i]) && Number.isFinite(stoch_k[i - 1]) && Number.isFinite(stoch_d[i]) && Number.isFinite(stoch_d[i - 1])) && stoch_k[i - 1] <= stoch_d[i - 1] && stoch_k[i] > stoch_d[i]) &&
+        /* crosses_above */ (i >= 1 && Number.isFinite(stoch_k[i]) && Number.isFinite(stoch_k[i - 1]) && Number.isFinite(stoch_d[i]) && Number.isFinite(stoch_d[i - 1]) && stoch_k[i - 1] <= stoch_d[i - 1] && stoch_k[i] > stoch_d[i]) &&
         /* below */ (Number.isFinite(stoch_k[i]) && stoch_k[i] < 20) &&
         /* below */ (Number.isFinite(stoch_d[i]) && stoch_d[i] < 20)
         ? 1
@@ -32,7 +32,7 @@ export function stoch_oversold_overbought_entry_short(s: Series, out: Uint8Array
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_below */ (i >= 1 && (Number.isFinite(stoch_k[i]) && Number.isFinite(stoch_k[i - 1]) && Number.isFinite(stoch_d[i]) && Number.isFinite(stoch_d[i - 1])) && stoch_k[i - 1] >= stoch_d[i - 1] && stoch_k[i] < stoch_d[i]) &&
+        /* crosses_below */ (i >= 1 && Number.isFinite(stoch_k[i]) && Number.isFinite(stoch_k[i - 1]) && Number.isFinite(stoch_d[i]) && Number.isFinite(stoch_d[i - 1]) && stoch_k[i - 1] >= stoch_d[i - 1] && stoch_k[i] < stoch_d[i]) &&
         /* above */ (Number.isFinite(stoch_k[i]) && stoch_k[i] > 80) &&
         /* above */ (Number.isFinite(stoch_d[i]) && stoch_d[i] > 80)
         ? 1
@@ -71,22 +71,22 @@ export function stoch_oversold_overbought_exit_short(s: Series, out: Uint8Array)
 }
 
 export const stoch_oversold_overbought: CompiledStrategy = {
-    id: 30,
-    name: "stoch_oversold_overbought",
-    displayName: "Stoch Oversold/Overbought Cross",
-    version: 1,
-    direction: "long_short",
-    exits: {
-      atrStopMult: 1.5,
-      atrTargetMult: null,
-      trailingAtrMult: null,
-      timeStopBars: 10,
-    },
-    requiredIndicators: ["stoch_k", "stoch_d", "atr_14"],
-    requiredColumns: ["stoch_k", "stoch_d", "atr_14"],
-    columns: ["atr_14", "close", "high", "low", "open", "stoch_d", "stoch_k"],
-    entryLong: stoch_oversold_overbought_entry_long,
-    entryShort: stoch_oversold_overbought_entry_short,
-    exitLong: stoch_oversold_overbought_exit_long,
-    exitShort: stoch_oversold_overbought_exit_short,
-  };
+  id: 30,
+  name: 'stoch_oversold_overbought',
+  displayName: 'Stoch Oversold/Overbought Cross',
+  version: 1,
+  direction: 'long_short',
+  exits: {
+    atrStopMult: 1.5,
+    atrTargetMult: null,
+    trailingAtrMult: null,
+    timeStopBars: 10,
+  },
+  requiredIndicators: ['stoch_k', 'stoch_d', 'atr_14'],
+  requiredColumns: ['stoch_k', 'stoch_d', 'atr_14'],
+  columns: ['atr_14', 'close', 'high', 'low', 'open', 'stoch_d', 'stoch_k'],
+  entryLong: stoch_oversold_overbought_entry_long,
+  entryShort: stoch_oversold_overbought_entry_short,
+  exitLong: stoch_oversold_overbought_exit_long,
+  exitShort: stoch_oversold_overbought_exit_short,
+};

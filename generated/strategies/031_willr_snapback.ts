@@ -15,7 +15,7 @@ export function willr_snapback_entry_long(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_above */ (i >= 1 && (Number.isFinite(willr_14[i]) && Number.isFinite(willr_14[i - 1])) && willr_14[i - 1] <= (-80) && willr_14[i] > (-80))
+        /* crosses_above */ (i >= 1 && Number.isFinite(willr_14[i]) && Number.isFinite(willr_14[i - 1]) && willr_14[i - 1] <= (-80) && willr_14[i] > (-80))
         ? 1
         : 0;
   }
@@ -30,7 +30,7 @@ export function willr_snapback_entry_short(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_below */ (i >= 1 && (Number.isFinite(willr_14[i]) && Number.isFinite(willr_14[i - 1])) && willr_14[i - 1] >= (-20) && willr_14[i] < (-20))
+        /* crosses_below */ (i >= 1 && Number.isFinite(willr_14[i]) && Number.isFinite(willr_14[i - 1]) && willr_14[i - 1] >= (-20) && willr_14[i] < (-20))
         ? 1
         : 0;
   }
@@ -67,22 +67,22 @@ export function willr_snapback_exit_short(s: Series, out: Uint8Array): void {
 }
 
 export const willr_snapback: CompiledStrategy = {
-    id: 31,
-    name: "willr_snapback",
-    displayName: "Williams %R Snapback",
-    version: 1,
-    direction: "long_short",
-    exits: {
-      atrStopMult: 1.5,
-      atrTargetMult: null,
-      trailingAtrMult: null,
-      timeStopBars: 8,
-    },
-    requiredIndicators: ["willr_14", "atr_14"],
-    requiredColumns: ["willr_14", "atr_14"],
-    columns: ["atr_14", "close", "high", "low", "open", "willr_14"],
-    entryLong: willr_snapback_entry_long,
-    entryShort: willr_snapback_entry_short,
-    exitLong: willr_snapback_exit_long,
-    exitShort: willr_snapback_exit_short,
-  };
+  id: 31,
+  name: 'willr_snapback',
+  displayName: 'Williams %R Snapback',
+  version: 1,
+  direction: 'long_short',
+  exits: {
+    atrStopMult: 1.5,
+    atrTargetMult: null,
+    trailingAtrMult: null,
+    timeStopBars: 8,
+  },
+  requiredIndicators: ['willr_14', 'atr_14'],
+  requiredColumns: ['willr_14', 'atr_14'],
+  columns: ['atr_14', 'close', 'high', 'low', 'open', 'willr_14'],
+  entryLong: willr_snapback_entry_long,
+  entryShort: willr_snapback_entry_short,
+  exitLong: willr_snapback_exit_long,
+  exitShort: willr_snapback_exit_short,
+};

@@ -15,7 +15,7 @@ export function cci_reversion_entry_long(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_above */ (i >= 1 && (Number.isFinite(cci_20[i]) && Number.isFinite(cci_20[i - 1])) && cci_20[i - 1] <= (-100) && cci_20[i] > (-100))
+        /* crosses_above */ (i >= 1 && Number.isFinite(cci_20[i]) && Number.isFinite(cci_20[i - 1]) && cci_20[i - 1] <= (-100) && cci_20[i] > (-100))
         ? 1
         : 0;
   }
@@ -30,7 +30,7 @@ export function cci_reversion_entry_short(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_below */ (i >= 1 && (Number.isFinite(cci_20[i]) && Number.isFinite(cci_20[i - 1])) && cci_20[i - 1] >= 100 && cci_20[i] < 100)
+        /* crosses_below */ (i >= 1 && Number.isFinite(cci_20[i]) && Number.isFinite(cci_20[i - 1]) && cci_20[i - 1] >= 100 && cci_20[i] < 100)
         ? 1
         : 0;
   }
@@ -67,22 +67,22 @@ export function cci_reversion_exit_short(s: Series, out: Uint8Array): void {
 }
 
 export const cci_reversion: CompiledStrategy = {
-    id: 32,
-    name: "cci_reversion",
-    displayName: "CCI +/-100 Reversion",
-    version: 1,
-    direction: "long_short",
-    exits: {
-      atrStopMult: 1.5,
-      atrTargetMult: null,
-      trailingAtrMult: null,
-      timeStopBars: 12,
-    },
-    requiredIndicators: ["cci_20", "atr_14"],
-    requiredColumns: ["cci_20", "atr_14"],
-    columns: ["atr_14", "cci_20", "close", "high", "low", "open"],
-    entryLong: cci_reversion_entry_long,
-    entryShort: cci_reversion_entry_short,
-    exitLong: cci_reversion_exit_long,
-    exitShort: cci_reversion_exit_short,
-  };
+  id: 32,
+  name: 'cci_reversion',
+  displayName: 'CCI +/-100 Reversion',
+  version: 1,
+  direction: 'long_short',
+  exits: {
+    atrStopMult: 1.5,
+    atrTargetMult: null,
+    trailingAtrMult: null,
+    timeStopBars: 12,
+  },
+  requiredIndicators: ['cci_20', 'atr_14'],
+  requiredColumns: ['cci_20', 'atr_14'],
+  columns: ['atr_14', 'cci_20', 'close', 'high', 'low', 'open'],
+  entryLong: cci_reversion_entry_long,
+  entryShort: cci_reversion_entry_short,
+  exitLong: cci_reversion_exit_long,
+  exitShort: cci_reversion_exit_short,
+};

@@ -15,7 +15,7 @@ export function mfi_extreme_fade_entry_long(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_above */ (i >= 1 && (Number.isFinite(mfi_14[i]) && Number.isFinite(mfi_14[i - 1])) && mfi_14[i - 1] <= 20 && mfi_14[i] > 20)
+        /* crosses_above */ (i >= 1 && Number.isFinite(mfi_14[i]) && Number.isFinite(mfi_14[i - 1]) && mfi_14[i - 1] <= 20 && mfi_14[i] > 20)
         ? 1
         : 0;
   }
@@ -30,7 +30,7 @@ export function mfi_extreme_fade_entry_short(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_below */ (i >= 1 && (Number.isFinite(mfi_14[i]) && Number.isFinite(mfi_14[i - 1])) && mfi_14[i - 1] >= 80 && mfi_14[i] < 80)
+        /* crosses_below */ (i >= 1 && Number.isFinite(mfi_14[i]) && Number.isFinite(mfi_14[i - 1]) && mfi_14[i - 1] >= 80 && mfi_14[i] < 80)
         ? 1
         : 0;
   }
@@ -67,22 +67,22 @@ export function mfi_extreme_fade_exit_short(s: Series, out: Uint8Array): void {
 }
 
 export const mfi_extreme_fade: CompiledStrategy = {
-    id: 33,
-    name: "mfi_extreme_fade",
-    displayName: "MFI Extreme Fade",
-    version: 1,
-    direction: "long_short",
-    exits: {
-      atrStopMult: 2,
-      atrTargetMult: null,
-      trailingAtrMult: null,
-      timeStopBars: 20,
-    },
-    requiredIndicators: ["mfi_14", "atr_14"],
-    requiredColumns: ["mfi_14", "atr_14"],
-    columns: ["atr_14", "close", "high", "low", "mfi_14", "open"],
-    entryLong: mfi_extreme_fade_entry_long,
-    entryShort: mfi_extreme_fade_entry_short,
-    exitLong: mfi_extreme_fade_exit_long,
-    exitShort: mfi_extreme_fade_exit_short,
-  };
+  id: 33,
+  name: 'mfi_extreme_fade',
+  displayName: 'MFI Extreme Fade',
+  version: 1,
+  direction: 'long_short',
+  exits: {
+    atrStopMult: 2,
+    atrTargetMult: null,
+    trailingAtrMult: null,
+    timeStopBars: 20,
+  },
+  requiredIndicators: ['mfi_14', 'atr_14'],
+  requiredColumns: ['mfi_14', 'atr_14'],
+  columns: ['atr_14', 'close', 'high', 'low', 'mfi_14', 'open'],
+  entryLong: mfi_extreme_fade_entry_long,
+  entryShort: mfi_extreme_fade_entry_short,
+  exitLong: mfi_extreme_fade_exit_long,
+  exitShort: mfi_extreme_fade_exit_short,
+};

@@ -16,7 +16,7 @@ export function rsi2_quick_mean_reversion_entry_long(s: Series, out: Uint8Array)
   for (let i = 0; i < n; i++) {
     out[i] =
         /* below */ (Number.isFinite(rsi_2[i]) && rsi_2[i] < 5) &&
-        /* above */ ((Number.isFinite(close[i]) && Number.isFinite(sma_50[i])) && close[i] > sma_50[i])
+        /* above */ (Number.isFinite(close[i]) && Number.isFinite(sma_50[i]) && close[i] > sma_50[i])
         ? 1
         : 0;
   }
@@ -32,7 +32,7 @@ export function rsi2_quick_mean_reversion_entry_short(s: Series, out: Uint8Array
   for (let i = 0; i < n; i++) {
     out[i] =
         /* above */ (Number.isFinite(rsi_2[i]) && rsi_2[i] > 95) &&
-        /* below */ ((Number.isFinite(close[i]) && Number.isFinite(sma_50[i])) && close[i] < sma_50[i])
+        /* below */ (Number.isFinite(close[i]) && Number.isFinite(sma_50[i]) && close[i] < sma_50[i])
         ? 1
         : 0;
   }
@@ -69,22 +69,22 @@ export function rsi2_quick_mean_reversion_exit_short(s: Series, out: Uint8Array)
 }
 
 export const rsi2_quick_mean_reversion: CompiledStrategy = {
-    id: 34,
-    name: "rsi2_quick_mean_reversion",
-    displayName: "RSI(2) Quick Mean Reversion",
-    version: 1,
-    direction: "long_short",
-    exits: {
-      atrStopMult: 1,
-      atrTargetMult: null,
-      trailingAtrMult: null,
-      timeStopBars: 5,
-    },
-    requiredIndicators: ["rsi_2", "close", "sma_50", "atr_14"],
-    requiredColumns: ["rsi_2", "close", "sma_50", "atr_14"],
-    columns: ["atr_14", "close", "high", "low", "open", "rsi_2", "sma_50"],
-    entryLong: rsi2_quick_mean_reversion_entry_long,
-    entryShort: rsi2_quick_mean_reversion_entry_short,
-    exitLong: rsi2_quick_mean_reversion_exit_long,
-    exitShort: rsi2_quick_mean_reversion_exit_short,
-  };
+  id: 34,
+  name: 'rsi2_quick_mean_reversion',
+  displayName: 'RSI(2) Quick Mean Reversion',
+  version: 1,
+  direction: 'long_short',
+  exits: {
+    atrStopMult: 1,
+    atrTargetMult: null,
+    trailingAtrMult: null,
+    timeStopBars: 5,
+  },
+  requiredIndicators: ['rsi_2', 'close', 'sma_50', 'atr_14'],
+  requiredColumns: ['rsi_2', 'close', 'sma_50', 'atr_14'],
+  columns: ['atr_14', 'close', 'high', 'low', 'open', 'rsi_2', 'sma_50'],
+  entryLong: rsi2_quick_mean_reversion_entry_long,
+  entryShort: rsi2_quick_mean_reversion_entry_short,
+  exitLong: rsi2_quick_mean_reversion_exit_long,
+  exitShort: rsi2_quick_mean_reversion_exit_short,
+};

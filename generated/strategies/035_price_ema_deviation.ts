@@ -15,7 +15,7 @@ export function price_ema_deviation_entry_long(s: Series, out: Uint8Array): void
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* deviation_from */ ((Number.isFinite(close[i]) && Number.isFinite(ema_20[i]) && Number.isFinite(atr_14[i])) && (ema_20[i] - close[i]) > 2 * atr_14[i])
+        /* deviation_from */ (Number.isFinite(close[i]) && Number.isFinite(ema_20[i]) && Number.isFinite(atr_14[i]) && (ema_20[i] - close[i]) > 2 * atr_14[i])
         ? 1
         : 0;
   }
@@ -30,7 +30,7 @@ export function price_ema_deviation_entry_short(s: Series, out: Uint8Array): voi
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* deviation_from */ ((Number.isFinite(close[i]) && Number.isFinite(ema_20[i]) && Number.isFinite(atr_14[i])) && (close[i] - ema_20[i]) > 2 * atr_14[i])
+        /* deviation_from */ (Number.isFinite(close[i]) && Number.isFinite(ema_20[i]) && Number.isFinite(atr_14[i]) && (close[i] - ema_20[i]) > 2 * atr_14[i])
         ? 1
         : 0;
   }
@@ -45,7 +45,7 @@ export function price_ema_deviation_exit_long(s: Series, out: Uint8Array): void 
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_above */ (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(ema_20[i]) && Number.isFinite(ema_20[i - 1])) && close[i - 1] <= ema_20[i - 1] && close[i] > ema_20[i])
+        /* crosses_above */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(ema_20[i]) && Number.isFinite(ema_20[i - 1]) && close[i - 1] <= ema_20[i - 1] && close[i] > ema_20[i])
         ? 1
         : 0;
   }
@@ -60,29 +60,29 @@ export function price_ema_deviation_exit_short(s: Series, out: Uint8Array): void
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_below */ (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(ema_20[i]) && Number.isFinite(ema_20[i - 1])) && close[i - 1] >= ema_20[i - 1] && close[i] < ema_20[i])
+        /* crosses_below */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(ema_20[i]) && Number.isFinite(ema_20[i - 1]) && close[i - 1] >= ema_20[i - 1] && close[i] < ema_20[i])
         ? 1
         : 0;
   }
 }
 
 export const price_ema_deviation: CompiledStrategy = {
-    id: 35,
-    name: "price_ema_deviation",
-    displayName: "Price vs EMA Deviation Reversion",
-    version: 1,
-    direction: "long_short",
-    exits: {
-      atrStopMult: 2,
-      atrTargetMult: 2,
-      trailingAtrMult: null,
-      timeStopBars: null,
-    },
-    requiredIndicators: ["close", "ema_20", "atr_14"],
-    requiredColumns: ["close", "ema_20", "atr_14"],
-    columns: ["atr_14", "close", "ema_20", "high", "low", "open"],
-    entryLong: price_ema_deviation_entry_long,
-    entryShort: price_ema_deviation_entry_short,
-    exitLong: price_ema_deviation_exit_long,
-    exitShort: price_ema_deviation_exit_short,
-  };
+  id: 35,
+  name: 'price_ema_deviation',
+  displayName: 'Price vs EMA Deviation Reversion',
+  version: 1,
+  direction: 'long_short',
+  exits: {
+    atrStopMult: 2,
+    atrTargetMult: 2,
+    trailingAtrMult: null,
+    timeStopBars: null,
+  },
+  requiredIndicators: ['close', 'ema_20', 'atr_14'],
+  requiredColumns: ['close', 'ema_20', 'atr_14'],
+  columns: ['atr_14', 'close', 'ema_20', 'high', 'low', 'open'],
+  entryLong: price_ema_deviation_entry_long,
+  entryShort: price_ema_deviation_entry_short,
+  exitLong: price_ema_deviation_exit_long,
+  exitShort: price_ema_deviation_exit_short,
+};

@@ -15,8 +15,8 @@ export function zscore_sma20_entry_long(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* expr */ (((Number.isFinite(close[i]) && Number.isFinite(sma_20[i]) && Number.isFinite(stddev_20[i])) && stddev_20[i] !== 0) && ((close[i] - sma_20[i]) / stddev_20[i]) < (-2)) &&
-        /* rising */ (i >= 2 && (!Number.isNaN(rsi_14[i]) && !Number.isNaN(rsi_14[i - 1]) && !Number.isNaN(rsi_14[i - 2])) && rsi_14[i] > rsi_14[i - 1] && rsi_14[i - 1] > rsi_14[i - 2])
+        /* expr */ (Number.isFinite(close[i]) && Number.isFinite(sma_20[i]) && Number.isFinite(stddev_20[i]) && stddev_20[i] !== 0 && ((close[i] - sma_20[i]) / stddev_20[i]) < (-2)) &&
+        /* rising */ (i >= 2 && !Number.isNaN(rsi_14[i]) && !Number.isNaN(rsi_14[i - 1]) && !Number.isNaN(rsi_14[i - 2]) && rsi_14[i] > rsi_14[i - 1] && rsi_14[i - 1] > rsi_14[i - 2])
         ? 1
         : 0;
   }
@@ -31,8 +31,8 @@ export function zscore_sma20_entry_short(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* expr */ (((Number.isFinite(close[i]) && Number.isFinite(sma_20[i]) && Number.isFinite(stddev_20[i])) && stddev_20[i] !== 0) && ((close[i] - sma_20[i]) / stddev_20[i]) > 2) &&
-        /* falling */ (i >= 2 && (!Number.isNaN(rsi_14[i]) && !Number.isNaN(rsi_14[i - 1]) && !Number.isNaN(rsi_14[i - 2])) && rsi_14[i] < rsi_14[i - 1] && rsi_14[i - 1] < rsi_14[i - 2])
+        /* expr */ (Number.isFinite(close[i]) && Number.isFinite(sma_20[i]) && Number.isFinite(stddev_20[i]) && stddev_20[i] !== 0 && ((close[i] - sma_20[i]) / stddev_20[i]) > 2) &&
+        /* falling */ (i >= 2 && !Number.isNaN(rsi_14[i]) && !Number.isNaN(rsi_14[i - 1]) && !Number.isNaN(rsi_14[i - 2]) && rsi_14[i] < rsi_14[i - 1] && rsi_14[i - 1] < rsi_14[i - 2])
         ? 1
         : 0;
   }
@@ -47,7 +47,7 @@ export function zscore_sma20_exit_long(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* expr */ (i >= 1 && ((Number.isFinite(close[i]) && Number.isFinite(sma_20[i]) && Number.isFinite(stddev_20[i])) && stddev_20[i] !== 0) && ((Number.isFinite(close[i - 1]) && Number.isFinite(sma_20[i - 1]) && Number.isFinite(stddev_20[i - 1])) && stddev_20[i - 1] !== 0) && ((close[i - 1] - sma_20[i - 1]) / stddev_20[i - 1]) <= 0 && ((close[i] - sma_20[i]) / stddev_20[i]) > 0)
+        /* expr */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(sma_20[i]) && Number.isFinite(stddev_20[i]) && stddev_20[i] !== 0 && Number.isFinite(close[i - 1]) && Number.isFinite(sma_20[i - 1]) && Number.isFinite(stddev_20[i - 1]) && stddev_20[i - 1] !== 0 && ((close[i - 1] - sma_20[i - 1]) / stddev_20[i - 1]) <= 0 && ((close[i] - sma_20[i]) / stddev_20[i]) > 0)
         ? 1
         : 0;
   }
@@ -62,29 +62,29 @@ export function zscore_sma20_exit_short(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* expr */ (i >= 1 && ((Number.isFinite(close[i]) && Number.isFinite(sma_20[i]) && Number.isFinite(stddev_20[i])) && stddev_20[i] !== 0) && ((Number.isFinite(close[i - 1]) && Number.isFinite(sma_20[i - 1]) && Number.isFinite(stddev_20[i - 1])) && stddev_20[i - 1] !== 0) && ((close[i - 1] - sma_20[i - 1]) / stddev_20[i - 1]) >= 0 && ((close[i] - sma_20[i]) / stddev_20[i]) < 0)
+        /* expr */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(sma_20[i]) && Number.isFinite(stddev_20[i]) && stddev_20[i] !== 0 && Number.isFinite(close[i - 1]) && Number.isFinite(sma_20[i - 1]) && Number.isFinite(stddev_20[i - 1]) && stddev_20[i - 1] !== 0 && ((close[i - 1] - sma_20[i - 1]) / stddev_20[i - 1]) >= 0 && ((close[i] - sma_20[i]) / stddev_20[i]) < 0)
         ? 1
         : 0;
   }
 }
 
 export const zscore_sma20: CompiledStrategy = {
-    id: 36,
-    name: "zscore_sma20",
-    displayName: "Z-Score of Close vs SMA20",
-    version: 1,
-    direction: "long_short",
-    exits: {
-      atrStopMult: 2,
-      atrTargetMult: null,
-      trailingAtrMult: null,
-      timeStopBars: 20,
-    },
-    requiredIndicators: ["close", "sma_20", "stddev_20", "rsi_14", "atr_14"],
-    requiredColumns: ["close", "sma_20", "stddev_20", "rsi_14", "atr_14"],
-    columns: ["atr_14", "close", "high", "low", "open", "rsi_14", "sma_20", "stddev_20"],
-    entryLong: zscore_sma20_entry_long,
-    entryShort: zscore_sma20_entry_short,
-    exitLong: zscore_sma20_exit_long,
-    exitShort: zscore_sma20_exit_short,
-  };
+  id: 36,
+  name: 'zscore_sma20',
+  displayName: 'Z-Score of Close vs SMA20',
+  version: 1,
+  direction: 'long_short',
+  exits: {
+    atrStopMult: 2,
+    atrTargetMult: null,
+    trailingAtrMult: null,
+    timeStopBars: 20,
+  },
+  requiredIndicators: ['close', 'sma_20', 'stddev_20', 'rsi_14', 'atr_14'],
+  requiredColumns: ['close', 'sma_20', 'stddev_20', 'rsi_14', 'atr_14'],
+  columns: ['atr_14', 'close', 'high', 'low', 'open', 'rsi_14', 'sma_20', 'stddev_20'],
+  entryLong: zscore_sma20_entry_long,
+  entryShort: zscore_sma20_entry_short,
+  exitLong: zscore_sma20_exit_long,
+  exitShort: zscore_sma20_exit_short,
+};

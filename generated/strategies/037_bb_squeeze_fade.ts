@@ -18,7 +18,7 @@ export function bb_squeeze_fade_entry_long(s: Series, out: Uint8Array): void {
   for (let i = 0; i < n; i++) {
     out[i] =
         /* squeeze */ (i >= 50 && !Number.isNaN(rolling0[i]) && bb_width[i] <= rolling0[i]) &&
-        /* below */ ((Number.isFinite(close[i]) && Number.isFinite(bb_lower[i])) && close[i] < bb_lower[i])
+        /* below */ (Number.isFinite(close[i]) && Number.isFinite(bb_lower[i]) && close[i] < bb_lower[i])
         ? 1
         : 0;
   }
@@ -35,7 +35,7 @@ export function bb_squeeze_fade_entry_short(s: Series, out: Uint8Array): void {
   for (let i = 0; i < n; i++) {
     out[i] =
         /* squeeze */ (i >= 50 && !Number.isNaN(rolling0[i]) && bb_width[i] <= rolling0[i]) &&
-        /* above */ ((Number.isFinite(close[i]) && Number.isFinite(bb_upper[i])) && close[i] > bb_upper[i])
+        /* above */ (Number.isFinite(close[i]) && Number.isFinite(bb_upper[i]) && close[i] > bb_upper[i])
         ? 1
         : 0;
   }
@@ -50,7 +50,7 @@ export function bb_squeeze_fade_exit_long(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_above */ (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(bb_middle[i]) && Number.isFinite(bb_middle[i - 1])) && close[i - 1] <= bb_middle[i - 1] && close[i] > bb_middle[i])
+        /* crosses_above */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(bb_middle[i]) && Number.isFinite(bb_middle[i - 1]) && close[i - 1] <= bb_middle[i - 1] && close[i] > bb_middle[i])
         ? 1
         : 0;
   }
@@ -65,29 +65,29 @@ export function bb_squeeze_fade_exit_short(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_below */ (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(bb_middle[i]) && Number.isFinite(bb_middle[i - 1])) && close[i - 1] >= bb_middle[i - 1] && close[i] < bb_middle[i])
+        /* crosses_below */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(bb_middle[i]) && Number.isFinite(bb_middle[i - 1]) && close[i - 1] >= bb_middle[i - 1] && close[i] < bb_middle[i])
         ? 1
         : 0;
   }
 }
 
 export const bb_squeeze_fade: CompiledStrategy = {
-    id: 37,
-    name: "bb_squeeze_fade",
-    displayName: "BB Squeeze Fade First Expansion",
-    version: 1,
-    direction: "long_short",
-    exits: {
-      atrStopMult: 2,
-      atrTargetMult: null,
-      trailingAtrMult: null,
-      timeStopBars: 10,
-    },
-    requiredIndicators: ["close", "bb_upper", "bb_middle", "bb_lower", "bb_width", "atr_14"],
-    requiredColumns: ["close", "bb_upper", "bb_middle", "bb_lower", "bb_width", "atr_14"],
-    columns: ["atr_14", "bb_lower", "bb_middle", "bb_upper", "bb_width", "close", "high", "low", "open"],
-    entryLong: bb_squeeze_fade_entry_long,
-    entryShort: bb_squeeze_fade_entry_short,
-    exitLong: bb_squeeze_fade_exit_long,
-    exitShort: bb_squeeze_fade_exit_short,
-  };
+  id: 37,
+  name: 'bb_squeeze_fade',
+  displayName: 'BB Squeeze Fade First Expansion',
+  version: 1,
+  direction: 'long_short',
+  exits: {
+    atrStopMult: 2,
+    atrTargetMult: null,
+    trailingAtrMult: null,
+    timeStopBars: 10,
+  },
+  requiredIndicators: ['close', 'bb_upper', 'bb_middle', 'bb_lower', 'bb_width', 'atr_14'],
+  requiredColumns: ['close', 'bb_upper', 'bb_middle', 'bb_lower', 'bb_width', 'atr_14'],
+  columns: ['atr_14', 'bb_lower', 'bb_middle', 'bb_upper', 'bb_width', 'close', 'high', 'low', 'open'],
+  entryLong: bb_squeeze_fade_entry_long,
+  entryShort: bb_squeeze_fade_entry_short,
+  exitLong: bb_squeeze_fade_exit_long,
+  exitShort: bb_squeeze_fade_exit_short,
+};

@@ -15,7 +15,7 @@ export function donchian_middle_reversion_entry_long(s: Series, out: Uint8Array)
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_above */ (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_low_20[i]) && Number.isFinite(donchian_low_20[i - 1])) && close[i - 1] <= donchian_low_20[i - 1] && close[i] > donchian_low_20[i])
+        /* crosses_above */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_low_20[i]) && Number.isFinite(donchian_low_20[i - 1]) && close[i - 1] <= donchian_low_20[i - 1] && close[i] > donchian_low_20[i])
         ? 1
         : 0;
   }
@@ -30,7 +30,7 @@ export function donchian_middle_reversion_entry_short(s: Series, out: Uint8Array
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_below */ (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_high_20[i]) && Number.isFinite(donchian_high_20[i - 1])) && close[i - 1] >= donchian_high_20[i - 1] && close[i] < donchian_high_20[i])
+        /* crosses_below */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_high_20[i]) && Number.isFinite(donchian_high_20[i - 1]) && close[i - 1] >= donchian_high_20[i - 1] && close[i] < donchian_high_20[i])
         ? 1
         : 0;
   }
@@ -45,7 +45,7 @@ export function donchian_middle_reversion_exit_long(s: Series, out: Uint8Array):
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_above */ (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_mid_20[i]) && Number.isFinite(donchian_mid_20[i - 1])) && close[i - 1] <= donchian_mid_20[i - 1] && close[i] > donchian_mid_20[i])
+        /* crosses_above */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_mid_20[i]) && Number.isFinite(donchian_mid_20[i - 1]) && close[i - 1] <= donchian_mid_20[i - 1] && close[i] > donchian_mid_20[i])
         ? 1
         : 0;
   }
@@ -60,29 +60,29 @@ export function donchian_middle_reversion_exit_short(s: Series, out: Uint8Array)
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_below */ (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_mid_20[i]) && Number.isFinite(donchian_mid_20[i - 1])) && close[i - 1] >= donchian_mid_20[i - 1] && close[i] < donchian_mid_20[i])
+        /* crosses_below */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_mid_20[i]) && Number.isFinite(donchian_mid_20[i - 1]) && close[i - 1] >= donchian_mid_20[i - 1] && close[i] < donchian_mid_20[i])
         ? 1
         : 0;
   }
 }
 
 export const donchian_middle_reversion: CompiledStrategy = {
-    id: 38,
-    name: "donchian_middle_reversion",
-    displayName: "Donchian Middle Reversion",
-    version: 1,
-    direction: "long_short",
-    exits: {
-      atrStopMult: 2,
-      atrTargetMult: null,
-      trailingAtrMult: null,
-      timeStopBars: 20,
-    },
-    requiredIndicators: ["close", "donchian_high_20", "donchian_low_20", "donchian_mid_20", "atr_14"],
-    requiredColumns: ["close", "donchian_high_20", "donchian_low_20", "donchian_mid_20", "atr_14"],
-    columns: ["atr_14", "close", "donchian_high_20", "donchian_low_20", "donchian_mid_20", "high", "low", "open"],
-    entryLong: donchian_middle_reversion_entry_long,
-    entryShort: donchian_middle_reversion_entry_short,
-    exitLong: donchian_middle_reversion_exit_long,
-    exitShort: donchian_middle_reversion_exit_short,
-  };
+  id: 38,
+  name: 'donchian_middle_reversion',
+  displayName: 'Donchian Middle Reversion',
+  version: 1,
+  direction: 'long_short',
+  exits: {
+    atrStopMult: 2,
+    atrTargetMult: null,
+    trailingAtrMult: null,
+    timeStopBars: 20,
+  },
+  requiredIndicators: ['close', 'donchian_high_20', 'donchian_low_20', 'donchian_mid_20', 'atr_14'],
+  requiredColumns: ['close', 'donchian_high_20', 'donchian_low_20', 'donchian_mid_20', 'atr_14'],
+  columns: ['atr_14', 'close', 'donchian_high_20', 'donchian_low_20', 'donchian_mid_20', 'high', 'low', 'open'],
+  entryLong: donchian_middle_reversion_entry_long,
+  entryShort: donchian_middle_reversion_entry_short,
+  exitLong: donchian_middle_reversion_exit_long,
+  exitShort: donchian_middle_reversion_exit_short,
+};

@@ -15,7 +15,7 @@ export function rsi_divergence_entry_long(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* bullish_divergence */ (i >= 5 && (Number.isFinite(low[i]) && Number.isFinite(low[i - 5]) && Number.isFinite(rsi_14[i]) && Number.isFinite(rsi_14[i - 5])) && low[i] < low[i - 5] && rsi_14[i] > rsi_14[i - 5]) &&
+        /* bullish_divergence */ (i >= 5 && Number.isFinite(low[i]) && Number.isFinite(low[i - 5]) && Number.isFinite(rsi_14[i]) && Number.isFinite(rsi_14[i - 5]) && low[i] < low[i - 5] && rsi_14[i] > rsi_14[i - 5]) &&
         /* below */ (Number.isFinite(rsi_14[i]) && rsi_14[i] < 40)
         ? 1
         : 0;
@@ -31,7 +31,7 @@ export function rsi_divergence_entry_short(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* bearish_divergence */ (i >= 5 && (Number.isFinite(high[i]) && Number.isFinite(high[i - 5]) && Number.isFinite(rsi_14[i]) && Number.isFinite(rsi_14[i - 5])) && high[i] > high[i - 5] && rsi_14[i] < rsi_14[i - 5]) &&
+        /* bearish_divergence */ (i >= 5 && Number.isFinite(high[i]) && Number.isFinite(high[i - 5]) && Number.isFinite(rsi_14[i]) && Number.isFinite(rsi_14[i - 5]) && high[i] > high[i - 5] && rsi_14[i] < rsi_14[i - 5]) &&
         /* above */ (Number.isFinite(rsi_14[i]) && rsi_14[i] > 60)
         ? 1
         : 0;
@@ -47,7 +47,7 @@ export function rsi_divergence_exit_long(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_above */ (i >= 1 && (Number.isFinite(rsi_14[i]) && Number.isFinite(rsi_14[i - 1])) && rsi_14[i - 1] <= 50 && rsi_14[i] > 50)
+        /* crosses_above */ (i >= 1 && Number.isFinite(rsi_14[i]) && Number.isFinite(rsi_14[i - 1]) && rsi_14[i - 1] <= 50 && rsi_14[i] > 50)
         ? 1
         : 0;
   }
@@ -62,29 +62,29 @@ export function rsi_divergence_exit_short(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_below */ (i >= 1 && (Number.isFinite(rsi_14[i]) && Number.isFinite(rsi_14[i - 1])) && rsi_14[i - 1] >= 50 && rsi_14[i] < 50)
+        /* crosses_below */ (i >= 1 && Number.isFinite(rsi_14[i]) && Number.isFinite(rsi_14[i - 1]) && rsi_14[i - 1] >= 50 && rsi_14[i] < 50)
         ? 1
         : 0;
   }
 }
 
 export const rsi_divergence: CompiledStrategy = {
-    id: 39,
-    name: "rsi_divergence",
-    displayName: "RSI Divergence",
-    version: 1,
-    direction: "long_short",
-    exits: {
-      atrStopMult: 2,
-      atrTargetMult: null,
-      trailingAtrMult: null,
-      timeStopBars: 25,
-    },
-    requiredIndicators: ["close", "high", "low", "rsi_14", "atr_14"],
-    requiredColumns: ["close", "high", "low", "rsi_14", "atr_14"],
-    columns: ["atr_14", "close", "high", "low", "open", "rsi_14"],
-    entryLong: rsi_divergence_entry_long,
-    entryShort: rsi_divergence_entry_short,
-    exitLong: rsi_divergence_exit_long,
-    exitShort: rsi_divergence_exit_short,
-  };
+  id: 39,
+  name: 'rsi_divergence',
+  displayName: 'RSI Divergence',
+  version: 1,
+  direction: 'long_short',
+  exits: {
+    atrStopMult: 2,
+    atrTargetMult: null,
+    trailingAtrMult: null,
+    timeStopBars: 25,
+  },
+  requiredIndicators: ['close', 'high', 'low', 'rsi_14', 'atr_14'],
+  requiredColumns: ['close', 'high', 'low', 'rsi_14', 'atr_14'],
+  columns: ['atr_14', 'close', 'high', 'low', 'open', 'rsi_14'],
+  entryLong: rsi_divergence_entry_long,
+  entryShort: rsi_divergence_entry_short,
+  exitLong: rsi_divergence_exit_long,
+  exitShort: rsi_divergence_exit_short,
+};

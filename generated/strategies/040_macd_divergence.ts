@@ -15,8 +15,8 @@ export function macd_divergence_entry_long(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* bullish_divergence */ (i >= 5 && (Number.isFinite(low[i]) && Number.isFinite(low[i - 5]) && Number.isFinite(macd_hist[i]) && Number.isFinite(macd_hist[i - 5])) && low[i] < low[i - 5] && macd_hist[i] > macd_hist[i - 5]) &&
-        /* crosses_above */ (i >= 1 && (Number.isFinite(macd_hist[i]) && Number.isFinite(macd_hist[i - 1])) && macd_hist[i - 1] <= 0 && macd_hist[i] > 0)
+        /* bullish_divergence */ (i >= 5 && Number.isFinite(low[i]) && Number.isFinite(low[i - 5]) && Number.isFinite(macd_hist[i]) && Number.isFinite(macd_hist[i - 5]) && low[i] < low[i - 5] && macd_hist[i] > macd_hist[i - 5]) &&
+        /* crosses_above */ (i >= 1 && Number.isFinite(macd_hist[i]) && Number.isFinite(macd_hist[i - 1]) && macd_hist[i - 1] <= 0 && macd_hist[i] > 0)
         ? 1
         : 0;
   }
@@ -31,8 +31,8 @@ export function macd_divergence_entry_short(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* bearish_divergence */ (i >= 5 && (Number.isFinite(high[i]) && Number.isFinite(high[i - 5]) && Number.isFinite(macd_hist[i]) && Number.isFinite(macd_hist[i - 5])) && high[i] > high[i - 5] && macd_hist[i] < macd_hist[i - 5]) &&
-        /* crosses_below */ (i >= 1 && (Number.isFinite(macd_hist[i]) && Number.isFinite(macd_hist[i - 1])) && macd_hist[i - 1] >= 0 && macd_hist[i] < 0)
+        /* bearish_divergence */ (i >= 5 && Number.isFinite(high[i]) && Number.isFinite(high[i - 5]) && Number.isFinite(macd_hist[i]) && Number.isFinite(macd_hist[i - 5]) && high[i] > high[i - 5] && macd_hist[i] < macd_hist[i - 5]) &&
+        /* crosses_below */ (i >= 1 && Number.isFinite(macd_hist[i]) && Number.isFinite(macd_hist[i - 1]) && macd_hist[i - 1] >= 0 && macd_hist[i] < 0)
         ? 1
         : 0;
   }
@@ -47,7 +47,7 @@ export function macd_divergence_exit_long(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_below */ (i >= 1 && (Number.isFinite(macd_hist[i]) && Number.isFinite(macd_hist[i - 1])) && macd_hist[i - 1] >= 0 && macd_hist[i] < 0)
+        /* crosses_below */ (i >= 1 && Number.isFinite(macd_hist[i]) && Number.isFinite(macd_hist[i - 1]) && macd_hist[i - 1] >= 0 && macd_hist[i] < 0)
         ? 1
         : 0;
   }
@@ -62,29 +62,29 @@ export function macd_divergence_exit_short(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_above */ (i >= 1 && (Number.isFinite(macd_hist[i]) && Number.isFinite(macd_hist[i - 1])) && macd_hist[i - 1] <= 0 && macd_hist[i] > 0)
+        /* crosses_above */ (i >= 1 && Number.isFinite(macd_hist[i]) && Number.isFinite(macd_hist[i - 1]) && macd_hist[i - 1] <= 0 && macd_hist[i] > 0)
         ? 1
         : 0;
   }
 }
 
 export const macd_divergence: CompiledStrategy = {
-    id: 40,
-    name: "macd_divergence",
-    displayName: "MACD Divergence",
-    version: 1,
-    direction: "long_short",
-    exits: {
-      atrStopMult: 2.5,
-      atrTargetMult: null,
-      trailingAtrMult: null,
-      timeStopBars: 30,
-    },
-    requiredIndicators: ["close", "high", "low", "macd_hist", "atr_14"],
-    requiredColumns: ["close", "high", "low", "macd_hist", "atr_14"],
-    columns: ["atr_14", "close", "high", "low", "macd_hist", "open"],
-    entryLong: macd_divergence_entry_long,
-    entryShort: macd_divergence_entry_short,
-    exitLong: macd_divergence_exit_long,
-    exitShort: macd_divergence_exit_short,
-  };
+  id: 40,
+  name: 'macd_divergence',
+  displayName: 'MACD Divergence',
+  version: 1,
+  direction: 'long_short',
+  exits: {
+    atrStopMult: 2.5,
+    atrTargetMult: null,
+    trailingAtrMult: null,
+    timeStopBars: 30,
+  },
+  requiredIndicators: ['close', 'high', 'low', 'macd_hist', 'atr_14'],
+  requiredColumns: ['close', 'high', 'low', 'macd_hist', 'atr_14'],
+  columns: ['atr_14', 'close', 'high', 'low', 'macd_hist', 'open'],
+  entryLong: macd_divergence_entry_long,
+  entryShort: macd_divergence_entry_short,
+  exitLong: macd_divergence_exit_long,
+  exitShort: macd_divergence_exit_short,
+};

@@ -16,7 +16,7 @@ export function stoch_hook_extremes_entry_long(s: Series, out: Uint8Array): void
   for (let i = 0; i < n; i++) {
     out[i] =
         /* below */ (Number.isFinite(stoch_k[i]) && stoch_k[i] < 20) &&
-        /* rising */ (i >= 2 && (!Number.isNaN(stoch_k[i]) && !Number.isNaN(stoch_k[i - 1]) && !Number.isNaN(stoch_k[i - 2])) && stoch_k[i] > stoch_k[i - 1] && stoch_k[i - 1] > stoch_k[i - 2])
+        /* rising */ (i >= 2 && !Number.isNaN(stoch_k[i]) && !Number.isNaN(stoch_k[i - 1]) && !Number.isNaN(stoch_k[i - 2]) && stoch_k[i] > stoch_k[i - 1] && stoch_k[i - 1] > stoch_k[i - 2])
         ? 1
         : 0;
   }
@@ -32,7 +32,7 @@ export function stoch_hook_extremes_entry_short(s: Series, out: Uint8Array): voi
   for (let i = 0; i < n; i++) {
     out[i] =
         /* above */ (Number.isFinite(stoch_k[i]) && stoch_k[i] > 80) &&
-        /* falling */ (i >= 2 && (!Number.isNaN(stoch_k[i]) && !Number.isNaN(stoch_k[i - 1]) && !Number.isNaN(stoch_k[i - 2])) && stoch_k[i] < stoch_k[i - 1] && stoch_k[i - 1] < stoch_k[i - 2])
+        /* falling */ (i >= 2 && !Number.isNaN(stoch_k[i]) && !Number.isNaN(stoch_k[i - 1]) && !Number.isNaN(stoch_k[i - 2]) && stoch_k[i] < stoch_k[i - 1] && stoch_k[i - 1] < stoch_k[i - 2])
         ? 1
         : 0;
   }
@@ -69,22 +69,22 @@ export function stoch_hook_extremes_exit_short(s: Series, out: Uint8Array): void
 }
 
 export const stoch_hook_extremes: CompiledStrategy = {
-    id: 41,
-    name: "stoch_hook_extremes",
-    displayName: "Stoch Hook at Extremes",
-    version: 1,
-    direction: "long_short",
-    exits: {
-      atrStopMult: 1.5,
-      atrTargetMult: null,
-      trailingAtrMult: null,
-      timeStopBars: 10,
-    },
-    requiredIndicators: ["stoch_k", "atr_14"],
-    requiredColumns: ["stoch_k", "atr_14"],
-    columns: ["atr_14", "close", "high", "low", "open", "stoch_k"],
-    entryLong: stoch_hook_extremes_entry_long,
-    entryShort: stoch_hook_extremes_entry_short,
-    exitLong: stoch_hook_extremes_exit_long,
-    exitShort: stoch_hook_extremes_exit_short,
-  };
+  id: 41,
+  name: 'stoch_hook_extremes',
+  displayName: 'Stoch Hook at Extremes',
+  version: 1,
+  direction: 'long_short',
+  exits: {
+    atrStopMult: 1.5,
+    atrTargetMult: null,
+    trailingAtrMult: null,
+    timeStopBars: 10,
+  },
+  requiredIndicators: ['stoch_k', 'atr_14'],
+  requiredColumns: ['stoch_k', 'atr_14'],
+  columns: ['atr_14', 'close', 'high', 'low', 'open', 'stoch_k'],
+  entryLong: stoch_hook_extremes_entry_long,
+  entryShort: stoch_hook_extremes_entry_short,
+  exitLong: stoch_hook_extremes_exit_long,
+  exitShort: stoch_hook_extremes_exit_short,
+};

@@ -15,7 +15,7 @@ export function mean_reversion_vwap_proxy_entry_long(s: Series, out: Uint8Array)
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* deviation_from */ ((Number.isFinite(close[i]) && Number.isFinite(typical_price_sma_20[i]) && Number.isFinite(atr_14[i])) && (typical_price_sma_20[i] - close[i]) > 1.5 * atr_14[i]) &&
+        /* deviation_from */ (Number.isFinite(close[i]) && Number.isFinite(typical_price_sma_20[i]) && Number.isFinite(atr_14[i]) && (typical_price_sma_20[i] - close[i]) > 1.5 * atr_14[i]) &&
         /* below */ (Number.isFinite(rsi_14[i]) && rsi_14[i] < 40)
         ? 1
         : 0;
@@ -31,7 +31,7 @@ export function mean_reversion_vwap_proxy_entry_short(s: Series, out: Uint8Array
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* deviation_from */ ((Number.isFinite(close[i]) && Number.isFinite(typical_price_sma_20[i]) && Number.isFinite(atr_14[i])) && (close[i] - typical_price_sma_20[i]) > 1.5 * atr_14[i]) &&
+        /* deviation_from */ (Number.isFinite(close[i]) && Number.isFinite(typical_price_sma_20[i]) && Number.isFinite(atr_14[i]) && (close[i] - typical_price_sma_20[i]) > 1.5 * atr_14[i]) &&
         /* above */ (Number.isFinite(rsi_14[i]) && rsi_14[i] > 60)
         ? 1
         : 0;
@@ -47,7 +47,7 @@ export function mean_reversion_vwap_proxy_exit_long(s: Series, out: Uint8Array):
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_above */ (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(typical_price_sma_20[i]) && Number.isFinite(typical_price_sma_20[i - 1])) && close[i - 1] <= typical_price_sma_20[i - 1] && close[i] > typical_price_sma_20[i])
+        /* crosses_above */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(typical_price_sma_20[i]) && Number.isFinite(typical_price_sma_20[i - 1]) && close[i - 1] <= typical_price_sma_20[i - 1] && close[i] > typical_price_sma_20[i])
         ? 1
         : 0;
   }
@@ -62,29 +62,29 @@ export function mean_reversion_vwap_proxy_exit_short(s: Series, out: Uint8Array)
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_below */ (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(typical_price_sma_20[i]) && Number.isFinite(typical_price_sma_20[i - 1])) && close[i - 1] >= typical_price_sma_20[i - 1] && close[i] < typical_price_sma_20[i])
+        /* crosses_below */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(typical_price_sma_20[i]) && Number.isFinite(typical_price_sma_20[i - 1]) && close[i - 1] >= typical_price_sma_20[i - 1] && close[i] < typical_price_sma_20[i])
         ? 1
         : 0;
   }
 }
 
 export const mean_reversion_vwap_proxy: CompiledStrategy = {
-    id: 42,
-    name: "mean_reversion_vwap_proxy",
-    displayName: "Mean Reversion to VWAP Proxy",
-    version: 1,
-    direction: "long_short",
-    exits: {
-      atrStopMult: 2,
-      atrTargetMult: null,
-      trailingAtrMult: null,
-      timeStopBars: 12,
-    },
-    requiredIndicators: ["close", "typical_price_sma_20", "rsi_14", "atr_14"],
-    requiredColumns: ["close", "typical_price_sma_20", "rsi_14", "atr_14"],
-    columns: ["atr_14", "close", "high", "low", "open", "rsi_14", "typical_price_sma_20"],
-    entryLong: mean_reversion_vwap_proxy_entry_long,
-    entryShort: mean_reversion_vwap_proxy_entry_short,
-    exitLong: mean_reversion_vwap_proxy_exit_long,
-    exitShort: mean_reversion_vwap_proxy_exit_short,
-  };
+  id: 42,
+  name: 'mean_reversion_vwap_proxy',
+  displayName: 'Mean Reversion to VWAP Proxy',
+  version: 1,
+  direction: 'long_short',
+  exits: {
+    atrStopMult: 2,
+    atrTargetMult: null,
+    trailingAtrMult: null,
+    timeStopBars: 12,
+  },
+  requiredIndicators: ['close', 'typical_price_sma_20', 'rsi_14', 'atr_14'],
+  requiredColumns: ['close', 'typical_price_sma_20', 'rsi_14', 'atr_14'],
+  columns: ['atr_14', 'close', 'high', 'low', 'open', 'rsi_14', 'typical_price_sma_20'],
+  entryLong: mean_reversion_vwap_proxy_entry_long,
+  entryShort: mean_reversion_vwap_proxy_entry_short,
+  exitLong: mean_reversion_vwap_proxy_exit_long,
+  exitShort: mean_reversion_vwap_proxy_exit_short,
+};

@@ -16,7 +16,7 @@ export function range_fade_adx_low_entry_long(s: Series, out: Uint8Array): void 
   for (let i = 0; i < n; i++) {
     out[i] =
         /* below */ (Number.isFinite(adx_14[i]) && adx_14[i] < 15) &&
-        /* crosses_above */ (i >= 1 && (Number.isFinite(rsi_14[i]) && Number.isFinite(rsi_14[i - 1])) && rsi_14[i - 1] <= 30 && rsi_14[i] > 30)
+        /* crosses_above */ (i >= 1 && Number.isFinite(rsi_14[i]) && Number.isFinite(rsi_14[i - 1]) && rsi_14[i - 1] <= 30 && rsi_14[i] > 30)
         ? 1
         : 0;
   }
@@ -32,7 +32,7 @@ export function range_fade_adx_low_entry_short(s: Series, out: Uint8Array): void
   for (let i = 0; i < n; i++) {
     out[i] =
         /* below */ (Number.isFinite(adx_14[i]) && adx_14[i] < 15) &&
-        /* crosses_below */ (i >= 1 && (Number.isFinite(rsi_14[i]) && Number.isFinite(rsi_14[i - 1])) && rsi_14[i - 1] >= 70 && rsi_14[i] < 70)
+        /* crosses_below */ (i >= 1 && Number.isFinite(rsi_14[i]) && Number.isFinite(rsi_14[i - 1]) && rsi_14[i - 1] >= 70 && rsi_14[i] < 70)
         ? 1
         : 0;
   }
@@ -69,22 +69,22 @@ export function range_fade_adx_low_exit_short(s: Series, out: Uint8Array): void 
 }
 
 export const range_fade_adx_low: CompiledStrategy = {
-    id: 43,
-    name: "range_fade_adx_low",
-    displayName: "Range Fade with ADX Low",
-    version: 1,
-    direction: "long_short",
-    exits: {
-      atrStopMult: 2,
-      atrTargetMult: null,
-      trailingAtrMult: null,
-      timeStopBars: 20,
-    },
-    requiredIndicators: ["adx_14", "rsi_14", "atr_14"],
-    requiredColumns: ["adx_14", "rsi_14", "atr_14"],
-    columns: ["adx_14", "atr_14", "close", "high", "low", "open", "rsi_14"],
-    entryLong: range_fade_adx_low_entry_long,
-    entryShort: range_fade_adx_low_entry_short,
-    exitLong: range_fade_adx_low_exit_long,
-    exitShort: range_fade_adx_low_exit_short,
-  };
+  id: 43,
+  name: 'range_fade_adx_low',
+  displayName: 'Range Fade with ADX Low',
+  version: 1,
+  direction: 'long_short',
+  exits: {
+    atrStopMult: 2,
+    atrTargetMult: null,
+    trailingAtrMult: null,
+    timeStopBars: 20,
+  },
+  requiredIndicators: ['adx_14', 'rsi_14', 'atr_14'],
+  requiredColumns: ['adx_14', 'rsi_14', 'atr_14'],
+  columns: ['adx_14', 'atr_14', 'close', 'high', 'low', 'open', 'rsi_14'],
+  entryLong: range_fade_adx_low_entry_long,
+  entryShort: range_fade_adx_low_entry_short,
+  exitLong: range_fade_adx_low_exit_long,
+  exitShort: range_fade_adx_low_exit_short,
+};

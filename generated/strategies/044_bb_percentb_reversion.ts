@@ -15,7 +15,7 @@ export function bb_percentb_reversion_entry_long(s: Series, out: Uint8Array): vo
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* was_below_then_crosses_above */ (i >= 5 && (Number.isFinite(bb_pct[i]) && Number.isFinite(bb_pct[i - 1])) && bb_pct[i - 1] <= 0.1 && bb_pct[i] > 0.1 && (bb_pct[i - 1] < 0.1 || bb_pct[i - 2] < 0.1 || bb_pct[i - 3] < 0.1 || bb_pct[i - 4] < 0.1 || bb_pct[i - 5] < 0.1))
+        /* was_below_then_crosses_above */ (i >= 5 && Number.isFinite(bb_pct[i]) && Number.isFinite(bb_pct[i - 1]) && bb_pct[i - 1] <= 0.1 && bb_pct[i] > 0.1 && (bb_pct[i - 1] < 0.1 || bb_pct[i - 2] < 0.1 || bb_pct[i - 3] < 0.1 || bb_pct[i - 4] < 0.1 || bb_pct[i - 5] < 0.1))
         ? 1
         : 0;
   }
@@ -30,7 +30,7 @@ export function bb_percentb_reversion_entry_short(s: Series, out: Uint8Array): v
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* was_above_then_crosses_below */ (i >= 5 && (Number.isFinite(bb_pct[i]) && Number.isFinite(bb_pct[i - 1])) && bb_pct[i - 1] >= 0.9 && bb_pct[i] < 0.9 && (bb_pct[i - 1] > 0.9 || bb_pct[i - 2] > 0.9 || bb_pct[i - 3] > 0.9 || bb_pct[i - 4] > 0.9 || bb_pct[i - 5] > 0.9))
+        /* was_above_then_crosses_below */ (i >= 5 && Number.isFinite(bb_pct[i]) && Number.isFinite(bb_pct[i - 1]) && bb_pct[i - 1] >= 0.9 && bb_pct[i] < 0.9 && (bb_pct[i - 1] > 0.9 || bb_pct[i - 2] > 0.9 || bb_pct[i - 3] > 0.9 || bb_pct[i - 4] > 0.9 || bb_pct[i - 5] > 0.9))
         ? 1
         : 0;
   }
@@ -45,7 +45,7 @@ export function bb_percentb_reversion_exit_long(s: Series, out: Uint8Array): voi
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_above */ (i >= 1 && (Number.isFinite(bb_pct[i]) && Number.isFinite(bb_pct[i - 1])) && bb_pct[i - 1] <= 0.5 && bb_pct[i] > 0.5)
+        /* crosses_above */ (i >= 1 && Number.isFinite(bb_pct[i]) && Number.isFinite(bb_pct[i - 1]) && bb_pct[i - 1] <= 0.5 && bb_pct[i] > 0.5)
         ? 1
         : 0;
   }
@@ -60,29 +60,29 @@ export function bb_percentb_reversion_exit_short(s: Series, out: Uint8Array): vo
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_below */ (i >= 1 && (Number.isFinite(bb_pct[i]) && Number.isFinite(bb_pct[i - 1])) && bb_pct[i - 1] >= 0.5 && bb_pct[i] < 0.5)
+        /* crosses_below */ (i >= 1 && Number.isFinite(bb_pct[i]) && Number.isFinite(bb_pct[i - 1]) && bb_pct[i - 1] >= 0.5 && bb_pct[i] < 0.5)
         ? 1
         : 0;
   }
 }
 
 export const bb_percentb_reversion: CompiledStrategy = {
-    id: 44,
-    name: "bb_percentb_reversion",
-    displayName: "BB PercentB Reversion",
-    version: 1,
-    direction: "long_short",
-    exits: {
-      atrStopMult: 2,
-      atrTargetMult: null,
-      trailingAtrMult: null,
-      timeStopBars: 20,
-    },
-    requiredIndicators: ["bb_pct", "atr_14"],
-    requiredColumns: ["bb_pct", "atr_14"],
-    columns: ["atr_14", "bb_pct", "close", "high", "low", "open"],
-    entryLong: bb_percentb_reversion_entry_long,
-    entryShort: bb_percentb_reversion_entry_short,
-    exitLong: bb_percentb_reversion_exit_long,
-    exitShort: bb_percentb_reversion_exit_short,
-  };
+  id: 44,
+  name: 'bb_percentb_reversion',
+  displayName: 'BB PercentB Reversion',
+  version: 1,
+  direction: 'long_short',
+  exits: {
+    atrStopMult: 2,
+    atrTargetMult: null,
+    trailingAtrMult: null,
+    timeStopBars: 20,
+  },
+  requiredIndicators: ['bb_pct', 'atr_14'],
+  requiredColumns: ['bb_pct', 'atr_14'],
+  columns: ['atr_14', 'bb_pct', 'close', 'high', 'low', 'open'],
+  entryLong: bb_percentb_reversion_entry_long,
+  entryShort: bb_percentb_reversion_entry_short,
+  exitLong: bb_percentb_reversion_exit_long,
+  exitShort: bb_percentb_reversion_exit_short,
+};

@@ -15,7 +15,7 @@ export function cci_atr_exhaustion_entry_long(s: Series, out: Uint8Array): void 
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* expr */ (i >= 1 && (Number.isFinite(cci_20[i - 1]) && Number.isFinite(high[i - 1]) && Number.isFinite(low[i - 1]) && Number.isFinite(atr_14[i - 1]) && Number.isFinite(close[i - 1]) && Number.isFinite(close[i])) && cci_20[i - 1] < (-200) && (high[i - 1] - low[i - 1]) > (2 * atr_14[i - 1]) && close[i] > close[i - 1])
+        /* expr */ (i >= 1 && Number.isFinite(cci_20[i - 1]) && Number.isFinite(high[i - 1]) && Number.isFinite(low[i - 1]) && Number.isFinite(atr_14[i - 1]) && Number.isFinite(close[i - 1]) && Number.isFinite(close[i]) && cci_20[i - 1] < (-200) && (high[i - 1] - low[i - 1]) > (2 * atr_14[i - 1]) && close[i] > close[i - 1])
         ? 1
         : 0;
   }
@@ -30,7 +30,7 @@ export function cci_atr_exhaustion_entry_short(s: Series, out: Uint8Array): void
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* expr */ (i >= 1 && (Number.isFinite(cci_20[i - 1]) && Number.isFinite(high[i - 1]) && Number.isFinite(low[i - 1]) && Number.isFinite(atr_14[i - 1]) && Number.isFinite(close[i - 1]) && Number.isFinite(close[i])) && cci_20[i - 1] > 200 && (high[i - 1] - low[i - 1]) > (2 * atr_14[i - 1]) && close[i] < close[i - 1])
+        /* expr */ (i >= 1 && Number.isFinite(cci_20[i - 1]) && Number.isFinite(high[i - 1]) && Number.isFinite(low[i - 1]) && Number.isFinite(atr_14[i - 1]) && Number.isFinite(close[i - 1]) && Number.isFinite(close[i]) && cci_20[i - 1] > 200 && (high[i - 1] - low[i - 1]) > (2 * atr_14[i - 1]) && close[i] < close[i - 1])
         ? 1
         : 0;
   }
@@ -67,22 +67,22 @@ export function cci_atr_exhaustion_exit_short(s: Series, out: Uint8Array): void 
 }
 
 export const cci_atr_exhaustion: CompiledStrategy = {
-    id: 45,
-    name: "cci_atr_exhaustion",
-    displayName: "CCI + ATR Exhaustion Fade",
-    version: 1,
-    direction: "long_short",
-    exits: {
-      atrStopMult: 2.5,
-      atrTargetMult: 3,
-      trailingAtrMult: null,
-      timeStopBars: null,
-    },
-    requiredIndicators: ["close", "high", "low", "cci_20", "atr_14"],
-    requiredColumns: ["close", "high", "low", "cci_20", "atr_14"],
-    columns: ["atr_14", "cci_20", "close", "high", "low", "open"],
-    entryLong: cci_atr_exhaustion_entry_long,
-    entryShort: cci_atr_exhaustion_entry_short,
-    exitLong: cci_atr_exhaustion_exit_long,
-    exitShort: cci_atr_exhaustion_exit_short,
-  };
+  id: 45,
+  name: 'cci_atr_exhaustion',
+  displayName: 'CCI + ATR Exhaustion Fade',
+  version: 1,
+  direction: 'long_short',
+  exits: {
+    atrStopMult: 2.5,
+    atrTargetMult: 3,
+    trailingAtrMult: null,
+    timeStopBars: null,
+  },
+  requiredIndicators: ['close', 'high', 'low', 'cci_20', 'atr_14'],
+  requiredColumns: ['close', 'high', 'low', 'cci_20', 'atr_14'],
+  columns: ['atr_14', 'cci_20', 'close', 'high', 'low', 'open'],
+  entryLong: cci_atr_exhaustion_entry_long,
+  entryShort: cci_atr_exhaustion_entry_short,
+  exitLong: cci_atr_exhaustion_exit_long,
+  exitShort: cci_atr_exhaustion_exit_short,
+};

@@ -16,7 +16,7 @@ export function rsi_midline_range_entry_long(s: Series, out: Uint8Array): void {
   for (let i = 0; i < n; i++) {
     out[i] =
         /* below */ (Number.isFinite(adx_14[i]) && adx_14[i] < 20) &&
-        /* crosses_above */ (i >= 1 && (Number.isFinite(rsi_14[i]) && Number.isFinite(rsi_14[i - 1])) && rsi_14[i - 1] <= 50 && rsi_14[i] > 50)
+        /* crosses_above */ (i >= 1 && Number.isFinite(rsi_14[i]) && Number.isFinite(rsi_14[i - 1]) && rsi_14[i - 1] <= 50 && rsi_14[i] > 50)
         ? 1
         : 0;
   }
@@ -32,7 +32,7 @@ export function rsi_midline_range_entry_short(s: Series, out: Uint8Array): void 
   for (let i = 0; i < n; i++) {
     out[i] =
         /* below */ (Number.isFinite(adx_14[i]) && adx_14[i] < 20) &&
-        /* crosses_below */ (i >= 1 && (Number.isFinite(rsi_14[i]) && Number.isFinite(rsi_14[i - 1])) && rsi_14[i - 1] >= 50 && rsi_14[i] < 50)
+        /* crosses_below */ (i >= 1 && Number.isFinite(rsi_14[i]) && Number.isFinite(rsi_14[i - 1]) && rsi_14[i - 1] >= 50 && rsi_14[i] < 50)
         ? 1
         : 0;
   }
@@ -47,7 +47,7 @@ export function rsi_midline_range_exit_long(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_below */ (i >= 1 && (Number.isFinite(rsi_14[i]) && Number.isFinite(rsi_14[i - 1])) && rsi_14[i - 1] >= 50 && rsi_14[i] < 50)
+        /* crosses_below */ (i >= 1 && Number.isFinite(rsi_14[i]) && Number.isFinite(rsi_14[i - 1]) && rsi_14[i - 1] >= 50 && rsi_14[i] < 50)
         ? 1
         : 0;
   }
@@ -62,29 +62,29 @@ export function rsi_midline_range_exit_short(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_above */ (i >= 1 && (Number.isFinite(rsi_14[i]) && Number.isFinite(rsi_14[i - 1])) && rsi_14[i - 1] <= 50 && rsi_14[i] > 50)
+        /* crosses_above */ (i >= 1 && Number.isFinite(rsi_14[i]) && Number.isFinite(rsi_14[i - 1]) && rsi_14[i - 1] <= 50 && rsi_14[i] > 50)
         ? 1
         : 0;
   }
 }
 
 export const rsi_midline_range: CompiledStrategy = {
-    id: 46,
-    name: "rsi_midline_range",
-    displayName: "RSI Midline Range Strategy",
-    version: 1,
-    direction: "long_short",
-    exits: {
-      atrStopMult: 2,
-      atrTargetMult: null,
-      trailingAtrMult: null,
-      timeStopBars: 25,
-    },
-    requiredIndicators: ["adx_14", "rsi_14", "atr_14"],
-    requiredColumns: ["adx_14", "rsi_14", "atr_14"],
-    columns: ["adx_14", "atr_14", "close", "high", "low", "open", "rsi_14"],
-    entryLong: rsi_midline_range_entry_long,
-    entryShort: rsi_midline_range_entry_short,
-    exitLong: rsi_midline_range_exit_long,
-    exitShort: rsi_midline_range_exit_short,
-  };
+  id: 46,
+  name: 'rsi_midline_range',
+  displayName: 'RSI Midline Range Strategy',
+  version: 1,
+  direction: 'long_short',
+  exits: {
+    atrStopMult: 2,
+    atrTargetMult: null,
+    trailingAtrMult: null,
+    timeStopBars: 25,
+  },
+  requiredIndicators: ['adx_14', 'rsi_14', 'atr_14'],
+  requiredColumns: ['adx_14', 'rsi_14', 'atr_14'],
+  columns: ['adx_14', 'atr_14', 'close', 'high', 'low', 'open', 'rsi_14'],
+  entryLong: rsi_midline_range_entry_long,
+  entryShort: rsi_midline_range_entry_short,
+  exitLong: rsi_midline_range_exit_long,
+  exitShort: rsi_midline_range_exit_short,
+};

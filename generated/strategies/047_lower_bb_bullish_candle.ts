@@ -15,7 +15,7 @@ export function lower_bb_bullish_candle_entry_long(s: Series, out: Uint8Array): 
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* below */ ((Number.isFinite(low[i]) && Number.isFinite(bb_lower[i])) && low[i] < bb_lower[i]) &&
+        /* below */ (Number.isFinite(low[i]) && Number.isFinite(bb_lower[i]) && low[i] < bb_lower[i]) &&
         /* any_of */ ((Number.isFinite(cdl_engulfing[i]) && cdl_engulfing[i] > 0) || (Number.isFinite(cdl_harami[i]) && cdl_harami[i] > 0) || (Number.isFinite(cdl_hammer[i]) && cdl_hammer[i] > 0))
         ? 1
         : 0;
@@ -40,7 +40,7 @@ export function lower_bb_bullish_candle_exit_long(s: Series, out: Uint8Array): v
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_above */ (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(bb_middle[i]) && Number.isFinite(bb_middle[i - 1])) && close[i - 1] <= bb_middle[i - 1] && close[i] > bb_middle[i])
+        /* crosses_above */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(bb_middle[i]) && Number.isFinite(bb_middle[i - 1]) && close[i - 1] <= bb_middle[i - 1] && close[i] > bb_middle[i])
         ? 1
         : 0;
   }
@@ -55,22 +55,22 @@ export function lower_bb_bullish_candle_exit_short(s: Series, out: Uint8Array): 
 }
 
 export const lower_bb_bullish_candle: CompiledStrategy = {
-    id: 47,
-    name: "lower_bb_bullish_candle",
-    displayName: "Lower BB + Bullish Candle",
-    version: 1,
-    direction: "long_only",
-    exits: {
-      atrStopMult: 2,
-      atrTargetMult: null,
-      trailingAtrMult: null,
-      timeStopBars: 20,
-    },
-    requiredIndicators: ["low", "close", "bb_lower", "bb_middle", "cdl_engulfing", "cdl_harami", "cdl_hammer", "atr_14"],
-    requiredColumns: ["low", "close", "bb_lower", "bb_middle", "cdl_engulfing", "cdl_harami", "cdl_hammer", "atr_14"],
-    columns: ["atr_14", "bb_lower", "bb_middle", "cdl_engulfing", "cdl_hammer", "cdl_harami", "close", "high", "low", "open"],
-    entryLong: lower_bb_bullish_candle_entry_long,
-    entryShort: lower_bb_bullish_candle_entry_short,
-    exitLong: lower_bb_bullish_candle_exit_long,
-    exitShort: lower_bb_bullish_candle_exit_short,
-  };
+  id: 47,
+  name: 'lower_bb_bullish_candle',
+  displayName: 'Lower BB + Bullish Candle',
+  version: 1,
+  direction: 'long_only',
+  exits: {
+    atrStopMult: 2,
+    atrTargetMult: null,
+    trailingAtrMult: null,
+    timeStopBars: 20,
+  },
+  requiredIndicators: ['low', 'close', 'bb_lower', 'bb_middle', 'cdl_engulfing', 'cdl_harami', 'cdl_hammer', 'atr_14'],
+  requiredColumns: ['low', 'close', 'bb_lower', 'bb_middle', 'cdl_engulfing', 'cdl_harami', 'cdl_hammer', 'atr_14'],
+  columns: ['atr_14', 'bb_lower', 'bb_middle', 'cdl_engulfing', 'cdl_hammer', 'cdl_harami', 'close', 'high', 'low', 'open'],
+  entryLong: lower_bb_bullish_candle_entry_long,
+  entryShort: lower_bb_bullish_candle_entry_short,
+  exitLong: lower_bb_bullish_candle_exit_long,
+  exitShort: lower_bb_bullish_candle_exit_short,
+};

@@ -24,7 +24,7 @@ export function upper_bb_bearish_candle_entry_short(s: Series, out: Uint8Array):
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* above */ ((Number.isFinite(high[i]) && Number.isFinite(bb_upper[i])) && high[i] > bb_upper[i]) &&
+        /* above */ (Number.isFinite(high[i]) && Number.isFinite(bb_upper[i]) && high[i] > bb_upper[i]) &&
         /* any_of */ ((Number.isFinite(cdl_engulfing[i]) && cdl_engulfing[i] < 0) || (Number.isFinite(cdl_shooting_star[i]) && cdl_shooting_star[i] < 0))
         ? 1
         : 0;
@@ -48,29 +48,29 @@ export function upper_bb_bearish_candle_exit_short(s: Series, out: Uint8Array): 
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_below */ (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(bb_middle[i]) && Number.isFinite(bb_middle[i - 1])) && close[i - 1] >= bb_middle[i - 1] && close[i] < bb_middle[i])
+        /* crosses_below */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(bb_middle[i]) && Number.isFinite(bb_middle[i - 1]) && close[i - 1] >= bb_middle[i - 1] && close[i] < bb_middle[i])
         ? 1
         : 0;
   }
 }
 
 export const upper_bb_bearish_candle: CompiledStrategy = {
-    id: 48,
-    name: "upper_bb_bearish_candle",
-    displayName: "Upper BB + Bearish Candle",
-    version: 1,
-    direction: "short_only",
-    exits: {
-      atrStopMult: 2,
-      atrTargetMult: null,
-      trailingAtrMult: null,
-      timeStopBars: 20,
-    },
-    requiredIndicators: ["high", "close", "bb_upper", "bb_middle", "cdl_engulfing", "cdl_shooting_star", "atr_14"],
-    requiredColumns: ["high", "close", "bb_upper", "bb_middle", "cdl_engulfing", "cdl_shooting_star", "atr_14"],
-    columns: ["atr_14", "bb_middle", "bb_upper", "cdl_engulfing", "cdl_shooting_star", "close", "high", "low", "open"],
-    entryLong: upper_bb_bearish_candle_entry_long,
-    entryShort: upper_bb_bearish_candle_entry_short,
-    exitLong: upper_bb_bearish_candle_exit_long,
-    exitShort: upper_bb_bearish_candle_exit_short,
-  };
+  id: 48,
+  name: 'upper_bb_bearish_candle',
+  displayName: 'Upper BB + Bearish Candle',
+  version: 1,
+  direction: 'short_only',
+  exits: {
+    atrStopMult: 2,
+    atrTargetMult: null,
+    trailingAtrMult: null,
+    timeStopBars: 20,
+  },
+  requiredIndicators: ['high', 'close', 'bb_upper', 'bb_middle', 'cdl_engulfing', 'cdl_shooting_star', 'atr_14'],
+  requiredColumns: ['high', 'close', 'bb_upper', 'bb_middle', 'cdl_engulfing', 'cdl_shooting_star', 'atr_14'],
+  columns: ['atr_14', 'bb_middle', 'bb_upper', 'cdl_engulfing', 'cdl_shooting_star', 'close', 'high', 'low', 'open'],
+  entryLong: upper_bb_bearish_candle_entry_long,
+  entryShort: upper_bb_bearish_candle_entry_short,
+  exitLong: upper_bb_bearish_candle_exit_long,
+  exitShort: upper_bb_bearish_candle_exit_short,
+};

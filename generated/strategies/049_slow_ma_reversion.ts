@@ -15,7 +15,7 @@ export function slow_ma_reversion_entry_long(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* deviation_from */ ((Number.isFinite(close[i]) && Number.isFinite(sma_50[i]) && Number.isFinite(atr_14[i])) && (sma_50[i] - close[i]) > 2 * atr_14[i]) &&
+        /* deviation_from */ (Number.isFinite(close[i]) && Number.isFinite(sma_50[i]) && Number.isFinite(atr_14[i]) && (sma_50[i] - close[i]) > 2 * atr_14[i]) &&
         /* below */ (Number.isFinite(rsi_14[i]) && rsi_14[i] < 40)
         ? 1
         : 0;
@@ -31,7 +31,7 @@ export function slow_ma_reversion_entry_short(s: Series, out: Uint8Array): void 
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* deviation_from */ ((Number.isFinite(close[i]) && Number.isFinite(sma_50[i]) && Number.isFinite(atr_14[i])) && (close[i] - sma_50[i]) > 2 * atr_14[i]) &&
+        /* deviation_from */ (Number.isFinite(close[i]) && Number.isFinite(sma_50[i]) && Number.isFinite(atr_14[i]) && (close[i] - sma_50[i]) > 2 * atr_14[i]) &&
         /* above */ (Number.isFinite(rsi_14[i]) && rsi_14[i] > 60)
         ? 1
         : 0;
@@ -47,7 +47,7 @@ export function slow_ma_reversion_exit_long(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_above */ (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(sma_50[i]) && Number.isFinite(sma_50[i - 1])) && close[i - 1] <= sma_50[i - 1] && close[i] > sma_50[i])
+        /* crosses_above */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(sma_50[i]) && Number.isFinite(sma_50[i - 1]) && close[i - 1] <= sma_50[i - 1] && close[i] > sma_50[i])
         ? 1
         : 0;
   }
@@ -62,29 +62,29 @@ export function slow_ma_reversion_exit_short(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_below */ (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(sma_50[i]) && Number.isFinite(sma_50[i - 1])) && close[i - 1] >= sma_50[i - 1] && close[i] < sma_50[i])
+        /* crosses_below */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(sma_50[i]) && Number.isFinite(sma_50[i - 1]) && close[i - 1] >= sma_50[i - 1] && close[i] < sma_50[i])
         ? 1
         : 0;
   }
 }
 
 export const slow_ma_reversion: CompiledStrategy = {
-    id: 49,
-    name: "slow_ma_reversion",
-    displayName: "Slow MA Mean Reversion (SMA50)",
-    version: 1,
-    direction: "long_short",
-    exits: {
-      atrStopMult: 2.5,
-      atrTargetMult: null,
-      trailingAtrMult: null,
-      timeStopBars: 30,
-    },
-    requiredIndicators: ["close", "sma_50", "rsi_14", "atr_14"],
-    requiredColumns: ["close", "sma_50", "rsi_14", "atr_14"],
-    columns: ["atr_14", "close", "high", "low", "open", "rsi_14", "sma_50"],
-    entryLong: slow_ma_reversion_entry_long,
-    entryShort: slow_ma_reversion_entry_short,
-    exitLong: slow_ma_reversion_exit_long,
-    exitShort: slow_ma_reversion_exit_short,
-  };
+  id: 49,
+  name: 'slow_ma_reversion',
+  displayName: 'Slow MA Mean Reversion (SMA50)',
+  version: 1,
+  direction: 'long_short',
+  exits: {
+    atrStopMult: 2.5,
+    atrTargetMult: null,
+    trailingAtrMult: null,
+    timeStopBars: 30,
+  },
+  requiredIndicators: ['close', 'sma_50', 'rsi_14', 'atr_14'],
+  requiredColumns: ['close', 'sma_50', 'rsi_14', 'atr_14'],
+  columns: ['atr_14', 'close', 'high', 'low', 'open', 'rsi_14', 'sma_50'],
+  entryLong: slow_ma_reversion_entry_long,
+  entryShort: slow_ma_reversion_entry_short,
+  exitLong: slow_ma_reversion_exit_long,
+  exitShort: slow_ma_reversion_exit_short,
+};

@@ -15,9 +15,9 @@ export function pinch_reversion_entry_long(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* expr */ ((Number.isFinite(atr_14[i]) && Number.isFinite(atr_sma_50[i])) && atr_sma_50[i] !== 0 && atr_14[i] < (atr_sma_50[i] * (1 - 0.2))) &&
+        /* expr */ (Number.isFinite(atr_14[i]) && Number.isFinite(atr_sma_50[i]) && atr_sma_50[i] !== 0 && atr_14[i] < (atr_sma_50[i] * (1 - 0.2))) &&
         /* below */ (Number.isFinite(adx_14[i]) && adx_14[i] < 20) &&
-        /* was_below_then_crosses_above */ (i >= 10 && (Number.isFinite(rsi_14[i]) && Number.isFinite(rsi_14[i - 1])) && rsi_14[i - 1] <= 50 && rsi_14[i] > 50 && (rsi_14[i - 1] < 50 || rsi_14[i - 2] < 50 || rsi_14[i - 3] < 50 || rsi_14[i - 4] < 50 || rsi_14[i - 5] < 50 || rsi_14[i - 6] < 50 || rsi_14[i - 7] < 50 || rsi_14[i - 8] < 50 || rsi_14[i - 9] < 50 || rsi_14[i - 10] < 50))
+        /* was_below_then_crosses_above */ (i >= 10 && Number.isFinite(rsi_14[i]) && Number.isFinite(rsi_14[i - 1]) && rsi_14[i - 1] <= 50 && rsi_14[i] > 50 && (rsi_14[i - 1] < 50 || rsi_14[i - 2] < 50 || rsi_14[i - 3] < 50 || rsi_14[i - 4] < 50 || rsi_14[i - 5] < 50 || rsi_14[i - 6] < 50 || rsi_14[i - 7] < 50 || rsi_14[i - 8] < 50 || rsi_14[i - 9] < 50 || rsi_14[i - 10] < 50))
         ? 1
         : 0;
   }
@@ -32,9 +32,9 @@ export function pinch_reversion_entry_short(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* expr */ ((Number.isFinite(atr_14[i]) && Number.isFinite(atr_sma_50[i])) && atr_sma_50[i] !== 0 && atr_14[i] < (atr_sma_50[i] * (1 - 0.2))) &&
+        /* expr */ (Number.isFinite(atr_14[i]) && Number.isFinite(atr_sma_50[i]) && atr_sma_50[i] !== 0 && atr_14[i] < (atr_sma_50[i] * (1 - 0.2))) &&
         /* below */ (Number.isFinite(adx_14[i]) && adx_14[i] < 20) &&
-        /* was_above_then_crosses_below */ (i >= 10 && (Number.isFinite(rsi_14[i]) && Number.isFinite(rsi_14[i - 1])) && rsi_14[i - 1] >= 50 && rsi_14[i] < 50 && (rsi_14[i - 1] > 50 || rsi_14[i - 2] > 50 || rsi_14[i - 3] > 50 || rsi_14[i - 4] > 50 || rsi_14[i - 5] > 50 || rsi_14[i - 6] > 50 || rsi_14[i - 7] > 50 || rsi_14[i - 8] > 50 || rsi_14[i - 9] > 50 || rsi_14[i - 10] > 50))
+        /* was_above_then_crosses_below */ (i >= 10 && Number.isFinite(rsi_14[i]) && Number.isFinite(rsi_14[i - 1]) && rsi_14[i - 1] >= 50 && rsi_14[i] < 50 && (rsi_14[i - 1] > 50 || rsi_14[i - 2] > 50 || rsi_14[i - 3] > 50 || rsi_14[i - 4] > 50 || rsi_14[i - 5] > 50 || rsi_14[i - 6] > 50 || rsi_14[i - 7] > 50 || rsi_14[i - 8] > 50 || rsi_14[i - 9] > 50 || rsi_14[i - 10] > 50))
         ? 1
         : 0;
   }
@@ -49,7 +49,7 @@ export function pinch_reversion_exit_long(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_below */ (i >= 1 && (Number.isFinite(rsi_14[i]) && Number.isFinite(rsi_14[i - 1])) && rsi_14[i - 1] >= 50 && rsi_14[i] < 50)
+        /* crosses_below */ (i >= 1 && Number.isFinite(rsi_14[i]) && Number.isFinite(rsi_14[i - 1]) && rsi_14[i - 1] >= 50 && rsi_14[i] < 50)
         ? 1
         : 0;
   }
@@ -64,29 +64,29 @@ export function pinch_reversion_exit_short(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_above */ (i >= 1 && (Number.isFinite(rsi_14[i]) && Number.isFinite(rsi_14[i - 1])) && rsi_14[i - 1] <= 50 && rsi_14[i] > 50)
+        /* crosses_above */ (i >= 1 && Number.isFinite(rsi_14[i]) && Number.isFinite(rsi_14[i - 1]) && rsi_14[i - 1] <= 50 && rsi_14[i] > 50)
         ? 1
         : 0;
   }
 }
 
 export const pinch_reversion: CompiledStrategy = {
-    id: 50,
-    name: "pinch_reversion",
-    displayName: "Pinch Reversion (ATR Contraction Snap)",
-    version: 1,
-    direction: "long_short",
-    exits: {
-      atrStopMult: 2,
-      atrTargetMult: null,
-      trailingAtrMult: null,
-      timeStopBars: 25,
-    },
-    requiredIndicators: ["atr_14", "atr_sma_50", "adx_14", "rsi_14"],
-    requiredColumns: ["atr_14", "atr_sma_50", "adx_14", "rsi_14"],
-    columns: ["adx_14", "atr_14", "atr_sma_50", "close", "high", "low", "open", "rsi_14"],
-    entryLong: pinch_reversion_entry_long,
-    entryShort: pinch_reversion_entry_short,
-    exitLong: pinch_reversion_exit_long,
-    exitShort: pinch_reversion_exit_short,
-  };
+  id: 50,
+  name: 'pinch_reversion',
+  displayName: 'Pinch Reversion (ATR Contraction Snap)',
+  version: 1,
+  direction: 'long_short',
+  exits: {
+    atrStopMult: 2,
+    atrTargetMult: null,
+    trailingAtrMult: null,
+    timeStopBars: 25,
+  },
+  requiredIndicators: ['atr_14', 'atr_sma_50', 'adx_14', 'rsi_14'],
+  requiredColumns: ['atr_14', 'atr_sma_50', 'adx_14', 'rsi_14'],
+  columns: ['adx_14', 'atr_14', 'atr_sma_50', 'close', 'high', 'low', 'open', 'rsi_14'],
+  entryLong: pinch_reversion_entry_long,
+  entryShort: pinch_reversion_entry_short,
+  exitLong: pinch_reversion_exit_long,
+  exitShort: pinch_reversion_exit_short,
+};

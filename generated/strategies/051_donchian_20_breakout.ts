@@ -8,6 +8,7 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 
 /**
  * long entry signal: every condition holds.
+ * Can never be true on valid bars: close can never be above donchian_high_20 (a close never exceeds its bar high; donchian_high_20 is the highest high of the last 20 bars, this bar included).
  * entry_long: [{"type":"breaks_above_level","level_col":"donchian_high_20"}]
  */
 export function donchian_20_breakout_entry_long(s: Series, out: Uint8Array): void {
@@ -15,7 +16,7 @@ export function donchian_20_breakout_entry_long(s: Series, out: Uint8Array): voi
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* breaks_above_level */ (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_high_20[i]) && Number.isFinite(donchian_high_20[i - 1])) && close[i - 1] <= donchian_high_20[i - 1] && close[i] > donchian_high_20[i])
+        /* breaks_above_level */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_high_20[i]) && Number.isFinite(donchian_high_20[i - 1]) && close[i - 1] <= donchian_high_20[i - 1] && close[i] > donchian_high_20[i])
         ? 1
         : 0;
   }
@@ -23,6 +24,7 @@ export function donchian_20_breakout_entry_long(s: Series, out: Uint8Array): voi
 
 /**
  * short entry signal: every condition holds.
+ * Can never be true on valid bars: close can never be below donchian_low_20 (donchian_low_20 is the lowest low of the last 20 bars, this bar included; a close is never below its bar low).
  * entry_short: [{"type":"breaks_below_level","level_col":"donchian_low_20"}]
  */
 export function donchian_20_breakout_entry_short(s: Series, out: Uint8Array): void {
@@ -30,7 +32,7 @@ export function donchian_20_breakout_entry_short(s: Series, out: Uint8Array): vo
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* breaks_below_level */ (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_low_20[i]) && Number.isFinite(donchian_low_20[i - 1])) && close[i - 1] >= donchian_low_20[i - 1] && close[i] < donchian_low_20[i])
+        /* breaks_below_level */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_low_20[i]) && Number.isFinite(donchian_low_20[i - 1]) && close[i - 1] >= donchian_low_20[i - 1] && close[i] < donchian_low_20[i])
         ? 1
         : 0;
   }
@@ -45,7 +47,7 @@ export function donchian_20_breakout_exit_long(s: Series, out: Uint8Array): void
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* breaks_below_level */ (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_low_20[i]) && Number.isFinite(donchian_low_20[i - 1])) && close[i - 1] >= donchian_low_20[i - 1] && close[i] < donchian_low_20[i])
+        /* breaks_below_level */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_low_20[i]) && Number.isFinite(donchian_low_20[i - 1]) && close[i - 1] >= donchian_low_20[i - 1] && close[i] < donchian_low_20[i])
         ? 1
         : 0;
   }
@@ -60,29 +62,29 @@ export function donchian_20_breakout_exit_short(s: Series, out: Uint8Array): voi
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* breaks_above_level */ (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_high_20[i]) && Number.isFinite(donchian_high_20[i - 1])) && close[i - 1] <= donchian_high_20[i - 1] && close[i] > donchian_high_20[i])
+        /* breaks_above_level */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_high_20[i]) && Number.isFinite(donchian_high_20[i - 1]) && close[i - 1] <= donchian_high_20[i - 1] && close[i] > donchian_high_20[i])
         ? 1
         : 0;
   }
 }
 
 export const donchian_20_breakout: CompiledStrategy = {
-    id: 51,
-    name: "donchian_20_breakout",
-    displayName: "Donchian 20 High/Low Breakout",
-    version: 1,
-    direction: "long_short",
-    exits: {
-      atrStopMult: 2,
-      atrTargetMult: 4,
-      trailingAtrMult: 2,
-      timeStopBars: null,
-    },
-    requiredIndicators: ["donchian_high_20", "donchian_low_20", "atr_14"],
-    requiredColumns: ["donchian_high_20", "donchian_low_20", "atr_14"],
-    columns: ["atr_14", "close", "donchian_high_20", "donchian_low_20", "high", "low", "open"],
-    entryLong: donchian_20_breakout_entry_long,
-    entryShort: donchian_20_breakout_entry_short,
-    exitLong: donchian_20_breakout_exit_long,
-    exitShort: donchian_20_breakout_exit_short,
-  };
+  id: 51,
+  name: 'donchian_20_breakout',
+  displayName: 'Donchian 20 High/Low Breakout',
+  version: 1,
+  direction: 'long_short',
+  exits: {
+    atrStopMult: 2,
+    atrTargetMult: 4,
+    trailingAtrMult: 2,
+    timeStopBars: null,
+  },
+  requiredIndicators: ['donchian_high_20', 'donchian_low_20', 'atr_14'],
+  requiredColumns: ['donchian_high_20', 'donchian_low_20', 'atr_14'],
+  columns: ['atr_14', 'close', 'donchian_high_20', 'donchian_low_20', 'high', 'low', 'open'],
+  entryLong: donchian_20_breakout_entry_long,
+  entryShort: donchian_20_breakout_entry_short,
+  exitLong: donchian_20_breakout_exit_long,
+  exitShort: donchian_20_breakout_exit_short,
+};

@@ -15,8 +15,8 @@ export function bb_breakout_entry_long(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* above */ ((Number.isFinite(close[i]) && Number.isFinite(bb_upper[i])) && close[i] > bb_upper[i]) &&
-        /* rising */ (i >= 3 && (!Number.isNaN(bb_width[i]) && !Number.isNaN(bb_width[i - 1]) && !Number.isNaN(bb_width[i - 2]) && !Number.isNaN(bb_width[i - 3])) && bb_width[i] > bb_width[i - 1] && bb_width[i - 1] > bb_width[i - 2] && bb_width[i - 2] > bb_width[i - 3])
+        /* above */ (Number.isFinite(close[i]) && Number.isFinite(bb_upper[i]) && close[i] > bb_upper[i]) &&
+        /* rising */ (i >= 3 && !Number.isNaN(bb_width[i]) && !Number.isNaN(bb_width[i - 1]) && !Number.isNaN(bb_width[i - 2]) && !Number.isNaN(bb_width[i - 3]) && bb_width[i] > bb_width[i - 1] && bb_width[i - 1] > bb_width[i - 2] && bb_width[i - 2] > bb_width[i - 3])
         ? 1
         : 0;
   }
@@ -31,8 +31,8 @@ export function bb_breakout_entry_short(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* below */ ((Number.isFinite(close[i]) && Number.isFinite(bb_lower[i])) && close[i] < bb_lower[i]) &&
-        /* rising */ (i >= 3 && (!Number.isNaN(bb_width[i]) && !Number.isNaN(bb_width[i - 1]) && !Number.isNaN(bb_width[i - 2]) && !Number.isNaN(bb_width[i - 3])) && bb_width[i] > bb_width[i - 1] && bb_width[i - 1] > bb_width[i - 2] && bb_width[i - 2] > bb_width[i - 3])
+        /* below */ (Number.isFinite(close[i]) && Number.isFinite(bb_lower[i]) && close[i] < bb_lower[i]) &&
+        /* rising */ (i >= 3 && !Number.isNaN(bb_width[i]) && !Number.isNaN(bb_width[i - 1]) && !Number.isNaN(bb_width[i - 2]) && !Number.isNaN(bb_width[i - 3]) && bb_width[i] > bb_width[i - 1] && bb_width[i - 1] > bb_width[i - 2] && bb_width[i - 2] > bb_width[i - 3])
         ? 1
         : 0;
   }
@@ -47,7 +47,7 @@ export function bb_breakout_exit_long(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_below */ (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(bb_middle[i]) && Number.isFinite(bb_middle[i - 1])) && close[i - 1] >= bb_middle[i - 1] && close[i] < bb_middle[i])
+        /* crosses_below */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(bb_middle[i]) && Number.isFinite(bb_middle[i - 1]) && close[i - 1] >= bb_middle[i - 1] && close[i] < bb_middle[i])
         ? 1
         : 0;
   }
@@ -62,29 +62,29 @@ export function bb_breakout_exit_short(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_above */ (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(bb_middle[i]) && Number.isFinite(bb_middle[i - 1])) && close[i - 1] <= bb_middle[i - 1] && close[i] > bb_middle[i])
+        /* crosses_above */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(bb_middle[i]) && Number.isFinite(bb_middle[i - 1]) && close[i - 1] <= bb_middle[i - 1] && close[i] > bb_middle[i])
         ? 1
         : 0;
   }
 }
 
 export const bb_breakout: CompiledStrategy = {
-    id: 53,
-    name: "bb_breakout",
-    displayName: "BB Upper/Lower Breakout",
-    version: 1,
-    direction: "long_short",
-    exits: {
-      atrStopMult: 2,
-      atrTargetMult: 3,
-      trailingAtrMult: null,
-      timeStopBars: null,
-    },
-    requiredIndicators: ["bb_upper", "bb_lower", "bb_middle", "bb_width", "atr_14"],
-    requiredColumns: ["bb_upper", "bb_lower", "bb_middle", "bb_width", "atr_14"],
-    columns: ["atr_14", "bb_lower", "bb_middle", "bb_upper", "bb_width", "close", "high", "low", "open"],
-    entryLong: bb_breakout_entry_long,
-    entryShort: bb_breakout_entry_short,
-    exitLong: bb_breakout_exit_long,
-    exitShort: bb_breakout_exit_short,
-  };
+  id: 53,
+  name: 'bb_breakout',
+  displayName: 'BB Upper/Lower Breakout',
+  version: 1,
+  direction: 'long_short',
+  exits: {
+    atrStopMult: 2,
+    atrTargetMult: 3,
+    trailingAtrMult: null,
+    timeStopBars: null,
+  },
+  requiredIndicators: ['bb_upper', 'bb_lower', 'bb_middle', 'bb_width', 'atr_14'],
+  requiredColumns: ['bb_upper', 'bb_lower', 'bb_middle', 'bb_width', 'atr_14'],
+  columns: ['atr_14', 'bb_lower', 'bb_middle', 'bb_upper', 'bb_width', 'close', 'high', 'low', 'open'],
+  entryLong: bb_breakout_entry_long,
+  entryShort: bb_breakout_entry_short,
+  exitLong: bb_breakout_exit_long,
+  exitShort: bb_breakout_exit_short,
+};

@@ -15,7 +15,7 @@ export function atr_channel_breakout_entry_long(s: Series, out: Uint8Array): voi
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* expr */ (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(sma_20[i]) && Number.isFinite(sma_20[i - 1]) && Number.isFinite(atr_14[i]) && Number.isFinite(atr_14[i - 1])) && close[i - 1] <= (sma_20[i - 1] + (2 * atr_14[i - 1])) && close[i] > (sma_20[i] + (2 * atr_14[i])))
+        /* expr */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(sma_20[i]) && Number.isFinite(sma_20[i - 1]) && Number.isFinite(atr_14[i]) && Number.isFinite(atr_14[i - 1]) && close[i - 1] <= (sma_20[i - 1] + (2 * atr_14[i - 1])) && close[i] > (sma_20[i] + (2 * atr_14[i])))
         ? 1
         : 0;
   }
@@ -30,7 +30,7 @@ export function atr_channel_breakout_entry_short(s: Series, out: Uint8Array): vo
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* expr */ (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(sma_20[i]) && Number.isFinite(sma_20[i - 1]) && Number.isFinite(atr_14[i]) && Number.isFinite(atr_14[i - 1])) && close[i - 1] >= (sma_20[i - 1] - (2 * atr_14[i - 1])) && close[i] < (sma_20[i] - (2 * atr_14[i])))
+        /* expr */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(sma_20[i]) && Number.isFinite(sma_20[i - 1]) && Number.isFinite(atr_14[i]) && Number.isFinite(atr_14[i - 1]) && close[i - 1] >= (sma_20[i - 1] - (2 * atr_14[i - 1])) && close[i] < (sma_20[i] - (2 * atr_14[i])))
         ? 1
         : 0;
   }
@@ -45,7 +45,7 @@ export function atr_channel_breakout_exit_long(s: Series, out: Uint8Array): void
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_below */ (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(sma_20[i]) && Number.isFinite(sma_20[i - 1])) && close[i - 1] >= sma_20[i - 1] && close[i] < sma_20[i])
+        /* crosses_below */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(sma_20[i]) && Number.isFinite(sma_20[i - 1]) && close[i - 1] >= sma_20[i - 1] && close[i] < sma_20[i])
         ? 1
         : 0;
   }
@@ -60,29 +60,29 @@ export function atr_channel_breakout_exit_short(s: Series, out: Uint8Array): voi
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_above */ (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(sma_20[i]) && Number.isFinite(sma_20[i - 1])) && close[i - 1] <= sma_20[i - 1] && close[i] > sma_20[i])
+        /* crosses_above */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(sma_20[i]) && Number.isFinite(sma_20[i - 1]) && close[i - 1] <= sma_20[i - 1] && close[i] > sma_20[i])
         ? 1
         : 0;
   }
 }
 
 export const atr_channel_breakout: CompiledStrategy = {
-    id: 55,
-    name: "atr_channel_breakout",
-    displayName: "ATR Channel Breakout",
-    version: 1,
-    direction: "long_short",
-    exits: {
-      atrStopMult: 2.5,
-      atrTargetMult: 4,
-      trailingAtrMult: null,
-      timeStopBars: null,
-    },
-    requiredIndicators: ["sma_20", "atr_14"],
-    requiredColumns: ["sma_20", "atr_14"],
-    columns: ["atr_14", "close", "high", "low", "open", "sma_20"],
-    entryLong: atr_channel_breakout_entry_long,
-    entryShort: atr_channel_breakout_entry_short,
-    exitLong: atr_channel_breakout_exit_long,
-    exitShort: atr_channel_breakout_exit_short,
-  };
+  id: 55,
+  name: 'atr_channel_breakout',
+  displayName: 'ATR Channel Breakout',
+  version: 1,
+  direction: 'long_short',
+  exits: {
+    atrStopMult: 2.5,
+    atrTargetMult: 4,
+    trailingAtrMult: null,
+    timeStopBars: null,
+  },
+  requiredIndicators: ['sma_20', 'atr_14'],
+  requiredColumns: ['sma_20', 'atr_14'],
+  columns: ['atr_14', 'close', 'high', 'low', 'open', 'sma_20'],
+  entryLong: atr_channel_breakout_entry_long,
+  entryShort: atr_channel_breakout_entry_short,
+  exitLong: atr_channel_breakout_exit_long,
+  exitShort: atr_channel_breakout_exit_short,
+};

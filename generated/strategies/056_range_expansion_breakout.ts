@@ -15,8 +15,8 @@ export function range_expansion_breakout_entry_long(s: Series, out: Uint8Array):
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* range_exceeds_atr */ ((Number.isFinite((high[i] - low[i])) && Number.isFinite(atr_14[i])) && (high[i] - low[i]) > 1.8 * atr_14[i]) &&
-        /* in_top_pct_of_range */ ((Number.isFinite(high[i]) && Number.isFinite(low[i]) && Number.isFinite(close[i])) && high[i] !== low[i] && (close[i] - low[i]) / (high[i] - low[i]) >= (1 - 0.2))
+        /* range_exceeds_atr */ (Number.isFinite((high[i] - low[i])) && Number.isFinite(atr_14[i]) && (high[i] - low[i]) > 1.8 * atr_14[i]) &&
+        /* in_top_pct_of_range */ (Number.isFinite(high[i]) && Number.isFinite(low[i]) && Number.isFinite(close[i]) && high[i] !== low[i] && (close[i] - low[i]) / (high[i] - low[i]) >= (1 - 0.2))
         ? 1
         : 0;
   }
@@ -31,8 +31,8 @@ export function range_expansion_breakout_entry_short(s: Series, out: Uint8Array)
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* range_exceeds_atr */ ((Number.isFinite((high[i] - low[i])) && Number.isFinite(atr_14[i])) && (high[i] - low[i]) > 1.8 * atr_14[i]) &&
-        /* in_bottom_pct_of_range */ ((Number.isFinite(high[i]) && Number.isFinite(low[i]) && Number.isFinite(close[i])) && high[i] !== low[i] && (close[i] - low[i]) / (high[i] - low[i]) <= 0.2)
+        /* range_exceeds_atr */ (Number.isFinite((high[i] - low[i])) && Number.isFinite(atr_14[i]) && (high[i] - low[i]) > 1.8 * atr_14[i]) &&
+        /* in_bottom_pct_of_range */ (Number.isFinite(high[i]) && Number.isFinite(low[i]) && Number.isFinite(close[i]) && high[i] !== low[i] && (close[i] - low[i]) / (high[i] - low[i]) <= 0.2)
         ? 1
         : 0;
   }
@@ -55,22 +55,22 @@ export function range_expansion_breakout_exit_short(s: Series, out: Uint8Array):
 }
 
 export const range_expansion_breakout: CompiledStrategy = {
-    id: 56,
-    name: "range_expansion_breakout",
-    displayName: "Range Expansion Day Breakout",
-    version: 1,
-    direction: "long_short",
-    exits: {
-      atrStopMult: 1.5,
-      atrTargetMult: null,
-      trailingAtrMult: 1.5,
-      timeStopBars: 8,
-    },
-    requiredIndicators: ["atr_14", "high", "low", "close"],
-    requiredColumns: ["atr_14", "high", "low", "close"],
-    columns: ["atr_14", "close", "high", "low", "open"],
-    entryLong: range_expansion_breakout_entry_long,
-    entryShort: range_expansion_breakout_entry_short,
-    exitLong: range_expansion_breakout_exit_long,
-    exitShort: range_expansion_breakout_exit_short,
-  };
+  id: 56,
+  name: 'range_expansion_breakout',
+  displayName: 'Range Expansion Day Breakout',
+  version: 1,
+  direction: 'long_short',
+  exits: {
+    atrStopMult: 1.5,
+    atrTargetMult: null,
+    trailingAtrMult: 1.5,
+    timeStopBars: 8,
+  },
+  requiredIndicators: ['atr_14', 'high', 'low', 'close'],
+  requiredColumns: ['atr_14', 'high', 'low', 'close'],
+  columns: ['atr_14', 'close', 'high', 'low', 'open'],
+  entryLong: range_expansion_breakout_entry_long,
+  entryShort: range_expansion_breakout_entry_short,
+  exitLong: range_expansion_breakout_exit_long,
+  exitShort: range_expansion_breakout_exit_short,
+};

@@ -8,6 +8,7 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 
 /**
  * long entry signal: every condition holds.
+ * Can never be true on valid bars: close can never be above donchian_high_10 (a close never exceeds its bar high; donchian_high_10 is the highest high of the last 10 bars, this bar included).
  * entry_long: [{"type":"breaks_above_level","level_col":"donchian_high_10"}]
  */
 export function opening_range_breakout_entry_long(s: Series, out: Uint8Array): void {
@@ -15,7 +16,7 @@ export function opening_range_breakout_entry_long(s: Series, out: Uint8Array): v
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* breaks_above_level */ (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_high_10[i]) && Number.isFinite(donchian_high_10[i - 1])) && close[i - 1] <= donchian_high_10[i - 1] && close[i] > donchian_high_10[i])
+        /* breaks_above_level */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_high_10[i]) && Number.isFinite(donchian_high_10[i - 1]) && close[i - 1] <= donchian_high_10[i - 1] && close[i] > donchian_high_10[i])
         ? 1
         : 0;
   }
@@ -23,6 +24,7 @@ export function opening_range_breakout_entry_long(s: Series, out: Uint8Array): v
 
 /**
  * short entry signal: every condition holds.
+ * Can never be true on valid bars: close can never be below donchian_low_10 (donchian_low_10 is the lowest low of the last 10 bars, this bar included; a close is never below its bar low).
  * entry_short: [{"type":"breaks_below_level","level_col":"donchian_low_10"}]
  */
 export function opening_range_breakout_entry_short(s: Series, out: Uint8Array): void {
@@ -30,7 +32,7 @@ export function opening_range_breakout_entry_short(s: Series, out: Uint8Array): 
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* breaks_below_level */ (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_low_10[i]) && Number.isFinite(donchian_low_10[i - 1])) && close[i - 1] >= donchian_low_10[i - 1] && close[i] < donchian_low_10[i])
+        /* breaks_below_level */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_low_10[i]) && Number.isFinite(donchian_low_10[i - 1]) && close[i - 1] >= donchian_low_10[i - 1] && close[i] < donchian_low_10[i])
         ? 1
         : 0;
   }
@@ -53,22 +55,22 @@ export function opening_range_breakout_exit_short(s: Series, out: Uint8Array): v
 }
 
 export const opening_range_breakout: CompiledStrategy = {
-    id: 57,
-    name: "opening_range_breakout",
-    displayName: "Opening Range Breakout Proxy",
-    version: 1,
-    direction: "long_short",
-    exits: {
-      atrStopMult: 1.5,
-      atrTargetMult: null,
-      trailingAtrMult: 1.5,
-      timeStopBars: 15,
-    },
-    requiredIndicators: ["donchian_high_10", "donchian_low_10", "atr_14"],
-    requiredColumns: ["donchian_high_10", "donchian_low_10", "atr_14"],
-    columns: ["atr_14", "close", "donchian_high_10", "donchian_low_10", "high", "low", "open"],
-    entryLong: opening_range_breakout_entry_long,
-    entryShort: opening_range_breakout_entry_short,
-    exitLong: opening_range_breakout_exit_long,
-    exitShort: opening_range_breakout_exit_short,
-  };
+  id: 57,
+  name: 'opening_range_breakout',
+  displayName: 'Opening Range Breakout Proxy',
+  version: 1,
+  direction: 'long_short',
+  exits: {
+    atrStopMult: 1.5,
+    atrTargetMult: null,
+    trailingAtrMult: 1.5,
+    timeStopBars: 15,
+  },
+  requiredIndicators: ['donchian_high_10', 'donchian_low_10', 'atr_14'],
+  requiredColumns: ['donchian_high_10', 'donchian_low_10', 'atr_14'],
+  columns: ['atr_14', 'close', 'donchian_high_10', 'donchian_low_10', 'high', 'low', 'open'],
+  entryLong: opening_range_breakout_entry_long,
+  entryShort: opening_range_breakout_entry_short,
+  exitLong: opening_range_breakout_exit_long,
+  exitShort: opening_range_breakout_exit_short,
+};

@@ -8,6 +8,7 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 
 /**
  * long entry signal: every condition holds.
+ * Can never be true on valid bars: close can never be above donchian_high_10 (a close never exceeds its bar high; donchian_high_10 is the highest high of the last 10 bars, this bar included).
  * entry_long: [{"type":"rising","col":"atr_14","bars":5},{"type":"rising","col":"bb_width","bars":5},{"type":"breaks_above_level","level_col":"donchian_high_10"}]
  */
 export function vol_stepup_break_entry_long(s: Series, out: Uint8Array): void {
@@ -15,9 +16,9 @@ export function vol_stepup_break_entry_long(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* rising */ (i >= 5 && (!Number.isNaN(atr_14[i]) && !Number.isNaN(atr_14[i - 1]) && !Number.isNaN(atr_14[i - 2]) && !Number.isNaN(atr_14[i - 3]) && !Number.isNaN(atr_14[i - 4]) && !Number.isNaN(atr_14[i - 5])) && atr_14[i] > atr_14[i - 1] && atr_14[i - 1] > atr_14[i - 2] && atr_14[i - 2] > atr_14[i - 3] && atr_14[i - 3] > atr_14[i - 4] && atr_14[i - 4] > atr_14[i - 5]) &&
-        /* rising */ (i >= 5 && (!Number.isNaN(bb_width[i]) && !Number.isNaN(bb_width[i - 1]) && !Number.isNaN(bb_width[i - 2]) && !Number.isNaN(bb_width[i - 3]) && !Number.isNaN(bb_width[i - 4]) && !Number.isNaN(bb_width[i - 5])) && bb_width[i] > bb_width[i - 1] && bb_width[i - 1] > bb_width[i - 2] && bb_width[i - 2] > bb_width[i - 3] && bb_width[i - 3] > bb_width[i - 4] && bb_width[i - 4] > bb_width[i - 5]) &&
-        /* breaks_above_level */ (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_high_10[i]) && Number.isFinite(donchian_high_10[i - 1])) && close[i - 1] <= donchian_high_10[i - 1] && close[i] > donchian_high_10[i])
+        /* rising */ (i >= 5 && !Number.isNaN(atr_14[i]) && !Number.isNaN(atr_14[i - 1]) && !Number.isNaN(atr_14[i - 2]) && !Number.isNaN(atr_14[i - 3]) && !Number.isNaN(atr_14[i - 4]) && !Number.isNaN(atr_14[i - 5]) && atr_14[i] > atr_14[i - 1] && atr_14[i - 1] > atr_14[i - 2] && atr_14[i - 2] > atr_14[i - 3] && atr_14[i - 3] > atr_14[i - 4] && atr_14[i - 4] > atr_14[i - 5]) &&
+        /* rising */ (i >= 5 && !Number.isNaN(bb_width[i]) && !Number.isNaN(bb_width[i - 1]) && !Number.isNaN(bb_width[i - 2]) && !Number.isNaN(bb_width[i - 3]) && !Number.isNaN(bb_width[i - 4]) && !Number.isNaN(bb_width[i - 5]) && bb_width[i] > bb_width[i - 1] && bb_width[i - 1] > bb_width[i - 2] && bb_width[i - 2] > bb_width[i - 3] && bb_width[i - 3] > bb_width[i - 4] && bb_width[i - 4] > bb_width[i - 5]) &&
+        /* breaks_above_level */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_high_10[i]) && Number.isFinite(donchian_high_10[i - 1]) && close[i - 1] <= donchian_high_10[i - 1] && close[i] > donchian_high_10[i])
         ? 1
         : 0;
   }
@@ -25,6 +26,7 @@ export function vol_stepup_break_entry_long(s: Series, out: Uint8Array): void {
 
 /**
  * short entry signal: every condition holds.
+ * Can never be true on valid bars: close can never be below donchian_low_10 (donchian_low_10 is the lowest low of the last 10 bars, this bar included; a close is never below its bar low).
  * entry_short: [{"type":"rising","col":"atr_14","bars":5},{"type":"rising","col":"bb_width","bars":5},{"type":"breaks_below_level","level_col":"donchian_low_10"}]
  */
 export function vol_stepup_break_entry_short(s: Series, out: Uint8Array): void {
@@ -32,9 +34,9 @@ export function vol_stepup_break_entry_short(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* rising */ (i >= 5 && (!Number.isNaN(atr_14[i]) && !Number.isNaN(atr_14[i - 1]) && !Number.isNaN(atr_14[i - 2]) && !Number.isNaN(atr_14[i - 3]) && !Number.isNaN(atr_14[i - 4]) && !Number.isNaN(atr_14[i - 5])) && atr_14[i] > atr_14[i - 1] && atr_14[i - 1] > atr_14[i - 2] && atr_14[i - 2] > atr_14[i - 3] && atr_14[i - 3] > atr_14[i - 4] && atr_14[i - 4] > atr_14[i - 5]) &&
-        /* rising */ (i >= 5 && (!Number.isNaN(bb_width[i]) && !Number.isNaN(bb_width[i - 1]) && !Number.isNaN(bb_width[i - 2]) && !Number.isNaN(bb_width[i - 3]) && !Number.isNaN(bb_width[i - 4]) && !Number.isNaN(bb_width[i - 5])) && bb_width[i] > bb_width[i - 1] && bb_width[i - 1] > bb_width[i - 2] && bb_width[i - 2] > bb_width[i - 3] && bb_width[i - 3] > bb_width[i - 4] && bb_width[i - 4] > bb_width[i - 5]) &&
-        /* breaks_below_level */ (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_low_10[i]) && Number.isFinite(donchian_low_10[i - 1])) && close[i - 1] >= donchian_low_10[i - 1] && close[i] < donchian_low_10[i])
+        /* rising */ (i >= 5 && !Number.isNaN(atr_14[i]) && !Number.isNaN(atr_14[i - 1]) && !Number.isNaN(atr_14[i - 2]) && !Number.isNaN(atr_14[i - 3]) && !Number.isNaN(atr_14[i - 4]) && !Number.isNaN(atr_14[i - 5]) && atr_14[i] > atr_14[i - 1] && atr_14[i - 1] > atr_14[i - 2] && atr_14[i - 2] > atr_14[i - 3] && atr_14[i - 3] > atr_14[i - 4] && atr_14[i - 4] > atr_14[i - 5]) &&
+        /* rising */ (i >= 5 && !Number.isNaN(bb_width[i]) && !Number.isNaN(bb_width[i - 1]) && !Number.isNaN(bb_width[i - 2]) && !Number.isNaN(bb_width[i - 3]) && !Number.isNaN(bb_width[i - 4]) && !Number.isNaN(bb_width[i - 5]) && bb_width[i] > bb_width[i - 1] && bb_width[i - 1] > bb_width[i - 2] && bb_width[i - 2] > bb_width[i - 3] && bb_width[i - 3] > bb_width[i - 4] && bb_width[i - 4] > bb_width[i - 5]) &&
+        /* breaks_below_level */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_low_10[i]) && Number.isFinite(donchian_low_10[i - 1]) && close[i - 1] >= donchian_low_10[i - 1] && close[i] < donchian_low_10[i])
         ? 1
         : 0;
   }
@@ -57,22 +59,22 @@ export function vol_stepup_break_exit_short(s: Series, out: Uint8Array): void {
 }
 
 export const vol_stepup_break: CompiledStrategy = {
-    id: 58,
-    name: "vol_stepup_break",
-    displayName: "Volatility Step-Up + Break",
-    version: 1,
-    direction: "long_short",
-    exits: {
-      atrStopMult: 2,
-      atrTargetMult: null,
-      trailingAtrMult: 2,
-      timeStopBars: null,
-    },
-    requiredIndicators: ["atr_14", "bb_width", "donchian_high_10", "donchian_low_10"],
-    requiredColumns: ["atr_14", "bb_width", "donchian_high_10", "donchian_low_10"],
-    columns: ["atr_14", "bb_width", "close", "donchian_high_10", "donchian_low_10", "high", "low", "open"],
-    entryLong: vol_stepup_break_entry_long,
-    entryShort: vol_stepup_break_entry_short,
-    exitLong: vol_stepup_break_exit_long,
-    exitShort: vol_stepup_break_exit_short,
-  };
+  id: 58,
+  name: 'vol_stepup_break',
+  displayName: 'Volatility Step-Up + Break',
+  version: 1,
+  direction: 'long_short',
+  exits: {
+    atrStopMult: 2,
+    atrTargetMult: null,
+    trailingAtrMult: 2,
+    timeStopBars: null,
+  },
+  requiredIndicators: ['atr_14', 'bb_width', 'donchian_high_10', 'donchian_low_10'],
+  requiredColumns: ['atr_14', 'bb_width', 'donchian_high_10', 'donchian_low_10'],
+  columns: ['atr_14', 'bb_width', 'close', 'donchian_high_10', 'donchian_low_10', 'high', 'low', 'open'],
+  entryLong: vol_stepup_break_entry_long,
+  entryShort: vol_stepup_break_entry_short,
+  exitLong: vol_stepup_break_exit_long,
+  exitShort: vol_stepup_break_exit_short,
+};

@@ -15,7 +15,7 @@ export function keltner_breakout_entry_long(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* expr */ (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(ema_20[i]) && Number.isFinite(ema_20[i - 1]) && Number.isFinite(atr_14[i]) && Number.isFinite(atr_14[i - 1])) && close[i - 1] <= (ema_20[i - 1] + (1.5 * atr_14[i - 1])) && close[i] > (ema_20[i] + (1.5 * atr_14[i])))
+        /* expr */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(ema_20[i]) && Number.isFinite(ema_20[i - 1]) && Number.isFinite(atr_14[i]) && Number.isFinite(atr_14[i - 1]) && close[i - 1] <= (ema_20[i - 1] + (1.5 * atr_14[i - 1])) && close[i] > (ema_20[i] + (1.5 * atr_14[i])))
         ? 1
         : 0;
   }
@@ -30,7 +30,7 @@ export function keltner_breakout_entry_short(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* expr */ (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(ema_20[i]) && Number.isFinite(ema_20[i - 1]) && Number.isFinite(atr_14[i]) && Number.isFinite(atr_14[i - 1])) && close[i - 1] >= (ema_20[i - 1] - (1.5 * atr_14[i - 1])) && close[i] < (ema_20[i] - (1.5 * atr_14[i])))
+        /* expr */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(ema_20[i]) && Number.isFinite(ema_20[i - 1]) && Number.isFinite(atr_14[i]) && Number.isFinite(atr_14[i - 1]) && close[i - 1] >= (ema_20[i - 1] - (1.5 * atr_14[i - 1])) && close[i] < (ema_20[i] - (1.5 * atr_14[i])))
         ? 1
         : 0;
   }
@@ -45,7 +45,7 @@ export function keltner_breakout_exit_long(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_below */ (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(ema_20[i]) && Number.isFinite(ema_20[i - 1])) && close[i - 1] >= ema_20[i - 1] && close[i] < ema_20[i])
+        /* crosses_below */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(ema_20[i]) && Number.isFinite(ema_20[i - 1]) && close[i - 1] >= ema_20[i - 1] && close[i] < ema_20[i])
         ? 1
         : 0;
   }
@@ -60,29 +60,29 @@ export function keltner_breakout_exit_short(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_above */ (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(ema_20[i]) && Number.isFinite(ema_20[i - 1])) && close[i - 1] <= ema_20[i - 1] && close[i] > ema_20[i])
+        /* crosses_above */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(ema_20[i]) && Number.isFinite(ema_20[i - 1]) && close[i - 1] <= ema_20[i - 1] && close[i] > ema_20[i])
         ? 1
         : 0;
   }
 }
 
 export const keltner_breakout: CompiledStrategy = {
-    id: 59,
-    name: "keltner_breakout",
-    displayName: "Keltner-style Breakout",
-    version: 1,
-    direction: "long_short",
-    exits: {
-      atrStopMult: 2,
-      atrTargetMult: 3,
-      trailingAtrMult: null,
-      timeStopBars: null,
-    },
-    requiredIndicators: ["ema_20", "atr_14"],
-    requiredColumns: ["ema_20", "atr_14"],
-    columns: ["atr_14", "close", "ema_20", "high", "low", "open"],
-    entryLong: keltner_breakout_entry_long,
-    entryShort: keltner_breakout_entry_short,
-    exitLong: keltner_breakout_exit_long,
-    exitShort: keltner_breakout_exit_short,
-  };
+  id: 59,
+  name: 'keltner_breakout',
+  displayName: 'Keltner-style Breakout',
+  version: 1,
+  direction: 'long_short',
+  exits: {
+    atrStopMult: 2,
+    atrTargetMult: 3,
+    trailingAtrMult: null,
+    timeStopBars: null,
+  },
+  requiredIndicators: ['ema_20', 'atr_14'],
+  requiredColumns: ['ema_20', 'atr_14'],
+  columns: ['atr_14', 'close', 'ema_20', 'high', 'low', 'open'],
+  entryLong: keltner_breakout_entry_long,
+  entryShort: keltner_breakout_entry_short,
+  exitLong: keltner_breakout_exit_long,
+  exitShort: keltner_breakout_exit_short,
+};

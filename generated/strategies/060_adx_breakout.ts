@@ -8,6 +8,7 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 
 /**
  * long entry signal: every condition holds.
+ * Can never be true on valid bars: close can never be above donchian_high_20 (a close never exceeds its bar high; donchian_high_20 is the highest high of the last 20 bars, this bar included).
  * entry_long: [{"type":"expr","when":{"all":[{"min_bars":11},{"not_nan":["adx_14",{"col":"adx_14","lag":1}]},{"cmp":"<=","a":{"col":"adx_14","lag":1},"b":20},{"cmp":">","a":"adx_14","b":20},{"every":{"all":[{"not_nan":["adx_14"]},{"cmp":"<","a":"adx_14","b":15}]},"lags":[2,11]}]}},{"type":"breaks_above_level","level_col":"donchian_high_20"}]
  */
 export function adx_breakout_entry_long(s: Series, out: Uint8Array): void {
@@ -15,8 +16,8 @@ export function adx_breakout_entry_long(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* expr */ (i >= 11 && (!Number.isNaN(adx_14[i]) && !Number.isNaN(adx_14[i - 1])) && adx_14[i - 1] <= 20 && adx_14[i] > 20 && ((!Number.isNaN(adx_14[i - 2]) && adx_14[i - 2] < 15) && (!Number.isNaN(adx_14[i - 3]) && adx_14[i - 3] < 15) && (!Number.isNaN(adx_14[i - 4]) && adx_14[i - 4] < 15) && (!Number.isNaN(adx_14[i - 5]) && adx_14[i - 5] < 15) && (!Number.isNaN(adx_14[i - 6]) && adx_14[i - 6] < 15) && (!Number.isNaN(adx_14[i - 7]) && adx_14[i - 7] < 15) && (!Number.isNaN(adx_14[i - 8]) && adx_14[i - 8] < 15) && (!Number.isNaN(adx_14[i - 9]) && adx_14[i - 9] < 15) && (!Number.isNaN(adx_14[i - 10]) && adx_14[i - 10] < 15) && (!Number.isNaN(adx_14[i - 11]) && adx_14[i - 11] < 15))) &&
-        /* breaks_above_level */ (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_high_20[i]) && Number.isFinite(donchian_high_20[i - 1])) && close[i - 1] <= donchian_high_20[i - 1] && close[i] > donchian_high_20[i])
+        /* expr */ (i >= 11 && !Number.isNaN(adx_14[i]) && !Number.isNaN(adx_14[i - 1]) && adx_14[i - 1] <= 20 && adx_14[i] > 20 && !Number.isNaN(adx_14[i - 2]) && adx_14[i - 2] < 15 && !Number.isNaN(adx_14[i - 3]) && adx_14[i - 3] < 15 && !Number.isNaN(adx_14[i - 4]) && adx_14[i - 4] < 15 && !Number.isNaN(adx_14[i - 5]) && adx_14[i - 5] < 15 && !Number.isNaN(adx_14[i - 6]) && adx_14[i - 6] < 15 && !Number.isNaN(adx_14[i - 7]) && adx_14[i - 7] < 15 && !Number.isNaN(adx_14[i - 8]) && adx_14[i - 8] < 15 && !Number.isNaN(adx_14[i - 9]) && adx_14[i - 9] < 15 && !Number.isNaN(adx_14[i - 10]) && adx_14[i - 10] < 15 && !Number.isNaN(adx_14[i - 11]) && adx_14[i - 11] < 15) &&
+        /* breaks_above_level */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_high_20[i]) && Number.isFinite(donchian_high_20[i - 1]) && close[i - 1] <= donchian_high_20[i - 1] && close[i] > donchian_high_20[i])
         ? 1
         : 0;
   }
@@ -24,6 +25,7 @@ export function adx_breakout_entry_long(s: Series, out: Uint8Array): void {
 
 /**
  * short entry signal: every condition holds.
+ * Can never be true on valid bars: close can never be below donchian_low_20 (donchian_low_20 is the lowest low of the last 20 bars, this bar included; a close is never below its bar low).
  * entry_short: [{"type":"expr","when":{"all":[{"min_bars":11},{"not_nan":["adx_14",{"col":"adx_14","lag":1}]},{"cmp":"<=","a":{"col":"adx_14","lag":1},"b":20},{"cmp":">","a":"adx_14","b":20},{"every":{"all":[{"not_nan":["adx_14"]},{"cmp":"<","a":"adx_14","b":15}]},"lags":[2,11]}]}},{"type":"breaks_below_level","level_col":"donchian_low_20"}]
  */
 export function adx_breakout_entry_short(s: Series, out: Uint8Array): void {
@@ -31,8 +33,8 @@ export function adx_breakout_entry_short(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* expr */ (i >= 11 && (!Number.isNaN(adx_14[i]) && !Number.isNaN(adx_14[i - 1])) && adx_14[i - 1] <= 20 && adx_14[i] > 20 && ((!Number.isNaN(adx_14[i - 2]) && adx_14[i - 2] < 15) && (!Number.isNaN(adx_14[i - 3]) && adx_14[i - 3] < 15) && (!Number.isNaN(adx_14[i - 4]) && adx_14[i - 4] < 15) && (!Number.isNaN(adx_14[i - 5]) && adx_14[i - 5] < 15) && (!Number.isNaN(adx_14[i - 6]) && adx_14[i - 6] < 15) && (!Number.isNaN(adx_14[i - 7]) && adx_14[i - 7] < 15) && (!Number.isNaN(adx_14[i - 8]) && adx_14[i - 8] < 15) && (!Number.isNaN(adx_14[i - 9]) && adx_14[i - 9] < 15) && (!Number.isNaN(adx_14[i - 10]) && adx_14[i - 10] < 15) && (!Number.isNaN(adx_14[i - 11]) && adx_14[i - 11] < 15))) &&
-        /* breaks_below_level */ (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_low_20[i]) && Number.isFinite(donchian_low_20[i - 1])) && close[i - 1] >= donchian_low_20[i - 1] && close[i] < donchian_low_20[i])
+        /* expr */ (i >= 11 && !Number.isNaN(adx_14[i]) && !Number.isNaN(adx_14[i - 1]) && adx_14[i - 1] <= 20 && adx_14[i] > 20 && !Number.isNaN(adx_14[i - 2]) && adx_14[i - 2] < 15 && !Number.isNaN(adx_14[i - 3]) && adx_14[i - 3] < 15 && !Number.isNaN(adx_14[i - 4]) && adx_14[i - 4] < 15 && !Number.isNaN(adx_14[i - 5]) && adx_14[i - 5] < 15 && !Number.isNaN(adx_14[i - 6]) && adx_14[i - 6] < 15 && !Number.isNaN(adx_14[i - 7]) && adx_14[i - 7] < 15 && !Number.isNaN(adx_14[i - 8]) && adx_14[i - 8] < 15 && !Number.isNaN(adx_14[i - 9]) && adx_14[i - 9] < 15 && !Number.isNaN(adx_14[i - 10]) && adx_14[i - 10] < 15 && !Number.isNaN(adx_14[i - 11]) && adx_14[i - 11] < 15) &&
+        /* breaks_below_level */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_low_20[i]) && Number.isFinite(donchian_low_20[i - 1]) && close[i - 1] >= donchian_low_20[i - 1] && close[i] < donchian_low_20[i])
         ? 1
         : 0;
   }
@@ -55,22 +57,22 @@ export function adx_breakout_exit_short(s: Series, out: Uint8Array): void {
 }
 
 export const adx_breakout: CompiledStrategy = {
-    id: 60,
-    name: "adx_breakout",
-    displayName: "ADX Breakout (Trend Ignition)",
-    version: 1,
-    direction: "long_short",
-    exits: {
-      atrStopMult: 2,
-      atrTargetMult: null,
-      trailingAtrMult: 2,
-      timeStopBars: null,
-    },
-    requiredIndicators: ["adx_14", "donchian_high_20", "donchian_low_20", "atr_14"],
-    requiredColumns: ["adx_14", "donchian_high_20", "donchian_low_20", "atr_14"],
-    columns: ["adx_14", "atr_14", "close", "donchian_high_20", "donchian_low_20", "high", "low", "open"],
-    entryLong: adx_breakout_entry_long,
-    entryShort: adx_breakout_entry_short,
-    exitLong: adx_breakout_exit_long,
-    exitShort: adx_breakout_exit_short,
-  };
+  id: 60,
+  name: 'adx_breakout',
+  displayName: 'ADX Breakout (Trend Ignition)',
+  version: 1,
+  direction: 'long_short',
+  exits: {
+    atrStopMult: 2,
+    atrTargetMult: null,
+    trailingAtrMult: 2,
+    timeStopBars: null,
+  },
+  requiredIndicators: ['adx_14', 'donchian_high_20', 'donchian_low_20', 'atr_14'],
+  requiredColumns: ['adx_14', 'donchian_high_20', 'donchian_low_20', 'atr_14'],
+  columns: ['adx_14', 'atr_14', 'close', 'donchian_high_20', 'donchian_low_20', 'high', 'low', 'open'],
+  entryLong: adx_breakout_entry_long,
+  entryShort: adx_breakout_entry_short,
+  exitLong: adx_breakout_exit_long,
+  exitShort: adx_breakout_exit_short,
+};

@@ -8,6 +8,7 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 
 /**
  * long entry signal: every condition holds.
+ * Can never be true on valid bars: close can never be above donchian_high_10 (a close never exceeds its bar high; donchian_high_10 is the highest high of the last 10 bars, this bar included).
  * entry_long: [{"type":"crosses_above","col_a":"rsi_14","col_b":60},{"type":"breaks_above_level","level_col":"donchian_high_10"}]
  */
 export function rsi_breakout_entry_long(s: Series, out: Uint8Array): void {
@@ -15,8 +16,8 @@ export function rsi_breakout_entry_long(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_above */ (i >= 1 && (Number.isFinite(rsi_14[i]) && Number.isFinite(rsi_14[i - 1])) && rsi_14[i - 1] <= 60 && rsi_14[i] > 60) &&
-        /* breaks_above_level */ (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_high_10[i]) && Number.isFinite(donchian_high_10[i - 1])) && close[i - 1] <= donchian_high_10[i - 1] && close[i] > donchian_high_10[i])
+        /* crosses_above */ (i >= 1 && Number.isFinite(rsi_14[i]) && Number.isFinite(rsi_14[i - 1]) && rsi_14[i - 1] <= 60 && rsi_14[i] > 60) &&
+        /* breaks_above_level */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_high_10[i]) && Number.isFinite(donchian_high_10[i - 1]) && close[i - 1] <= donchian_high_10[i - 1] && close[i] > donchian_high_10[i])
         ? 1
         : 0;
   }
@@ -24,6 +25,7 @@ export function rsi_breakout_entry_long(s: Series, out: Uint8Array): void {
 
 /**
  * short entry signal: every condition holds.
+ * Can never be true on valid bars: close can never be below donchian_low_10 (donchian_low_10 is the lowest low of the last 10 bars, this bar included; a close is never below its bar low).
  * entry_short: [{"type":"crosses_below","col_a":"rsi_14","col_b":40},{"type":"breaks_below_level","level_col":"donchian_low_10"}]
  */
 export function rsi_breakout_entry_short(s: Series, out: Uint8Array): void {
@@ -31,8 +33,8 @@ export function rsi_breakout_entry_short(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_below */ (i >= 1 && (Number.isFinite(rsi_14[i]) && Number.isFinite(rsi_14[i - 1])) && rsi_14[i - 1] >= 40 && rsi_14[i] < 40) &&
-        /* breaks_below_level */ (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_low_10[i]) && Number.isFinite(donchian_low_10[i - 1])) && close[i - 1] >= donchian_low_10[i - 1] && close[i] < donchian_low_10[i])
+        /* crosses_below */ (i >= 1 && Number.isFinite(rsi_14[i]) && Number.isFinite(rsi_14[i - 1]) && rsi_14[i - 1] >= 40 && rsi_14[i] < 40) &&
+        /* breaks_below_level */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_low_10[i]) && Number.isFinite(donchian_low_10[i - 1]) && close[i - 1] >= donchian_low_10[i - 1] && close[i] < donchian_low_10[i])
         ? 1
         : 0;
   }
@@ -47,7 +49,7 @@ export function rsi_breakout_exit_long(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* expr */ (i >= 1 && (!Number.isNaN(rsi_14[i]) && !Number.isNaN(rsi_14[i - 1])) && rsi_14[i - 1] >= 50 && rsi_14[i] < 50)
+        /* expr */ (i >= 1 && !Number.isNaN(rsi_14[i]) && !Number.isNaN(rsi_14[i - 1]) && rsi_14[i - 1] >= 50 && rsi_14[i] < 50)
         ? 1
         : 0;
   }
@@ -62,29 +64,29 @@ export function rsi_breakout_exit_short(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* expr */ (i >= 1 && (!Number.isNaN(rsi_14[i]) && !Number.isNaN(rsi_14[i - 1])) && rsi_14[i - 1] <= 50 && rsi_14[i] > 50)
+        /* expr */ (i >= 1 && !Number.isNaN(rsi_14[i]) && !Number.isNaN(rsi_14[i - 1]) && rsi_14[i - 1] <= 50 && rsi_14[i] > 50)
         ? 1
         : 0;
   }
 }
 
 export const rsi_breakout: CompiledStrategy = {
-    id: 61,
-    name: "rsi_breakout",
-    displayName: "RSI Breakout (Momentum Ignition)",
-    version: 1,
-    direction: "long_short",
-    exits: {
-      atrStopMult: 2,
-      atrTargetMult: null,
-      trailingAtrMult: null,
-      timeStopBars: 25,
-    },
-    requiredIndicators: ["rsi_14", "donchian_high_10", "donchian_low_10", "atr_14"],
-    requiredColumns: ["rsi_14", "donchian_high_10", "donchian_low_10", "atr_14"],
-    columns: ["atr_14", "close", "donchian_high_10", "donchian_low_10", "high", "low", "open", "rsi_14"],
-    entryLong: rsi_breakout_entry_long,
-    entryShort: rsi_breakout_entry_short,
-    exitLong: rsi_breakout_exit_long,
-    exitShort: rsi_breakout_exit_short,
-  };
+  id: 61,
+  name: 'rsi_breakout',
+  displayName: 'RSI Breakout (Momentum Ignition)',
+  version: 1,
+  direction: 'long_short',
+  exits: {
+    atrStopMult: 2,
+    atrTargetMult: null,
+    trailingAtrMult: null,
+    timeStopBars: 25,
+  },
+  requiredIndicators: ['rsi_14', 'donchian_high_10', 'donchian_low_10', 'atr_14'],
+  requiredColumns: ['rsi_14', 'donchian_high_10', 'donchian_low_10', 'atr_14'],
+  columns: ['atr_14', 'close', 'donchian_high_10', 'donchian_low_10', 'high', 'low', 'open', 'rsi_14'],
+  entryLong: rsi_breakout_entry_long,
+  entryShort: rsi_breakout_entry_short,
+  exitLong: rsi_breakout_exit_long,
+  exitShort: rsi_breakout_exit_short,
+};

@@ -8,6 +8,7 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 
 /**
  * long entry signal: every condition holds.
+ * Can never be true on valid bars: close can never be above donchian_high_20 (a close never exceeds its bar high; donchian_high_20 is the highest high of the last 20 bars, this bar included).
  * entry_long: [{"type":"breaks_above_level","level_col":"donchian_high_20"},{"type":"above","col":"macd","ref":0}]
  */
 export function macd_breakout_confirmation_entry_long(s: Series, out: Uint8Array): void {
@@ -15,7 +16,7 @@ export function macd_breakout_confirmation_entry_long(s: Series, out: Uint8Array
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* breaks_above_level */ (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_high_20[i]) && Number.isFinite(donchian_high_20[i - 1])) && close[i - 1] <= donchian_high_20[i - 1] && close[i] > donchian_high_20[i]) &&
+        /* breaks_above_level */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_high_20[i]) && Number.isFinite(donchian_high_20[i - 1]) && close[i - 1] <= donchian_high_20[i - 1] && close[i] > donchian_high_20[i]) &&
         /* above */ (Number.isFinite(macd[i]) && macd[i] > 0)
         ? 1
         : 0;
@@ -24,6 +25,7 @@ export function macd_breakout_confirmation_entry_long(s: Series, out: Uint8Array
 
 /**
  * short entry signal: every condition holds.
+ * Can never be true on valid bars: close can never be below donchian_low_20 (donchian_low_20 is the lowest low of the last 20 bars, this bar included; a close is never below its bar low).
  * entry_short: [{"type":"breaks_below_level","level_col":"donchian_low_20"},{"type":"below","col":"macd","ref":0}]
  */
 export function macd_breakout_confirmation_entry_short(s: Series, out: Uint8Array): void {
@@ -31,7 +33,7 @@ export function macd_breakout_confirmation_entry_short(s: Series, out: Uint8Arra
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* breaks_below_level */ (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_low_20[i]) && Number.isFinite(donchian_low_20[i - 1])) && close[i - 1] >= donchian_low_20[i - 1] && close[i] < donchian_low_20[i]) &&
+        /* breaks_below_level */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_low_20[i]) && Number.isFinite(donchian_low_20[i - 1]) && close[i - 1] >= donchian_low_20[i - 1] && close[i] < donchian_low_20[i]) &&
         /* below */ (Number.isFinite(macd[i]) && macd[i] < 0)
         ? 1
         : 0;
@@ -47,7 +49,7 @@ export function macd_breakout_confirmation_exit_long(s: Series, out: Uint8Array)
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_below */ (i >= 1 && (Number.isFinite(macd[i]) && Number.isFinite(macd[i - 1])) && macd[i - 1] >= 0 && macd[i] < 0)
+        /* crosses_below */ (i >= 1 && Number.isFinite(macd[i]) && Number.isFinite(macd[i - 1]) && macd[i - 1] >= 0 && macd[i] < 0)
         ? 1
         : 0;
   }
@@ -62,29 +64,29 @@ export function macd_breakout_confirmation_exit_short(s: Series, out: Uint8Array
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_above */ (i >= 1 && (Number.isFinite(macd[i]) && Number.isFinite(macd[i - 1])) && macd[i - 1] <= 0 && macd[i] > 0)
+        /* crosses_above */ (i >= 1 && Number.isFinite(macd[i]) && Number.isFinite(macd[i - 1]) && macd[i - 1] <= 0 && macd[i] > 0)
         ? 1
         : 0;
   }
 }
 
 export const macd_breakout_confirmation: CompiledStrategy = {
-    id: 62,
-    name: "macd_breakout_confirmation",
-    displayName: "MACD Breakout Confirmation",
-    version: 1,
-    direction: "long_short",
-    exits: {
-      atrStopMult: 2,
-      atrTargetMult: null,
-      trailingAtrMult: 2,
-      timeStopBars: null,
-    },
-    requiredIndicators: ["macd", "donchian_high_20", "donchian_low_20", "atr_14"],
-    requiredColumns: ["macd", "donchian_high_20", "donchian_low_20", "atr_14"],
-    columns: ["atr_14", "close", "donchian_high_20", "donchian_low_20", "high", "low", "macd", "open"],
-    entryLong: macd_breakout_confirmation_entry_long,
-    entryShort: macd_breakout_confirmation_entry_short,
-    exitLong: macd_breakout_confirmation_exit_long,
-    exitShort: macd_breakout_confirmation_exit_short,
-  };
+  id: 62,
+  name: 'macd_breakout_confirmation',
+  displayName: 'MACD Breakout Confirmation',
+  version: 1,
+  direction: 'long_short',
+  exits: {
+    atrStopMult: 2,
+    atrTargetMult: null,
+    trailingAtrMult: 2,
+    timeStopBars: null,
+  },
+  requiredIndicators: ['macd', 'donchian_high_20', 'donchian_low_20', 'atr_14'],
+  requiredColumns: ['macd', 'donchian_high_20', 'donchian_low_20', 'atr_14'],
+  columns: ['atr_14', 'close', 'donchian_high_20', 'donchian_low_20', 'high', 'low', 'macd', 'open'],
+  entryLong: macd_breakout_confirmation_entry_long,
+  entryShort: macd_breakout_confirmation_entry_short,
+  exitLong: macd_breakout_confirmation_exit_long,
+  exitShort: macd_breakout_confirmation_exit_short,
+};

@@ -15,7 +15,7 @@ export function bb_walk_the_band_entry_long(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* expr */ (i >= 2 && (((!Number.isNaN(close[i]) && !Number.isNaN(bb_upper[i])) && !(close[i] <= bb_upper[i])) && ((!Number.isNaN(close[i - 1]) && !Number.isNaN(bb_upper[i - 1])) && !(close[i - 1] <= bb_upper[i - 1])) && ((!Number.isNaN(close[i - 2]) && !Number.isNaN(bb_upper[i - 2])) && !(close[i - 2] <= bb_upper[i - 2]))))
+        /* expr */ (i >= 2 && !Number.isNaN(close[i]) && !Number.isNaN(bb_upper[i]) && !(close[i] <= bb_upper[i]) && !Number.isNaN(close[i - 1]) && !Number.isNaN(bb_upper[i - 1]) && !(close[i - 1] <= bb_upper[i - 1]) && !Number.isNaN(close[i - 2]) && !Number.isNaN(bb_upper[i - 2]) && !(close[i - 2] <= bb_upper[i - 2]))
         ? 1
         : 0;
   }
@@ -30,7 +30,7 @@ export function bb_walk_the_band_entry_short(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* expr */ (i >= 2 && (((!Number.isNaN(close[i]) && !Number.isNaN(bb_lower[i])) && !(close[i] >= bb_lower[i])) && ((!Number.isNaN(close[i - 1]) && !Number.isNaN(bb_lower[i - 1])) && !(close[i - 1] >= bb_lower[i - 1])) && ((!Number.isNaN(close[i - 2]) && !Number.isNaN(bb_lower[i - 2])) && !(close[i - 2] >= bb_lower[i - 2]))))
+        /* expr */ (i >= 2 && !Number.isNaN(close[i]) && !Number.isNaN(bb_lower[i]) && !(close[i] >= bb_lower[i]) && !Number.isNaN(close[i - 1]) && !Number.isNaN(bb_lower[i - 1]) && !(close[i - 1] >= bb_lower[i - 1]) && !Number.isNaN(close[i - 2]) && !Number.isNaN(bb_lower[i - 2]) && !(close[i - 2] >= bb_lower[i - 2]))
         ? 1
         : 0;
   }
@@ -45,7 +45,7 @@ export function bb_walk_the_band_exit_long(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* below */ ((Number.isFinite(close[i]) && Number.isFinite(bb_upper[i])) && close[i] < bb_upper[i])
+        /* below */ (Number.isFinite(close[i]) && Number.isFinite(bb_upper[i]) && close[i] < bb_upper[i])
         ? 1
         : 0;
   }
@@ -60,29 +60,29 @@ export function bb_walk_the_band_exit_short(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* above */ ((Number.isFinite(close[i]) && Number.isFinite(bb_lower[i])) && close[i] > bb_lower[i])
+        /* above */ (Number.isFinite(close[i]) && Number.isFinite(bb_lower[i]) && close[i] > bb_lower[i])
         ? 1
         : 0;
   }
 }
 
 export const bb_walk_the_band: CompiledStrategy = {
-    id: 63,
-    name: "bb_walk_the_band",
-    displayName: "Bollinger Walk the Band",
-    version: 1,
-    direction: "long_short",
-    exits: {
-      atrStopMult: 2,
-      atrTargetMult: null,
-      trailingAtrMult: 2,
-      timeStopBars: null,
-    },
-    requiredIndicators: ["bb_upper", "bb_lower", "atr_14"],
-    requiredColumns: ["bb_upper", "bb_lower", "atr_14"],
-    columns: ["atr_14", "bb_lower", "bb_upper", "close", "high", "low", "open"],
-    entryLong: bb_walk_the_band_entry_long,
-    entryShort: bb_walk_the_band_entry_short,
-    exitLong: bb_walk_the_band_exit_long,
-    exitShort: bb_walk_the_band_exit_short,
-  };
+  id: 63,
+  name: 'bb_walk_the_band',
+  displayName: 'Bollinger Walk the Band',
+  version: 1,
+  direction: 'long_short',
+  exits: {
+    atrStopMult: 2,
+    atrTargetMult: null,
+    trailingAtrMult: 2,
+    timeStopBars: null,
+  },
+  requiredIndicators: ['bb_upper', 'bb_lower', 'atr_14'],
+  requiredColumns: ['bb_upper', 'bb_lower', 'atr_14'],
+  columns: ['atr_14', 'bb_lower', 'bb_upper', 'close', 'high', 'low', 'open'],
+  entryLong: bb_walk_the_band_entry_long,
+  entryShort: bb_walk_the_band_entry_short,
+  exitLong: bb_walk_the_band_exit_long,
+  exitShort: bb_walk_the_band_exit_short,
+};

@@ -15,7 +15,7 @@ export function pivot_breakout_entry_long(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* expr */ (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(typical_price_sma_20[i]) && Number.isFinite(typical_price_sma_20[i - 1]) && Number.isFinite(atr_14[i]) && Number.isFinite(atr_14[i - 1])) && close[i - 1] <= (typical_price_sma_20[i - 1] + atr_14[i - 1]) && close[i] > (typical_price_sma_20[i] + atr_14[i]))
+        /* expr */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(typical_price_sma_20[i]) && Number.isFinite(typical_price_sma_20[i - 1]) && Number.isFinite(atr_14[i]) && Number.isFinite(atr_14[i - 1]) && close[i - 1] <= (typical_price_sma_20[i - 1] + atr_14[i - 1]) && close[i] > (typical_price_sma_20[i] + atr_14[i]))
         ? 1
         : 0;
   }
@@ -30,7 +30,7 @@ export function pivot_breakout_entry_short(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* expr */ (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(typical_price_sma_20[i]) && Number.isFinite(typical_price_sma_20[i - 1]) && Number.isFinite(atr_14[i]) && Number.isFinite(atr_14[i - 1])) && close[i - 1] >= (typical_price_sma_20[i - 1] - atr_14[i - 1]) && close[i] < (typical_price_sma_20[i] - atr_14[i]))
+        /* expr */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(typical_price_sma_20[i]) && Number.isFinite(typical_price_sma_20[i - 1]) && Number.isFinite(atr_14[i]) && Number.isFinite(atr_14[i - 1]) && close[i - 1] >= (typical_price_sma_20[i - 1] - atr_14[i - 1]) && close[i] < (typical_price_sma_20[i] - atr_14[i]))
         ? 1
         : 0;
   }
@@ -53,22 +53,22 @@ export function pivot_breakout_exit_short(s: Series, out: Uint8Array): void {
 }
 
 export const pivot_breakout: CompiledStrategy = {
-    id: 64,
-    name: "pivot_breakout",
-    displayName: "Pivot Breakout (Floor Pivots Proxy)",
-    version: 1,
-    direction: "long_short",
-    exits: {
-      atrStopMult: 1.5,
-      atrTargetMult: null,
-      trailingAtrMult: null,
-      timeStopBars: 15,
-    },
-    requiredIndicators: ["typical_price_sma_20", "atr_14"],
-    requiredColumns: ["typical_price_sma_20", "atr_14"],
-    columns: ["atr_14", "close", "high", "low", "open", "typical_price_sma_20"],
-    entryLong: pivot_breakout_entry_long,
-    entryShort: pivot_breakout_entry_short,
-    exitLong: pivot_breakout_exit_long,
-    exitShort: pivot_breakout_exit_short,
-  };
+  id: 64,
+  name: 'pivot_breakout',
+  displayName: 'Pivot Breakout (Floor Pivots Proxy)',
+  version: 1,
+  direction: 'long_short',
+  exits: {
+    atrStopMult: 1.5,
+    atrTargetMult: null,
+    trailingAtrMult: null,
+    timeStopBars: 15,
+  },
+  requiredIndicators: ['typical_price_sma_20', 'atr_14'],
+  requiredColumns: ['typical_price_sma_20', 'atr_14'],
+  columns: ['atr_14', 'close', 'high', 'low', 'open', 'typical_price_sma_20'],
+  entryLong: pivot_breakout_entry_long,
+  entryShort: pivot_breakout_entry_short,
+  exitLong: pivot_breakout_exit_long,
+  exitShort: pivot_breakout_exit_short,
+};

@@ -8,6 +8,7 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 
 /**
  * long entry signal: every condition holds.
+ * Can never be true on valid bars: close can never be above donchian_high_20 (a close never exceeds its bar high; donchian_high_20 is the highest high of the last 20 bars, this bar included).
  * entry_long: [{"type":"falling","col":"atr_14","bars":5},{"type":"breaks_above_level","level_col":"donchian_high_20"}]
  */
 export function vcp_proxy_entry_long(s: Series, out: Uint8Array): void {
@@ -15,8 +16,8 @@ export function vcp_proxy_entry_long(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* falling */ (i >= 5 && (!Number.isNaN(atr_14[i]) && !Number.isNaN(atr_14[i - 1]) && !Number.isNaN(atr_14[i - 2]) && !Number.isNaN(atr_14[i - 3]) && !Number.isNaN(atr_14[i - 4]) && !Number.isNaN(atr_14[i - 5])) && atr_14[i] < atr_14[i - 1] && atr_14[i - 1] < atr_14[i - 2] && atr_14[i - 2] < atr_14[i - 3] && atr_14[i - 3] < atr_14[i - 4] && atr_14[i - 4] < atr_14[i - 5]) &&
-        /* breaks_above_level */ (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_high_20[i]) && Number.isFinite(donchian_high_20[i - 1])) && close[i - 1] <= donchian_high_20[i - 1] && close[i] > donchian_high_20[i])
+        /* falling */ (i >= 5 && !Number.isNaN(atr_14[i]) && !Number.isNaN(atr_14[i - 1]) && !Number.isNaN(atr_14[i - 2]) && !Number.isNaN(atr_14[i - 3]) && !Number.isNaN(atr_14[i - 4]) && !Number.isNaN(atr_14[i - 5]) && atr_14[i] < atr_14[i - 1] && atr_14[i - 1] < atr_14[i - 2] && atr_14[i - 2] < atr_14[i - 3] && atr_14[i - 3] < atr_14[i - 4] && atr_14[i - 4] < atr_14[i - 5]) &&
+        /* breaks_above_level */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_high_20[i]) && Number.isFinite(donchian_high_20[i - 1]) && close[i - 1] <= donchian_high_20[i - 1] && close[i] > donchian_high_20[i])
         ? 1
         : 0;
   }
@@ -48,22 +49,22 @@ export function vcp_proxy_exit_short(s: Series, out: Uint8Array): void {
 }
 
 export const vcp_proxy: CompiledStrategy = {
-    id: 65,
-    name: "vcp_proxy",
-    displayName: "Volatility Contraction Pattern Proxy",
-    version: 1,
-    direction: "long_only",
-    exits: {
-      atrStopMult: 2,
-      atrTargetMult: null,
-      trailingAtrMult: 2,
-      timeStopBars: null,
-    },
-    requiredIndicators: ["atr_14", "donchian_high_20"],
-    requiredColumns: ["atr_14", "donchian_high_20"],
-    columns: ["atr_14", "close", "donchian_high_20", "high", "low", "open"],
-    entryLong: vcp_proxy_entry_long,
-    entryShort: vcp_proxy_entry_short,
-    exitLong: vcp_proxy_exit_long,
-    exitShort: vcp_proxy_exit_short,
-  };
+  id: 65,
+  name: 'vcp_proxy',
+  displayName: 'Volatility Contraction Pattern Proxy',
+  version: 1,
+  direction: 'long_only',
+  exits: {
+    atrStopMult: 2,
+    atrTargetMult: null,
+    trailingAtrMult: 2,
+    timeStopBars: null,
+  },
+  requiredIndicators: ['atr_14', 'donchian_high_20'],
+  requiredColumns: ['atr_14', 'donchian_high_20'],
+  columns: ['atr_14', 'close', 'donchian_high_20', 'high', 'low', 'open'],
+  entryLong: vcp_proxy_entry_long,
+  entryShort: vcp_proxy_entry_short,
+  exitLong: vcp_proxy_exit_long,
+  exitShort: vcp_proxy_exit_short,
+};

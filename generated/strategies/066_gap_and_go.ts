@@ -15,8 +15,8 @@ export function gap_and_go_entry_long(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* gap_up */ (i >= 1 && (Number.isFinite(open[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(atr_14[i])) && open[i] > close[i - 1] + 1 * atr_14[i]) &&
-        /* above */ ((Number.isFinite(close[i]) && Number.isFinite(open[i])) && close[i] > open[i])
+        /* gap_up */ (i >= 1 && Number.isFinite(open[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(atr_14[i]) && open[i] > close[i - 1] + 1 * atr_14[i]) &&
+        /* above */ (Number.isFinite(close[i]) && Number.isFinite(open[i]) && close[i] > open[i])
         ? 1
         : 0;
   }
@@ -31,8 +31,8 @@ export function gap_and_go_entry_short(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* gap_down */ (i >= 1 && (Number.isFinite(open[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(atr_14[i])) && open[i] < close[i - 1] - 1 * atr_14[i]) &&
-        /* below */ ((Number.isFinite(close[i]) && Number.isFinite(open[i])) && close[i] < open[i])
+        /* gap_down */ (i >= 1 && Number.isFinite(open[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(atr_14[i]) && open[i] < close[i - 1] - 1 * atr_14[i]) &&
+        /* below */ (Number.isFinite(close[i]) && Number.isFinite(open[i]) && close[i] < open[i])
         ? 1
         : 0;
   }
@@ -55,22 +55,22 @@ export function gap_and_go_exit_short(s: Series, out: Uint8Array): void {
 }
 
 export const gap_and_go: CompiledStrategy = {
-    id: 66,
-    name: "gap_and_go",
-    displayName: "Gap + Go",
-    version: 1,
-    direction: "long_short",
-    exits: {
-      atrStopMult: 1.5,
-      atrTargetMult: null,
-      trailingAtrMult: 1.5,
-      timeStopBars: 10,
-    },
-    requiredIndicators: ["open", "close", "atr_14"],
-    requiredColumns: ["open", "close", "atr_14"],
-    columns: ["atr_14", "close", "high", "low", "open"],
-    entryLong: gap_and_go_entry_long,
-    entryShort: gap_and_go_entry_short,
-    exitLong: gap_and_go_exit_long,
-    exitShort: gap_and_go_exit_short,
-  };
+  id: 66,
+  name: 'gap_and_go',
+  displayName: 'Gap + Go',
+  version: 1,
+  direction: 'long_short',
+  exits: {
+    atrStopMult: 1.5,
+    atrTargetMult: null,
+    trailingAtrMult: 1.5,
+    timeStopBars: 10,
+  },
+  requiredIndicators: ['open', 'close', 'atr_14'],
+  requiredColumns: ['open', 'close', 'atr_14'],
+  columns: ['atr_14', 'close', 'high', 'low', 'open'],
+  entryLong: gap_and_go_entry_long,
+  entryShort: gap_and_go_entry_short,
+  exitLong: gap_and_go_exit_long,
+  exitShort: gap_and_go_exit_short,
+};

@@ -19,7 +19,7 @@ export function inside_bar_breakout_entry_long(s: Series, out: Uint8Array): void
   const rolling0 = rollingMin(rolling0Input, 7);
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* expr */ (i >= 7 && !Number.isNaN(rolling0[i - 1]) && !((high[i - 1] - low[i - 1]) > rolling0[i - 1]) && (!Number.isNaN(close[i]) && !Number.isNaN(high[i - 1])) && close[i] > high[i - 1])
+        /* expr */ (i >= 7 && !Number.isNaN(rolling0[i - 1]) && !((high[i - 1] - low[i - 1]) > rolling0[i - 1]) && !Number.isNaN(close[i]) && !Number.isNaN(high[i - 1]) && close[i] > high[i - 1])
         ? 1
         : 0;
   }
@@ -37,7 +37,7 @@ export function inside_bar_breakout_entry_short(s: Series, out: Uint8Array): voi
   const rolling0 = rollingMin(rolling0Input, 7);
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* expr */ (i >= 7 && !Number.isNaN(rolling0[i - 1]) && !((high[i - 1] - low[i - 1]) > rolling0[i - 1]) && (!Number.isNaN(close[i]) && !Number.isNaN(low[i - 1])) && close[i] < low[i - 1])
+        /* expr */ (i >= 7 && !Number.isNaN(rolling0[i - 1]) && !((high[i - 1] - low[i - 1]) > rolling0[i - 1]) && !Number.isNaN(close[i]) && !Number.isNaN(low[i - 1]) && close[i] < low[i - 1])
         ? 1
         : 0;
   }
@@ -60,22 +60,22 @@ export function inside_bar_breakout_exit_short(s: Series, out: Uint8Array): void
 }
 
 export const inside_bar_breakout: CompiledStrategy = {
-    id: 67,
-    name: "inside_bar_breakout",
-    displayName: "Inside Bar Breakout (NR7 Proxy)",
-    version: 1,
-    direction: "long_short",
-    exits: {
-      atrStopMult: 1.5,
-      atrTargetMult: 2.5,
-      trailingAtrMult: null,
-      timeStopBars: 10,
-    },
-    requiredIndicators: ["high", "low", "close", "atr_14"],
-    requiredColumns: ["high", "low", "close", "atr_14"],
-    columns: ["atr_14", "close", "high", "low", "open"],
-    entryLong: inside_bar_breakout_entry_long,
-    entryShort: inside_bar_breakout_entry_short,
-    exitLong: inside_bar_breakout_exit_long,
-    exitShort: inside_bar_breakout_exit_short,
-  };
+  id: 67,
+  name: 'inside_bar_breakout',
+  displayName: 'Inside Bar Breakout (NR7 Proxy)',
+  version: 1,
+  direction: 'long_short',
+  exits: {
+    atrStopMult: 1.5,
+    atrTargetMult: 2.5,
+    trailingAtrMult: null,
+    timeStopBars: 10,
+  },
+  requiredIndicators: ['high', 'low', 'close', 'atr_14'],
+  requiredColumns: ['high', 'low', 'close', 'atr_14'],
+  columns: ['atr_14', 'close', 'high', 'low', 'open'],
+  entryLong: inside_bar_breakout_entry_long,
+  entryShort: inside_bar_breakout_entry_short,
+  exitLong: inside_bar_breakout_exit_long,
+  exitShort: inside_bar_breakout_exit_short,
+};

@@ -8,6 +8,7 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 
 /**
  * long entry signal: every condition holds.
+ * Can never be true on valid bars: close can never be above donchian_high_10 (a close never exceeds its bar high; donchian_high_10 is the highest high of the last 10 bars, this bar included).
  * entry_long: [{"type":"breaks_above_level","level_col":"donchian_high_10"}]
  */
 export function one_two_three_breakout_entry_long(s: Series, out: Uint8Array): void {
@@ -15,7 +16,7 @@ export function one_two_three_breakout_entry_long(s: Series, out: Uint8Array): v
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* breaks_above_level */ (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_high_10[i]) && Number.isFinite(donchian_high_10[i - 1])) && close[i - 1] <= donchian_high_10[i - 1] && close[i] > donchian_high_10[i])
+        /* breaks_above_level */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_high_10[i]) && Number.isFinite(donchian_high_10[i - 1]) && close[i - 1] <= donchian_high_10[i - 1] && close[i] > donchian_high_10[i])
         ? 1
         : 0;
   }
@@ -47,22 +48,22 @@ export function one_two_three_breakout_exit_short(s: Series, out: Uint8Array): v
 }
 
 export const one_two_three_breakout: CompiledStrategy = {
-    id: 68,
-    name: "one_two_three_breakout",
-    displayName: "1-2-3 Breakout",
-    version: 1,
-    direction: "long_only",
-    exits: {
-      atrStopMult: 2,
-      atrTargetMult: 3,
-      trailingAtrMult: null,
-      timeStopBars: null,
-    },
-    requiredIndicators: ["donchian_high_10", "atr_14"],
-    requiredColumns: ["donchian_high_10", "atr_14"],
-    columns: ["atr_14", "close", "donchian_high_10", "high", "low", "open"],
-    entryLong: one_two_three_breakout_entry_long,
-    entryShort: one_two_three_breakout_entry_short,
-    exitLong: one_two_three_breakout_exit_long,
-    exitShort: one_two_three_breakout_exit_short,
-  };
+  id: 68,
+  name: 'one_two_three_breakout',
+  displayName: '1-2-3 Breakout',
+  version: 1,
+  direction: 'long_only',
+  exits: {
+    atrStopMult: 2,
+    atrTargetMult: 3,
+    trailingAtrMult: null,
+    timeStopBars: null,
+  },
+  requiredIndicators: ['donchian_high_10', 'atr_14'],
+  requiredColumns: ['donchian_high_10', 'atr_14'],
+  columns: ['atr_14', 'close', 'donchian_high_10', 'high', 'low', 'open'],
+  entryLong: one_two_three_breakout_entry_long,
+  entryShort: one_two_three_breakout_entry_short,
+  exitLong: one_two_three_breakout_exit_long,
+  exitShort: one_two_three_breakout_exit_short,
+};

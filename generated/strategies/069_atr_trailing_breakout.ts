@@ -15,7 +15,7 @@ export function atr_trailing_breakout_entry_long(s: Series, out: Uint8Array): vo
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* expr */ (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(atr_14[i])) && close[i] > (close[i - 1] + atr_14[i]))
+        /* expr */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(atr_14[i]) && close[i] > (close[i - 1] + atr_14[i]))
         ? 1
         : 0;
   }
@@ -30,7 +30,7 @@ export function atr_trailing_breakout_entry_short(s: Series, out: Uint8Array): v
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* expr */ (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(atr_14[i])) && close[i] < (close[i - 1] - atr_14[i]))
+        /* expr */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(atr_14[i]) && close[i] < (close[i - 1] - atr_14[i]))
         ? 1
         : 0;
   }
@@ -53,22 +53,22 @@ export function atr_trailing_breakout_exit_short(s: Series, out: Uint8Array): vo
 }
 
 export const atr_trailing_breakout: CompiledStrategy = {
-    id: 69,
-    name: "atr_trailing_breakout",
-    displayName: "ATR Trailing Breakout",
-    version: 1,
-    direction: "long_short",
-    exits: {
-      atrStopMult: 2,
-      atrTargetMult: null,
-      trailingAtrMult: 2,
-      timeStopBars: 20,
-    },
-    requiredIndicators: ["atr_14"],
-    requiredColumns: ["atr_14"],
-    columns: ["atr_14", "close", "high", "low", "open"],
-    entryLong: atr_trailing_breakout_entry_long,
-    entryShort: atr_trailing_breakout_entry_short,
-    exitLong: atr_trailing_breakout_exit_long,
-    exitShort: atr_trailing_breakout_exit_short,
-  };
+  id: 69,
+  name: 'atr_trailing_breakout',
+  displayName: 'ATR Trailing Breakout',
+  version: 1,
+  direction: 'long_short',
+  exits: {
+    atrStopMult: 2,
+    atrTargetMult: null,
+    trailingAtrMult: 2,
+    timeStopBars: 20,
+  },
+  requiredIndicators: ['atr_14'],
+  requiredColumns: ['atr_14'],
+  columns: ['atr_14', 'close', 'high', 'low', 'open'],
+  entryLong: atr_trailing_breakout_entry_long,
+  entryShort: atr_trailing_breakout_entry_short,
+  exitLong: atr_trailing_breakout_exit_long,
+  exitShort: atr_trailing_breakout_exit_short,
+};

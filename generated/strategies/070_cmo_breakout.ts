@@ -8,6 +8,7 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 
 /**
  * long entry signal: every condition holds.
+ * Can never be true on valid bars: close can never be above donchian_high_10 (a close never exceeds its bar high; donchian_high_10 is the highest high of the last 10 bars, this bar included).
  * entry_long: [{"type":"above","col":"cmo_14","ref":40},{"type":"breaks_above_level","level_col":"donchian_high_10"}]
  */
 export function cmo_breakout_entry_long(s: Series, out: Uint8Array): void {
@@ -16,7 +17,7 @@ export function cmo_breakout_entry_long(s: Series, out: Uint8Array): void {
   for (let i = 0; i < n; i++) {
     out[i] =
         /* above */ (Number.isFinite(cmo_14[i]) && cmo_14[i] > 40) &&
-        /* breaks_above_level */ (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_high_10[i]) && Number.isFinite(donchian_high_10[i - 1])) && close[i - 1] <= donchian_high_10[i - 1] && close[i] > donchian_high_10[i])
+        /* breaks_above_level */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_high_10[i]) && Number.isFinite(donchian_high_10[i - 1]) && close[i - 1] <= donchian_high_10[i - 1] && close[i] > donchian_high_10[i])
         ? 1
         : 0;
   }
@@ -24,6 +25,7 @@ export function cmo_breakout_entry_long(s: Series, out: Uint8Array): void {
 
 /**
  * short entry signal: every condition holds.
+ * Can never be true on valid bars: close can never be below donchian_low_10 (donchian_low_10 is the lowest low of the last 10 bars, this bar included; a close is never below its bar low).
  * entry_short: [{"type":"below","col":"cmo_14","ref":-40},{"type":"breaks_below_level","level_col":"donchian_low_10"}]
  */
 export function cmo_breakout_entry_short(s: Series, out: Uint8Array): void {
@@ -32,7 +34,7 @@ export function cmo_breakout_entry_short(s: Series, out: Uint8Array): void {
   for (let i = 0; i < n; i++) {
     out[i] =
         /* below */ (Number.isFinite(cmo_14[i]) && cmo_14[i] < (-40)) &&
-        /* breaks_below_level */ (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_low_10[i]) && Number.isFinite(donchian_low_10[i - 1])) && close[i - 1] >= donchian_low_10[i - 1] && close[i] < donchian_low_10[i])
+        /* breaks_below_level */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_low_10[i]) && Number.isFinite(donchian_low_10[i - 1]) && close[i - 1] >= donchian_low_10[i - 1] && close[i] < donchian_low_10[i])
         ? 1
         : 0;
   }
@@ -69,22 +71,22 @@ export function cmo_breakout_exit_short(s: Series, out: Uint8Array): void {
 }
 
 export const cmo_breakout: CompiledStrategy = {
-    id: 70,
-    name: "cmo_breakout",
-    displayName: "CMO Breakout",
-    version: 1,
-    direction: "long_short",
-    exits: {
-      atrStopMult: 2,
-      atrTargetMult: null,
-      trailingAtrMult: null,
-      timeStopBars: null,
-    },
-    requiredIndicators: ["cmo_14", "donchian_high_10", "donchian_low_10", "atr_14"],
-    requiredColumns: ["cmo_14", "donchian_high_10", "donchian_low_10", "atr_14"],
-    columns: ["atr_14", "close", "cmo_14", "donchian_high_10", "donchian_low_10", "high", "low", "open"],
-    entryLong: cmo_breakout_entry_long,
-    entryShort: cmo_breakout_entry_short,
-    exitLong: cmo_breakout_exit_long,
-    exitShort: cmo_breakout_exit_short,
-  };
+  id: 70,
+  name: 'cmo_breakout',
+  displayName: 'CMO Breakout',
+  version: 1,
+  direction: 'long_short',
+  exits: {
+    atrStopMult: 2,
+    atrTargetMult: null,
+    trailingAtrMult: null,
+    timeStopBars: null,
+  },
+  requiredIndicators: ['cmo_14', 'donchian_high_10', 'donchian_low_10', 'atr_14'],
+  requiredColumns: ['cmo_14', 'donchian_high_10', 'donchian_low_10', 'atr_14'],
+  columns: ['atr_14', 'close', 'cmo_14', 'donchian_high_10', 'donchian_low_10', 'high', 'low', 'open'],
+  entryLong: cmo_breakout_entry_long,
+  entryShort: cmo_breakout_entry_short,
+  exitLong: cmo_breakout_exit_long,
+  exitShort: cmo_breakout_exit_short,
+};

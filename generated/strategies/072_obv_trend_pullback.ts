@@ -15,9 +15,9 @@ export function obv_trend_pullback_entry_long(s: Series, out: Uint8Array): void 
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* above */ ((Number.isFinite(obv[i]) && Number.isFinite(obv_sma_20[i])) && obv[i] > obv_sma_20[i]) &&
-        /* above */ ((Number.isFinite(close[i]) && Number.isFinite(ema_50[i])) && close[i] > ema_50[i]) &&
-        /* pullback_to */ ((Number.isFinite(low[i]) && Number.isFinite(close[i]) && Number.isFinite(ema_20[i]) && Number.isFinite(atr_14[i])) && low[i] <= ema_20[i] + 0.5 * atr_14[i] && close[i] > ema_20[i])
+        /* above */ (Number.isFinite(obv[i]) && Number.isFinite(obv_sma_20[i]) && obv[i] > obv_sma_20[i]) &&
+        /* above */ (Number.isFinite(close[i]) && Number.isFinite(ema_50[i]) && close[i] > ema_50[i]) &&
+        /* pullback_to */ (Number.isFinite(low[i]) && Number.isFinite(close[i]) && Number.isFinite(ema_20[i]) && Number.isFinite(atr_14[i]) && low[i] <= ema_20[i] + 0.5 * atr_14[i] && close[i] > ema_20[i])
         ? 1
         : 0;
   }
@@ -41,7 +41,7 @@ export function obv_trend_pullback_exit_long(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* below */ ((Number.isFinite(close[i]) && Number.isFinite(ema_20[i])) && close[i] < ema_20[i])
+        /* below */ (Number.isFinite(close[i]) && Number.isFinite(ema_20[i]) && close[i] < ema_20[i])
         ? 1
         : 0;
   }
@@ -56,22 +56,22 @@ export function obv_trend_pullback_exit_short(s: Series, out: Uint8Array): void 
 }
 
 export const obv_trend_pullback: CompiledStrategy = {
-    id: 72,
-    name: "obv_trend_pullback",
-    displayName: "OBV Trend + Pullback",
-    version: 1,
-    direction: "long_only",
-    exits: {
-      atrStopMult: 2,
-      atrTargetMult: null,
-      trailingAtrMult: 2,
-      timeStopBars: null,
-    },
-    requiredIndicators: ["obv", "obv_sma_20", "ema_20", "ema_50", "atr_14"],
-    requiredColumns: ["obv", "obv_sma_20", "ema_20", "ema_50", "atr_14"],
-    columns: ["atr_14", "close", "ema_20", "ema_50", "high", "low", "obv", "obv_sma_20", "open"],
-    entryLong: obv_trend_pullback_entry_long,
-    entryShort: obv_trend_pullback_entry_short,
-    exitLong: obv_trend_pullback_exit_long,
-    exitShort: obv_trend_pullback_exit_short,
-  };
+  id: 72,
+  name: 'obv_trend_pullback',
+  displayName: 'OBV Trend + Pullback',
+  version: 1,
+  direction: 'long_only',
+  exits: {
+    atrStopMult: 2,
+    atrTargetMult: null,
+    trailingAtrMult: 2,
+    timeStopBars: null,
+  },
+  requiredIndicators: ['obv', 'obv_sma_20', 'ema_20', 'ema_50', 'atr_14'],
+  requiredColumns: ['obv', 'obv_sma_20', 'ema_20', 'ema_50', 'atr_14'],
+  columns: ['atr_14', 'close', 'ema_20', 'ema_50', 'high', 'low', 'obv', 'obv_sma_20', 'open'],
+  entryLong: obv_trend_pullback_entry_long,
+  entryShort: obv_trend_pullback_entry_short,
+  exitLong: obv_trend_pullback_exit_long,
+  exitShort: obv_trend_pullback_exit_short,
+};

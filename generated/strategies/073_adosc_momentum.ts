@@ -15,8 +15,8 @@ export function adosc_momentum_entry_long(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_above */ (i >= 1 && (Number.isFinite(adosc[i]) && Number.isFinite(adosc[i - 1])) && adosc[i - 1] <= 0 && adosc[i] > 0) &&
-        /* above */ ((Number.isFinite(close[i]) && Number.isFinite(ema_50[i])) && close[i] > ema_50[i])
+        /* crosses_above */ (i >= 1 && Number.isFinite(adosc[i]) && Number.isFinite(adosc[i - 1]) && adosc[i - 1] <= 0 && adosc[i] > 0) &&
+        /* above */ (Number.isFinite(close[i]) && Number.isFinite(ema_50[i]) && close[i] > ema_50[i])
         ? 1
         : 0;
   }
@@ -31,8 +31,8 @@ export function adosc_momentum_entry_short(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_below */ (i >= 1 && (Number.isFinite(adosc[i]) && Number.isFinite(adosc[i - 1])) && adosc[i - 1] >= 0 && adosc[i] < 0) &&
-        /* below */ ((Number.isFinite(close[i]) && Number.isFinite(ema_50[i])) && close[i] < ema_50[i])
+        /* crosses_below */ (i >= 1 && Number.isFinite(adosc[i]) && Number.isFinite(adosc[i - 1]) && adosc[i - 1] >= 0 && adosc[i] < 0) &&
+        /* below */ (Number.isFinite(close[i]) && Number.isFinite(ema_50[i]) && close[i] < ema_50[i])
         ? 1
         : 0;
   }
@@ -47,7 +47,7 @@ export function adosc_momentum_exit_long(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_below */ (i >= 1 && (Number.isFinite(adosc[i]) && Number.isFinite(adosc[i - 1])) && adosc[i - 1] >= 0 && adosc[i] < 0)
+        /* crosses_below */ (i >= 1 && Number.isFinite(adosc[i]) && Number.isFinite(adosc[i - 1]) && adosc[i - 1] >= 0 && adosc[i] < 0)
         ? 1
         : 0;
   }
@@ -62,29 +62,29 @@ export function adosc_momentum_exit_short(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_above */ (i >= 1 && (Number.isFinite(adosc[i]) && Number.isFinite(adosc[i - 1])) && adosc[i - 1] <= 0 && adosc[i] > 0)
+        /* crosses_above */ (i >= 1 && Number.isFinite(adosc[i]) && Number.isFinite(adosc[i - 1]) && adosc[i - 1] <= 0 && adosc[i] > 0)
         ? 1
         : 0;
   }
 }
 
 export const adosc_momentum: CompiledStrategy = {
-    id: 73,
-    name: "adosc_momentum",
-    displayName: "ADOSC Momentum",
-    version: 1,
-    direction: "long_short",
-    exits: {
-      atrStopMult: 2,
-      atrTargetMult: null,
-      trailingAtrMult: null,
-      timeStopBars: null,
-    },
-    requiredIndicators: ["adosc", "ema_50", "atr_14"],
-    requiredColumns: ["adosc", "ema_50", "atr_14"],
-    columns: ["adosc", "atr_14", "close", "ema_50", "high", "low", "open"],
-    entryLong: adosc_momentum_entry_long,
-    entryShort: adosc_momentum_entry_short,
-    exitLong: adosc_momentum_exit_long,
-    exitShort: adosc_momentum_exit_short,
-  };
+  id: 73,
+  name: 'adosc_momentum',
+  displayName: 'ADOSC Momentum',
+  version: 1,
+  direction: 'long_short',
+  exits: {
+    atrStopMult: 2,
+    atrTargetMult: null,
+    trailingAtrMult: null,
+    timeStopBars: null,
+  },
+  requiredIndicators: ['adosc', 'ema_50', 'atr_14'],
+  requiredColumns: ['adosc', 'ema_50', 'atr_14'],
+  columns: ['adosc', 'atr_14', 'close', 'ema_50', 'high', 'low', 'open'],
+  entryLong: adosc_momentum_entry_long,
+  entryShort: adosc_momentum_entry_short,
+  exitLong: adosc_momentum_exit_long,
+  exitShort: adosc_momentum_exit_short,
+};

@@ -15,7 +15,7 @@ export function mfi_bb_breakout_entry_long(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* above */ ((Number.isFinite(close[i]) && Number.isFinite(bb_upper[i])) && close[i] > bb_upper[i]) &&
+        /* above */ (Number.isFinite(close[i]) && Number.isFinite(bb_upper[i]) && close[i] > bb_upper[i]) &&
         /* above */ (Number.isFinite(mfi_14[i]) && mfi_14[i] > 60)
         ? 1
         : 0;
@@ -31,7 +31,7 @@ export function mfi_bb_breakout_entry_short(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* below */ ((Number.isFinite(close[i]) && Number.isFinite(bb_lower[i])) && close[i] < bb_lower[i]) &&
+        /* below */ (Number.isFinite(close[i]) && Number.isFinite(bb_lower[i]) && close[i] < bb_lower[i]) &&
         /* below */ (Number.isFinite(mfi_14[i]) && mfi_14[i] < 40)
         ? 1
         : 0;
@@ -47,7 +47,7 @@ export function mfi_bb_breakout_exit_long(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_below */ (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(bb_middle[i]) && Number.isFinite(bb_middle[i - 1])) && close[i - 1] >= bb_middle[i - 1] && close[i] < bb_middle[i])
+        /* crosses_below */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(bb_middle[i]) && Number.isFinite(bb_middle[i - 1]) && close[i - 1] >= bb_middle[i - 1] && close[i] < bb_middle[i])
         ? 1
         : 0;
   }
@@ -62,29 +62,29 @@ export function mfi_bb_breakout_exit_short(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_above */ (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(bb_middle[i]) && Number.isFinite(bb_middle[i - 1])) && close[i - 1] <= bb_middle[i - 1] && close[i] > bb_middle[i])
+        /* crosses_above */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(bb_middle[i]) && Number.isFinite(bb_middle[i - 1]) && close[i - 1] <= bb_middle[i - 1] && close[i] > bb_middle[i])
         ? 1
         : 0;
   }
 }
 
 export const mfi_bb_breakout: CompiledStrategy = {
-    id: 74,
-    name: "mfi_bb_breakout",
-    displayName: "MFI + BB Breakout",
-    version: 1,
-    direction: "long_short",
-    exits: {
-      atrStopMult: 2,
-      atrTargetMult: 3,
-      trailingAtrMult: null,
-      timeStopBars: null,
-    },
-    requiredIndicators: ["bb_upper", "bb_lower", "bb_middle", "mfi_14", "atr_14"],
-    requiredColumns: ["bb_upper", "bb_lower", "bb_middle", "mfi_14", "atr_14"],
-    columns: ["atr_14", "bb_lower", "bb_middle", "bb_upper", "close", "high", "low", "mfi_14", "open"],
-    entryLong: mfi_bb_breakout_entry_long,
-    entryShort: mfi_bb_breakout_entry_short,
-    exitLong: mfi_bb_breakout_exit_long,
-    exitShort: mfi_bb_breakout_exit_short,
-  };
+  id: 74,
+  name: 'mfi_bb_breakout',
+  displayName: 'MFI + BB Breakout',
+  version: 1,
+  direction: 'long_short',
+  exits: {
+    atrStopMult: 2,
+    atrTargetMult: 3,
+    trailingAtrMult: null,
+    timeStopBars: null,
+  },
+  requiredIndicators: ['bb_upper', 'bb_lower', 'bb_middle', 'mfi_14', 'atr_14'],
+  requiredColumns: ['bb_upper', 'bb_lower', 'bb_middle', 'mfi_14', 'atr_14'],
+  columns: ['atr_14', 'bb_lower', 'bb_middle', 'bb_upper', 'close', 'high', 'low', 'mfi_14', 'open'],
+  entryLong: mfi_bb_breakout_entry_long,
+  entryShort: mfi_bb_breakout_entry_short,
+  exitLong: mfi_bb_breakout_exit_long,
+  exitShort: mfi_bb_breakout_exit_short,
+};

@@ -15,9 +15,9 @@ export function volume_spike_trend_entry_long(s: Series, out: Uint8Array): void 
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* above */ ((Number.isFinite(close[i]) && Number.isFinite(sma_50[i])) && close[i] > sma_50[i]) &&
-        /* expr */ ((!Number.isNaN(volume[i]) && !Number.isNaN(volume_sma_20[i])) && volume_sma_20[i] !== 0 && volume[i] > (2 * volume_sma_20[i])) &&
-        /* in_top_pct_of_range */ ((Number.isFinite(high[i]) && Number.isFinite(low[i]) && Number.isFinite(close[i])) && high[i] !== low[i] && (close[i] - low[i]) / (high[i] - low[i]) >= (1 - 0.25))
+        /* above */ (Number.isFinite(close[i]) && Number.isFinite(sma_50[i]) && close[i] > sma_50[i]) &&
+        /* expr */ (!Number.isNaN(volume[i]) && !Number.isNaN(volume_sma_20[i]) && volume_sma_20[i] !== 0 && volume[i] > (2 * volume_sma_20[i])) &&
+        /* in_top_pct_of_range */ (Number.isFinite(high[i]) && Number.isFinite(low[i]) && Number.isFinite(close[i]) && high[i] !== low[i] && (close[i] - low[i]) / (high[i] - low[i]) >= (1 - 0.25))
         ? 1
         : 0;
   }
@@ -49,22 +49,22 @@ export function volume_spike_trend_exit_short(s: Series, out: Uint8Array): void 
 }
 
 export const volume_spike_trend: CompiledStrategy = {
-    id: 75,
-    name: "volume_spike_trend",
-    displayName: "Volume Spike Trend Continuation",
-    version: 1,
-    direction: "long_only",
-    exits: {
-      atrStopMult: 2,
-      atrTargetMult: null,
-      trailingAtrMult: 2,
-      timeStopBars: 20,
-    },
-    requiredIndicators: ["sma_50", "volume", "volume_sma_20", "atr_14"],
-    requiredColumns: ["sma_50", "volume", "volume_sma_20", "atr_14"],
-    columns: ["atr_14", "close", "high", "low", "open", "sma_50", "volume", "volume_sma_20"],
-    entryLong: volume_spike_trend_entry_long,
-    entryShort: volume_spike_trend_entry_short,
-    exitLong: volume_spike_trend_exit_long,
-    exitShort: volume_spike_trend_exit_short,
-  };
+  id: 75,
+  name: 'volume_spike_trend',
+  displayName: 'Volume Spike Trend Continuation',
+  version: 1,
+  direction: 'long_only',
+  exits: {
+    atrStopMult: 2,
+    atrTargetMult: null,
+    trailingAtrMult: 2,
+    timeStopBars: 20,
+  },
+  requiredIndicators: ['sma_50', 'volume', 'volume_sma_20', 'atr_14'],
+  requiredColumns: ['sma_50', 'volume', 'volume_sma_20', 'atr_14'],
+  columns: ['atr_14', 'close', 'high', 'low', 'open', 'sma_50', 'volume', 'volume_sma_20'],
+  entryLong: volume_spike_trend_entry_long,
+  entryShort: volume_spike_trend_entry_short,
+  exitLong: volume_spike_trend_exit_long,
+  exitShort: volume_spike_trend_exit_short,
+};

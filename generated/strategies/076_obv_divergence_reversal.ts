@@ -15,7 +15,7 @@ export function obv_divergence_reversal_entry_long(s: Series, out: Uint8Array): 
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* bullish_divergence */ (i >= 10 && (Number.isFinite(low[i]) && Number.isFinite(low[i - 10]) && Number.isFinite(obv[i]) && Number.isFinite(obv[i - 10])) && low[i] < low[i - 10] && obv[i] > obv[i - 10]) &&
+        /* bullish_divergence */ (i >= 10 && Number.isFinite(low[i]) && Number.isFinite(low[i - 10]) && Number.isFinite(obv[i]) && Number.isFinite(obv[i - 10]) && low[i] < low[i - 10] && obv[i] > obv[i - 10]) &&
         /* candle_bullish */ (Number.isFinite(cdl_engulfing[i]) && cdl_engulfing[i] > 0)
         ? 1
         : 0;
@@ -31,7 +31,7 @@ export function obv_divergence_reversal_entry_short(s: Series, out: Uint8Array):
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* bearish_divergence */ (i >= 10 && (Number.isFinite(high[i]) && Number.isFinite(high[i - 10]) && Number.isFinite(obv[i]) && Number.isFinite(obv[i - 10])) && high[i] > high[i - 10] && obv[i] < obv[i - 10]) &&
+        /* bearish_divergence */ (i >= 10 && Number.isFinite(high[i]) && Number.isFinite(high[i - 10]) && Number.isFinite(obv[i]) && Number.isFinite(obv[i - 10]) && high[i] > high[i - 10] && obv[i] < obv[i - 10]) &&
         /* candle_bearish */ (Number.isFinite(cdl_engulfing[i]) && cdl_engulfing[i] < 0)
         ? 1
         : 0;
@@ -55,22 +55,22 @@ export function obv_divergence_reversal_exit_short(s: Series, out: Uint8Array): 
 }
 
 export const obv_divergence_reversal: CompiledStrategy = {
-    id: 76,
-    name: "obv_divergence_reversal",
-    displayName: "OBV Divergence Reversal",
-    version: 1,
-    direction: "long_short",
-    exits: {
-      atrStopMult: 2.5,
-      atrTargetMult: 3,
-      trailingAtrMult: null,
-      timeStopBars: 25,
-    },
-    requiredIndicators: ["obv", "cdl_engulfing", "atr_14"],
-    requiredColumns: ["obv", "cdl_engulfing", "atr_14"],
-    columns: ["atr_14", "cdl_engulfing", "close", "high", "low", "obv", "open"],
-    entryLong: obv_divergence_reversal_entry_long,
-    entryShort: obv_divergence_reversal_entry_short,
-    exitLong: obv_divergence_reversal_exit_long,
-    exitShort: obv_divergence_reversal_exit_short,
-  };
+  id: 76,
+  name: 'obv_divergence_reversal',
+  displayName: 'OBV Divergence Reversal',
+  version: 1,
+  direction: 'long_short',
+  exits: {
+    atrStopMult: 2.5,
+    atrTargetMult: 3,
+    trailingAtrMult: null,
+    timeStopBars: 25,
+  },
+  requiredIndicators: ['obv', 'cdl_engulfing', 'atr_14'],
+  requiredColumns: ['obv', 'cdl_engulfing', 'atr_14'],
+  columns: ['atr_14', 'cdl_engulfing', 'close', 'high', 'low', 'obv', 'open'],
+  entryLong: obv_divergence_reversal_entry_long,
+  entryShort: obv_divergence_reversal_entry_short,
+  exitLong: obv_divergence_reversal_exit_long,
+  exitShort: obv_divergence_reversal_exit_short,
+};

@@ -15,8 +15,8 @@ export function chaikin_ad_trend_entry_long(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* held_for_n_bars */ (i >= 4 && (Number.isFinite(adosc[i]) && adosc[i] > 0) && (Number.isFinite(adosc[i - 1]) && adosc[i - 1] > 0) && (Number.isFinite(adosc[i - 2]) && adosc[i - 2] > 0) && (Number.isFinite(adosc[i - 3]) && adosc[i - 3] > 0) && (Number.isFinite(adosc[i - 4]) && adosc[i - 4] > 0)) &&
-        /* above */ ((Number.isFinite(close[i]) && Number.isFinite(ema_50[i])) && close[i] > ema_50[i])
+        /* held_for_n_bars */ (i >= 4 && Number.isFinite(adosc[i]) && adosc[i] > 0 && Number.isFinite(adosc[i - 1]) && adosc[i - 1] > 0 && Number.isFinite(adosc[i - 2]) && adosc[i - 2] > 0 && Number.isFinite(adosc[i - 3]) && adosc[i - 3] > 0 && Number.isFinite(adosc[i - 4]) && adosc[i - 4] > 0) &&
+        /* above */ (Number.isFinite(close[i]) && Number.isFinite(ema_50[i]) && close[i] > ema_50[i])
         ? 1
         : 0;
   }
@@ -31,8 +31,8 @@ export function chaikin_ad_trend_entry_short(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* held_for_n_bars */ (i >= 4 && (Number.isFinite(adosc[i]) && adosc[i] < 0) && (Number.isFinite(adosc[i - 1]) && adosc[i - 1] < 0) && (Number.isFinite(adosc[i - 2]) && adosc[i - 2] < 0) && (Number.isFinite(adosc[i - 3]) && adosc[i - 3] < 0) && (Number.isFinite(adosc[i - 4]) && adosc[i - 4] < 0)) &&
-        /* below */ ((Number.isFinite(close[i]) && Number.isFinite(ema_50[i])) && close[i] < ema_50[i])
+        /* held_for_n_bars */ (i >= 4 && Number.isFinite(adosc[i]) && adosc[i] < 0 && Number.isFinite(adosc[i - 1]) && adosc[i - 1] < 0 && Number.isFinite(adosc[i - 2]) && adosc[i - 2] < 0 && Number.isFinite(adosc[i - 3]) && adosc[i - 3] < 0 && Number.isFinite(adosc[i - 4]) && adosc[i - 4] < 0) &&
+        /* below */ (Number.isFinite(close[i]) && Number.isFinite(ema_50[i]) && close[i] < ema_50[i])
         ? 1
         : 0;
   }
@@ -47,7 +47,7 @@ export function chaikin_ad_trend_exit_long(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_below */ (i >= 1 && (Number.isFinite(adosc[i]) && Number.isFinite(adosc[i - 1])) && adosc[i - 1] >= 0 && adosc[i] < 0)
+        /* crosses_below */ (i >= 1 && Number.isFinite(adosc[i]) && Number.isFinite(adosc[i - 1]) && adosc[i - 1] >= 0 && adosc[i] < 0)
         ? 1
         : 0;
   }
@@ -62,29 +62,29 @@ export function chaikin_ad_trend_exit_short(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_above */ (i >= 1 && (Number.isFinite(adosc[i]) && Number.isFinite(adosc[i - 1])) && adosc[i - 1] <= 0 && adosc[i] > 0)
+        /* crosses_above */ (i >= 1 && Number.isFinite(adosc[i]) && Number.isFinite(adosc[i - 1]) && adosc[i - 1] <= 0 && adosc[i] > 0)
         ? 1
         : 0;
   }
 }
 
 export const chaikin_ad_trend: CompiledStrategy = {
-    id: 77,
-    name: "chaikin_ad_trend",
-    displayName: "Chaikin A/D Line Trend",
-    version: 1,
-    direction: "long_short",
-    exits: {
-      atrStopMult: 2,
-      atrTargetMult: null,
-      trailingAtrMult: 2,
-      timeStopBars: null,
-    },
-    requiredIndicators: ["adosc", "ema_50", "atr_14"],
-    requiredColumns: ["adosc", "ema_50", "atr_14"],
-    columns: ["adosc", "atr_14", "close", "ema_50", "high", "low", "open"],
-    entryLong: chaikin_ad_trend_entry_long,
-    entryShort: chaikin_ad_trend_entry_short,
-    exitLong: chaikin_ad_trend_exit_long,
-    exitShort: chaikin_ad_trend_exit_short,
-  };
+  id: 77,
+  name: 'chaikin_ad_trend',
+  displayName: 'Chaikin A/D Line Trend',
+  version: 1,
+  direction: 'long_short',
+  exits: {
+    atrStopMult: 2,
+    atrTargetMult: null,
+    trailingAtrMult: 2,
+    timeStopBars: null,
+  },
+  requiredIndicators: ['adosc', 'ema_50', 'atr_14'],
+  requiredColumns: ['adosc', 'ema_50', 'atr_14'],
+  columns: ['adosc', 'atr_14', 'close', 'ema_50', 'high', 'low', 'open'],
+  entryLong: chaikin_ad_trend_entry_long,
+  entryShort: chaikin_ad_trend_entry_short,
+  exitLong: chaikin_ad_trend_exit_long,
+  exitShort: chaikin_ad_trend_exit_short,
+};

@@ -16,7 +16,7 @@ export function mfi_reversion_adx_low_entry_long(s: Series, out: Uint8Array): vo
   for (let i = 0; i < n; i++) {
     out[i] =
         /* below */ (Number.isFinite(adx_14[i]) && adx_14[i] < 15) &&
-        /* crosses_above */ (i >= 1 && (Number.isFinite(mfi_14[i]) && Number.isFinite(mfi_14[i - 1])) && mfi_14[i - 1] <= 20 && mfi_14[i] > 20)
+        /* crosses_above */ (i >= 1 && Number.isFinite(mfi_14[i]) && Number.isFinite(mfi_14[i - 1]) && mfi_14[i - 1] <= 20 && mfi_14[i] > 20)
         ? 1
         : 0;
   }
@@ -32,7 +32,7 @@ export function mfi_reversion_adx_low_entry_short(s: Series, out: Uint8Array): v
   for (let i = 0; i < n; i++) {
     out[i] =
         /* below */ (Number.isFinite(adx_14[i]) && adx_14[i] < 15) &&
-        /* crosses_below */ (i >= 1 && (Number.isFinite(mfi_14[i]) && Number.isFinite(mfi_14[i - 1])) && mfi_14[i - 1] >= 80 && mfi_14[i] < 80)
+        /* crosses_below */ (i >= 1 && Number.isFinite(mfi_14[i]) && Number.isFinite(mfi_14[i - 1]) && mfi_14[i - 1] >= 80 && mfi_14[i] < 80)
         ? 1
         : 0;
   }
@@ -69,22 +69,22 @@ export function mfi_reversion_adx_low_exit_short(s: Series, out: Uint8Array): vo
 }
 
 export const mfi_reversion_adx_low: CompiledStrategy = {
-    id: 78,
-    name: "mfi_reversion_adx_low",
-    displayName: "MFI Reversion with ADX Low",
-    version: 1,
-    direction: "long_short",
-    exits: {
-      atrStopMult: 2,
-      atrTargetMult: null,
-      trailingAtrMult: null,
-      timeStopBars: 20,
-    },
-    requiredIndicators: ["adx_14", "mfi_14", "atr_14"],
-    requiredColumns: ["adx_14", "mfi_14", "atr_14"],
-    columns: ["adx_14", "atr_14", "close", "high", "low", "mfi_14", "open"],
-    entryLong: mfi_reversion_adx_low_entry_long,
-    entryShort: mfi_reversion_adx_low_entry_short,
-    exitLong: mfi_reversion_adx_low_exit_long,
-    exitShort: mfi_reversion_adx_low_exit_short,
-  };
+  id: 78,
+  name: 'mfi_reversion_adx_low',
+  displayName: 'MFI Reversion with ADX Low',
+  version: 1,
+  direction: 'long_short',
+  exits: {
+    atrStopMult: 2,
+    atrTargetMult: null,
+    trailingAtrMult: null,
+    timeStopBars: 20,
+  },
+  requiredIndicators: ['adx_14', 'mfi_14', 'atr_14'],
+  requiredColumns: ['adx_14', 'mfi_14', 'atr_14'],
+  columns: ['adx_14', 'atr_14', 'close', 'high', 'low', 'mfi_14', 'open'],
+  entryLong: mfi_reversion_adx_low_entry_long,
+  entryShort: mfi_reversion_adx_low_entry_short,
+  exitLong: mfi_reversion_adx_low_exit_long,
+  exitShort: mfi_reversion_adx_low_exit_short,
+};

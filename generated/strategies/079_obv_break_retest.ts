@@ -8,6 +8,7 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 
 /**
  * long entry signal: every condition holds.
+ * Can never be true on valid bars: obv can never be above obv_high_20 (obv_high_20 is the highest OBV of the last 20 bars, this bar included).
  * entry_long: [{"type":"expr","when":{"all":[{"min_bars":5},{"some":{"all":[{"not_nan":["obv","obv_high_20"]},{"cmp":">","a":"obv","b":"obv_high_20"}]},"lags":[1,5]}]}},{"type":"above","col":"obv","ref":"obv_sma_20"},{"type":"pullback_to","level_col":"ema_20","tolerance_atr_mult":1}]
  */
 export function obv_break_retest_entry_long(s: Series, out: Uint8Array): void {
@@ -15,9 +16,9 @@ export function obv_break_retest_entry_long(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* expr */ (i >= 5 && (((!Number.isNaN(obv[i - 1]) && !Number.isNaN(obv_high_20[i - 1])) && obv[i - 1] > obv_high_20[i - 1]) || ((!Number.isNaN(obv[i - 2]) && !Number.isNaN(obv_high_20[i - 2])) && obv[i - 2] > obv_high_20[i - 2]) || ((!Number.isNaN(obv[i - 3]) && !Number.isNaN(obv_high_20[i - 3])) && obv[i - 3] > obv_high_20[i - 3]) || ((!Number.isNaN(obv[i - 4]) && !Number.isNaN(obv_high_20[i - 4])) && obv[i - 4] > obv_high_20[i - 4]) || ((!Number.isNaN(obv[i - 5]) && !Number.isNaN(obv_high_20[i - 5])) && obv[i - 5] > obv_high_20[i - 5]))) &&
-        /* above */ ((Number.isFinite(obv[i]) && Number.isFinite(obv_sma_20[i])) && obv[i] > obv_sma_20[i]) &&
-        /* pullback_to */ ((Number.isFinite(low[i]) && Number.isFinite(close[i]) && Number.isFinite(ema_20[i]) && Number.isFinite(atr_14[i])) && low[i] <= ema_20[i] + 1 * atr_14[i] && close[i] > ema_20[i])
+        /* expr */ (i >= 5 && ((!Number.isNaN(obv[i - 1]) && !Number.isNaN(obv_high_20[i - 1]) && obv[i - 1] > obv_high_20[i - 1]) || (!Number.isNaN(obv[i - 2]) && !Number.isNaN(obv_high_20[i - 2]) && obv[i - 2] > obv_high_20[i - 2]) || (!Number.isNaN(obv[i - 3]) && !Number.isNaN(obv_high_20[i - 3]) && obv[i - 3] > obv_high_20[i - 3]) || (!Number.isNaN(obv[i - 4]) && !Number.isNaN(obv_high_20[i - 4]) && obv[i - 4] > obv_high_20[i - 4]) || (!Number.isNaN(obv[i - 5]) && !Number.isNaN(obv_high_20[i - 5]) && obv[i - 5] > obv_high_20[i - 5]))) &&
+        /* above */ (Number.isFinite(obv[i]) && Number.isFinite(obv_sma_20[i]) && obv[i] > obv_sma_20[i]) &&
+        /* pullback_to */ (Number.isFinite(low[i]) && Number.isFinite(close[i]) && Number.isFinite(ema_20[i]) && Number.isFinite(atr_14[i]) && low[i] <= ema_20[i] + 1 * atr_14[i] && close[i] > ema_20[i])
         ? 1
         : 0;
   }
@@ -49,22 +50,22 @@ export function obv_break_retest_exit_short(s: Series, out: Uint8Array): void {
 }
 
 export const obv_break_retest: CompiledStrategy = {
-    id: 79,
-    name: "obv_break_retest",
-    displayName: "OBV Break then Retest",
-    version: 1,
-    direction: "long_only",
-    exits: {
-      atrStopMult: 2,
-      atrTargetMult: null,
-      trailingAtrMult: 2,
-      timeStopBars: 40,
-    },
-    requiredIndicators: ["obv", "obv_high_20", "obv_sma_20", "ema_20", "atr_14"],
-    requiredColumns: ["obv", "obv_high_20", "obv_sma_20", "ema_20", "atr_14"],
-    columns: ["atr_14", "close", "ema_20", "high", "low", "obv", "obv_high_20", "obv_sma_20", "open"],
-    entryLong: obv_break_retest_entry_long,
-    entryShort: obv_break_retest_entry_short,
-    exitLong: obv_break_retest_exit_long,
-    exitShort: obv_break_retest_exit_short,
-  };
+  id: 79,
+  name: 'obv_break_retest',
+  displayName: 'OBV Break then Retest',
+  version: 1,
+  direction: 'long_only',
+  exits: {
+    atrStopMult: 2,
+    atrTargetMult: null,
+    trailingAtrMult: 2,
+    timeStopBars: 40,
+  },
+  requiredIndicators: ['obv', 'obv_high_20', 'obv_sma_20', 'ema_20', 'atr_14'],
+  requiredColumns: ['obv', 'obv_high_20', 'obv_sma_20', 'ema_20', 'atr_14'],
+  columns: ['atr_14', 'close', 'ema_20', 'high', 'low', 'obv', 'obv_high_20', 'obv_sma_20', 'open'],
+  entryLong: obv_break_retest_entry_long,
+  entryShort: obv_break_retest_entry_short,
+  exitLong: obv_break_retest_exit_long,
+  exitShort: obv_break_retest_exit_short,
+};

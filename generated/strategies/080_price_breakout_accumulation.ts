@@ -8,6 +8,7 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 
 /**
  * long entry signal: every condition holds.
+ * Can never be true on valid bars: close can never be above donchian_high_20 (a close never exceeds its bar high; donchian_high_20 is the highest high of the last 20 bars, this bar included).
  * entry_long: [{"type":"breaks_above_level","level_col":"donchian_high_20"},{"type":"rising","col":"adosc","bars":3}]
  */
 export function price_breakout_accumulation_entry_long(s: Series, out: Uint8Array): void {
@@ -15,8 +16,8 @@ export function price_breakout_accumulation_entry_long(s: Series, out: Uint8Arra
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* breaks_above_level */ (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_high_20[i]) && Number.isFinite(donchian_high_20[i - 1])) && close[i - 1] <= donchian_high_20[i - 1] && close[i] > donchian_high_20[i]) &&
-        /* rising */ (i >= 3 && (!Number.isNaN(adosc[i]) && !Number.isNaN(adosc[i - 1]) && !Number.isNaN(adosc[i - 2]) && !Number.isNaN(adosc[i - 3])) && adosc[i] > adosc[i - 1] && adosc[i - 1] > adosc[i - 2] && adosc[i - 2] > adosc[i - 3])
+        /* breaks_above_level */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_high_20[i]) && Number.isFinite(donchian_high_20[i - 1]) && close[i - 1] <= donchian_high_20[i - 1] && close[i] > donchian_high_20[i]) &&
+        /* rising */ (i >= 3 && !Number.isNaN(adosc[i]) && !Number.isNaN(adosc[i - 1]) && !Number.isNaN(adosc[i - 2]) && !Number.isNaN(adosc[i - 3]) && adosc[i] > adosc[i - 1] && adosc[i - 1] > adosc[i - 2] && adosc[i - 2] > adosc[i - 3])
         ? 1
         : 0;
   }
@@ -48,22 +49,22 @@ export function price_breakout_accumulation_exit_short(s: Series, out: Uint8Arra
 }
 
 export const price_breakout_accumulation: CompiledStrategy = {
-    id: 80,
-    name: "price_breakout_accumulation",
-    displayName: "Price Breakout + Positive Accumulation",
-    version: 1,
-    direction: "long_only",
-    exits: {
-      atrStopMult: 2,
-      atrTargetMult: null,
-      trailingAtrMult: 2,
-      timeStopBars: null,
-    },
-    requiredIndicators: ["donchian_high_20", "adosc", "atr_14"],
-    requiredColumns: ["donchian_high_20", "adosc", "atr_14"],
-    columns: ["adosc", "atr_14", "close", "donchian_high_20", "high", "low", "open"],
-    entryLong: price_breakout_accumulation_entry_long,
-    entryShort: price_breakout_accumulation_entry_short,
-    exitLong: price_breakout_accumulation_exit_long,
-    exitShort: price_breakout_accumulation_exit_short,
-  };
+  id: 80,
+  name: 'price_breakout_accumulation',
+  displayName: 'Price Breakout + Positive Accumulation',
+  version: 1,
+  direction: 'long_only',
+  exits: {
+    atrStopMult: 2,
+    atrTargetMult: null,
+    trailingAtrMult: 2,
+    timeStopBars: null,
+  },
+  requiredIndicators: ['donchian_high_20', 'adosc', 'atr_14'],
+  requiredColumns: ['donchian_high_20', 'adosc', 'atr_14'],
+  columns: ['adosc', 'atr_14', 'close', 'donchian_high_20', 'high', 'low', 'open'],
+  entryLong: price_breakout_accumulation_entry_long,
+  entryShort: price_breakout_accumulation_entry_short,
+  exitLong: price_breakout_accumulation_exit_long,
+  exitShort: price_breakout_accumulation_exit_short,
+};

@@ -16,7 +16,7 @@ export function bullish_engulfing_trend_entry_long(s: Series, out: Uint8Array): 
   for (let i = 0; i < n; i++) {
     out[i] =
         /* candle_bullish */ (Number.isFinite(cdl_engulfing[i]) && cdl_engulfing[i] > 0) &&
-        /* above */ ((Number.isFinite(close[i]) && Number.isFinite(ema_50[i])) && close[i] > ema_50[i])
+        /* above */ (Number.isFinite(close[i]) && Number.isFinite(ema_50[i]) && close[i] > ema_50[i])
         ? 1
         : 0;
   }
@@ -40,7 +40,7 @@ export function bullish_engulfing_trend_exit_long(s: Series, out: Uint8Array): v
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* below */ ((Number.isFinite(close[i]) && Number.isFinite(ema_20[i])) && close[i] < ema_20[i])
+        /* below */ (Number.isFinite(close[i]) && Number.isFinite(ema_20[i]) && close[i] < ema_20[i])
         ? 1
         : 0;
   }
@@ -55,22 +55,22 @@ export function bullish_engulfing_trend_exit_short(s: Series, out: Uint8Array): 
 }
 
 export const bullish_engulfing_trend: CompiledStrategy = {
-    id: 81,
-    name: "bullish_engulfing_trend",
-    displayName: "Bullish Engulfing + Trend Filter",
-    version: 1,
-    direction: "long_only",
-    exits: {
-      atrStopMult: 2,
-      atrTargetMult: 3,
-      trailingAtrMult: null,
-      timeStopBars: null,
-    },
-    requiredIndicators: ["cdl_engulfing", "ema_20", "ema_50", "atr_14"],
-    requiredColumns: ["cdl_engulfing", "ema_20", "ema_50", "atr_14"],
-    columns: ["atr_14", "cdl_engulfing", "close", "ema_20", "ema_50", "high", "low", "open"],
-    entryLong: bullish_engulfing_trend_entry_long,
-    entryShort: bullish_engulfing_trend_entry_short,
-    exitLong: bullish_engulfing_trend_exit_long,
-    exitShort: bullish_engulfing_trend_exit_short,
-  };
+  id: 81,
+  name: 'bullish_engulfing_trend',
+  displayName: 'Bullish Engulfing + Trend Filter',
+  version: 1,
+  direction: 'long_only',
+  exits: {
+    atrStopMult: 2,
+    atrTargetMult: 3,
+    trailingAtrMult: null,
+    timeStopBars: null,
+  },
+  requiredIndicators: ['cdl_engulfing', 'ema_20', 'ema_50', 'atr_14'],
+  requiredColumns: ['cdl_engulfing', 'ema_20', 'ema_50', 'atr_14'],
+  columns: ['atr_14', 'cdl_engulfing', 'close', 'ema_20', 'ema_50', 'high', 'low', 'open'],
+  entryLong: bullish_engulfing_trend_entry_long,
+  entryShort: bullish_engulfing_trend_entry_short,
+  exitLong: bullish_engulfing_trend_exit_long,
+  exitShort: bullish_engulfing_trend_exit_short,
+};

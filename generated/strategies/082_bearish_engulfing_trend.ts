@@ -25,7 +25,7 @@ export function bearish_engulfing_trend_entry_short(s: Series, out: Uint8Array):
   for (let i = 0; i < n; i++) {
     out[i] =
         /* candle_bearish */ (Number.isFinite(cdl_engulfing[i]) && cdl_engulfing[i] < 0) &&
-        /* below */ ((Number.isFinite(close[i]) && Number.isFinite(ema_50[i])) && close[i] < ema_50[i])
+        /* below */ (Number.isFinite(close[i]) && Number.isFinite(ema_50[i]) && close[i] < ema_50[i])
         ? 1
         : 0;
   }
@@ -48,29 +48,29 @@ export function bearish_engulfing_trend_exit_short(s: Series, out: Uint8Array): 
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* above */ ((Number.isFinite(close[i]) && Number.isFinite(ema_20[i])) && close[i] > ema_20[i])
+        /* above */ (Number.isFinite(close[i]) && Number.isFinite(ema_20[i]) && close[i] > ema_20[i])
         ? 1
         : 0;
   }
 }
 
 export const bearish_engulfing_trend: CompiledStrategy = {
-    id: 82,
-    name: "bearish_engulfing_trend",
-    displayName: "Bearish Engulfing + Trend Filter",
-    version: 1,
-    direction: "short_only",
-    exits: {
-      atrStopMult: 2,
-      atrTargetMult: 3,
-      trailingAtrMult: null,
-      timeStopBars: null,
-    },
-    requiredIndicators: ["cdl_engulfing", "ema_20", "ema_50", "atr_14"],
-    requiredColumns: ["cdl_engulfing", "ema_20", "ema_50", "atr_14"],
-    columns: ["atr_14", "cdl_engulfing", "close", "ema_20", "ema_50", "high", "low", "open"],
-    entryLong: bearish_engulfing_trend_entry_long,
-    entryShort: bearish_engulfing_trend_entry_short,
-    exitLong: bearish_engulfing_trend_exit_long,
-    exitShort: bearish_engulfing_trend_exit_short,
-  };
+  id: 82,
+  name: 'bearish_engulfing_trend',
+  displayName: 'Bearish Engulfing + Trend Filter',
+  version: 1,
+  direction: 'short_only',
+  exits: {
+    atrStopMult: 2,
+    atrTargetMult: 3,
+    trailingAtrMult: null,
+    timeStopBars: null,
+  },
+  requiredIndicators: ['cdl_engulfing', 'ema_20', 'ema_50', 'atr_14'],
+  requiredColumns: ['cdl_engulfing', 'ema_20', 'ema_50', 'atr_14'],
+  columns: ['atr_14', 'cdl_engulfing', 'close', 'ema_20', 'ema_50', 'high', 'low', 'open'],
+  entryLong: bearish_engulfing_trend_entry_long,
+  entryShort: bearish_engulfing_trend_entry_short,
+  exitLong: bearish_engulfing_trend_exit_long,
+  exitShort: bearish_engulfing_trend_exit_short,
+};

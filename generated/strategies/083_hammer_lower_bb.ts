@@ -16,7 +16,7 @@ export function hammer_lower_bb_entry_long(s: Series, out: Uint8Array): void {
   for (let i = 0; i < n; i++) {
     out[i] =
         /* candle_bullish */ (Number.isFinite(cdl_hammer[i]) && cdl_hammer[i] > 0) &&
-        /* expr */ ((!Number.isNaN(low[i]) && !Number.isNaN(bb_lower[i])) && low[i] < bb_lower[i])
+        /* expr */ (!Number.isNaN(low[i]) && !Number.isNaN(bb_lower[i]) && low[i] < bb_lower[i])
         ? 1
         : 0;
   }
@@ -40,7 +40,7 @@ export function hammer_lower_bb_exit_long(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* above */ ((Number.isFinite(close[i]) && Number.isFinite(bb_middle[i])) && close[i] > bb_middle[i])
+        /* above */ (Number.isFinite(close[i]) && Number.isFinite(bb_middle[i]) && close[i] > bb_middle[i])
         ? 1
         : 0;
   }
@@ -55,22 +55,22 @@ export function hammer_lower_bb_exit_short(s: Series, out: Uint8Array): void {
 }
 
 export const hammer_lower_bb: CompiledStrategy = {
-    id: 83,
-    name: "hammer_lower_bb",
-    displayName: "Hammer at Lower BB",
-    version: 1,
-    direction: "long_only",
-    exits: {
-      atrStopMult: 2,
-      atrTargetMult: null,
-      trailingAtrMult: null,
-      timeStopBars: 20,
-    },
-    requiredIndicators: ["cdl_hammer", "bb_lower", "bb_middle", "atr_14"],
-    requiredColumns: ["cdl_hammer", "bb_lower", "bb_middle", "atr_14"],
-    columns: ["atr_14", "bb_lower", "bb_middle", "cdl_hammer", "close", "high", "low", "open"],
-    entryLong: hammer_lower_bb_entry_long,
-    entryShort: hammer_lower_bb_entry_short,
-    exitLong: hammer_lower_bb_exit_long,
-    exitShort: hammer_lower_bb_exit_short,
-  };
+  id: 83,
+  name: 'hammer_lower_bb',
+  displayName: 'Hammer at Lower BB',
+  version: 1,
+  direction: 'long_only',
+  exits: {
+    atrStopMult: 2,
+    atrTargetMult: null,
+    trailingAtrMult: null,
+    timeStopBars: 20,
+  },
+  requiredIndicators: ['cdl_hammer', 'bb_lower', 'bb_middle', 'atr_14'],
+  requiredColumns: ['cdl_hammer', 'bb_lower', 'bb_middle', 'atr_14'],
+  columns: ['atr_14', 'bb_lower', 'bb_middle', 'cdl_hammer', 'close', 'high', 'low', 'open'],
+  entryLong: hammer_lower_bb_entry_long,
+  entryShort: hammer_lower_bb_entry_short,
+  exitLong: hammer_lower_bb_exit_long,
+  exitShort: hammer_lower_bb_exit_short,
+};

@@ -25,7 +25,7 @@ export function shooting_star_upper_bb_entry_short(s: Series, out: Uint8Array): 
   for (let i = 0; i < n; i++) {
     out[i] =
         /* candle_bearish */ (Number.isFinite(cdl_shooting_star[i]) && cdl_shooting_star[i] < 0) &&
-        /* expr */ ((!Number.isNaN(high[i]) && !Number.isNaN(bb_upper[i])) && high[i] > bb_upper[i])
+        /* expr */ (!Number.isNaN(high[i]) && !Number.isNaN(bb_upper[i]) && high[i] > bb_upper[i])
         ? 1
         : 0;
   }
@@ -48,29 +48,29 @@ export function shooting_star_upper_bb_exit_short(s: Series, out: Uint8Array): v
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* below */ ((Number.isFinite(close[i]) && Number.isFinite(bb_middle[i])) && close[i] < bb_middle[i])
+        /* below */ (Number.isFinite(close[i]) && Number.isFinite(bb_middle[i]) && close[i] < bb_middle[i])
         ? 1
         : 0;
   }
 }
 
 export const shooting_star_upper_bb: CompiledStrategy = {
-    id: 84,
-    name: "shooting_star_upper_bb",
-    displayName: "Shooting Star at Upper BB",
-    version: 1,
-    direction: "short_only",
-    exits: {
-      atrStopMult: 2,
-      atrTargetMult: null,
-      trailingAtrMult: null,
-      timeStopBars: 20,
-    },
-    requiredIndicators: ["cdl_shooting_star", "bb_upper", "bb_middle", "atr_14"],
-    requiredColumns: ["cdl_shooting_star", "bb_upper", "bb_middle", "atr_14"],
-    columns: ["atr_14", "bb_middle", "bb_upper", "cdl_shooting_star", "close", "high", "low", "open"],
-    entryLong: shooting_star_upper_bb_entry_long,
-    entryShort: shooting_star_upper_bb_entry_short,
-    exitLong: shooting_star_upper_bb_exit_long,
-    exitShort: shooting_star_upper_bb_exit_short,
-  };
+  id: 84,
+  name: 'shooting_star_upper_bb',
+  displayName: 'Shooting Star at Upper BB',
+  version: 1,
+  direction: 'short_only',
+  exits: {
+    atrStopMult: 2,
+    atrTargetMult: null,
+    trailingAtrMult: null,
+    timeStopBars: 20,
+  },
+  requiredIndicators: ['cdl_shooting_star', 'bb_upper', 'bb_middle', 'atr_14'],
+  requiredColumns: ['cdl_shooting_star', 'bb_upper', 'bb_middle', 'atr_14'],
+  columns: ['atr_14', 'bb_middle', 'bb_upper', 'cdl_shooting_star', 'close', 'high', 'low', 'open'],
+  entryLong: shooting_star_upper_bb_entry_long,
+  entryShort: shooting_star_upper_bb_entry_short,
+  exitLong: shooting_star_upper_bb_exit_long,
+  exitShort: shooting_star_upper_bb_exit_short,
+};

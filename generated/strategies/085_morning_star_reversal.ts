@@ -47,22 +47,22 @@ export function morning_star_reversal_exit_short(s: Series, out: Uint8Array): vo
 }
 
 export const morning_star_reversal: CompiledStrategy = {
-    id: 85,
-    name: "morning_star_reversal",
-    displayName: "Morning Star Reversal",
-    version: 1,
-    direction: "long_only",
-    exits: {
-      atrStopMult: 2.5,
-      atrTargetMult: 3,
-      trailingAtrMult: null,
-      timeStopBars: 30,
-    },
-    requiredIndicators: ["cdl_morning_star", "atr_14"],
-    requiredColumns: ["cdl_morning_star", "atr_14"],
-    columns: ["atr_14", "cdl_morning_star", "close", "high", "low", "open"],
-    entryLong: morning_star_reversal_entry_long,
-    entryShort: morning_star_reversal_entry_short,
-    exitLong: morning_star_reversal_exit_long,
-    exitShort: morning_star_reversal_exit_short,
-  };
+  id: 85,
+  name: 'morning_star_reversal',
+  displayName: 'Morning Star Reversal',
+  version: 1,
+  direction: 'long_only',
+  exits: {
+    atrStopMult: 2.5,
+    atrTargetMult: 3,
+    trailingAtrMult: null,
+    timeStopBars: 30,
+  },
+  requiredIndicators: ['cdl_morning_star', 'atr_14'],
+  requiredColumns: ['cdl_morning_star', 'atr_14'],
+  columns: ['atr_14', 'cdl_morning_star', 'close', 'high', 'low', 'open'],
+  entryLong: morning_star_reversal_entry_long,
+  entryShort: morning_star_reversal_entry_short,
+  exitLong: morning_star_reversal_exit_long,
+  exitShort: morning_star_reversal_exit_short,
+};

@@ -47,22 +47,22 @@ export function evening_star_reversal_exit_short(s: Series, out: Uint8Array): vo
 }
 
 export const evening_star_reversal: CompiledStrategy = {
-    id: 86,
-    name: "evening_star_reversal",
-    displayName: "Evening Star Reversal",
-    version: 1,
-    direction: "short_only",
-    exits: {
-      atrStopMult: 2.5,
-      atrTargetMult: 3,
-      trailingAtrMult: null,
-      timeStopBars: 30,
-    },
-    requiredIndicators: ["cdl_evening_star", "atr_14"],
-    requiredColumns: ["cdl_evening_star", "atr_14"],
-    columns: ["atr_14", "cdl_evening_star", "close", "high", "low", "open"],
-    entryLong: evening_star_reversal_entry_long,
-    entryShort: evening_star_reversal_entry_short,
-    exitLong: evening_star_reversal_exit_long,
-    exitShort: evening_star_reversal_exit_short,
-  };
+  id: 86,
+  name: 'evening_star_reversal',
+  displayName: 'Evening Star Reversal',
+  version: 1,
+  direction: 'short_only',
+  exits: {
+    atrStopMult: 2.5,
+    atrTargetMult: 3,
+    trailingAtrMult: null,
+    timeStopBars: 30,
+  },
+  requiredIndicators: ['cdl_evening_star', 'atr_14'],
+  requiredColumns: ['cdl_evening_star', 'atr_14'],
+  columns: ['atr_14', 'cdl_evening_star', 'close', 'high', 'low', 'open'],
+  entryLong: evening_star_reversal_entry_long,
+  entryShort: evening_star_reversal_entry_short,
+  exitLong: evening_star_reversal_exit_long,
+  exitShort: evening_star_reversal_exit_short,
+};

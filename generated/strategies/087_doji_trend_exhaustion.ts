@@ -16,7 +16,7 @@ export function doji_trend_exhaustion_entry_long(s: Series, out: Uint8Array): vo
   for (let i = 0; i < n; i++) {
     out[i] =
         /* expr */ (!Number.isNaN(cdl_doji[i]) && cdl_doji[i] !== 0) &&
-        /* range_exceeds_atr */ ((Number.isFinite((high[i] - low[i])) && Number.isFinite(atr_14[i])) && (high[i] - low[i]) > 1.8 * atr_14[i]) &&
+        /* range_exceeds_atr */ (Number.isFinite((high[i] - low[i])) && Number.isFinite(atr_14[i]) && (high[i] - low[i]) > 1.8 * atr_14[i]) &&
         /* below */ (Number.isFinite(rsi_14[i]) && rsi_14[i] < 45)
         ? 1
         : 0;
@@ -33,7 +33,7 @@ export function doji_trend_exhaustion_entry_short(s: Series, out: Uint8Array): v
   for (let i = 0; i < n; i++) {
     out[i] =
         /* expr */ (!Number.isNaN(cdl_doji[i]) && cdl_doji[i] !== 0) &&
-        /* range_exceeds_atr */ ((Number.isFinite((high[i] - low[i])) && Number.isFinite(atr_14[i])) && (high[i] - low[i]) > 1.8 * atr_14[i]) &&
+        /* range_exceeds_atr */ (Number.isFinite((high[i] - low[i])) && Number.isFinite(atr_14[i]) && (high[i] - low[i]) > 1.8 * atr_14[i]) &&
         /* above */ (Number.isFinite(rsi_14[i]) && rsi_14[i] > 55)
         ? 1
         : 0;
@@ -57,22 +57,22 @@ export function doji_trend_exhaustion_exit_short(s: Series, out: Uint8Array): vo
 }
 
 export const doji_trend_exhaustion: CompiledStrategy = {
-    id: 87,
-    name: "doji_trend_exhaustion",
-    displayName: "Doji + Trend Exhaustion",
-    version: 1,
-    direction: "long_short",
-    exits: {
-      atrStopMult: 2,
-      atrTargetMult: 2.5,
-      trailingAtrMult: null,
-      timeStopBars: 20,
-    },
-    requiredIndicators: ["cdl_doji", "atr_14", "rsi_14"],
-    requiredColumns: ["cdl_doji", "atr_14", "rsi_14"],
-    columns: ["atr_14", "cdl_doji", "close", "high", "low", "open", "rsi_14"],
-    entryLong: doji_trend_exhaustion_entry_long,
-    entryShort: doji_trend_exhaustion_entry_short,
-    exitLong: doji_trend_exhaustion_exit_long,
-    exitShort: doji_trend_exhaustion_exit_short,
-  };
+  id: 87,
+  name: 'doji_trend_exhaustion',
+  displayName: 'Doji + Trend Exhaustion',
+  version: 1,
+  direction: 'long_short',
+  exits: {
+    atrStopMult: 2,
+    atrTargetMult: 2.5,
+    trailingAtrMult: null,
+    timeStopBars: 20,
+  },
+  requiredIndicators: ['cdl_doji', 'atr_14', 'rsi_14'],
+  requiredColumns: ['cdl_doji', 'atr_14', 'rsi_14'],
+  columns: ['atr_14', 'cdl_doji', 'close', 'high', 'low', 'open', 'rsi_14'],
+  entryLong: doji_trend_exhaustion_entry_long,
+  entryShort: doji_trend_exhaustion_entry_short,
+  exitLong: doji_trend_exhaustion_exit_long,
+  exitShort: doji_trend_exhaustion_exit_short,
+};

@@ -67,22 +67,22 @@ export function three_soldiers_crows_exit_short(s: Series, out: Uint8Array): voi
 }
 
 export const three_soldiers_crows: CompiledStrategy = {
-    id: 88,
-    name: "three_soldiers_crows",
-    displayName: "Three White Soldiers / Three Black Crows",
-    version: 1,
-    direction: "long_short",
-    exits: {
-      atrStopMult: 2,
-      atrTargetMult: null,
-      trailingAtrMult: 2,
-      timeStopBars: null,
-    },
-    requiredIndicators: ["cdl_3white_soldiers", "cdl_3black_crows", "atr_14"],
-    requiredColumns: ["cdl_3white_soldiers", "cdl_3black_crows", "atr_14"],
-    columns: ["atr_14", "cdl_3black_crows", "cdl_3white_soldiers", "close", "high", "low", "open"],
-    entryLong: three_soldiers_crows_entry_long,
-    entryShort: three_soldiers_crows_entry_short,
-    exitLong: three_soldiers_crows_exit_long,
-    exitShort: three_soldiers_crows_exit_short,
-  };
+  id: 88,
+  name: 'three_soldiers_crows',
+  displayName: 'Three White Soldiers / Three Black Crows',
+  version: 1,
+  direction: 'long_short',
+  exits: {
+    atrStopMult: 2,
+    atrTargetMult: null,
+    trailingAtrMult: 2,
+    timeStopBars: null,
+  },
+  requiredIndicators: ['cdl_3white_soldiers', 'cdl_3black_crows', 'atr_14'],
+  requiredColumns: ['cdl_3white_soldiers', 'cdl_3black_crows', 'atr_14'],
+  columns: ['atr_14', 'cdl_3black_crows', 'cdl_3white_soldiers', 'close', 'high', 'low', 'open'],
+  entryLong: three_soldiers_crows_entry_long,
+  entryShort: three_soldiers_crows_entry_short,
+  exitLong: three_soldiers_crows_exit_long,
+  exitShort: three_soldiers_crows_exit_short,
+};

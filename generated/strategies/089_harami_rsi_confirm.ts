@@ -17,7 +17,7 @@ export function harami_rsi_confirm_entry_long(s: Series, out: Uint8Array): void 
     out[i] =
         /* candle_bullish */ (Number.isFinite(cdl_harami[i]) && cdl_harami[i] > 0) &&
         /* below */ (Number.isFinite(rsi_14[i]) && rsi_14[i] < 45) &&
-        /* rising */ (i >= 2 && (!Number.isNaN(rsi_14[i]) && !Number.isNaN(rsi_14[i - 1]) && !Number.isNaN(rsi_14[i - 2])) && rsi_14[i] > rsi_14[i - 1] && rsi_14[i - 1] > rsi_14[i - 2])
+        /* rising */ (i >= 2 && !Number.isNaN(rsi_14[i]) && !Number.isNaN(rsi_14[i - 1]) && !Number.isNaN(rsi_14[i - 2]) && rsi_14[i] > rsi_14[i - 1] && rsi_14[i - 1] > rsi_14[i - 2])
         ? 1
         : 0;
   }
@@ -34,7 +34,7 @@ export function harami_rsi_confirm_entry_short(s: Series, out: Uint8Array): void
     out[i] =
         /* candle_bearish */ (Number.isFinite(cdl_harami[i]) && cdl_harami[i] < 0) &&
         /* above */ (Number.isFinite(rsi_14[i]) && rsi_14[i] > 55) &&
-        /* falling */ (i >= 2 && (!Number.isNaN(rsi_14[i]) && !Number.isNaN(rsi_14[i - 1]) && !Number.isNaN(rsi_14[i - 2])) && rsi_14[i] < rsi_14[i - 1] && rsi_14[i - 1] < rsi_14[i - 2])
+        /* falling */ (i >= 2 && !Number.isNaN(rsi_14[i]) && !Number.isNaN(rsi_14[i - 1]) && !Number.isNaN(rsi_14[i - 2]) && rsi_14[i] < rsi_14[i - 1] && rsi_14[i - 1] < rsi_14[i - 2])
         ? 1
         : 0;
   }
@@ -71,22 +71,22 @@ export function harami_rsi_confirm_exit_short(s: Series, out: Uint8Array): void 
 }
 
 export const harami_rsi_confirm: CompiledStrategy = {
-    id: 89,
-    name: "harami_rsi_confirm",
-    displayName: "Harami + RSI Confirm",
-    version: 1,
-    direction: "long_short",
-    exits: {
-      atrStopMult: 2,
-      atrTargetMult: null,
-      trailingAtrMult: null,
-      timeStopBars: 25,
-    },
-    requiredIndicators: ["cdl_harami", "rsi_14", "atr_14"],
-    requiredColumns: ["cdl_harami", "rsi_14", "atr_14"],
-    columns: ["atr_14", "cdl_harami", "close", "high", "low", "open", "rsi_14"],
-    entryLong: harami_rsi_confirm_entry_long,
-    entryShort: harami_rsi_confirm_entry_short,
-    exitLong: harami_rsi_confirm_exit_long,
-    exitShort: harami_rsi_confirm_exit_short,
-  };
+  id: 89,
+  name: 'harami_rsi_confirm',
+  displayName: 'Harami + RSI Confirm',
+  version: 1,
+  direction: 'long_short',
+  exits: {
+    atrStopMult: 2,
+    atrTargetMult: null,
+    trailingAtrMult: null,
+    timeStopBars: 25,
+  },
+  requiredIndicators: ['cdl_harami', 'rsi_14', 'atr_14'],
+  requiredColumns: ['cdl_harami', 'rsi_14', 'atr_14'],
+  columns: ['atr_14', 'cdl_harami', 'close', 'high', 'low', 'open', 'rsi_14'],
+  entryLong: harami_rsi_confirm_entry_long,
+  entryShort: harami_rsi_confirm_entry_short,
+  exitLong: harami_rsi_confirm_exit_long,
+  exitShort: harami_rsi_confirm_exit_short,
+};

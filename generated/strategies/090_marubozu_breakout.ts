@@ -8,6 +8,7 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 
 /**
  * long entry signal: every condition holds.
+ * Can never be true on valid bars: close can never be above donchian_high_10 (a close never exceeds its bar high; donchian_high_10 is the highest high of the last 10 bars, this bar included).
  * entry_long: [{"type":"candle_bullish","pattern_col":"cdl_marubozu"},{"type":"breaks_above_level","level_col":"donchian_high_10"}]
  */
 export function marubozu_breakout_entry_long(s: Series, out: Uint8Array): void {
@@ -16,7 +17,7 @@ export function marubozu_breakout_entry_long(s: Series, out: Uint8Array): void {
   for (let i = 0; i < n; i++) {
     out[i] =
         /* candle_bullish */ (Number.isFinite(cdl_marubozu[i]) && cdl_marubozu[i] > 0) &&
-        /* breaks_above_level */ (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_high_10[i]) && Number.isFinite(donchian_high_10[i - 1])) && close[i - 1] <= donchian_high_10[i - 1] && close[i] > donchian_high_10[i])
+        /* breaks_above_level */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_high_10[i]) && Number.isFinite(donchian_high_10[i - 1]) && close[i - 1] <= donchian_high_10[i - 1] && close[i] > donchian_high_10[i])
         ? 1
         : 0;
   }
@@ -24,6 +25,7 @@ export function marubozu_breakout_entry_long(s: Series, out: Uint8Array): void {
 
 /**
  * short entry signal: every condition holds.
+ * Can never be true on valid bars: close can never be below donchian_low_10 (donchian_low_10 is the lowest low of the last 10 bars, this bar included; a close is never below its bar low).
  * entry_short: [{"type":"candle_bearish","pattern_col":"cdl_marubozu"},{"type":"breaks_below_level","level_col":"donchian_low_10"}]
  */
 export function marubozu_breakout_entry_short(s: Series, out: Uint8Array): void {
@@ -32,7 +34,7 @@ export function marubozu_breakout_entry_short(s: Series, out: Uint8Array): void 
   for (let i = 0; i < n; i++) {
     out[i] =
         /* candle_bearish */ (Number.isFinite(cdl_marubozu[i]) && cdl_marubozu[i] < 0) &&
-        /* breaks_below_level */ (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_low_10[i]) && Number.isFinite(donchian_low_10[i - 1])) && close[i - 1] >= donchian_low_10[i - 1] && close[i] < donchian_low_10[i])
+        /* breaks_below_level */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_low_10[i]) && Number.isFinite(donchian_low_10[i - 1]) && close[i - 1] >= donchian_low_10[i - 1] && close[i] < donchian_low_10[i])
         ? 1
         : 0;
   }
@@ -55,22 +57,22 @@ export function marubozu_breakout_exit_short(s: Series, out: Uint8Array): void {
 }
 
 export const marubozu_breakout: CompiledStrategy = {
-    id: 90,
-    name: "marubozu_breakout",
-    displayName: "Marubozu Breakout Continuation",
-    version: 1,
-    direction: "long_short",
-    exits: {
-      atrStopMult: 2,
-      atrTargetMult: null,
-      trailingAtrMult: 2,
-      timeStopBars: 20,
-    },
-    requiredIndicators: ["cdl_marubozu", "donchian_high_10", "donchian_low_10", "atr_14"],
-    requiredColumns: ["cdl_marubozu", "donchian_high_10", "donchian_low_10", "atr_14"],
-    columns: ["atr_14", "cdl_marubozu", "close", "donchian_high_10", "donchian_low_10", "high", "low", "open"],
-    entryLong: marubozu_breakout_entry_long,
-    entryShort: marubozu_breakout_entry_short,
-    exitLong: marubozu_breakout_exit_long,
-    exitShort: marubozu_breakout_exit_short,
-  };
+  id: 90,
+  name: 'marubozu_breakout',
+  displayName: 'Marubozu Breakout Continuation',
+  version: 1,
+  direction: 'long_short',
+  exits: {
+    atrStopMult: 2,
+    atrTargetMult: null,
+    trailingAtrMult: 2,
+    timeStopBars: 20,
+  },
+  requiredIndicators: ['cdl_marubozu', 'donchian_high_10', 'donchian_low_10', 'atr_14'],
+  requiredColumns: ['cdl_marubozu', 'donchian_high_10', 'donchian_low_10', 'atr_14'],
+  columns: ['atr_14', 'cdl_marubozu', 'close', 'donchian_high_10', 'donchian_low_10', 'high', 'low', 'open'],
+  entryLong: marubozu_breakout_entry_long,
+  entryShort: marubozu_breakout_entry_short,
+  exitLong: marubozu_breakout_exit_long,
+  exitShort: marubozu_breakout_exit_short,
+};

@@ -15,7 +15,7 @@ export function adx_trend_range_switch_entry_long(s: Series, out: Uint8Array): v
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* any_of */ (((Number.isFinite(adx_14[i]) && adx_14[i] > 25) && (i >= 1 && (Number.isFinite(ema_20[i]) && Number.isFinite(ema_20[i - 1]) && Number.isFinite(ema_50[i]) && Number.isFinite(ema_50[i - 1])) && ema_20[i - 1] <= ema_50[i - 1] && ema_20[i] > ema_50[i])) || ((Number.isFinite(adx_14[i]) && adx_14[i] < 18) && (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(bb_lower[i]) && Number.isFinite(bb_lower[i - 1])) && close[i - 1] <= bb_lower[i - 1] && close[i] > bb_lower[i])))
+        /* any_of */ ((Number.isFinite(adx_14[i]) && adx_14[i] > 25 && i >= 1 && Number.isFinite(ema_20[i]) && Number.isFinite(ema_20[i - 1]) && Number.isFinite(ema_50[i]) && Number.isFinite(ema_50[i - 1]) && ema_20[i - 1] <= ema_50[i - 1] && ema_20[i] > ema_50[i]) || (Number.isFinite(adx_14[i]) && adx_14[i] < 18 && i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(bb_lower[i]) && Number.isFinite(bb_lower[i - 1]) && close[i - 1] <= bb_lower[i - 1] && close[i] > bb_lower[i]))
         ? 1
         : 0;
   }
@@ -30,7 +30,7 @@ export function adx_trend_range_switch_entry_short(s: Series, out: Uint8Array): 
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* any_of */ (((Number.isFinite(adx_14[i]) && adx_14[i] > 25) && (i >= 1 && (Number.isFinite(ema_20[i]) && Number.isFinite(ema_20[i - 1]) && Number.isFinite(ema_50[i]) && Number.isFinite(ema_50[i - 1])) && ema_20[i - 1] >= ema_50[i - 1] && ema_20[i] < ema_50[i])) || ((Number.isFinite(adx_14[i]) && adx_14[i] < 18) && (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(bb_upper[i]) && Number.isFinite(bb_upper[i - 1])) && close[i - 1] >= bb_upper[i - 1] && close[i] < bb_upper[i])))
+        /* any_of */ ((Number.isFinite(adx_14[i]) && adx_14[i] > 25 && i >= 1 && Number.isFinite(ema_20[i]) && Number.isFinite(ema_20[i - 1]) && Number.isFinite(ema_50[i]) && Number.isFinite(ema_50[i - 1]) && ema_20[i - 1] >= ema_50[i - 1] && ema_20[i] < ema_50[i]) || (Number.isFinite(adx_14[i]) && adx_14[i] < 18 && i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(bb_upper[i]) && Number.isFinite(bb_upper[i - 1]) && close[i - 1] >= bb_upper[i - 1] && close[i] < bb_upper[i]))
         ? 1
         : 0;
   }
@@ -45,7 +45,7 @@ export function adx_trend_range_switch_exit_long(s: Series, out: Uint8Array): vo
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* any_of */ ((i >= 1 && (Number.isFinite(ema_20[i]) && Number.isFinite(ema_20[i - 1]) && Number.isFinite(ema_50[i]) && Number.isFinite(ema_50[i - 1])) && ema_20[i - 1] >= ema_50[i - 1] && ema_20[i] < ema_50[i]) || ((Number.isFinite(close[i]) && Number.isFinite(bb_middle[i])) && close[i] > bb_middle[i]))
+        /* any_of */ ((i >= 1 && Number.isFinite(ema_20[i]) && Number.isFinite(ema_20[i - 1]) && Number.isFinite(ema_50[i]) && Number.isFinite(ema_50[i - 1]) && ema_20[i - 1] >= ema_50[i - 1] && ema_20[i] < ema_50[i]) || (Number.isFinite(close[i]) && Number.isFinite(bb_middle[i]) && close[i] > bb_middle[i]))
         ? 1
         : 0;
   }
@@ -60,29 +60,29 @@ export function adx_trend_range_switch_exit_short(s: Series, out: Uint8Array): v
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* any_of */ ((i >= 1 && (Number.isFinite(ema_20[i]) && Number.isFinite(ema_20[i - 1]) && Number.isFinite(ema_50[i]) && Number.isFinite(ema_50[i - 1])) && ema_20[i - 1] <= ema_50[i - 1] && ema_20[i] > ema_50[i]) || ((Number.isFinite(close[i]) && Number.isFinite(bb_middle[i])) && close[i] < bb_middle[i]))
+        /* any_of */ ((i >= 1 && Number.isFinite(ema_20[i]) && Number.isFinite(ema_20[i - 1]) && Number.isFinite(ema_50[i]) && Number.isFinite(ema_50[i - 1]) && ema_20[i - 1] <= ema_50[i - 1] && ema_20[i] > ema_50[i]) || (Number.isFinite(close[i]) && Number.isFinite(bb_middle[i]) && close[i] < bb_middle[i]))
         ? 1
         : 0;
   }
 }
 
 export const adx_trend_range_switch: CompiledStrategy = {
-    id: 91,
-    name: "adx_trend_range_switch",
-    displayName: "ADX Trend vs Range Switch",
-    version: 1,
-    direction: "long_short",
-    exits: {
-      atrStopMult: 2,
-      atrTargetMult: null,
-      trailingAtrMult: 2,
-      timeStopBars: null,
-    },
-    requiredIndicators: ["adx_14", "ema_20", "ema_50", "bb_upper", "bb_lower", "bb_middle", "atr_14"],
-    requiredColumns: ["adx_14", "ema_20", "ema_50", "bb_upper", "bb_lower", "bb_middle", "atr_14"],
-    columns: ["adx_14", "atr_14", "bb_lower", "bb_middle", "bb_upper", "close", "ema_20", "ema_50", "high", "low", "open"],
-    entryLong: adx_trend_range_switch_entry_long,
-    entryShort: adx_trend_range_switch_entry_short,
-    exitLong: adx_trend_range_switch_exit_long,
-    exitShort: adx_trend_range_switch_exit_short,
-  };
+  id: 91,
+  name: 'adx_trend_range_switch',
+  displayName: 'ADX Trend vs Range Switch',
+  version: 1,
+  direction: 'long_short',
+  exits: {
+    atrStopMult: 2,
+    atrTargetMult: null,
+    trailingAtrMult: 2,
+    timeStopBars: null,
+  },
+  requiredIndicators: ['adx_14', 'ema_20', 'ema_50', 'bb_upper', 'bb_lower', 'bb_middle', 'atr_14'],
+  requiredColumns: ['adx_14', 'ema_20', 'ema_50', 'bb_upper', 'bb_lower', 'bb_middle', 'atr_14'],
+  columns: ['adx_14', 'atr_14', 'bb_lower', 'bb_middle', 'bb_upper', 'close', 'ema_20', 'ema_50', 'high', 'low', 'open'],
+  entryLong: adx_trend_range_switch_entry_long,
+  entryShort: adx_trend_range_switch_entry_short,
+  exitLong: adx_trend_range_switch_exit_long,
+  exitShort: adx_trend_range_switch_exit_short,
+};

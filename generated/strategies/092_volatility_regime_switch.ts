@@ -15,7 +15,7 @@ export function volatility_regime_switch_entry_long(s: Series, out: Uint8Array):
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* any_of */ ((((Number.isFinite(atr_14[i]) && Number.isFinite(atr_sma_50[i])) && atr_14[i] > atr_sma_50[i]) && (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_high_20[i]) && Number.isFinite(donchian_high_20[i - 1])) && close[i - 1] <= donchian_high_20[i - 1] && close[i] > donchian_high_20[i])) || (((!Number.isNaN(atr_14[i]) && !Number.isNaN(atr_sma_50[i])) && atr_14[i] < (0.85 * atr_sma_50[i])) && ((!Number.isNaN(close[i]) && !Number.isNaN(typical_price_sma_20[i]) && !Number.isNaN(atr_14[i])) && (typical_price_sma_20[i] - close[i]) > (1.5 * atr_14[i]))))
+        /* any_of */ ((Number.isFinite(atr_14[i]) && Number.isFinite(atr_sma_50[i]) && atr_14[i] > atr_sma_50[i] && i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_high_20[i]) && Number.isFinite(donchian_high_20[i - 1]) && close[i - 1] <= donchian_high_20[i - 1] && close[i] > donchian_high_20[i]) || (!Number.isNaN(atr_14[i]) && !Number.isNaN(atr_sma_50[i]) && atr_14[i] < (0.85 * atr_sma_50[i]) && !Number.isNaN(close[i]) && !Number.isNaN(typical_price_sma_20[i]) && !Number.isNaN(atr_14[i]) && (typical_price_sma_20[i] - close[i]) > (1.5 * atr_14[i])))
         ? 1
         : 0;
   }
@@ -30,7 +30,7 @@ export function volatility_regime_switch_entry_short(s: Series, out: Uint8Array)
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* any_of */ ((((Number.isFinite(atr_14[i]) && Number.isFinite(atr_sma_50[i])) && atr_14[i] > atr_sma_50[i]) && (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_low_20[i]) && Number.isFinite(donchian_low_20[i - 1])) && close[i - 1] >= donchian_low_20[i - 1] && close[i] < donchian_low_20[i])) || (((!Number.isNaN(atr_14[i]) && !Number.isNaN(atr_sma_50[i])) && atr_14[i] < (0.85 * atr_sma_50[i])) && ((!Number.isNaN(close[i]) && !Number.isNaN(typical_price_sma_20[i]) && !Number.isNaN(atr_14[i])) && (close[i] - typical_price_sma_20[i]) > (1.5 * atr_14[i]))))
+        /* any_of */ ((Number.isFinite(atr_14[i]) && Number.isFinite(atr_sma_50[i]) && atr_14[i] > atr_sma_50[i] && i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_low_20[i]) && Number.isFinite(donchian_low_20[i - 1]) && close[i - 1] >= donchian_low_20[i - 1] && close[i] < donchian_low_20[i]) || (!Number.isNaN(atr_14[i]) && !Number.isNaN(atr_sma_50[i]) && atr_14[i] < (0.85 * atr_sma_50[i]) && !Number.isNaN(close[i]) && !Number.isNaN(typical_price_sma_20[i]) && !Number.isNaN(atr_14[i]) && (close[i] - typical_price_sma_20[i]) > (1.5 * atr_14[i])))
         ? 1
         : 0;
   }
@@ -53,22 +53,22 @@ export function volatility_regime_switch_exit_short(s: Series, out: Uint8Array):
 }
 
 export const volatility_regime_switch: CompiledStrategy = {
-    id: 92,
-    name: "volatility_regime_switch",
-    displayName: "Volatility Regime Switch",
-    version: 1,
-    direction: "long_short",
-    exits: {
-      atrStopMult: 2,
-      atrTargetMult: null,
-      trailingAtrMult: 2,
-      timeStopBars: null,
-    },
-    requiredIndicators: ["atr_14", "atr_sma_50", "donchian_high_20", "donchian_low_20", "typical_price_sma_20"],
-    requiredColumns: ["atr_14", "atr_sma_50", "donchian_high_20", "donchian_low_20", "typical_price_sma_20"],
-    columns: ["atr_14", "atr_sma_50", "close", "donchian_high_20", "donchian_low_20", "high", "low", "open", "typical_price_sma_20"],
-    entryLong: volatility_regime_switch_entry_long,
-    entryShort: volatility_regime_switch_entry_short,
-    exitLong: volatility_regime_switch_exit_long,
-    exitShort: volatility_regime_switch_exit_short,
-  };
+  id: 92,
+  name: 'volatility_regime_switch',
+  displayName: 'Volatility Regime Switch',
+  version: 1,
+  direction: 'long_short',
+  exits: {
+    atrStopMult: 2,
+    atrTargetMult: null,
+    trailingAtrMult: 2,
+    timeStopBars: null,
+  },
+  requiredIndicators: ['atr_14', 'atr_sma_50', 'donchian_high_20', 'donchian_low_20', 'typical_price_sma_20'],
+  requiredColumns: ['atr_14', 'atr_sma_50', 'donchian_high_20', 'donchian_low_20', 'typical_price_sma_20'],
+  columns: ['atr_14', 'atr_sma_50', 'close', 'donchian_high_20', 'donchian_low_20', 'high', 'low', 'open', 'typical_price_sma_20'],
+  entryLong: volatility_regime_switch_entry_long,
+  entryShort: volatility_regime_switch_entry_short,
+  exitLong: volatility_regime_switch_exit_long,
+  exitShort: volatility_regime_switch_exit_short,
+};

@@ -16,8 +16,8 @@ export function trend_quality_filter_entry_long(s: Series, out: Uint8Array): voi
   for (let i = 0; i < n; i++) {
     out[i] =
         /* above */ (Number.isFinite(adx_14[i]) && adx_14[i] > 20) &&
-        /* rising */ (i >= 3 && (!Number.isNaN(bb_width[i]) && !Number.isNaN(bb_width[i - 1]) && !Number.isNaN(bb_width[i - 2]) && !Number.isNaN(bb_width[i - 3])) && bb_width[i] > bb_width[i - 1] && bb_width[i - 1] > bb_width[i - 2] && bb_width[i - 2] > bb_width[i - 3]) &&
-        /* pullback_to */ ((Number.isFinite(low[i]) && Number.isFinite(close[i]) && Number.isFinite(ema_20[i]) && Number.isFinite(atr_14[i])) && low[i] <= ema_20[i] + 0.5 * atr_14[i] && close[i] > ema_20[i])
+        /* rising */ (i >= 3 && !Number.isNaN(bb_width[i]) && !Number.isNaN(bb_width[i - 1]) && !Number.isNaN(bb_width[i - 2]) && !Number.isNaN(bb_width[i - 3]) && bb_width[i] > bb_width[i - 1] && bb_width[i - 1] > bb_width[i - 2] && bb_width[i - 2] > bb_width[i - 3]) &&
+        /* pullback_to */ (Number.isFinite(low[i]) && Number.isFinite(close[i]) && Number.isFinite(ema_20[i]) && Number.isFinite(atr_14[i]) && low[i] <= ema_20[i] + 0.5 * atr_14[i] && close[i] > ema_20[i])
         ? 1
         : 0;
   }
@@ -41,7 +41,7 @@ export function trend_quality_filter_exit_long(s: Series, out: Uint8Array): void
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* below */ ((Number.isFinite(close[i]) && Number.isFinite(ema_20[i])) && close[i] < ema_20[i])
+        /* below */ (Number.isFinite(close[i]) && Number.isFinite(ema_20[i]) && close[i] < ema_20[i])
         ? 1
         : 0;
   }
@@ -56,22 +56,22 @@ export function trend_quality_filter_exit_short(s: Series, out: Uint8Array): voi
 }
 
 export const trend_quality_filter: CompiledStrategy = {
-    id: 93,
-    name: "trend_quality_filter",
-    displayName: "Trend Quality Filter",
-    version: 1,
-    direction: "long_only",
-    exits: {
-      atrStopMult: 2,
-      atrTargetMult: null,
-      trailingAtrMult: 2,
-      timeStopBars: null,
-    },
-    requiredIndicators: ["adx_14", "bb_width", "ema_20", "atr_14"],
-    requiredColumns: ["adx_14", "bb_width", "ema_20", "atr_14"],
-    columns: ["adx_14", "atr_14", "bb_width", "close", "ema_20", "high", "low", "open"],
-    entryLong: trend_quality_filter_entry_long,
-    entryShort: trend_quality_filter_entry_short,
-    exitLong: trend_quality_filter_exit_long,
-    exitShort: trend_quality_filter_exit_short,
-  };
+  id: 93,
+  name: 'trend_quality_filter',
+  displayName: 'Trend Quality Filter',
+  version: 1,
+  direction: 'long_only',
+  exits: {
+    atrStopMult: 2,
+    atrTargetMult: null,
+    trailingAtrMult: 2,
+    timeStopBars: null,
+  },
+  requiredIndicators: ['adx_14', 'bb_width', 'ema_20', 'atr_14'],
+  requiredColumns: ['adx_14', 'bb_width', 'ema_20', 'atr_14'],
+  columns: ['adx_14', 'atr_14', 'bb_width', 'close', 'ema_20', 'high', 'low', 'open'],
+  entryLong: trend_quality_filter_entry_long,
+  entryShort: trend_quality_filter_entry_short,
+  exitLong: trend_quality_filter_exit_long,
+  exitShort: trend_quality_filter_exit_short,
+};

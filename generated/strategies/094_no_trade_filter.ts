@@ -19,8 +19,8 @@ export function no_trade_filter_entry_long(s: Series, out: Uint8Array): void {
     out[i] =
         /* expr */ (!Number.isNaN(adx_14[i]) && 18 <= adx_14[i] && adx_14[i] <= 35) &&
         /* expr */ (i >= 200 && !Number.isNaN(atr_14[i]) && atr_14[i] > rolling0[i]) &&
-        /* crosses_above */ (i >= 1 && (Number.isFinite(roc_10[i]) && Number.isFinite(roc_10[i - 1])) && roc_10[i - 1] <= 0 && roc_10[i] > 0) &&
-        /* above */ ((Number.isFinite(close[i]) && Number.isFinite(sma_200[i])) && close[i] > sma_200[i])
+        /* crosses_above */ (i >= 1 && Number.isFinite(roc_10[i]) && Number.isFinite(roc_10[i - 1]) && roc_10[i - 1] <= 0 && roc_10[i] > 0) &&
+        /* above */ (Number.isFinite(close[i]) && Number.isFinite(sma_200[i]) && close[i] > sma_200[i])
         ? 1
         : 0;
   }
@@ -38,8 +38,8 @@ export function no_trade_filter_entry_short(s: Series, out: Uint8Array): void {
     out[i] =
         /* expr */ (!Number.isNaN(adx_14[i]) && 18 <= adx_14[i] && adx_14[i] <= 35) &&
         /* expr */ (i >= 200 && !Number.isNaN(atr_14[i]) && atr_14[i] > rolling0[i]) &&
-        /* crosses_below */ (i >= 1 && (Number.isFinite(roc_10[i]) && Number.isFinite(roc_10[i - 1])) && roc_10[i - 1] >= 0 && roc_10[i] < 0) &&
-        /* below */ ((Number.isFinite(close[i]) && Number.isFinite(sma_200[i])) && close[i] < sma_200[i])
+        /* crosses_below */ (i >= 1 && Number.isFinite(roc_10[i]) && Number.isFinite(roc_10[i - 1]) && roc_10[i - 1] >= 0 && roc_10[i] < 0) &&
+        /* below */ (Number.isFinite(close[i]) && Number.isFinite(sma_200[i]) && close[i] < sma_200[i])
         ? 1
         : 0;
   }
@@ -62,22 +62,22 @@ export function no_trade_filter_exit_short(s: Series, out: Uint8Array): void {
 }
 
 export const no_trade_filter: CompiledStrategy = {
-    id: 94,
-    name: "no_trade_filter",
-    displayName: "No-Trade Filter Strategy",
-    version: 1,
-    direction: "long_short",
-    exits: {
-      atrStopMult: 2,
-      atrTargetMult: null,
-      trailingAtrMult: null,
-      timeStopBars: 15,
-    },
-    requiredIndicators: ["adx_14", "atr_14", "roc_10", "sma_200"],
-    requiredColumns: ["adx_14", "atr_14", "roc_10", "sma_200"],
-    columns: ["adx_14", "atr_14", "close", "high", "low", "open", "roc_10", "sma_200"],
-    entryLong: no_trade_filter_entry_long,
-    entryShort: no_trade_filter_entry_short,
-    exitLong: no_trade_filter_exit_long,
-    exitShort: no_trade_filter_exit_short,
-  };
+  id: 94,
+  name: 'no_trade_filter',
+  displayName: 'No-Trade Filter Strategy',
+  version: 1,
+  direction: 'long_short',
+  exits: {
+    atrStopMult: 2,
+    atrTargetMult: null,
+    trailingAtrMult: null,
+    timeStopBars: 15,
+  },
+  requiredIndicators: ['adx_14', 'atr_14', 'roc_10', 'sma_200'],
+  requiredColumns: ['adx_14', 'atr_14', 'roc_10', 'sma_200'],
+  columns: ['adx_14', 'atr_14', 'close', 'high', 'low', 'open', 'roc_10', 'sma_200'],
+  entryLong: no_trade_filter_entry_long,
+  entryShort: no_trade_filter_entry_short,
+  exitLong: no_trade_filter_exit_long,
+  exitShort: no_trade_filter_exit_short,
+};

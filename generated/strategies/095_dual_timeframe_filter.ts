@@ -15,9 +15,9 @@ export function dual_timeframe_filter_entry_long(s: Series, out: Uint8Array): vo
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* above */ ((Number.isFinite(close[i]) && Number.isFinite(sma_200[i])) && close[i] > sma_200[i]) &&
-        /* was_below_then_crosses_above */ (i >= 10 && (Number.isFinite(rsi_14[i]) && Number.isFinite(rsi_14[i - 1])) && rsi_14[i - 1] <= 50 && rsi_14[i] > 50 && (rsi_14[i - 1] < 50 || rsi_14[i - 2] < 50 || rsi_14[i - 3] < 50 || rsi_14[i - 4] < 50 || rsi_14[i - 5] < 50 || rsi_14[i - 6] < 50 || rsi_14[i - 7] < 50 || rsi_14[i - 8] < 50 || rsi_14[i - 9] < 50 || rsi_14[i - 10] < 50)) &&
-        /* above */ ((Number.isFinite(close[i]) && Number.isFinite(ema_20[i])) && close[i] > ema_20[i])
+        /* above */ (Number.isFinite(close[i]) && Number.isFinite(sma_200[i]) && close[i] > sma_200[i]) &&
+        /* was_below_then_crosses_above */ (i >= 10 && Number.isFinite(rsi_14[i]) && Number.isFinite(rsi_14[i - 1]) && rsi_14[i - 1] <= 50 && rsi_14[i] > 50 && (rsi_14[i - 1] < 50 || rsi_14[i - 2] < 50 || rsi_14[i - 3] < 50 || rsi_14[i - 4] < 50 || rsi_14[i - 5] < 50 || rsi_14[i - 6] < 50 || rsi_14[i - 7] < 50 || rsi_14[i - 8] < 50 || rsi_14[i - 9] < 50 || rsi_14[i - 10] < 50)) &&
+        /* above */ (Number.isFinite(close[i]) && Number.isFinite(ema_20[i]) && close[i] > ema_20[i])
         ? 1
         : 0;
   }
@@ -41,7 +41,7 @@ export function dual_timeframe_filter_exit_long(s: Series, out: Uint8Array): voi
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* below */ ((Number.isFinite(close[i]) && Number.isFinite(ema_20[i])) && close[i] < ema_20[i])
+        /* below */ (Number.isFinite(close[i]) && Number.isFinite(ema_20[i]) && close[i] < ema_20[i])
         ? 1
         : 0;
   }
@@ -56,22 +56,22 @@ export function dual_timeframe_filter_exit_short(s: Series, out: Uint8Array): vo
 }
 
 export const dual_timeframe_filter: CompiledStrategy = {
-    id: 95,
-    name: "dual_timeframe_filter",
-    displayName: "Dual-Timeframe Filter",
-    version: 1,
-    direction: "long_only",
-    exits: {
-      atrStopMult: 2,
-      atrTargetMult: null,
-      trailingAtrMult: 2,
-      timeStopBars: null,
-    },
-    requiredIndicators: ["sma_200", "rsi_14", "ema_20", "atr_14"],
-    requiredColumns: ["sma_200", "rsi_14", "ema_20", "atr_14"],
-    columns: ["atr_14", "close", "ema_20", "high", "low", "open", "rsi_14", "sma_200"],
-    entryLong: dual_timeframe_filter_entry_long,
-    entryShort: dual_timeframe_filter_entry_short,
-    exitLong: dual_timeframe_filter_exit_long,
-    exitShort: dual_timeframe_filter_exit_short,
-  };
+  id: 95,
+  name: 'dual_timeframe_filter',
+  displayName: 'Dual-Timeframe Filter',
+  version: 1,
+  direction: 'long_only',
+  exits: {
+    atrStopMult: 2,
+    atrTargetMult: null,
+    trailingAtrMult: 2,
+    timeStopBars: null,
+  },
+  requiredIndicators: ['sma_200', 'rsi_14', 'ema_20', 'atr_14'],
+  requiredColumns: ['sma_200', 'rsi_14', 'ema_20', 'atr_14'],
+  columns: ['atr_14', 'close', 'ema_20', 'high', 'low', 'open', 'rsi_14', 'sma_200'],
+  entryLong: dual_timeframe_filter_entry_long,
+  entryShort: dual_timeframe_filter_entry_short,
+  exitLong: dual_timeframe_filter_exit_long,
+  exitShort: dual_timeframe_filter_exit_short,
+};

@@ -16,7 +16,7 @@ export function trend_flat_mean_reversion_entry_long(s: Series, out: Uint8Array)
   for (let i = 0; i < n; i++) {
     out[i] =
         /* expr */ (!Number.isNaN(linearreg_slope_20[i]) && Math.abs(linearreg_slope_20[i]) < 0.001) &&
-        /* crosses_above */ (i >= 1 && (Number.isFinite(rsi_14[i]) && Number.isFinite(rsi_14[i - 1])) && rsi_14[i - 1] <= 30 && rsi_14[i] > 30)
+        /* crosses_above */ (i >= 1 && Number.isFinite(rsi_14[i]) && Number.isFinite(rsi_14[i - 1]) && rsi_14[i - 1] <= 30 && rsi_14[i] > 30)
         ? 1
         : 0;
   }
@@ -32,7 +32,7 @@ export function trend_flat_mean_reversion_entry_short(s: Series, out: Uint8Array
   for (let i = 0; i < n; i++) {
     out[i] =
         /* expr */ (!Number.isNaN(linearreg_slope_20[i]) && Math.abs(linearreg_slope_20[i]) < 0.001) &&
-        /* crosses_below */ (i >= 1 && (Number.isFinite(rsi_14[i]) && Number.isFinite(rsi_14[i - 1])) && rsi_14[i - 1] >= 70 && rsi_14[i] < 70)
+        /* crosses_below */ (i >= 1 && Number.isFinite(rsi_14[i]) && Number.isFinite(rsi_14[i - 1]) && rsi_14[i - 1] >= 70 && rsi_14[i] < 70)
         ? 1
         : 0;
   }
@@ -69,22 +69,22 @@ export function trend_flat_mean_reversion_exit_short(s: Series, out: Uint8Array)
 }
 
 export const trend_flat_mean_reversion: CompiledStrategy = {
-    id: 96,
-    name: "trend_flat_mean_reversion",
-    displayName: "Trend Flat Mean Reversion",
-    version: 1,
-    direction: "long_short",
-    exits: {
-      atrStopMult: 2,
-      atrTargetMult: null,
-      trailingAtrMult: null,
-      timeStopBars: 25,
-    },
-    requiredIndicators: ["linearreg_slope_20", "rsi_14", "atr_14"],
-    requiredColumns: ["linearreg_slope_20", "rsi_14", "atr_14"],
-    columns: ["atr_14", "close", "high", "linearreg_slope_20", "low", "open", "rsi_14"],
-    entryLong: trend_flat_mean_reversion_entry_long,
-    entryShort: trend_flat_mean_reversion_entry_short,
-    exitLong: trend_flat_mean_reversion_exit_long,
-    exitShort: trend_flat_mean_reversion_exit_short,
-  };
+  id: 96,
+  name: 'trend_flat_mean_reversion',
+  displayName: 'Trend Flat Mean Reversion',
+  version: 1,
+  direction: 'long_short',
+  exits: {
+    atrStopMult: 2,
+    atrTargetMult: null,
+    trailingAtrMult: null,
+    timeStopBars: 25,
+  },
+  requiredIndicators: ['linearreg_slope_20', 'rsi_14', 'atr_14'],
+  requiredColumns: ['linearreg_slope_20', 'rsi_14', 'atr_14'],
+  columns: ['atr_14', 'close', 'high', 'linearreg_slope_20', 'low', 'open', 'rsi_14'],
+  entryLong: trend_flat_mean_reversion_entry_long,
+  entryShort: trend_flat_mean_reversion_entry_short,
+  exitLong: trend_flat_mean_reversion_exit_long,
+  exitShort: trend_flat_mean_reversion_exit_short,
+};

@@ -8,6 +8,7 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 
 /**
  * long entry signal: every condition holds.
+ * Can never be true on valid bars: close can never be above donchian_high_20 (a close never exceeds its bar high; donchian_high_20 is the highest high of the last 20 bars, this bar included).
  * entry_long: [{"type":"breaks_above_level","level_col":"donchian_high_20"},{"type":"breaks_above_level","level_col":"obv_high_20"},{"type":"above","col":"adosc","ref":0}]
  */
 export function volume_confirmed_breakout_entry_long(s: Series, out: Uint8Array): void {
@@ -15,8 +16,8 @@ export function volume_confirmed_breakout_entry_long(s: Series, out: Uint8Array)
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* breaks_above_level */ (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_high_20[i]) && Number.isFinite(donchian_high_20[i - 1])) && close[i - 1] <= donchian_high_20[i - 1] && close[i] > donchian_high_20[i]) &&
-        /* breaks_above_level */ (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(obv_high_20[i]) && Number.isFinite(obv_high_20[i - 1])) && close[i - 1] <= obv_high_20[i - 1] && close[i] > obv_high_20[i]) &&
+        /* breaks_above_level */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_high_20[i]) && Number.isFinite(donchian_high_20[i - 1]) && close[i - 1] <= donchian_high_20[i - 1] && close[i] > donchian_high_20[i]) &&
+        /* breaks_above_level */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(obv_high_20[i]) && Number.isFinite(obv_high_20[i - 1]) && close[i - 1] <= obv_high_20[i - 1] && close[i] > obv_high_20[i]) &&
         /* above */ (Number.isFinite(adosc[i]) && adosc[i] > 0)
         ? 1
         : 0;
@@ -25,6 +26,7 @@ export function volume_confirmed_breakout_entry_long(s: Series, out: Uint8Array)
 
 /**
  * short entry signal: every condition holds.
+ * Can never be true on valid bars: close can never be below donchian_low_20 (donchian_low_20 is the lowest low of the last 20 bars, this bar included; a close is never below its bar low).
  * entry_short: [{"type":"breaks_below_level","level_col":"donchian_low_20"},{"type":"breaks_below_level","level_col":"obv_low_20"},{"type":"below","col":"adosc","ref":0}]
  */
 export function volume_confirmed_breakout_entry_short(s: Series, out: Uint8Array): void {
@@ -32,8 +34,8 @@ export function volume_confirmed_breakout_entry_short(s: Series, out: Uint8Array
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* breaks_below_level */ (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_low_20[i]) && Number.isFinite(donchian_low_20[i - 1])) && close[i - 1] >= donchian_low_20[i - 1] && close[i] < donchian_low_20[i]) &&
-        /* breaks_below_level */ (i >= 1 && (Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(obv_low_20[i]) && Number.isFinite(obv_low_20[i - 1])) && close[i - 1] >= obv_low_20[i - 1] && close[i] < obv_low_20[i]) &&
+        /* breaks_below_level */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_low_20[i]) && Number.isFinite(donchian_low_20[i - 1]) && close[i - 1] >= donchian_low_20[i - 1] && close[i] < donchian_low_20[i]) &&
+        /* breaks_below_level */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(obv_low_20[i]) && Number.isFinite(obv_low_20[i - 1]) && close[i - 1] >= obv_low_20[i - 1] && close[i] < obv_low_20[i]) &&
         /* below */ (Number.isFinite(adosc[i]) && adosc[i] < 0)
         ? 1
         : 0;
@@ -57,22 +59,22 @@ export function volume_confirmed_breakout_exit_short(s: Series, out: Uint8Array)
 }
 
 export const volume_confirmed_breakout: CompiledStrategy = {
-    id: 97,
-    name: "volume_confirmed_breakout",
-    displayName: "Breakout Only When Volume/Flow Confirms",
-    version: 1,
-    direction: "long_short",
-    exits: {
-      atrStopMult: 2,
-      atrTargetMult: null,
-      trailingAtrMult: 2,
-      timeStopBars: null,
-    },
-    requiredIndicators: ["donchian_high_20", "donchian_low_20", "obv", "obv_high_20", "obv_low_20", "adosc", "atr_14"],
-    requiredColumns: ["donchian_high_20", "donchian_low_20", "obv", "obv_high_20", "obv_low_20", "adosc", "atr_14"],
-    columns: ["adosc", "atr_14", "close", "donchian_high_20", "donchian_low_20", "high", "low", "obv", "obv_high_20", "obv_low_20", "open"],
-    entryLong: volume_confirmed_breakout_entry_long,
-    entryShort: volume_confirmed_breakout_entry_short,
-    exitLong: volume_confirmed_breakout_exit_long,
-    exitShort: volume_confirmed_breakout_exit_short,
-  };
+  id: 97,
+  name: 'volume_confirmed_breakout',
+  displayName: 'Breakout Only When Volume/Flow Confirms',
+  version: 1,
+  direction: 'long_short',
+  exits: {
+    atrStopMult: 2,
+    atrTargetMult: null,
+    trailingAtrMult: 2,
+    timeStopBars: null,
+  },
+  requiredIndicators: ['donchian_high_20', 'donchian_low_20', 'obv', 'obv_high_20', 'obv_low_20', 'adosc', 'atr_14'],
+  requiredColumns: ['donchian_high_20', 'donchian_low_20', 'obv', 'obv_high_20', 'obv_low_20', 'adosc', 'atr_14'],
+  columns: ['adosc', 'atr_14', 'close', 'donchian_high_20', 'donchian_low_20', 'high', 'low', 'obv', 'obv_high_20', 'obv_low_20', 'open'],
+  entryLong: volume_confirmed_breakout_entry_long,
+  entryShort: volume_confirmed_breakout_entry_short,
+  exitLong: volume_confirmed_breakout_exit_long,
+  exitShort: volume_confirmed_breakout_exit_short,
+};

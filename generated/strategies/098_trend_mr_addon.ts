@@ -15,8 +15,8 @@ export function trend_mr_addon_entry_long(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* crosses_above */ (i >= 1 && (Number.isFinite(ema_20[i]) && Number.isFinite(ema_20[i - 1]) && Number.isFinite(ema_50[i]) && Number.isFinite(ema_50[i - 1])) && ema_20[i - 1] <= ema_50[i - 1] && ema_20[i] > ema_50[i]) &&
-        /* above */ ((Number.isFinite(close[i]) && Number.isFinite(ema_50[i])) && close[i] > ema_50[i])
+        /* crosses_above */ (i >= 1 && Number.isFinite(ema_20[i]) && Number.isFinite(ema_20[i - 1]) && Number.isFinite(ema_50[i]) && Number.isFinite(ema_50[i - 1]) && ema_20[i - 1] <= ema_50[i - 1] && ema_20[i] > ema_50[i]) &&
+        /* above */ (Number.isFinite(close[i]) && Number.isFinite(ema_50[i]) && close[i] > ema_50[i])
         ? 1
         : 0;
   }
@@ -40,7 +40,7 @@ export function trend_mr_addon_exit_long(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* below */ ((Number.isFinite(close[i]) && Number.isFinite(ema_50[i])) && close[i] < ema_50[i])
+        /* below */ (Number.isFinite(close[i]) && Number.isFinite(ema_50[i]) && close[i] < ema_50[i])
         ? 1
         : 0;
   }
@@ -55,22 +55,22 @@ export function trend_mr_addon_exit_short(s: Series, out: Uint8Array): void {
 }
 
 export const trend_mr_addon: CompiledStrategy = {
-    id: 98,
-    name: "trend_mr_addon",
-    displayName: "Trend + Mean Reversion Add-on",
-    version: 1,
-    direction: "long_only",
-    exits: {
-      atrStopMult: 2,
-      atrTargetMult: null,
-      trailingAtrMult: 2,
-      timeStopBars: null,
-    },
-    requiredIndicators: ["ema_20", "ema_50", "atr_14"],
-    requiredColumns: ["ema_20", "ema_50", "atr_14"],
-    columns: ["atr_14", "close", "ema_20", "ema_50", "high", "low", "open"],
-    entryLong: trend_mr_addon_entry_long,
-    entryShort: trend_mr_addon_entry_short,
-    exitLong: trend_mr_addon_exit_long,
-    exitShort: trend_mr_addon_exit_short,
-  };
+  id: 98,
+  name: 'trend_mr_addon',
+  displayName: 'Trend + Mean Reversion Add-on',
+  version: 1,
+  direction: 'long_only',
+  exits: {
+    atrStopMult: 2,
+    atrTargetMult: null,
+    trailingAtrMult: 2,
+    timeStopBars: null,
+  },
+  requiredIndicators: ['ema_20', 'ema_50', 'atr_14'],
+  requiredColumns: ['ema_20', 'ema_50', 'atr_14'],
+  columns: ['atr_14', 'close', 'ema_20', 'ema_50', 'high', 'low', 'open'],
+  entryLong: trend_mr_addon_entry_long,
+  entryShort: trend_mr_addon_entry_short,
+  exitLong: trend_mr_addon_exit_long,
+  exitShort: trend_mr_addon_exit_short,
+};

@@ -18,7 +18,7 @@ export function vol_breakout_failure_exit_entry_long(s: Series, out: Uint8Array)
   for (let i = 0; i < n; i++) {
     out[i] =
         /* squeeze */ (i >= 60 && !Number.isNaN(rolling0[i]) && bb_width[i] <= rolling0[i]) &&
-        /* above */ ((Number.isFinite(close[i]) && Number.isFinite(bb_upper[i])) && close[i] > bb_upper[i])
+        /* above */ (Number.isFinite(close[i]) && Number.isFinite(bb_upper[i]) && close[i] > bb_upper[i])
         ? 1
         : 0;
   }
@@ -35,7 +35,7 @@ export function vol_breakout_failure_exit_entry_short(s: Series, out: Uint8Array
   for (let i = 0; i < n; i++) {
     out[i] =
         /* squeeze */ (i >= 60 && !Number.isNaN(rolling0[i]) && bb_width[i] <= rolling0[i]) &&
-        /* below */ ((Number.isFinite(close[i]) && Number.isFinite(bb_lower[i])) && close[i] < bb_lower[i])
+        /* below */ (Number.isFinite(close[i]) && Number.isFinite(bb_lower[i]) && close[i] < bb_lower[i])
         ? 1
         : 0;
   }
@@ -50,7 +50,7 @@ export function vol_breakout_failure_exit_exit_long(s: Series, out: Uint8Array):
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* below */ ((Number.isFinite(close[i]) && Number.isFinite(bb_upper[i])) && close[i] < bb_upper[i])
+        /* below */ (Number.isFinite(close[i]) && Number.isFinite(bb_upper[i]) && close[i] < bb_upper[i])
         ? 1
         : 0;
   }
@@ -65,29 +65,29 @@ export function vol_breakout_failure_exit_exit_short(s: Series, out: Uint8Array)
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* above */ ((Number.isFinite(close[i]) && Number.isFinite(bb_lower[i])) && close[i] > bb_lower[i])
+        /* above */ (Number.isFinite(close[i]) && Number.isFinite(bb_lower[i]) && close[i] > bb_lower[i])
         ? 1
         : 0;
   }
 }
 
 export const vol_breakout_failure_exit: CompiledStrategy = {
-    id: 99,
-    name: "vol_breakout_failure_exit",
-    displayName: "Volatility Breakout with Failure Exit",
-    version: 1,
-    direction: "long_short",
-    exits: {
-      atrStopMult: 2,
-      atrTargetMult: null,
-      trailingAtrMult: 2,
-      timeStopBars: null,
-    },
-    requiredIndicators: ["bb_upper", "bb_lower", "bb_width", "atr_14"],
-    requiredColumns: ["bb_upper", "bb_lower", "bb_width", "atr_14"],
-    columns: ["atr_14", "bb_lower", "bb_upper", "bb_width", "close", "high", "low", "open"],
-    entryLong: vol_breakout_failure_exit_entry_long,
-    entryShort: vol_breakout_failure_exit_entry_short,
-    exitLong: vol_breakout_failure_exit_exit_long,
-    exitShort: vol_breakout_failure_exit_exit_short,
-  };
+  id: 99,
+  name: 'vol_breakout_failure_exit',
+  displayName: 'Volatility Breakout with Failure Exit',
+  version: 1,
+  direction: 'long_short',
+  exits: {
+    atrStopMult: 2,
+    atrTargetMult: null,
+    trailingAtrMult: 2,
+    timeStopBars: null,
+  },
+  requiredIndicators: ['bb_upper', 'bb_lower', 'bb_width', 'atr_14'],
+  requiredColumns: ['bb_upper', 'bb_lower', 'bb_width', 'atr_14'],
+  columns: ['atr_14', 'bb_lower', 'bb_upper', 'bb_width', 'close', 'high', 'low', 'open'],
+  entryLong: vol_breakout_failure_exit_entry_long,
+  entryShort: vol_breakout_failure_exit_entry_short,
+  exitLong: vol_breakout_failure_exit_exit_long,
+  exitShort: vol_breakout_failure_exit_exit_short,
+};

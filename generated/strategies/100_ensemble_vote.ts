@@ -15,7 +15,7 @@ export function ensemble_vote_entry_long(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* expr */ ((!Number.isNaN(ema_20[i]) && !Number.isNaN(ema_50[i]) && !Number.isNaN(rsi_14[i]) && !Number.isNaN(macd_hist[i])) && ((ema_20[i] > ema_50[i] ? 1 : 0) + (rsi_14[i] > 55 ? 1 : 0) + (macd_hist[i] > 0 ? 1 : 0)) >= 2)
+        /* expr */ (!Number.isNaN(ema_20[i]) && !Number.isNaN(ema_50[i]) && !Number.isNaN(rsi_14[i]) && !Number.isNaN(macd_hist[i]) && ((ema_20[i] > ema_50[i] ? 1 : 0) + (rsi_14[i] > 55 ? 1 : 0) + (macd_hist[i] > 0 ? 1 : 0)) >= 2)
         ? 1
         : 0;
   }
@@ -30,7 +30,7 @@ export function ensemble_vote_entry_short(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* expr */ ((!Number.isNaN(ema_20[i]) && !Number.isNaN(ema_50[i]) && !Number.isNaN(rsi_14[i]) && !Number.isNaN(macd_hist[i])) && ((ema_20[i] < ema_50[i] ? 1 : 0) + (rsi_14[i] < 45 ? 1 : 0) + (macd_hist[i] < 0 ? 1 : 0)) >= 2)
+        /* expr */ (!Number.isNaN(ema_20[i]) && !Number.isNaN(ema_50[i]) && !Number.isNaN(rsi_14[i]) && !Number.isNaN(macd_hist[i]) && ((ema_20[i] < ema_50[i] ? 1 : 0) + (rsi_14[i] < 45 ? 1 : 0) + (macd_hist[i] < 0 ? 1 : 0)) >= 2)
         ? 1
         : 0;
   }
@@ -45,7 +45,7 @@ export function ensemble_vote_exit_long(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* expr */ ((!Number.isNaN(ema_20[i]) && !Number.isNaN(ema_50[i]) && !Number.isNaN(rsi_14[i]) && !Number.isNaN(macd_hist[i])) && ((ema_20[i] < ema_50[i] ? 1 : 0) + (rsi_14[i] < 45 ? 1 : 0) + (macd_hist[i] < 0 ? 1 : 0)) >= 2)
+        /* expr */ (!Number.isNaN(ema_20[i]) && !Number.isNaN(ema_50[i]) && !Number.isNaN(rsi_14[i]) && !Number.isNaN(macd_hist[i]) && ((ema_20[i] < ema_50[i] ? 1 : 0) + (rsi_14[i] < 45 ? 1 : 0) + (macd_hist[i] < 0 ? 1 : 0)) >= 2)
         ? 1
         : 0;
   }
@@ -60,29 +60,29 @@ export function ensemble_vote_exit_short(s: Series, out: Uint8Array): void {
   const n = s.length;
   for (let i = 0; i < n; i++) {
     out[i] =
-        /* expr */ ((!Number.isNaN(ema_20[i]) && !Number.isNaN(ema_50[i]) && !Number.isNaN(rsi_14[i]) && !Number.isNaN(macd_hist[i])) && ((ema_20[i] > ema_50[i] ? 1 : 0) + (rsi_14[i] > 55 ? 1 : 0) + (macd_hist[i] > 0 ? 1 : 0)) >= 2)
+        /* expr */ (!Number.isNaN(ema_20[i]) && !Number.isNaN(ema_50[i]) && !Number.isNaN(rsi_14[i]) && !Number.isNaN(macd_hist[i]) && ((ema_20[i] > ema_50[i] ? 1 : 0) + (rsi_14[i] > 55 ? 1 : 0) + (macd_hist[i] > 0 ? 1 : 0)) >= 2)
         ? 1
         : 0;
   }
 }
 
 export const ensemble_vote: CompiledStrategy = {
-    id: 100,
-    name: "ensemble_vote",
-    displayName: "Ensemble Vote (3-Strategy Majority)",
-    version: 1,
-    direction: "long_short",
-    exits: {
-      atrStopMult: 2,
-      atrTargetMult: 3,
-      trailingAtrMult: null,
-      timeStopBars: null,
-    },
-    requiredIndicators: ["ema_20", "ema_50", "rsi_14", "macd_hist", "atr_14"],
-    requiredColumns: ["ema_20", "ema_50", "rsi_14", "macd_hist", "atr_14"],
-    columns: ["atr_14", "close", "ema_20", "ema_50", "high", "low", "macd_hist", "open", "rsi_14"],
-    entryLong: ensemble_vote_entry_long,
-    entryShort: ensemble_vote_entry_short,
-    exitLong: ensemble_vote_exit_long,
-    exitShort: ensemble_vote_exit_short,
-  };
+  id: 100,
+  name: 'ensemble_vote',
+  displayName: 'Ensemble Vote (3-Strategy Majority)',
+  version: 1,
+  direction: 'long_short',
+  exits: {
+    atrStopMult: 2,
+    atrTargetMult: 3,
+    trailingAtrMult: null,
+    timeStopBars: null,
+  },
+  requiredIndicators: ['ema_20', 'ema_50', 'rsi_14', 'macd_hist', 'atr_14'],
+  requiredColumns: ['ema_20', 'ema_50', 'rsi_14', 'macd_hist', 'atr_14'],
+  columns: ['atr_14', 'close', 'ema_20', 'ema_50', 'high', 'low', 'macd_hist', 'open', 'rsi_14'],
+  entryLong: ensemble_vote_entry_long,
+  entryShort: ensemble_vote_entry_short,
+  exitLong: ensemble_vote_exit_long,
+  exitShort: ensemble_vote_exit_short,
+};

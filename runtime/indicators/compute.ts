@@ -1,7 +1,5 @@
 import type { Bars } from '../series/bars.js';
-import { newColumn } from '../series/column.js';
 import { canonicalColumn, INDICATOR_COLUMNS, type IndicatorColumn } from './catalog.js';
-import { typicalPrice } from './derived.js';
 import { PANDAS_PRODUCERS } from './pandas-columns.js';
 import type { Producer, Sources } from './producer.js';
 import { TALIB_PRODUCERS } from './talib-columns.js';
@@ -19,7 +17,6 @@ const PRODUCER_OF: ReadonlyMap<IndicatorColumn, Producer> = (() => {
 /** One computation run: columns are produced on first request, so dependencies are computed once. */
 class Run implements Sources {
   private readonly columns = new Map<IndicatorColumn, Float64Array>();
-  private typical: Float64Array | undefined;
   private readonly intermediates = new Map<string, unknown>();
 
   constructor(readonly bars: Bars) {}
@@ -36,15 +33,6 @@ class Run implements Sources {
       this.columns.set(column, values);
     }
     return this.columns.get(name) as Float64Array;
-  }
-
-  typicalPrice(): Float64Array {
-    if (!this.typical) {
-      const { high, low, close, length } = this.bars;
-      this.typical = newColumn(length);
-      typicalPrice(high, low, close, this.typical);
-    }
-    return this.typical;
   }
 
   shared<T>(key: string, make: () => T): T {

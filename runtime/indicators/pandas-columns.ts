@@ -3,11 +3,21 @@
  * band ratios, VWAP, pivots, Ichimoku, Donchian channels and rolling stats.
  */
 import { newColumn } from '../series/column.js';
-import { bandPercent, bandWidth, difference, midpoint, pivots, vwap } from './derived.js';
+import { bandPercent, bandWidth, difference, midpoint, pivots, typicalPrice, vwap } from './derived.js';
 import { producer, single, type Producer, type Sources } from './producer.js';
 import { rollingMax, rollingMean, rollingMin } from './rolling.js';
 
 const column = ({ bars }: Sources): Float64Array => newColumn(bars.length);
+
+/** (high + low + close) / 3, shared by VWAP, the pivots and its rolling mean; it is also the pivot_pp column. */
+function typical(sources: Sources): Float64Array {
+  return sources.shared('typical_price', () => {
+    const { high, low, close } = sources.bars;
+    const out = column(sources);
+    typicalPrice(high, low, close, out);
+    return out;
+  });
+}
 
 type Rolling = (values: Float64Array, window: number, out: Float64Array) => void;
 
@@ -45,7 +55,7 @@ export const PANDAS_PRODUCERS: readonly Producer[] = [
   }),
   single('vwap', (s) => {
     const out = column(s);
-    vwap(s.typicalPrice(), s.bars.volume, out);
+    vwap(typical(s), s.bars.volume, out);
     return out;
   }),
   single('ichi_tenkan', channelMidpoint(9)),
@@ -63,7 +73,7 @@ export const PANDAS_PRODUCERS: readonly Producer[] = [
     return out;
   }),
   producer(['pivot_pp', 'pivot_r1', 'pivot_r2', 'pivot_s1', 'pivot_s2'], (s) => {
-    const pp = s.typicalPrice();
+    const pp = typical(s);
     const [r1, r2, s1, s2] = [column(s), column(s), column(s), column(s)];
     pivots(pp, s.bars.high, s.bars.low, { r1, r2, s1, s2 });
     return { pivot_pp: pp, pivot_r1: r1, pivot_r2: r2, pivot_s1: s1, pivot_s2: s2 };
@@ -81,7 +91,7 @@ export const PANDAS_PRODUCERS: readonly Producer[] = [
   single('obv_sma_20', rolling(rollingMean, 20, (s) => s.column('obv'))),
   single('obv_high_20', rolling(rollingMax, 20, (s) => s.column('obv'))),
   single('obv_low_20', rolling(rollingMin, 20, (s) => s.column('obv'))),
-  single('typical_price_sma_20', rolling(rollingMean, 20, (s) => s.typicalPrice())),
+  single('typical_price_sma_20', rolling(rollingMean, 20, (s) => typical(s))),
   single('volume_sma_20', rolling(rollingMean, 20, (s) => s.bars.volume)),
   single('bar_range', (s) => {
     const out = column(s);

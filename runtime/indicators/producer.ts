@@ -5,8 +5,6 @@ import type { IndicatorColumn } from './catalog.js';
 export interface Sources {
   readonly bars: Bars;
   column(name: IndicatorColumn): Float64Array;
-  /** (high + low + close) / 3, computed once per run. */
-  typicalPrice(): Float64Array;
   /** An intermediate shared by several producers, made on first use in this run. */
   shared<T>(key: string, make: () => T): T;
 }

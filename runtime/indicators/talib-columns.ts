@@ -6,8 +6,8 @@
 import { newColumn } from '../series/column.js';
 import { producer, single, type Producer, type Sources } from './producer.js';
 import { ema, kama, sma, trix } from './talib/averages.js';
+import { Candles } from './talib/candle-shapes.js';
 import {
-  Candles,
   doji,
   engulfing,
   eveningStar,
@@ -21,7 +21,8 @@ import {
 } from './talib/candles.js';
 import { adx, atr, minusDi, plusDi, sar } from './talib/directional.js';
 import { htTrendline } from './talib/hilbert.js';
-import { apo, aroon, cci, cmo, macd, MA_EMA, mfi, mom, ppo, roc, rsi, stoch, willr } from './talib/oscillators.js';
+import { apo, cmo, macd, MA_EMA, mom, ppo, roc, rsi } from './talib/momentum.js';
+import { aroon, cci, mfi, stoch, willr } from './talib/window-oscillators.js';
 import { validSpan } from './talib/prefix.js';
 import { bbands, linearRegSlope, stddev } from './talib/statistics.js';
 import { adosc, obv } from './talib/volume.js';

@@ -89,7 +89,7 @@ describe('validateRegistry: the registry itself', () => {
     ['a string', 'strategies', 'string'],
     ['null', null, 'null'],
   ])('rejects %s instead of an array', (_what, data, typeName) => {
-    expectOneError(data, { strategy: '-', path: '', value: typeName, message: 'the registry must be a JSON array of strategies' });
+    expectOneError(data, { strategy: '-', path: '', value: data, message: `the registry must be a JSON array of strategies, not ${typeName}` });
   });
 
   it('rejects an entry that is not an object, labelled by its index', () => {
@@ -255,14 +255,12 @@ describe('validateRegistry: conditions', () => {
 
   it('rejects an unknown extra key in a condition (the message names the key)', () => {
     const bad = { type: 'above', col: 'close', ref: 'sma_20', strict: true };
-    // note: unlike a top-level extra key, the path stops at the condition
-    // rather than naming the key (see the report)
-    expectOneError(withEntry(bad), { strategy: '7', path: 'entry_long[0]', value: bad, message: 'Unrecognized key: "strict"' });
+    expectOneError(withEntry(bad), { strategy: '7', path: 'entry_long[0].strict', value: true, message: 'Unrecognized key: "strict"' });
   });
 
   it('rejects an unknown extra key inside an expression', () => {
     const bad = { cmp: '>', a: 'close', b: 1, c: 2 };
-    expectOneError(withExpr(bad), { strategy: '7', path: 'entry_long[0].when', value: bad, message: 'Unrecognized key: "c"' });
+    expectOneError(withExpr(bad), { strategy: '7', path: 'entry_long[0].when.c', value: 2, message: 'Unrecognized key: "c"' });
   });
 });
 
@@ -565,18 +563,12 @@ describe('validateRegistry: every error at once', () => {
     expect((thrown as RegistryInvalid).message).toBe('strategies.json has 2 error(s)');
   });
 
-  // KNOWN LIMITATION (see the report): the min_bars guard check runs only on
-  // strategies whose schema parse succeeded, so a guard error is hidden
-  // behind any other error in the same strategy until that one is fixed.
-  it.fails('reports a missing guard even when the same strategy has another error (known limitation)', () => {
+  it('reports a missing guard even when the same strategy has another error', () => {
     const data = [strategy(1, 'one', { philosophy: '', entry_long: [{ type: 'expr', when: { cmp: '>', a: 'close', b: { col: 'close', lag: 1 } } }] })];
     expect(errorsOf(data).map((e) => e.path)).toEqual(['philosophy', 'entry_long[0].when.b']);
   });
 
-  // KNOWN LIMITATION (see the report): duplicates are looked for only among
-  // the strategies that parsed, so a name (or id) reused by a strategy with
-  // any other error is not reported.
-  it.fails('reports a duplicate name even when the first user has another error (known limitation)', () => {
+  it('reports a duplicate name even when the first user has another error', () => {
     const data = [strategy(1, 'one', { category: 'momentum' }), strategy(2, 'one')];
     expect(errorsOf(data).map((e) => [e.strategy, e.path])).toEqual([
       ['1', 'category'],
@@ -597,9 +589,7 @@ describe('formatError', () => {
     expect(text).toBe(`strategy 7: philosophy: too long (value: "${'x'.repeat(116)}...)`);
   });
 
-  // KNOWN BUG (see the report): with an empty path the text has a doubled
-  // colon, e.g. `strategy -:: the registry must be a JSON array ...`.
-  it.fails('has no doubled colon when the path is empty (known bug)', () => {
+  it('has no doubled colon when the path is empty', () => {
     const text = formatError({ strategy: '-', path: '', value: 'object', message: 'the registry must be a JSON array of strategies' });
     expect(text).not.toContain('::');
   });

@@ -54,8 +54,6 @@ export function ema(real: Float64Array, period: number, out: Float64Array): void
   emaFrom(real, period, emaFactor(period), period - 1, out);
 }
 
-export const kamaLookback = (period: number): number => period;
-
 const KAMA_SLOWEST = 2.0 / (30.0 + 1.0);
 const KAMA_SPREAD = 2.0 / (2.0 + 1.0) - KAMA_SLOWEST;
 

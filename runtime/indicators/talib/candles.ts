@@ -3,115 +3,21 @@
  * settings. Outputs are TA-Lib's integers (+-100, +-80, 0) stored as doubles;
  * callers pre-fill the lookback region with 0 as the Python wrapper does.
  */
-
-const REAL_BODY = 0;
-const HIGH_LOW = 1;
-const SHADOWS = 2;
-type RangeType = typeof REAL_BODY | typeof HIGH_LOW | typeof SHADOWS;
-
-interface CandleSetting {
-  readonly rangeType: RangeType;
-  /** Bars averaged; 0 means "compare with this candle's own range". */
-  readonly avgPeriod: number;
-  readonly factor: number;
-}
-
-// TA_RestoreCandleDefaultSettings.
-const BODY_LONG: CandleSetting = { rangeType: REAL_BODY, avgPeriod: 10, factor: 1.0 };
-const BODY_SHORT: CandleSetting = { rangeType: REAL_BODY, avgPeriod: 10, factor: 1.0 };
-const BODY_DOJI: CandleSetting = { rangeType: HIGH_LOW, avgPeriod: 10, factor: 0.1 };
-const SHADOW_LONG: CandleSetting = { rangeType: REAL_BODY, avgPeriod: 0, factor: 1.0 };
-const SHADOW_VERY_SHORT: CandleSetting = { rangeType: HIGH_LOW, avgPeriod: 10, factor: 0.1 };
-const NEAR: CandleSetting = { rangeType: HIGH_LOW, avgPeriod: 5, factor: 0.2 };
-const FAR: CandleSetting = { rangeType: HIGH_LOW, avgPeriod: 5, factor: 0.6 };
-
-/**
- * TA-Lib's candle macros (TA_REALBODY, TA_CANDLERANGE, TA_CANDLEAVERAGE, ...).
- * The per-bar shapes are computed once, with the macros' exact arithmetic,
- * and shared by all patterns.
- */
-export class Candles {
-  readonly length: number;
-  private readonly bodies: Float64Array;
-  private readonly ranges: Float64Array;
-  private readonly upperShadows: Float64Array;
-  private readonly lowerShadows: Float64Array;
-  private readonly colors: Int8Array;
-
-  constructor(
-    readonly open: Float64Array,
-    readonly high: Float64Array,
-    readonly low: Float64Array,
-    readonly close: Float64Array,
-  ) {
-    const n = open.length;
-    this.length = n;
-    this.bodies = new Float64Array(n);
-    this.ranges = new Float64Array(n);
-    this.upperShadows = new Float64Array(n);
-    this.lowerShadows = new Float64Array(n);
-    this.colors = new Int8Array(n);
-    for (let i = 0; i < n; i++) {
-      const o = open[i];
-      const c = close[i];
-      const white = c >= o;
-      this.colors[i] = white ? 1 : -1;
-      this.bodies[i] = Math.abs(c - o);
-      this.ranges[i] = high[i] - low[i];
-      this.upperShadows[i] = high[i] - (white ? c : o);
-      this.lowerShadows[i] = (white ? o : c) - low[i];
-    }
-  }
-
-  /** 1 for white (close >= open), -1 for black. */
-  color(i: number): number {
-    return this.colors[i];
-  }
-
-  body(i: number): number {
-    return this.bodies[i];
-  }
-
-  upperShadow(i: number): number {
-    return this.upperShadows[i];
-  }
-
-  lowerShadow(i: number): number {
-    return this.lowerShadows[i];
-  }
-
-  range(setting: CandleSetting, i: number): number {
-    switch (setting.rangeType) {
-      case REAL_BODY:
-        return this.bodies[i];
-      case HIGH_LOW:
-        return this.ranges[i];
-      case SHADOWS:
-        return this.upperShadows[i] + this.lowerShadows[i];
-    }
-  }
-
-  average(setting: CandleSetting, total: number, i: number): number {
-    const base = setting.avgPeriod !== 0 ? total / setting.avgPeriod : this.range(setting, i);
-    return (setting.factor * base) / (setting.rangeType === SHADOWS ? 2.0 : 1.0);
-  }
-
-  /** Sum of `range` over [from, to). */
-  total(setting: CandleSetting, from: number, to: number): number {
-    let sum = 0;
-    for (let i = from; i < to; i++) sum += this.range(setting, i);
-    return sum;
-  }
-
-  /** The running-total update TA-Lib applies after each bar: add the new range minus the trailing one. */
-  slide(setting: CandleSetting, total: number, entering: number, leaving: number): number {
-    return total + (this.range(setting, entering) - this.range(setting, leaving));
-  }
-}
+import {
+  BODY_DOJI,
+  BODY_LONG,
+  BODY_SHORT,
+  FAR,
+  NEAR,
+  SHADOW_LONG,
+  SHADOW_VERY_SHORT,
+  type CandleSetting,
+  type Candles,
+} from './candle-shapes.js';
 
 const max2 = (a: number, b: number): number => Math.max(a, b);
 
-export const engulfingLookback = (): number => 2;
+const engulfingLookback = (): number => 2;
 
 export function engulfing(k: Candles, out: Float64Array): void {
   const { open: o, close: c } = k;
@@ -127,7 +33,7 @@ export function engulfing(k: Candles, out: Float64Array): void {
   }
 }
 
-export const dojiLookback = (): number => BODY_DOJI.avgPeriod;
+const dojiLookback = (): number => BODY_DOJI.avgPeriod;
 
 export function doji(k: Candles, out: Float64Array): void {
   const start = dojiLookback();
@@ -139,7 +45,7 @@ export function doji(k: Candles, out: Float64Array): void {
   }
 }
 
-export const hammerLookback = (): number =>
+const hammerLookback = (): number =>
   max2(max2(max2(BODY_SHORT.avgPeriod, SHADOW_LONG.avgPeriod), SHADOW_VERY_SHORT.avgPeriod), NEAR.avgPeriod) + 1;
 
 export function hammer(k: Candles, out: Float64Array): void {
@@ -169,7 +75,7 @@ export function hammer(k: Candles, out: Float64Array): void {
   }
 }
 
-export const shootingStarLookback = (): number =>
+const shootingStarLookback = (): number =>
   max2(max2(BODY_SHORT.avgPeriod, SHADOW_LONG.avgPeriod), SHADOW_VERY_SHORT.avgPeriod) + 1;
 
 export function shootingStar(k: Candles, out: Float64Array): void {
@@ -197,7 +103,7 @@ export function shootingStar(k: Candles, out: Float64Array): void {
   }
 }
 
-export const starLookback = (): number => max2(BODY_SHORT.avgPeriod, BODY_LONG.avgPeriod) + 2;
+const starLookback = (): number => max2(BODY_SHORT.avgPeriod, BODY_LONG.avgPeriod) + 2;
 
 /**
  * TA_CDLMORNINGSTAR (bullish = true) and TA_CDLEVENINGSTAR: long candle, a
@@ -253,7 +159,7 @@ export function eveningStar(k: Candles, penetration: number, out: Float64Array):
   star(k, penetration, false, out);
 }
 
-export const threeWhiteSoldiersLookback = (): number =>
+const threeWhiteSoldiersLookback = (): number =>
   max2(max2(SHADOW_VERY_SHORT.avgPeriod, BODY_SHORT.avgPeriod), max2(FAR.avgPeriod, NEAR.avgPeriod)) + 2;
 
 /**
@@ -314,7 +220,7 @@ export function threeWhiteSoldiers(k: Candles, out: Float64Array): void {
   }
 }
 
-export const threeBlackCrowsLookback = (): number => SHADOW_VERY_SHORT.avgPeriod + 3;
+const threeBlackCrowsLookback = (): number => SHADOW_VERY_SHORT.avgPeriod + 3;
 
 export function threeBlackCrows(k: Candles, out: Float64Array): void {
   const { open: o, high: h, close: c } = k;
@@ -344,7 +250,7 @@ export function threeBlackCrows(k: Candles, out: Float64Array): void {
   }
 }
 
-export const haramiLookback = (): number => max2(BODY_SHORT.avgPeriod, BODY_LONG.avgPeriod) + 1;
+const haramiLookback = (): number => max2(BODY_SHORT.avgPeriod, BODY_LONG.avgPeriod) + 1;
 
 export function harami(k: Candles, out: Float64Array): void {
   const { open: o, close: c } = k;
@@ -369,7 +275,7 @@ export function harami(k: Candles, out: Float64Array): void {
   }
 }
 
-export const marubozuLookback = (): number => max2(BODY_LONG.avgPeriod, SHADOW_VERY_SHORT.avgPeriod);
+const marubozuLookback = (): number => max2(BODY_LONG.avgPeriod, SHADOW_VERY_SHORT.avgPeriod);
 
 export function marubozu(k: Candles, out: Float64Array): void {
   const start = marubozuLookback();

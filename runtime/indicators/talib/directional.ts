@@ -13,8 +13,6 @@ function trueRange(high: number, low: number, prevClose: number): number {
   return range;
 }
 
-export const atrLookback = (period: number): number => period;
-
 /** TA_ATR: plain average of the first `period` true ranges, then Wilder smoothing. */
 export function atr(high: Float64Array, low: Float64Array, close: Float64Array, period: number, out: Float64Array): void {
   const n = high.length;
@@ -33,8 +31,6 @@ export function atr(high: Float64Array, low: Float64Array, close: Float64Array, 
 }
 
 const isZero = (x: number): boolean => -1e-14 < x && x < 1e-14;
-
-export const diLookback = (period: number): number => period;
 
 /**
  * TA_PLUS_DI / TA_MINUS_DI (period > 1): Wilder sums of one side's directional
@@ -150,8 +146,6 @@ export function adx(high: Float64Array, low: Float64Array, close: Float64Array, 
     out[today] = prevAdx;
   }
 }
-
-export const sarLookback = (): number => 1;
 
 /**
  * TA_SAR. The initial direction comes from TA_MINUS_DM over the first two

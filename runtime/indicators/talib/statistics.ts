@@ -4,8 +4,6 @@
  */
 import { sma } from './averages.js';
 
-export const bbandsLookback = (period: number): number => period - 1;
-
 /**
  * TA_BBANDS with a simple moving average: the deviation comes from a running
  * sum of squares minus the squared average (TA_INT_stddev_using_precalc_ma).
@@ -68,8 +66,6 @@ function writeBands(
   }
 }
 
-export const stddevLookback = (period: number): number => period - 1;
-
 /** TA_STDDEV over TA_INT_VAR: E[x^2] - E[x]^2 from running sums. */
 export function stddev(real: Float64Array, period: number, devs: number, out: Float64Array): void {
   const n = real.length;
@@ -98,8 +94,6 @@ export function stddev(real: Float64Array, period: number, devs: number, out: Fl
     else out[i] = devs !== 1.0 ? Math.sqrt(variance) * devs : Math.sqrt(variance);
   }
 }
-
-export const linearRegSlopeLookback = (period: number): number => period - 1;
 
 /** TA_LINEARREG_SLOPE: least-squares slope, x = bars ago, recomputed per window. */
 export function linearRegSlope(real: Float64Array, period: number, out: Float64Array): void {

@@ -1,7 +1,5 @@
 /** On-balance volume and the Chaikin A/D oscillator, ported from TA-Lib 0.6 C. */
 
-export const obvLookback = (): number => 0;
-
 /** TA_OBV: starts at the first bar's volume, not at 0. */
 export function obv(real: Float64Array, volume: Float64Array, out: Float64Array): void {
   const n = real.length;
