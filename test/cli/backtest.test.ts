@@ -1,0 +1,86 @@
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { probe } from '../support/cli.js';
+import { PARITY_DIR } from '../support/parity-fixtures.js';
+
+const fixture = (name: string): string => gunzipSync(readFileSync(join(PARITY_DIR, name))).toString('utf8');
+const tempDir = (): string => mkdtempSync(join(tmpdir(), 'probe-cli-'));
+
+/** A data folder holding the 1Hour parity bars, optionally rewritten. */
+function dataWith1Hour(edit: (lines: string[]) => string[] = (l) => l): string {
+  const dir = tempDir();
+  const lines = readFileSync(join(PARITY_DIR, 'bars_1Hour.csv'), 'utf8').split('\n');
+  writeFileSync(join(dir, 'bars_1Hour.csv'), edit(lines).join('\n'));
+  return dir;
+}
+
+describe('probe backtest', () => {
+  it('writes trades.csv and results.csv byte-identical to the reference fixtures', () => {
+    const out = join(tempDir(), 'out');
+    const run = probe(['backtest', '--data', PARITY_DIR, '--symbol', 'SYNTH', '--out', out]);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^900 combinations: 50376 trades -> .*trades\.csv, 50108 result rows -> .*results\.csv/);
+    expect(readFileSync(join(out, 'trades.csv'), 'utf8')).toBe(fixture('trades.csv.gz'));
+    expect(readFileSync(join(out, 'results.csv'), 'utf8')).toBe(fixture('results.csv.gz'));
+  });
+
+  it('runs a subset in the fixtures order, whatever the order of the flags', () => {
+    const out = join(tempDir(), 'out');
+    const run = probe([
+      'backtest', '--data', PARITY_DIR, '--symbol', 'SYNTH', '--out', out,
+      '--timeframes', '1Day', '--strategies', '36,1', '--risk-profiles', 'high,low', '--workers', '1',
+    ]);
+    expect(run.status, run.stderr).toBe(0);
+    const keep = (text: string): string[] =>
+      text.split('\r\n').filter((line, k) => k === 0 || /^SYNTH,1Day,(1|36),[a-z_0-9]*,?(low|high),/.test(line) || /^SYNTH,1Day,(1|36),(low|high),/.test(line));
+    const trades = readFileSync(join(out, 'trades.csv'), 'utf8').split('\r\n');
+    expect(trades.length).toBeGreaterThan(10);
+    expect(trades).toEqual(keep(fixture('trades.csv.gz')).concat(''));
+    expect(readFileSync(join(out, 'results.csv'), 'utf8').split('\r\n')).toEqual(keep(fixture('results.csv.gz')).concat(''));
+  });
+});
+
+describe('probe backtest rejects bad input, naming file, line and value, and writes nothing', () => {
+  const cases: { name: string; edit?: (lines: string[]) => string[]; args?: string[]; message: RegExp }[] = [
+    { name: 'a missing bars file', args: ['--timeframes', '1Hour,15Min'], message: /bars_15Min\.csv: cannot read bars file: no such file/ },
+    { name: 'a bad header', edit: (l) => ['time,open,high,low,close,volume', ...l.slice(1)], message: /bars_1Hour\.csv:1: expected the header "timestamp,open,high,low,close,volume", found "time,open,high,low,close,volume"/ },
+    { name: 'a non-numeric price', edit: (l) => l.map((x, k) => (k === 5 ? x.replace(/,[0-9.]+,/, ',abc,') : x)), message: /bars_1Hour\.csv:6: open "abc" is not a number/ },
+    { name: 'a non-positive price', edit: (l) => l.map((x, k) => (k === 7 ? x.replace(/(Z,[0-9.]+,[0-9.]+,)[0-9.]+/, '$1-1') : x)), message: /bars_1Hour\.csv:8: low -1 must be positive/ },
+    { name: 'high below low', edit: (l) => l.map((x, k) => (k === 3 ? '2023-01-02T16:30:00Z,49.5,49.0,49.6,49.55,1000' : x)), message: /bars_1Hour\.csv:4: high 49 is below low 49\.6/ },
+    { name: 'unsorted timestamps', edit: (l) => [l[0]!, l[2]!, l[1]!, ...l.slice(3)], message: /bars_1Hour\.csv:3: timestamp 2023-01-02T14:30:00Z is earlier than the line before it/ },
+    { name: 'a duplicate timestamp', edit: (l) => [l[0]!, l[1]!, l[1]!, ...l.slice(2)], message: /bars_1Hour\.csv:3: duplicate timestamp 2023-01-02T14:30:00Z/ },
+    { name: 'an unknown strategy id', args: ['--strategies', '1,101'], message: /--strategies: unknown strategy "101"/ },
+    { name: 'an unknown risk profile', args: ['--risk-profiles', 'low,extreme'], message: /--risk-profiles: unknown risk profile "extreme" \(expected low, medium, high\)/ },
+  ];
+
+  it.each(cases)('$name', ({ edit, args = [], message }) => {
+    const data = dataWith1Hour(edit);
+    const out = join(tempDir(), 'out');
+    const run = probe(['backtest', '--data', data, '--symbol', 'SYNTH', '--out', out, '--timeframes', '1Hour', ...args]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr).toMatch(/^error: /);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('leaves existing output files untouched when the input is bad', () => {
+    const data = dataWith1Hour((l) => [l[0]!, l[1]!, l[1]!]);
+    const out = tempDir();
+    copyFileSync(join(PARITY_DIR, 'bars_1Day.csv'), join(out, 'trades.csv'));
+    const before = readFileSync(join(out, 'trades.csv'), 'utf8');
+    const run = probe(['backtest', '--data', data, '--symbol', 'SYNTH', '--out', out, '--timeframes', '1Hour']);
+    expect(run.status).toBe(2);
+    expect(readFileSync(join(out, 'trades.csv'), 'utf8')).toBe(before);
+    expect(existsSync(join(out, 'results.csv'))).toBe(false);
+  });
+
+  it('explains a missing required flag', () => {
+    const run = probe(['backtest', '--data', PARITY_DIR, '--symbol', 'SYNTH']);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/Missing required argument: out/);
+  });
+});
