@@ -40,7 +40,7 @@ function main(): number {
     }
     throw error;
   }
-  for (const w of result.warnings) console.warn(w);
+  if (!check) for (const w of result.warnings) console.warn(w);
   const existing = listFiles(outDir);
   if (check) {
     const stale = [
