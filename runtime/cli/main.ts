@@ -1,18 +1,17 @@
 #!/usr/bin/env node
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
+import { ConfigError } from '../config/config.js';
 import { InputError } from '../io/bars-csv.js';
 import { backtestCommand } from './commands/backtest.js';
+import { dbCommand } from './commands/db.js';
+import { runCommand } from './commands/run.js';
 
 /** The `probe` command line. */
 export async function main(argv: string[]): Promise<number> {
-  const cli = backtestCommand(
-    yargs(argv)
-      .scriptName('probe')
-      .usage('$0 <command> [options]')
-      .strict()
-      .demandCommand(1, 'name a command; see --help'),
-  )
+  const base = yargs(argv).scriptName('probe').usage('$0 <command> [options]').strict().demandCommand(1, 'name a command; see --help');
+  const cli = [backtestCommand, runCommand, dbCommand]
+    .reduce((y, command) => command(y), base)
     .help()
     .fail((message, error) => {
       throw error ?? new InputError([message]);
@@ -21,6 +20,10 @@ export async function main(argv: string[]): Promise<number> {
     await cli.parseAsync();
     return 0;
   } catch (error) {
+    if (error instanceof ConfigError) {
+      for (const line of error.message.split('\n')) console.error(`error: ${line}`);
+      return 2;
+    }
     if (error instanceof InputError) {
       for (const p of error.problems) console.error(`error: ${p}`);
       return 2;

