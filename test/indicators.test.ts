@@ -1,10 +1,25 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { allocateBars, type Bars } from '../runtime/series/bars.js';
-import { canonicalColumn, INDICATOR_COLUMNS, type IndicatorColumn } from '../runtime/indicators/catalog.js';
-import { computeIndicators } from '../runtime/indicators/compute.js';
+import { canonicalColumn, INDICATOR_COLUMNS } from '../runtime/indicators/catalog.js';
+import { computeIndicators, INDICATOR_ENGINES, type IndicatorEngine } from '../runtime/indicators/compute.js';
 import { rollingMax, rollingMean, rollingMin } from '../runtime/indicators/rolling.js';
+import { nativeCallsFor, TALIB_CALLS } from '../runtime/indicators/talib-calls.js';
 import { callTalib, type NativeCall } from '../runtime/indicators/talib-native.js';
 import { loadFixtureBars, loadFixtureIndicators, TIMEFRAMES } from './support/fixtures.js';
+
+/** Names of the addon calls made, in order: callTalib passes through, counted. */
+const addonCalls = vi.hoisted(() => [] as string[]);
+
+vi.mock('../runtime/indicators/talib-native.js', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../runtime/indicators/talib-native.js')>();
+  return {
+    ...actual,
+    callTalib: (call: NativeCall) => {
+      addonCalls.push(call.name);
+      return actual.callTalib(call);
+    },
+  };
+});
 
 const TOLERANCE = 1e-10;
 
@@ -58,10 +73,12 @@ function describeMismatch(name: string, m: Mismatch, actual: Float64Array, expec
   );
 }
 
-describe.each(TIMEFRAMES)('parity with the Python calculator, %s', (tf) => {
+const ENGINE_TIMEFRAMES = INDICATOR_ENGINES.flatMap((engine) => TIMEFRAMES.map((tf) => [engine, tf] as const));
+
+describe.each(ENGINE_TIMEFRAMES)('parity with the Python calculator, %s engine, %s', (engine, tf) => {
   const bars = loadFixtureBars(tf);
   const expected = loadFixtureIndicators(tf);
-  const actual = computeIndicators(bars, INDICATOR_COLUMNS);
+  const actual = computeIndicators(bars, INDICATOR_COLUMNS, { engine });
 
   it('has the fixture columns, in order', () => {
     expect([...expected.keys()]).toEqual([...INDICATOR_COLUMNS]);
@@ -110,9 +127,31 @@ describe('computeIndicators', () => {
     expect(canonicalColumn('toString')).toBeUndefined();
   });
 
-  it('handles an empty series', () => {
-    const result = computeIndicators(allocateBars(0), INDICATOR_COLUMNS);
+  it.each(INDICATOR_ENGINES)('handles an empty series (%s engine)', (engine) => {
+    const result = computeIndicators(allocateBars(0), INDICATOR_COLUMNS, { engine });
     for (const name of INDICATOR_COLUMNS) expect(result.get(name)?.length).toBe(0);
+  });
+
+  it('rejects an unknown engine', () => {
+    expect(() => computeIndicators(bars, ['rsi_14'], { engine: 'pandas' as IndicatorEngine })).toThrow(/pandas/);
+  });
+
+  it('talib engine: a column alone (with its dependencies) equals the full run', () => {
+    const full = computeIndicators(bars, INDICATOR_COLUMNS, { engine: 'talib' });
+    for (const name of ['atr_sma_50', 'ppo_signal', 'bb_width'] as const) {
+      const alone = computeIndicators(bars, [name], { engine: 'talib' });
+      expect(Array.from(alone.get(name) ?? []), name).toEqual(Array.from(full.get(name) ?? []));
+    }
+  });
+
+  it('talib engine: one addon call per table entry, so multi-output calls run once per run', () => {
+    addonCalls.length = 0;
+    computeIndicators(bars, INDICATOR_COLUMNS, { engine: 'talib' });
+    expect([...addonCalls].sort()).toEqual(TALIB_CALLS.map((call) => call.name).sort());
+    for (const name of ['MACD', 'BBANDS', 'STOCH', 'AROON']) expect(addonCalls.filter((n) => n === name)).toHaveLength(1);
+    addonCalls.length = 0;
+    computeIndicators(bars, INDICATOR_COLUMNS);
+    expect(addonCalls).toEqual([]);
   });
 });
 
@@ -202,99 +241,25 @@ function adversarialBars(length: number, seed: number, nanPrefix: number): Bars 
   return bars;
 }
 
-/** How the reference gets each TA-Lib column: function, inputs, parameters, output. */
-function nativeCalls(bars: Bars): Partial<Record<IndicatorColumn, [NativeCall, string]>> {
-  const { open, high, low, close, volume } = bars;
-  const real = { inReal: close };
-  const hl = { high, low };
-  const hlc = { high, low, close };
-  const hlcv = { high, low, close, volume };
-  const ohlc = { open, high, low, close };
-  const call = (name: string, inputs: NativeCall['inputs'], options: NativeCall['options'] = {}): NativeCall => ({
-    name,
-    inputs,
-    options,
-  });
-  const macd = call('MACD', real, { optInFastPeriod: 12, optInSlowPeriod: 26, optInSignalPeriod: 9 });
-  const stoch = call('STOCH', hlc, {
-    optInFastK_Period: 14,
-    optInSlowK_Period: 3,
-    optInSlowK_MAType: 0,
-    optInSlowD_Period: 3,
-    optInSlowD_MAType: 0,
-  });
-  const bbands = call('BBANDS', real, { optInTimePeriod: 20, optInNbDevUp: 2, optInNbDevDn: 2, optInMAType: 0 });
-  const aroon = call('AROON', hl, { optInTimePeriod: 25 });
-  const ppo = call('PPO', real, { optInFastPeriod: 12, optInSlowPeriod: 26, optInMAType: 1 });
-  const ppoLine = callTalib(ppo).get('outReal') ?? new Float64Array(0);
-  const period = (n: number) => ({ optInTimePeriod: n });
-  return {
-    rsi_14: [call('RSI', real, period(14)), 'outReal'],
-    macd: [macd, 'outMACD'],
-    macd_signal: [macd, 'outMACDSignal'],
-    macd_hist: [macd, 'outMACDHist'],
-    stoch_k: [stoch, 'outSlowK'],
-    stoch_d: [stoch, 'outSlowD'],
-    adx_14: [call('ADX', hlc, period(14)), 'outReal'],
-    cci_20: [call('CCI', hlc, period(20)), 'outReal'],
-    willr_14: [call('WILLR', hlc, period(14)), 'outReal'],
-    mfi_14: [call('MFI', hlcv, period(14)), 'outReal'],
-    sma_20: [call('SMA', real, period(20)), 'outReal'],
-    sma_50: [call('SMA', real, period(50)), 'outReal'],
-    sma_200: [call('SMA', real, period(200)), 'outReal'],
-    ema_20: [call('EMA', real, period(20)), 'outReal'],
-    ema_50: [call('EMA', real, period(50)), 'outReal'],
-    ema_200: [call('EMA', real, period(200)), 'outReal'],
-    psar: [call('SAR', hl, { optInAcceleration: 0.02, optInMaximum: 0.2 }), 'outReal'],
-    bb_upper: [bbands, 'outRealUpperBand'],
-    bb_middle: [bbands, 'outRealMiddleBand'],
-    bb_lower: [bbands, 'outRealLowerBand'],
-    atr_14: [call('ATR', hlc, period(14)), 'outReal'],
-    obv: [call('OBV', { inReal: close, volume }), 'outReal'],
-    plus_di_14: [call('PLUS_DI', hlc, period(14)), 'outReal'],
-    minus_di_14: [call('MINUS_DI', hlc, period(14)), 'outReal'],
-    aroon_up_25: [aroon, 'outAroonUp'],
-    aroon_down_25: [aroon, 'outAroonDown'],
-    apo: [call('APO', real, { optInFastPeriod: 12, optInSlowPeriod: 26, optInMAType: 1 }), 'outReal'],
-    trix_15: [call('TRIX', real, period(15)), 'outReal'],
-    ppo: [ppo, 'outReal'],
-    ppo_signal: [call('EMA', { inReal: ppoLine }, period(9)), 'outReal'],
-    cmo_14: [call('CMO', real, period(14)), 'outReal'],
-    rsi_2: [call('RSI', real, period(2)), 'outReal'],
-    roc_10: [call('ROC', real, period(10)), 'outReal'],
-    mom_10: [call('MOM', real, period(10)), 'outReal'],
-    kama_30: [call('KAMA', real, period(30)), 'outReal'],
-    ht_trendline: [call('HT_TRENDLINE', real), 'outReal'],
-    linearreg_slope_20: [call('LINEARREG_SLOPE', real, period(20)), 'outReal'],
-    stddev_20: [call('STDDEV', real, { optInTimePeriod: 20, optInNbDev: 1 }), 'outReal'],
-    adosc: [call('ADOSC', hlcv, { optInFastPeriod: 3, optInSlowPeriod: 10 }), 'outReal'],
-    cdl_engulfing: [call('CDLENGULFING', ohlc), 'outInteger'],
-    cdl_hammer: [call('CDLHAMMER', ohlc), 'outInteger'],
-    cdl_shooting_star: [call('CDLSHOOTINGSTAR', ohlc), 'outInteger'],
-    cdl_morning_star: [call('CDLMORNINGSTAR', ohlc, { optInPenetration: 0.3 }), 'outInteger'],
-    cdl_evening_star: [call('CDLEVENINGSTAR', ohlc, { optInPenetration: 0.3 }), 'outInteger'],
-    cdl_doji: [call('CDLDOJI', ohlc), 'outInteger'],
-    cdl_3white_soldiers: [call('CDL3WHITESOLDIERS', ohlc), 'outInteger'],
-    cdl_3black_crows: [call('CDL3BLACKCROWS', ohlc), 'outInteger'],
-    cdl_harami: [call('CDLHARAMI', ohlc), 'outInteger'],
-    cdl_marubozu: [call('CDLMARUBOZU', ohlc), 'outInteger'],
-  };
-}
-
 describe.each([
   ['clean bars', 0],
   ['bars with a NaN prefix', 7],
 ])('TypeScript ports vs the TA-Lib C library on adversarial %s', (_label, nanPrefix) => {
   const bars = adversarialBars(6000, 20240611 + nanPrefix, nanPrefix);
-  const calls = nativeCalls(bars);
-  const columns = Object.keys(calls) as IndicatorColumn[];
+  // ppo_signal is EMA(9) of the ppo column: TA-Lib's own, as the talib engine computes it.
+  const calls = nativeCallsFor(bars, (name) => computeIndicators(bars, [name], { engine: 'talib' }).get(name) as Float64Array);
+  const columns = [...calls.keys()];
   const ours = computeIndicators(bars, columns);
   const natives = new Map<NativeCall, Map<string, Float64Array>>();
 
+  it('covers every column of the table', () => {
+    expect(columns).toHaveLength(TALIB_CALLS.reduce((n, call) => n + Object.keys(call.outputs).length, 0));
+  });
+
   it.each(columns)('%s is bit-identical', (name) => {
-    const spec = calls[name];
+    const spec = calls.get(name);
     if (!spec) throw new Error(`no native call for ${name}`);
-    const [call, output] = spec;
+    const { call, output } = spec;
     let outputs = natives.get(call);
     if (!outputs) natives.set(call, (outputs = callTalib(call)));
     const want = outputs.get(output);
@@ -306,5 +271,32 @@ describe.each([
       // The comparison is only meaningful if the pattern actually occurs.
       expect(want.some((v) => v !== 0), `${name} never fires on this data`).toBe(true);
     }
+  });
+});
+
+describe.each([
+  ['clean bars', 0],
+  ['bars with a NaN prefix', 7],
+])('talib engine vs port engine on adversarial %s', (_label, nanPrefix) => {
+  const bars = adversarialBars(6000, 20240611 + nanPrefix, nanPrefix);
+  const port = computeIndicators(bars, INDICATOR_COLUMNS, { engine: 'port' });
+  const talib = computeIndicators(bars, INDICATOR_COLUMNS, { engine: 'talib' });
+
+  it.each([...INDICATOR_COLUMNS])('%s is bit-identical', (name) => {
+    const got = talib.get(name);
+    const want = port.get(name);
+    if (!want || !got) throw new Error(`missing column ${name}`);
+    expect(got.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(got.length).toBe(want.length);
+    let differences = 0;
+    let first = -1;
+    // Object.is: NaN matches NaN, and -0 must stay -0
+    for (let i = 0; i < want.length; i++) {
+      if (!Object.is(got[i], want[i])) {
+        differences++;
+        if (first < 0) first = i;
+      }
+    }
+    expect(differences, `${name}: ${differences} differences, first at row ${first}: talib ${got[first]}, port ${want[first]}`).toBe(0);
   });
 });

@@ -8,6 +8,8 @@
 /** Python's `format(x, '.{digits}f')`. */
 export function pyFixed(x: number, digits: number): string {
   if (!Number.isFinite(x)) return Number.isNaN(x) ? 'nan' : x > 0 ? 'inf' : '-inf';
+  // toFixed uses exponent notation from 1e21 on; such doubles are integers, so BigInt has every digit
+  if (Math.abs(x) >= 1e21) return `${BigInt(x).toString()}${digits > 0 ? `.${'0'.repeat(digits)}` : ''}`;
   const negativeZero = Object.is(x, -0);
   let text = x.toFixed(digits);
   // an exact tie shows as a 5 followed only by zeros in the exact expansion

@@ -2,16 +2,47 @@ import type { Bars } from '../series/bars.js';
 import { canonicalColumn, INDICATOR_COLUMNS, type IndicatorColumn } from './catalog.js';
 import { PANDAS_PRODUCERS } from './pandas-columns.js';
 import type { Producer, Sources } from './producer.js';
+import { NATIVE_PRODUCERS } from './talib-calls.js';
 import { TALIB_PRODUCERS } from './talib-columns.js';
 
-const PRODUCER_OF: ReadonlyMap<IndicatorColumn, Producer> = (() => {
+/**
+ * Where the TA-Lib columns come from: the TypeScript ports of TA-Lib 0.6.0
+ * (fast; verified bit-identical) or the npm `talib` package itself, through
+ * its native addon. Columns the reference computes with numpy/pandas are the
+ * same code in both, reading the engine's TA-Lib columns.
+ */
+export const INDICATOR_ENGINES = ['port', 'talib'] as const;
+
+export type IndicatorEngine = (typeof INDICATOR_ENGINES)[number];
+
+export interface ComputeOptions {
+  /** Default 'port'. */
+  readonly engine?: IndicatorEngine;
+}
+
+function producerMap(producers: readonly Producer[]): ReadonlyMap<IndicatorColumn, Producer> {
   const map = new Map<IndicatorColumn, Producer>();
-  for (const producer of [...TALIB_PRODUCERS, ...PANDAS_PRODUCERS]) {
+  for (const producer of producers) {
     for (const column of producer.columns) map.set(column, producer);
   }
   const missing = INDICATOR_COLUMNS.filter((column) => !map.has(column));
   if (missing.length > 0) throw new Error(`No producer for indicator columns: ${missing.join(', ')}`);
   return map;
+}
+
+/** Both engines must take the same columns from TA-Lib. */
+function sameColumns(ports: readonly Producer[], natives: readonly Producer[]): void {
+  const names = (producers: readonly Producer[]) => producers.flatMap((p) => p.columns).sort();
+  const [a, b] = [names(ports), names(natives)];
+  if (a.join() !== b.join()) throw new Error(`TA-Lib ports produce [${a.join(', ')}] but native calls [${b.join(', ')}]`);
+}
+
+const PRODUCERS: Readonly<Record<IndicatorEngine, ReadonlyMap<IndicatorColumn, Producer>>> = (() => {
+  sameColumns(TALIB_PRODUCERS, NATIVE_PRODUCERS);
+  return {
+    port: producerMap([...TALIB_PRODUCERS, ...PANDAS_PRODUCERS]),
+    talib: producerMap([...NATIVE_PRODUCERS, ...PANDAS_PRODUCERS]),
+  };
 })();
 
 /** One computation run: columns are produced on first request, so dependencies are computed once. */
@@ -19,12 +50,15 @@ class Run implements Sources {
   private readonly columns = new Map<IndicatorColumn, Float64Array>();
   private readonly intermediates = new Map<string, unknown>();
 
-  constructor(readonly bars: Bars) {}
+  constructor(
+    readonly bars: Bars,
+    private readonly producers: ReadonlyMap<IndicatorColumn, Producer>,
+  ) {}
 
   column(name: IndicatorColumn): Float64Array {
     const known = this.columns.get(name);
     if (known) return known;
-    const producer = PRODUCER_OF.get(name);
+    const producer = this.producers.get(name);
     if (!producer) throw new Error(`No producer for indicator column '${name}'`);
     const produced = producer.produce(this);
     for (const column of producer.columns) {
@@ -44,17 +78,24 @@ class Run implements Sources {
 /**
  * Computes the requested indicator columns (reference names or their
  * aliases) and whatever they depend on, each exactly as the Python reference
- * calculator does. The result is keyed by the names as requested. Throws on
- * an unknown name before computing anything.
+ * calculator does, with the chosen engine for the TA-Lib columns. The result
+ * is keyed by the names as requested; every column is SharedArrayBuffer-backed.
+ * Throws on an unknown name or engine before computing anything.
  */
-export function computeIndicators(bars: Bars, wanted: Iterable<string>): Map<string, Float64Array> {
+export function computeIndicators(
+  bars: Bars,
+  wanted: Iterable<string>,
+  options: ComputeOptions = {},
+): Map<string, Float64Array> {
+  const engine = options.engine ?? 'port';
+  if (!Object.hasOwn(PRODUCERS, engine)) throw new Error(`Unknown indicator engine '${String(engine)}'`);
   const requests: Array<[string, IndicatorColumn]> = [];
   for (const name of wanted) {
     const column = canonicalColumn(name);
     if (column === undefined) throw new Error(`Unknown indicator column '${name}'`);
     requests.push([name, column]);
   }
-  const run = new Run(bars);
+  const run = new Run(bars, PRODUCERS[engine]);
   const result = new Map<string, Float64Array>();
   for (const [name, column] of requests) result.set(name, run.column(column));
   return result;

@@ -1,9 +1,10 @@
 /**
  * TA-Lib's own C code, through the npm `talib` addon, called the way the
- * Python wrapper calls it (NaN-prefix rule). computeIndicators does not use
- * it: the addon copies every input and output element through V8 API calls,
- * about 1 ms per 10k-element series, which alone would exceed the whole
- * budget. It is the oracle the TypeScript ports are checked against.
+ * Python wrapper calls it (NaN-prefix rule). It backs the `talib` indicator
+ * engine and is the oracle the TypeScript ports are checked against; the
+ * ports are the default because the addon copies every input and output
+ * element through V8 API calls (about 1 ms per 10k-element series), which
+ * alone would use most of the benchmark's budget.
  */
 import { createRequire } from 'node:module';
 import { firstCompleteIndex } from './talib/prefix.js';

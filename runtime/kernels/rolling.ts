@@ -82,15 +82,31 @@ function lowerBound(sorted: Float64Array, size: number, value: number): number {
   return lo;
 }
 
-/** numpy's `_quantile` with the linear method and its `_lerp`. */
+/**
+ * numpy's `_quantile` with the linear method: `_get_indexes` clamps both
+ * neighbours to the last element (index -1) when the virtual index is at or
+ * past n-1, and to the first when below 0; `_get_gamma` is the virtual index
+ * minus that (clamped) previous index; then `_lerp` interpolates anyway, so
+ * an infinite end value gives inf - inf = NaN, as numpy does.
+ */
 export function linearPercentile(sorted: Float64Array, size: number, quantile: number): number {
   const virtual = (size - 1) * quantile;
-  if (virtual >= size - 1) return sorted[size - 1];
-  if (virtual < 0) return sorted[0];
-  const previous = Math.floor(virtual);
+  let previous: number;
+  let next: number;
+  let gamma: number;
+  if (virtual >= size - 1) {
+    previous = next = size - 1;
+    gamma = virtual - -1;
+  } else if (virtual < 0) {
+    previous = next = 0;
+    gamma = virtual - 0;
+  } else {
+    previous = Math.floor(virtual);
+    next = previous + 1;
+    gamma = virtual - previous;
+  }
   const a = sorted[previous];
-  const b = sorted[previous + 1];
-  const gamma = virtual - previous;
+  const b = sorted[next];
   const diff = b - a;
   return gamma >= 0.5 ? b - diff * (1 - gamma) : a + diff * gamma;
 }

@@ -3,6 +3,7 @@ import { type ResultRow, unpackRows } from '../aggregate/aggregate.js';
 import { tradeCount, unpackTrades } from '../engine/trade-log.js';
 import { RISK_PROFILES, type RiskProfileName } from '../engine/risk-profiles.js';
 import type { Trade } from '../engine/trade.js';
+import type { IndicatorEngine } from '../indicators/compute.js';
 import type { WorkerPool } from '../pool/pool.js';
 import type { Bars } from '../series/bars.js';
 import type { BarSeries } from '../strategy/bar-series.js';
@@ -21,6 +22,8 @@ export interface BacktestRequest {
   readonly strategies: readonly CompiledStrategy[];
   readonly profiles: readonly RiskProfileName[];
   readonly pool: WorkerPool;
+  /** Where computed TA-Lib columns come from (default 'port'); unused for datasets with indicators at hand. */
+  readonly indicatorEngine?: IndicatorEngine;
   readonly onProgress?: (done: number, total: number) => void;
 }
 
@@ -79,7 +82,7 @@ export async function runBacktest(request: BacktestRequest): Promise<BacktestRes
   try {
     const tasks = request.datasets.flatMap((dataset) => {
       const before = performance.now();
-      const series = dataset.indicators ? withIndicators(dataset.bars, dataset.indicators) : prepareSeries(dataset.bars, strategies);
+      const series = dataset.indicators ? withIndicators(dataset.bars, dataset.indicators) : prepareSeries(dataset.bars, strategies, request.indicatorEngine);
       indicatorMs += performance.now() - before;
       const datasetId = request.pool.share(series);
       ids.push(datasetId);

@@ -1,5 +1,5 @@
 import { BAR_COLUMNS } from '../indicators/catalog.js';
-import { computeIndicators } from '../indicators/compute.js';
+import { computeIndicators, type IndicatorEngine } from '../indicators/compute.js';
 import type { Bars } from '../series/bars.js';
 import type { BarSeries } from '../strategy/bar-series.js';
 import type { CompiledStrategy } from '../strategy/compiled.js';
@@ -13,9 +13,9 @@ export function indicatorsNeeded(strategies: readonly CompiledStrategy[]): strin
   return [...wanted].sort();
 }
 
-/** Bars plus the indicators the strategies need, computed once per (symbol, timeframe). */
-export function prepareSeries(bars: Bars, strategies: readonly CompiledStrategy[]): BarSeries {
-  const indicators = computeIndicators(bars, indicatorsNeeded(strategies));
+/** Bars plus the indicators the strategies need, computed once per (symbol, timeframe) with `engine`. */
+export function prepareSeries(bars: Bars, strategies: readonly CompiledStrategy[], engine: IndicatorEngine = 'port'): BarSeries {
+  const indicators = computeIndicators(bars, indicatorsNeeded(strategies), { engine });
   return withIndicators(bars, indicators);
 }
 

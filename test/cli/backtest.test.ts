@@ -17,6 +17,18 @@ function dataWith1Hour(edit: (lines: string[]) => string[] = (l) => l): string {
   return dir;
 }
 
+/**
+ * The header and the lines of `timeframe`, strategies `ids` and `profiles` of
+ * a CSV in the reference's layout (trades: id, name, profile; results: id, profile).
+ */
+function subset(text: string, timeframe: string, ids: readonly number[], profiles: readonly string[]): string[] {
+  const id = `(${ids.join('|')})`;
+  const profile = `(${profiles.join('|')})`;
+  const trade = new RegExp(`^SYNTH,${timeframe},${id},[a-z_0-9]*,?${profile},`);
+  const result = new RegExp(`^SYNTH,${timeframe},${id},${profile},`);
+  return text.split('\r\n').filter((line, k) => k === 0 || trade.test(line) || result.test(line));
+}
+
 describe('probe backtest', () => {
   it('writes trades.csv and results.csv byte-identical to the reference fixtures', () => {
     const out = join(tempDir(), 'out');
@@ -35,8 +47,21 @@ describe('probe backtest', () => {
       '--timeframes', '1Day', '--strategies', '36,1', '--risk-profiles', 'high,low', '--workers', '1',
     ]);
     expect(run.status, run.stderr).toBe(0);
-    const keep = (text: string): string[] =>
-      text.split('\r\n').filter((line, k) => k === 0 || /^SYNTH,1Day,(1|36),[a-z_0-9]*,?(low|high),/.test(line) || /^SYNTH,1Day,(1|36),(low|high),/.test(line));
+    const keep = (text: string): string[] => subset(text, '1Day', [1, 36], ['low', 'high']);
+    const trades = readFileSync(join(out, 'trades.csv'), 'utf8').split('\r\n');
+    expect(trades.length).toBeGreaterThan(10);
+    expect(trades).toEqual(keep(fixture('trades.csv.gz')).concat(''));
+    expect(readFileSync(join(out, 'results.csv'), 'utf8').split('\r\n')).toEqual(keep(fixture('results.csv.gz')).concat(''));
+  });
+
+  it('computes indicators with the talib package when asked (--indicators talib), same output', () => {
+    const out = join(tempDir(), 'out');
+    const run = probe([
+      'backtest', '--data', PARITY_DIR, '--symbol', 'SYNTH', '--out', out,
+      '--indicators', 'talib', '--timeframes', '1Day', '--strategies', '1,2',
+    ]);
+    expect(run.status, run.stderr).toBe(0);
+    const keep = (text: string): string[] => subset(text, '1Day', [1, 2], ['low', 'medium', 'high']);
     const trades = readFileSync(join(out, 'trades.csv'), 'utf8').split('\r\n');
     expect(trades.length).toBeGreaterThan(10);
     expect(trades).toEqual(keep(fixture('trades.csv.gz')).concat(''));

@@ -142,6 +142,15 @@ describe('linearPercentile (sorted input)', () => {
     expect(linearPercentile(sorted(0, 0.1), 2, 0.7)).toBe(0.07);
     expect(0 + 0.1 * 0.7).toBe(0.06999999999999999);
   });
+
+  // At or past the last index numpy does not return the last value directly.
+  // _get_indexes sets previous = next = -1 and _lerp(a=inf, b=inf, t) computes
+  // b - (b - a)*(1 - t) = inf - nan = nan, so np.percentile([1, inf], 100) and
+  // np.percentile([inf], 20) are nan; finite values are unaffected (b - 0*(1-t) = b).
+  it('an infinite last value at the top index gives NaN, as numpy\'s _lerp does', () => {
+    expect(linearPercentile(sorted(1, Infinity), 2, 1)).toBeNaN();
+    expect(linearPercentile(sorted(Infinity), 1, 0.2)).toBeNaN();
+  });
 });
 
 describe('rollingPercentile', () => {
