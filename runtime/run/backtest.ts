@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { type ResultRow, unpackRows } from '../aggregate/aggregate.js';
+import { ROW_FIELDS, type ResultRow, unpackRows } from '../aggregate/aggregate.js';
 import { tradeCount, unpackTrades } from '../engine/trade-log.js';
 import { RISK_PROFILES, type RiskProfileName } from '../engine/risk-profiles.js';
 import type { Trade } from '../engine/trade.js';
@@ -25,6 +25,10 @@ export interface BacktestRequest {
   /** Where computed TA-Lib columns come from (default 'port'); unused for datasets with indicators at hand. */
   readonly indicatorEngine?: IndicatorEngine;
   readonly onProgress?: (done: number, total: number) => void;
+  /** Called with each strategy's combinations as soon as they are done (e.g. to write them). */
+  readonly onCombinations?: (combinations: readonly Combination[]) => void;
+  /** Combinations to leave out, e.g. those a resumed run already stored. */
+  readonly skip?: (timeframe: string, strategyId: number, profile: RiskProfileName) => boolean;
 }
 
 /**
@@ -46,6 +50,10 @@ export class Combination {
     return tradeCount(this.packedTrades);
   }
 
+  get rowCount(): number {
+    return this.packedRows.length / ROW_FIELDS;
+  }
+
   trades(): Trade[] {
     return unpackTrades(this.packedTrades);
   }
@@ -56,7 +64,7 @@ export class Combination {
 }
 
 export interface BacktestResult {
-  /** In the reference's order: timeframe as requested, strategy id, profile low/medium/high. */
+  /** In the reference's order: timeframe as requested, strategy id, profile low/medium/high; skipped ones left out. */
   readonly combinations: Combination[];
   /** Main-thread time spent computing indicators. */
   readonly indicatorSeconds: number;
@@ -87,12 +95,21 @@ export async function runBacktest(request: BacktestRequest): Promise<BacktestRes
       const datasetId = request.pool.share(series);
       ids.push(datasetId);
       return strategies.map(async (strategy) => {
-        const result = await request.pool.run({ datasetId, strategyId: strategy.id, profiles });
+        const wanted = profiles.filter((p) => !request.skip?.(dataset.timeframe, strategy.id, p));
+        const skipped = profiles.length - wanted.length;
+        if (wanted.length === 0) {
+          done += skipped;
+          request.onProgress?.(done, total);
+          return [];
+        }
+        const result = await request.pool.run({ datasetId, strategyId: strategy.id, profiles: wanted });
         done += profiles.length;
         request.onProgress?.(done, total);
-        return profiles.map(
+        const finished = wanted.map(
           (profile, j) => new Combination(dataset.timeframe, series, strategy, profile, result.trades[j]!, result.rows[j]!),
         );
+        request.onCombinations?.(finished);
+        return finished;
       });
     });
     const combinations = (await Promise.all(tasks)).flat();

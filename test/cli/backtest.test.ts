@@ -30,9 +30,9 @@ function subset(text: string, timeframe: string, ids: readonly number[], profile
 }
 
 describe('probe backtest', () => {
-  it('writes trades.csv and results.csv byte-identical to the reference fixtures', () => {
+  it('writes trades.csv and results.csv byte-identical to the reference fixtures', async () => {
     const out = join(tempDir(), 'out');
-    const run = probe(['backtest', '--data', PARITY_DIR, '--symbol', 'SYNTH', '--out', out]);
+    const run = await probe(['backtest', '--data', PARITY_DIR, '--symbol', 'SYNTH', '--out', out]);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/^900 combinations: 50376 trades -> .*trades\.csv, 50108 result rows -> .*results\.csv/);
@@ -40,9 +40,9 @@ describe('probe backtest', () => {
     expect(readFileSync(join(out, 'results.csv'), 'utf8')).toBe(fixture('results.csv.gz'));
   });
 
-  it('runs a subset in the fixtures order, whatever the order of the flags', () => {
+  it('runs a subset in the fixtures order, whatever the order of the flags', async () => {
     const out = join(tempDir(), 'out');
-    const run = probe([
+    const run = await probe([
       'backtest', '--data', PARITY_DIR, '--symbol', 'SYNTH', '--out', out,
       '--timeframes', '1Day', '--strategies', '36,1', '--risk-profiles', 'high,low', '--workers', '1',
     ]);
@@ -54,9 +54,9 @@ describe('probe backtest', () => {
     expect(readFileSync(join(out, 'results.csv'), 'utf8').split('\r\n')).toEqual(keep(fixture('results.csv.gz')).concat(''));
   });
 
-  it('computes indicators with the talib package when asked (--indicators talib), same output', () => {
+  it('computes indicators with the talib package when asked (--indicators talib), same output', async () => {
     const out = join(tempDir(), 'out');
-    const run = probe([
+    const run = await probe([
       'backtest', '--data', PARITY_DIR, '--symbol', 'SYNTH', '--out', out,
       '--indicators', 'talib', '--timeframes', '1Day', '--strategies', '1,2',
     ]);
@@ -82,29 +82,29 @@ describe('probe backtest rejects bad input, naming file, line and value, and wri
     { name: 'an unknown risk profile', args: ['--risk-profiles', 'low,extreme'], message: /--risk-profiles: unknown risk profile "extreme" \(expected low, medium, high\)/ },
   ];
 
-  it.each(cases)('$name', ({ edit, args = [], message }) => {
+  it.each(cases)('$name', async ({ edit, args = [], message }) => {
     const data = dataWith1Hour(edit);
     const out = join(tempDir(), 'out');
-    const run = probe(['backtest', '--data', data, '--symbol', 'SYNTH', '--out', out, '--timeframes', '1Hour', ...args]);
+    const run = await probe(['backtest', '--data', data, '--symbol', 'SYNTH', '--out', out, '--timeframes', '1Hour', ...args]);
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(message);
     expect(run.stderr).toMatch(/^error: /);
     expect(existsSync(out)).toBe(false);
   });
 
-  it('leaves existing output files untouched when the input is bad', () => {
+  it('leaves existing output files untouched when the input is bad', async () => {
     const data = dataWith1Hour((l) => [l[0]!, l[1]!, l[1]!]);
     const out = tempDir();
     copyFileSync(join(PARITY_DIR, 'bars_1Day.csv'), join(out, 'trades.csv'));
     const before = readFileSync(join(out, 'trades.csv'), 'utf8');
-    const run = probe(['backtest', '--data', data, '--symbol', 'SYNTH', '--out', out, '--timeframes', '1Hour']);
+    const run = await probe(['backtest', '--data', data, '--symbol', 'SYNTH', '--out', out, '--timeframes', '1Hour']);
     expect(run.status).toBe(2);
     expect(readFileSync(join(out, 'trades.csv'), 'utf8')).toBe(before);
     expect(existsSync(join(out, 'results.csv'))).toBe(false);
   });
 
-  it('explains a missing required flag', () => {
-    const run = probe(['backtest', '--data', PARITY_DIR, '--symbol', 'SYNTH']);
+  it('explains a missing required flag', async () => {
+    const run = await probe(['backtest', '--data', PARITY_DIR, '--symbol', 'SYNTH']);
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(/Missing required argument: out/);
   });

@@ -1,16 +1,33 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
-/** Runs `probe` from the TypeScript sources, as a separate process. */
-export function probe(args: readonly string[], env: NodeJS.ProcessEnv = {}): { status: number; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', resolve(ROOT, 'runtime/cli/main.ts'), ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, ...env },
-    timeout: 300_000,
+export interface ProbeResult {
+  readonly status: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Runs `probe` from the TypeScript sources as a separate process. It is
+ * asynchronous on purpose: a synchronous spawn would block the test worker,
+ * whose runner then times out talking to it.
+ */
+export function probe(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<ProbeResult> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', resolve(ROOT, 'runtime/cli/main.ts'), ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 300_000,
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.once('error', fail);
+    child.once('close', (code) => done({ status: code ?? -1, stdout, stderr }));
   });
-  return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }

