@@ -33,6 +33,8 @@ export interface WriterOptions {
   readonly batchRows: number;
   /** probe_strategies ids and versions by strategy name. */
   readonly strategyIds: ReadonlyMap<string, { id: number; version: number }>;
+  /** Batches written at once, each on its own connection. */
+  readonly concurrency?: number;
 }
 
 export interface WriteStats {
@@ -59,8 +61,11 @@ export class ResultWriter {
   readonly stats: WriteStats = { combinations: 0, resultRows: 0, trades: 0, batches: [] };
   private pending: { context: WriteContext; combination: Combination }[] = [];
   private pendingRows = 0;
-  private chain: Promise<void> = Promise.resolve();
+  private readonly writing = new Set<Promise<void>>();
+  private readonly waiters: (() => void)[] = [];
   private failure: unknown;
+  /** Connections that already hold the staging table (it lives as long as the session). */
+  private readonly staged = new WeakSet<PoolClient>();
 
   constructor(
     private readonly pool: Pool,
@@ -78,7 +83,7 @@ export class ResultWriter {
   /** Writes what is pending and waits for every batch; rethrows the first failure. */
   async finish(): Promise<WriteStats> {
     this.flush();
-    await this.chain;
+    while (this.writing.size > 0) await Promise.all(this.writing);
     if (this.failure !== undefined) throw this.failure;
     return this.stats;
   }
@@ -88,14 +93,25 @@ export class ResultWriter {
     const batch = this.pending;
     this.pending = [];
     this.pendingRows = 0;
-    this.chain = this.chain.then(async () => {
-      if (this.failure !== undefined) return;
-      try {
-        await this.writeBatch(batch);
-      } catch (error) {
-        this.failure = error;
-      }
-    });
+    const write = this.whenFree()
+      .then(async () => {
+        if (this.failure === undefined) await this.writeBatch(batch);
+      })
+      .catch((error: unknown) => {
+        this.failure ??= error;
+      })
+      .finally(() => {
+        this.writing.delete(write);
+        this.waiters.shift()?.();
+      });
+    this.writing.add(write);
+  }
+
+  /** Batches hold whole combinations, so several may be written at once and commit in any order. */
+  private whenFree(): Promise<void> {
+    const limit = this.options.concurrency ?? 2;
+    if (this.writing.size < limit) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push(resolve));
   }
 
   private async writeBatch(batch: readonly { context: WriteContext; combination: Combination }[]): Promise<void> {
@@ -103,11 +119,15 @@ export class ResultWriter {
     try {
       const started = performance.now();
       await client.query('BEGIN');
-      const ids = await this.insertResults(client, batch);
-      if (this.options.persistTrades) await this.insertTrades(client, batch, ids);
+      // a commit lost with the server itself is recomputed by resuming the run; atomicity is unaffected
+      await client.query('SET LOCAL synchronous_commit TO off');
+      const { ids, inserted } = await this.insertResults(client, batch);
+      const trades = this.options.persistTrades ? await this.insertTrades(client, batch, ids) : 0;
       await client.query('COMMIT');
+      this.stats.trades += trades;
       this.stats.combinations += batch.length;
-      this.stats.batches.push({ rows: ids.size, ms: performance.now() - started });
+      this.stats.resultRows += inserted;
+      this.stats.batches.push({ rows: inserted, ms: performance.now() - started });
     } catch (error) {
       await client.query('ROLLBACK').catch(() => {});
       throw error;
@@ -116,14 +136,21 @@ export class ResultWriter {
     }
   }
 
-  /** Returns the ids of the rows this batch inserted, by their dimensions. */
-  private async insertResults(client: PoolClient, batch: readonly { context: WriteContext; combination: Combination }[]): Promise<Map<string, number>> {
-    await client.query(`CREATE TEMP TABLE probe_results_staging (
-      seq INTEGER, run_id VARCHAR(50), symbol VARCHAR(20), strategy_id INTEGER, strategy_version INTEGER,
-      period_start TIMESTAMPTZ, period_end TIMESTAMPTZ, timeframe VARCHAR(10), risk_profile VARCHAR(10),
-      open_day DATE, open_hour INTEGER, long_short VARCHAR(5), num_trades INTEGER, pnl_mean DOUBLE PRECISION,
-      pnl_std DOUBLE PRECISION, max_drawdown DOUBLE PRECISION, max_profit DOUBLE PRECISION
-    ) ON COMMIT DROP`);
+  /** Inserts the batch's rows; returns how many were new and, when trades follow, their ids by dimensions. */
+  private async insertResults(
+    client: PoolClient,
+    batch: readonly { context: WriteContext; combination: Combination }[],
+  ): Promise<{ ids: Map<string, number>; inserted: number }> {
+    if (!this.staged.has(client)) {
+      // created once per connection and emptied by every commit: no catalog churn per batch
+      await client.query(`CREATE TEMP TABLE IF NOT EXISTS probe_results_staging (
+        seq INTEGER, run_id VARCHAR(50), symbol VARCHAR(20), strategy_id INTEGER, strategy_version INTEGER,
+        period_start TIMESTAMPTZ, period_end TIMESTAMPTZ, timeframe VARCHAR(10), risk_profile VARCHAR(10),
+        open_day DATE, open_hour INTEGER, long_short VARCHAR(5), num_trades INTEGER, pnl_mean DOUBLE PRECISION,
+        pnl_std DOUBLE PRECISION, max_drawdown DOUBLE PRECISION, max_profit DOUBLE PRECISION
+      ) ON COMMIT DELETE ROWS`);
+      this.staged.add(client);
+    }
     let seq = 0;
     const rows = function* (this: ResultWriter): Generator<(string | number)[]> {
       for (const { context, combination } of batch) {
@@ -139,21 +166,23 @@ export class ResultWriter {
     }.call(this);
     await copyRows(client, 'probe_results_staging', ['seq', ...RESULT_COLUMNS], rows);
     const columns = RESULT_COLUMNS.join(', ');
+    // the inserted rows' ids are needed only to link trades to them
+    const returning = this.options.persistTrades
+      ? `RETURNING id, concat_ws('|', symbol, strategy_id, timeframe, risk_profile, open_day::text, open_hour, long_short) AS key`
+      : '';
     const inserted = await client.query<{ id: number; key: string }>(
       `INSERT INTO strategy_probe_results (${columns})
        SELECT ${columns} FROM probe_results_staging ORDER BY seq
-       ON CONFLICT ON CONSTRAINT uq_probe_result_dimensions DO NOTHING
-       RETURNING id, concat_ws('|', symbol, strategy_id, timeframe, risk_profile, open_day::text, open_hour, long_short) AS key`,
+       ON CONFLICT ON CONSTRAINT uq_probe_result_dimensions DO NOTHING ${returning}`,
     );
-    this.stats.resultRows += inserted.rowCount ?? 0;
-    return new Map(inserted.rows.map((r) => [r.key, r.id]));
+    return { ids: new Map(inserted.rows.map((r) => [r.key, r.id])), inserted: inserted.rowCount ?? 0 };
   }
 
   private async insertTrades(
     client: PoolClient,
     batch: readonly { context: WriteContext; combination: Combination }[],
     ids: ReadonlyMap<string, number>,
-  ): Promise<void> {
+  ): Promise<number> {
     let count = 0;
     const rows = function* (this: ResultWriter): Generator<(string | number)[]> {
       for (const { context, combination } of batch) {
@@ -178,7 +207,8 @@ export class ResultWriter {
       }
     }.call(this);
     await copyRows(client, 'strategy_probe_trades', TRADE_COLUMNS, rows);
-    this.stats.trades += count;
+    // counted only once the transaction commits
+    return count;
   }
 
   private strategyId(name: string): { id: number; version: number } {
