@@ -49,6 +49,7 @@ check-generated:
 bench:
 	npx tsx scripts/bench.ts
 	npx tsx scripts/bench-db.ts
+	npx tsx scripts/bench-api.ts
 
 demo:
 	npx tsx scripts/demo.ts

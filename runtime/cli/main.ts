@@ -6,11 +6,12 @@ import { InputError } from '../io/bars-csv.js';
 import { backtestCommand } from './commands/backtest.js';
 import { dbCommand } from './commands/db.js';
 import { runCommand } from './commands/run.js';
+import { serveCommand } from './commands/serve.js';
 
 /** The `probe` command line. */
 export async function main(argv: string[]): Promise<number> {
   const base = yargs(argv).scriptName('probe').usage('$0 <command> [options]').strict().demandCommand(1, 'name a command; see --help');
-  const cli = [backtestCommand, runCommand, dbCommand]
+  const cli = [backtestCommand, runCommand, serveCommand, dbCommand]
     .reduce((y, command) => command(y), base)
     .help()
     .fail((message, error) => {

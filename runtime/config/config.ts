@@ -25,6 +25,11 @@ export const ConfigSchema = z.strictObject({
       write_timeout: Duration.default(300_000),
       shutdown_timeout: Duration.default(10_000),
       body_limit: z.string().regex(/^\d+(kb|mb)$/i, 'expected a size such as 1mb or 256kb').default('1mb'),
+      /** A work unit running longer counts as dead and is retried (by any instance). */
+      unit_timeout: Duration.default(1_800_000),
+      /** How often dead units are looked for. */
+      queue_maintenance: Duration.default(30_000),
+      unit_retries: Int(0).default(3),
     })
     .prefault({}),
   database: z

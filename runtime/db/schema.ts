@@ -147,6 +147,49 @@ export const TABLES: readonly { name: string; create: string; indexes: readonly 
 ];
 
 /**
+ * probe's own tables (the HTTP service's run state), beside the shared ones:
+ * any instance answers for any run, also after a restart.
+ */
+export const SERVICE_TABLES: readonly { name: string; create: string; indexes: readonly string[] }[] = [
+  {
+    name: 'probe_service_runs',
+    create: `CREATE TABLE IF NOT EXISTS probe_service_runs (
+      run_id VARCHAR(50) PRIMARY KEY,
+      status VARCHAR(10) NOT NULL,
+      request JSONB NOT NULL,
+      total_combinations INTEGER NOT NULL,
+      units_total INTEGER NOT NULL,
+      error TEXT,
+      total_trades INTEGER,
+      total_result_records INTEGER,
+      created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+      started_at TIMESTAMPTZ,
+      finished_at TIMESTAMPTZ,
+      CONSTRAINT ck_probe_service_runs_status CHECK (status IN ('queued', 'running', 'completed', 'failed', 'cancelled'))
+    )`,
+    indexes: ['CREATE INDEX IF NOT EXISTS ix_probe_service_runs_status ON probe_service_runs (status)'],
+  },
+  {
+    name: 'probe_service_units',
+    create: `CREATE TABLE IF NOT EXISTS probe_service_units (
+      run_id VARCHAR(50) NOT NULL REFERENCES probe_service_runs (run_id) ON DELETE CASCADE,
+      symbol VARCHAR(20) NOT NULL,
+      timeframe VARCHAR(10) NOT NULL,
+      combinations INTEGER NOT NULL,
+      completed INTEGER NOT NULL DEFAULT 0,
+      done BOOLEAN NOT NULL DEFAULT false,
+      trades INTEGER NOT NULL DEFAULT 0,
+      result_rows INTEGER NOT NULL DEFAULT 0,
+      instance VARCHAR(100),
+      error TEXT,
+      updated_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+      PRIMARY KEY (run_id, symbol, timeframe)
+    )`,
+    indexes: [],
+  },
+];
+
+/**
  * Creates the missing tables (and their indexes) in one transaction; leaves
  * every existing table exactly as it is. Returns the tables it created.
  */
@@ -156,13 +199,14 @@ export async function initSchema(pool: Pool): Promise<string[]> {
     await client.query('BEGIN');
     // one init at a time, so concurrent callers do not race on CREATE
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', ['probe db init']);
+    const all = [...TABLES, ...SERVICE_TABLES];
     const existing = await client.query<{ table_name: string }>(
       `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ANY($1)`,
-      [TABLES.map((t) => t.name)],
+      [all.map((t) => t.name)],
     );
     const present = new Set(existing.rows.map((r) => r.table_name));
     const created: string[] = [];
-    for (const table of TABLES) {
+    for (const table of all) {
       if (present.has(table.name)) continue;
       await client.query(table.create);
       for (const index of table.indexes) await client.query(index);

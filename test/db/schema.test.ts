@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TABLES } from '../../runtime/db/schema.js';
+import { SERVICE_TABLES, TABLES } from '../../runtime/db/schema.js';
 import { probe } from '../support/cli.js';
 import { type TestDatabase, freshDatabase } from '../support/database.js';
 
@@ -20,7 +20,7 @@ async function schemaDump(pool: Pool): Promise<string[]> {
   return [...columns.rows, ...constraints.rows, ...indexes.rows].map((r) => r.line).sort();
 }
 
-const TABLE_NAMES = TABLES.map((t) => t.name);
+const TABLE_NAMES = [...TABLES, ...SERVICE_TABLES].map((t) => t.name);
 
 describe('probe db init', () => {
   let db: TestDatabase;
@@ -31,11 +31,11 @@ describe('probe db init', () => {
     await db?.drop();
   });
 
-  it('creates the six tables with the Python migrations\' constraint names', async () => {
+  it('creates the six shared tables with the Python migrations\' constraint names, and the service\'s own two', async () => {
     const run = await probe(['db', 'init'], { DATABASE_URL: db.url });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
-    expect(run.stdout).toMatch(/: created tickers, ohlcv_bars, computed_features, probe_strategies, strategy_probe_results, strategy_probe_trades\n$/);
+    expect(run.stdout).toMatch(/: created tickers, ohlcv_bars, computed_features, probe_strategies, strategy_probe_results, strategy_probe_trades, probe_service_runs, probe_service_units\n$/);
     // the label names the database without its password
     expect(run.stdout).not.toContain('probe-embedded');
 

@@ -1,0 +1,170 @@
+import type { FastifySchema } from 'fastify';
+import {
+  type JsonSchema, type ParameterDef, RESULTS_QUERY, RUN_ID_PARAM, RunRequestSchema, STRATEGIES_QUERY, STRATEGY_ID_PARAM, type SchemaName,
+} from './schemas.js';
+
+/**
+ * Every endpoint of the API, without its handler: the server registers its
+ * routes from these and the OpenAPI document is written from them, so a
+ * route cannot exist undocumented or be validated against a schema other
+ * than the one published.
+ */
+
+export const API_PREFIX = '/api/v1';
+
+export type Method = 'GET' | 'POST' | 'DELETE';
+
+export interface ResponseDef {
+  readonly description: string;
+  readonly schema: SchemaName;
+}
+
+export interface Endpoint {
+  readonly operationId: string;
+  readonly method: Method;
+  /** fastify's form: /api/v1/runs/:run_id */
+  readonly path: string;
+  readonly summary: string;
+  readonly description?: string;
+  readonly tag: 'system' | 'runs' | 'strategies';
+  /** Needs the bearer token when the server has one. */
+  readonly auth: boolean;
+  readonly params?: Readonly<Record<string, ParameterDef>>;
+  readonly query?: Readonly<Record<string, ParameterDef>>;
+  readonly body?: JsonSchema;
+  readonly bodySchemaName?: SchemaName;
+  readonly responses: Readonly<Record<number, ResponseDef>>;
+}
+
+const error = (description: string): ResponseDef => ({ description, schema: 'Error' });
+
+const E400 = error('VALIDATION_ERROR: a parameter or body field is invalid; `details` names it.');
+const E401 = error('UNAUTHORIZED: the bearer token is missing or wrong (only when the server is configured with a token).');
+const E500 = error('INTERNAL_ERROR: an unexpected failure; nothing about it is disclosed (the server logs it).');
+const RUN_404 = error('RUN_NOT_FOUND: no run with this id.');
+
+export const ENDPOINTS = {
+  health: {
+    operationId: 'getHealth',
+    method: 'GET',
+    path: '/health',
+    summary: 'Liveness and database reachability',
+    description: 'Never needs the token. status is degraded (still 200) when the database does not answer.',
+    tag: 'system',
+    auth: false,
+    responses: { 200: { description: 'The server is up.', schema: 'Health' }, 500: E500 },
+  },
+  openapi: {
+    operationId: 'getOpenApi',
+    method: 'GET',
+    path: '/openapi.json',
+    summary: 'This OpenAPI document',
+    tag: 'system',
+    auth: false,
+    responses: { 200: { description: 'The OpenAPI 3.0.3 document.', schema: 'OpenApiDocument' }, 500: E500 },
+  },
+  submitRun: {
+    operationId: 'submitRun',
+    method: 'POST',
+    path: `${API_PREFIX}/runs`,
+    summary: 'Submit a probe run (asynchronous)',
+    description: 'Queues the run and answers at once. Submitting an existing run_id again resumes that run (its stored combinations are kept).',
+    tag: 'runs',
+    auth: true,
+    body: RunRequestSchema,
+    bodySchemaName: 'RunRequest',
+    responses: {
+      202: { description: 'Queued (or, for an existing run_id, that run).', schema: 'RunAccepted' },
+      400: error('VALIDATION_ERROR (`details.field` names the field, e.g. symbols[2]), INVALID_JSON (malformed body) or INVALID_SYMBOL (a symbol not in the database).'),
+      401: E401,
+      409: error('CONFLICT: the run_id exists with a different request.'),
+      413: error('PAYLOAD_TOO_LARGE: the body exceeds the configured limit.'),
+      415: error('UNSUPPORTED_MEDIA_TYPE: the body is not application/json.'),
+      500: E500,
+    },
+  },
+  getRun: {
+    operationId: 'getRun',
+    method: 'GET',
+    path: `${API_PREFIX}/runs/:run_id`,
+    summary: 'A run’s status and progress',
+    tag: 'runs',
+    auth: true,
+    params: { run_id: RUN_ID_PARAM },
+    responses: { 200: { description: 'The run.', schema: 'RunStatus' }, 400: E400, 401: E401, 404: RUN_404, 500: E500 },
+  },
+  cancelRun: {
+    operationId: 'cancelRun',
+    method: 'DELETE',
+    path: `${API_PREFIX}/runs/:run_id`,
+    summary: 'Cancel a run',
+    description: 'Drops its queued work; results already written stay. A finished run is left as it is.',
+    tag: 'runs',
+    auth: true,
+    params: { run_id: RUN_ID_PARAM },
+    responses: { 200: { description: 'The run after cancelling.', schema: 'RunStatus' }, 400: E400, 401: E401, 404: RUN_404, 500: E500 },
+  },
+  getRunResults: {
+    operationId: 'getRunResults',
+    method: 'GET',
+    path: `${API_PREFIX}/runs/:run_id/results`,
+    summary: 'A run’s aggregated results, filtered and paged',
+    description: 'Unknown query parameters are refused (400), so that a misspelt filter cannot silently return everything.',
+    tag: 'runs',
+    auth: true,
+    params: { run_id: RUN_ID_PARAM },
+    query: RESULTS_QUERY,
+    responses: { 200: { description: 'One page of result rows.', schema: 'ResultPage' }, 400: E400, 401: E401, 404: RUN_404, 500: E500 },
+  },
+  listStrategies: {
+    operationId: 'listStrategies',
+    method: 'GET',
+    path: `${API_PREFIX}/strategies`,
+    summary: 'The strategies in the registry',
+    tag: 'strategies',
+    auth: true,
+    query: STRATEGIES_QUERY,
+    responses: { 200: { description: 'The strategies, by id.', schema: 'StrategyList' }, 400: E400, 401: E401, 500: E500 },
+  },
+  getStrategy: {
+    operationId: 'getStrategy',
+    method: 'GET',
+    path: `${API_PREFIX}/strategies/:id`,
+    summary: 'One strategy with its conditions and exit parameters',
+    tag: 'strategies',
+    auth: true,
+    params: { id: STRATEGY_ID_PARAM },
+    responses: {
+      200: { description: 'The strategy.', schema: 'StrategyDetail' },
+      400: E400,
+      401: E401,
+      404: error('STRATEGY_NOT_FOUND: no strategy with this id.'),
+      500: E500,
+    },
+  },
+} satisfies Record<string, Endpoint>;
+
+export type EndpointName = keyof typeof ENDPOINTS;
+
+function parametersSchema(parameters: Readonly<Record<string, ParameterDef>>): JsonSchema {
+  return {
+    type: 'object',
+    additionalProperties: false,
+    properties: Object.fromEntries(Object.entries(parameters).map(([name, p]) => [name, p.schema])),
+    required: Object.entries(parameters).filter(([, p]) => p.required === true).map(([name]) => name),
+  };
+}
+
+/** The schema fastify validates the endpoint's request with. */
+export function routeSchema(endpoint: Endpoint): FastifySchema {
+  return {
+    ...(endpoint.params ? { params: parametersSchema(endpoint.params) } : {}),
+    ...(endpoint.query ? { querystring: parametersSchema(endpoint.query) } : {}),
+    ...(endpoint.body ? { body: endpoint.body } : {}),
+  };
+}
+
+/** /api/v1/runs/:run_id -> /api/v1/runs/{run_id} */
+export function openApiPath(path: string): string {
+  return path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+}

@@ -1,0 +1,178 @@
+import type { FastifyInstance } from 'fastify';
+import { RISK_PROFILE_NAMES, type RiskProfileName } from '../../engine/risk-profiles.js';
+import type { ResultFilters, ResultItem, RunRequest, RunService, RunStatus, RunStatusName } from '../types.js';
+import { ApiError } from './api-error.js';
+import { API_PREFIX, ENDPOINTS } from './endpoints.js';
+import { addRoute, type RouteContext } from './route.js';
+import { DEFAULT_LIMIT, DEFAULT_TIMEFRAMES, type ResultsQuery, type RunRequestBody } from './schemas.js';
+
+export interface RunAcceptedBody {
+  readonly run_id: string;
+  readonly status: RunStatusName;
+  readonly total_combinations: number;
+  readonly estimated_seconds: number;
+}
+
+export interface RunStatusBody {
+  readonly run_id: string;
+  readonly status: RunStatusName;
+  readonly progress: { readonly completed: number; readonly total: number; readonly elapsed_seconds: number | null };
+  readonly summary?: {
+    readonly total_combinations: number;
+    readonly total_trades: number;
+    readonly total_result_records: number;
+    readonly elapsed_seconds: number;
+  };
+  readonly error?: { readonly message: string };
+}
+
+export interface ResultPageBody {
+  readonly results: ResultItem[];
+  readonly total: number;
+  readonly limit: number;
+  readonly offset: number;
+}
+
+function unique<T>(values: readonly T[]): T[] {
+  return [...new Set(values)];
+}
+
+/** Milliseconds are plenty. */
+function roundSeconds(seconds: number): number {
+  return Math.round(seconds * 1000) / 1000;
+}
+
+/**
+ * The validated body (schemas.ts has checked every type, pattern and limit)
+ * as the service's request: defaults filled in, duplicates dropped, and the
+ * checks a schema cannot make (known strategy ids, start before end).
+ */
+export function toRunRequest(body: RunRequestBody, knownStrategyIds: ReadonlySet<number>): RunRequest {
+  const strategyIds = body.strategy_ids ?? null;
+  if (strategyIds !== null) {
+    const index = strategyIds.findIndex((id) => !knownStrategyIds.has(id));
+    if (index >= 0) {
+      const id = strategyIds[index]!;
+      throw new ApiError(400, 'VALIDATION_ERROR', `strategy_ids[${index}]: no strategy with id ${id}`, {
+        in: 'body',
+        field: `strategy_ids[${index}]`,
+        strategy_id: id,
+      });
+    }
+  }
+  const startDate = body.start_date ?? null;
+  const endDate = body.end_date ?? null;
+  if (startDate !== null && endDate !== null && endDate < startDate) {
+    throw new ApiError(400, 'VALIDATION_ERROR', `end_date ${endDate} is before start_date ${startDate}`, { in: 'body', field: 'end_date' });
+  }
+  const profiles = new Set<RiskProfileName>(body.risk_profiles ?? RISK_PROFILE_NAMES);
+  return {
+    symbols: unique(body.symbols),
+    timeframes: unique(body.timeframes ?? DEFAULT_TIMEFRAMES),
+    riskProfiles: RISK_PROFILE_NAMES.filter((p) => profiles.has(p)),
+    strategyIds: strategyIds === null ? null : unique(strategyIds),
+    startDate,
+    endDate,
+    persistTrades: body.persist_trades ?? false,
+    runId: body.run_id ?? null,
+  };
+}
+
+/** A run's status as GET /api/v1/runs/:run_id shows it. */
+export function toStatusBody(run: RunStatus): RunStatusBody {
+  const elapsed = run.elapsedSeconds === null ? null : roundSeconds(run.elapsedSeconds);
+  return {
+    run_id: run.runId,
+    status: run.status,
+    progress: { completed: run.completedCombinations, total: run.totalCombinations, elapsed_seconds: elapsed },
+    ...(run.status === 'completed' && run.summary !== null
+      ? {
+          summary: {
+            total_combinations: run.summary.totalCombinations,
+            total_trades: run.summary.totalTrades,
+            total_result_records: run.summary.totalResultRecords,
+            elapsed_seconds: roundSeconds(run.summary.elapsedSeconds),
+          },
+        }
+      : {}),
+    ...(run.status === 'failed' ? { error: { message: run.error ?? 'the run failed' } } : {}),
+  };
+}
+
+/** Exactly the documented fields of a result row. */
+function toResultItem(r: ResultItem): ResultItem {
+  return {
+    strategy_id: r.strategy_id,
+    strategy_name: r.strategy_name,
+    symbol: r.symbol,
+    timeframe: r.timeframe,
+    risk_profile: r.risk_profile,
+    open_day: r.open_day,
+    open_hour: r.open_hour,
+    long_short: r.long_short,
+    num_trades: r.num_trades,
+    pnl_mean: r.pnl_mean,
+    pnl_std: r.pnl_std,
+    max_drawdown: r.max_drawdown,
+    max_profit: r.max_profit,
+  };
+}
+
+function runNotFound(runId: string): ApiError {
+  return new ApiError(404, 'RUN_NOT_FOUND', `no run with id ${runId}`, { run_id: runId });
+}
+
+async function existingRun(service: RunService, runId: string): Promise<RunStatus> {
+  const run = await service.status(runId);
+  if (run === undefined) throw runNotFound(runId);
+  return run;
+}
+
+/** POST /api/v1/runs, GET and DELETE /api/v1/runs/:run_id, GET /api/v1/runs/:run_id/results (in the /api/v1 plugin). */
+export function runRoutes(api: FastifyInstance, ctx: RouteContext): void {
+  const { service } = ctx;
+  const knownIds = new Set(ctx.strategies.map((s) => s.id));
+
+  addRoute<{ Body: RunRequestBody }>(api, API_PREFIX, ENDPOINTS.submitRun, async (request, reply): Promise<RunAcceptedBody> => {
+    const submitted = await service.submit(toRunRequest(request.body, knownIds));
+    reply.code(202).header('location', `${API_PREFIX}/runs/${encodeURIComponent(submitted.runId)}`);
+    return {
+      run_id: submitted.runId,
+      status: submitted.status,
+      total_combinations: submitted.totalCombinations,
+      estimated_seconds: submitted.estimatedSeconds,
+    };
+  });
+
+  addRoute<{ Params: { run_id: string } }>(api, API_PREFIX, ENDPOINTS.getRun, async (request): Promise<RunStatusBody> =>
+    toStatusBody(await existingRun(service, request.params.run_id)),
+  );
+
+  addRoute<{ Params: { run_id: string } }>(api, API_PREFIX, ENDPOINTS.cancelRun, async (request): Promise<RunStatusBody> => {
+    const run = await service.cancel(request.params.run_id);
+    if (run === undefined) throw runNotFound(request.params.run_id);
+    return toStatusBody(run);
+  });
+
+  addRoute<{ Params: { run_id: string }; Querystring: ResultsQuery }>(
+    api,
+    API_PREFIX,
+    ENDPOINTS.getRunResults,
+    async (request): Promise<ResultPageBody> => {
+      const { run_id: runId } = request.params;
+      const q = request.query;
+      await existingRun(service, runId);
+      const filters: ResultFilters = {
+        ...(q.symbol === undefined ? {} : { symbol: q.symbol }),
+        ...(q.timeframe === undefined ? {} : { timeframe: q.timeframe }),
+        ...(q.strategy_id === undefined ? {} : { strategyId: q.strategy_id }),
+        ...(q.risk_profile === undefined ? {} : { riskProfile: q.risk_profile }),
+        ...(q.long_short === undefined ? {} : { longShort: q.long_short }),
+      };
+      const limit = q.limit ?? DEFAULT_LIMIT;
+      const offset = q.offset ?? 0;
+      const page = await service.results(runId, filters, limit, offset);
+      return { results: page.results.map(toResultItem), total: page.total, limit, offset };
+    },
+  );
+}

@@ -1,0 +1,289 @@
+import { CATEGORIES, DIRECTIONS } from '../../../compiler/registry/schema.js';
+import { RISK_PROFILE_NAMES } from '../../engine/risk-profiles.js';
+import type { RunStatusName } from '../types.js';
+
+/**
+ * The API's JSON schemas, written once in the OpenAPI 3.0.3 dialect (a JSON
+ * Schema subset plus `nullable`): the OpenAPI document publishes them and
+ * fastify validates requests with the very same objects, so the two cannot
+ * drift apart.
+ */
+
+export type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
+
+/** An OpenAPI 3.0.3 Schema Object, as far as this API uses it (a type, not an interface: ajv takes it as an indexable object). */
+export type JsonSchema = {
+  readonly $ref?: string;
+  readonly type?: 'object' | 'array' | 'string' | 'integer' | 'number' | 'boolean';
+  readonly nullable?: boolean;
+  readonly description?: string;
+  readonly properties?: Readonly<Record<string, JsonSchema>>;
+  readonly required?: readonly string[];
+  readonly additionalProperties?: boolean | JsonSchema;
+  readonly items?: JsonSchema;
+  readonly minItems?: number;
+  readonly maxItems?: number;
+  readonly minLength?: number;
+  readonly maxLength?: number;
+  readonly pattern?: string;
+  readonly format?: 'date' | 'date-time';
+  readonly enum?: readonly (string | number)[];
+  readonly minimum?: number;
+  readonly maximum?: number;
+  readonly default?: JsonValue;
+};
+
+// ---------------------------------------------------------------- limits
+
+export const SYMBOL_PATTERN = '^[A-Za-z0-9.\\-_^=]{1,20}$';
+export const TIMEFRAME_PATTERN = '^[0-9]+(Min|Hour|Day|Week|Month)$';
+export const RUN_ID_PATTERN = '^[A-Za-z0-9_.:-]{1,50}$';
+export const DATE_PATTERN = '^[0-9]{4}-[0-9]{2}-[0-9]{2}$';
+export const MAX_SYMBOLS = 100;
+export const MAX_TIMEFRAMES = 20;
+export const MAX_RISK_PROFILE_ITEMS = 10;
+export const MAX_STRATEGY_IDS = 1000;
+export const MAX_INT32 = 2_147_483_647;
+export const DEFAULT_TIMEFRAMES = ['15Min', '1Hour', '1Day'] as const;
+export const DEFAULT_LIMIT = 100;
+export const MAX_LIMIT = 10_000;
+export const LONG_SHORT = ['long', 'short'] as const;
+export const RUN_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const satisfies readonly RunStatusName[];
+export { CATEGORIES, DIRECTIONS, RISK_PROFILE_NAMES };
+
+/** Every `error.code` the API answers with. */
+export const ERROR_CODES = [
+  'VALIDATION_ERROR',
+  'INVALID_JSON',
+  'INVALID_SYMBOL',
+  'UNAUTHORIZED',
+  'NOT_FOUND',
+  'RUN_NOT_FOUND',
+  'STRATEGY_NOT_FOUND',
+  'METHOD_NOT_ALLOWED',
+  'CONFLICT',
+  'REQUEST_TIMEOUT',
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'BAD_REQUEST',
+  'INTERNAL_ERROR',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+// ---------------------------------------------------------------- building blocks
+
+const symbol: JsonSchema = { type: 'string', pattern: SYMBOL_PATTERN, description: 'A ticker symbol as stored in `tickers.symbol`.' };
+const timeframe: JsonSchema = { type: 'string', maxLength: 16, pattern: TIMEFRAME_PATTERN, description: 'A bar timeframe, e.g. 15Min, 1Hour, 1Day.' };
+const riskProfile: JsonSchema = { type: 'string', enum: RISK_PROFILE_NAMES };
+const strategyId: JsonSchema = { type: 'integer', minimum: 1, maximum: MAX_INT32 };
+const runId: JsonSchema = { type: 'string', pattern: RUN_ID_PATTERN };
+const date = (description: string): JsonSchema => ({ type: 'string', format: 'date', pattern: DATE_PATTERN, nullable: true, description });
+const count = (description: string): JsonSchema => ({ type: 'integer', minimum: 0, description });
+const seconds = (description: string, nullable = false): JsonSchema => ({ type: 'number', minimum: 0, description, ...(nullable ? { nullable } : {}) });
+const object = (properties: Record<string, JsonSchema>, required: readonly string[] = Object.keys(properties), description?: string): JsonSchema => ({
+  type: 'object',
+  additionalProperties: false,
+  required,
+  properties,
+  ...(description === undefined ? {} : { description }),
+});
+const ref = (name: SchemaName): JsonSchema => ({ $ref: `#/components/schemas/${name}` });
+
+// ---------------------------------------------------------------- requests
+
+export const RunRequestSchema: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['symbols'],
+  description: 'A probe run: every (symbol, timeframe, strategy, risk profile) combination. Duplicates in the arrays are ignored.',
+  properties: {
+    symbols: { type: 'array', minItems: 1, maxItems: MAX_SYMBOLS, items: symbol },
+    timeframes: { type: 'array', minItems: 1, maxItems: MAX_TIMEFRAMES, items: timeframe, default: [...DEFAULT_TIMEFRAMES] },
+    risk_profiles: { type: 'array', minItems: 1, maxItems: MAX_RISK_PROFILE_ITEMS, items: riskProfile, default: [...RISK_PROFILE_NAMES] },
+    strategy_ids: {
+      type: 'array',
+      nullable: true,
+      minItems: 1,
+      maxItems: MAX_STRATEGY_IDS,
+      items: strategyId,
+      default: null,
+      description: 'Registry ids of the strategies to run (each must exist); null = all of them.',
+    },
+    start_date: date('First day (inclusive); null = from the first bar.'),
+    end_date: date('Last day (inclusive, not before start_date); null = to the last bar.'),
+    persist_trades: { type: 'boolean', default: false, description: 'Also store every trade in strategy_probe_trades.' },
+    run_id: { ...runId, nullable: true, default: null, description: 'Names the run; an existing id resumes that run. null = a new id.' },
+  },
+};
+
+/** The type fastify hands the handler once RunRequestSchema has passed. */
+export interface RunRequestBody {
+  readonly symbols: readonly string[];
+  readonly timeframes?: readonly string[];
+  readonly risk_profiles?: readonly (typeof RISK_PROFILE_NAMES)[number][];
+  readonly strategy_ids?: readonly number[] | null;
+  readonly start_date?: string | null;
+  readonly end_date?: string | null;
+  readonly persist_trades?: boolean;
+  readonly run_id?: string | null;
+}
+
+/** A path or query parameter. */
+export interface ParameterDef {
+  readonly description: string;
+  readonly schema: JsonSchema;
+  readonly required?: boolean;
+}
+
+export const RUN_ID_PARAM: ParameterDef = { description: 'The run id returned by POST /api/v1/runs.', schema: runId, required: true };
+export const STRATEGY_ID_PARAM: ParameterDef = { description: 'The strategy registry id.', schema: strategyId, required: true };
+
+export const RESULTS_QUERY: Readonly<Record<string, ParameterDef>> = {
+  symbol: { description: 'Only this symbol.', schema: symbol },
+  timeframe: { description: 'Only this timeframe.', schema: timeframe },
+  strategy_id: { description: 'Only this strategy.', schema: strategyId },
+  risk_profile: { description: 'Only this risk profile.', schema: riskProfile },
+  long_short: { description: 'Only long or only short trades.', schema: { type: 'string', enum: LONG_SHORT } },
+  limit: { description: `Page size (at most ${MAX_LIMIT}).`, schema: { type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT } },
+  offset: { description: 'Rows to skip.', schema: { type: 'integer', minimum: 0, maximum: MAX_INT32, default: 0 } },
+};
+
+export interface ResultsQuery {
+  readonly symbol?: string;
+  readonly timeframe?: string;
+  readonly strategy_id?: number;
+  readonly risk_profile?: string;
+  readonly long_short?: (typeof LONG_SHORT)[number];
+  readonly limit?: number;
+  readonly offset?: number;
+}
+
+export const STRATEGIES_QUERY: Readonly<Record<string, ParameterDef>> = {
+  category: { description: 'Only strategies of this category.', schema: { type: 'string', enum: CATEGORIES } },
+};
+
+// ---------------------------------------------------------------- responses
+
+const progress = object(
+  {
+    completed: count('Combinations finished.'),
+    total: count('Combinations in the run.'),
+    elapsed_seconds: seconds('Seconds since the run started (or until it finished); null while queued.', true),
+  },
+  undefined,
+);
+
+const summaryProperties: Record<string, JsonSchema> = {
+  id: { ...strategyId, description: 'Registry id.' },
+  name: { type: 'string' },
+  display_name: { type: 'string' },
+  category: { type: 'string', enum: CATEGORIES },
+  direction: { type: 'string', enum: DIRECTIONS },
+  tags: { type: 'array', items: { type: 'string' } },
+  version: { type: 'integer', minimum: 1 },
+};
+
+const conditions = (description: string): JsonSchema => ({ type: 'array', items: ref('Condition'), description });
+const multiplier = (description: string): JsonSchema => ({ type: 'number', nullable: true, description });
+
+export const SCHEMA_NAMES = [
+  'RunRequest', 'RunAccepted', 'RunSummary', 'RunStatus', 'ResultItem', 'ResultPage', 'StrategySummary', 'StrategyList',
+  'Condition', 'StrategyDetail', 'Health', 'OpenApiDocument', 'Error',
+] as const;
+export type SchemaName = (typeof SCHEMA_NAMES)[number];
+
+export const COMPONENT_SCHEMAS: Readonly<Record<SchemaName, JsonSchema>> = {
+  RunRequest: RunRequestSchema,
+  RunAccepted: object({
+    run_id: runId,
+    status: { type: 'string', enum: RUN_STATUSES },
+    total_combinations: count('symbols x timeframes x strategies x risk profiles.'),
+    estimated_seconds: seconds('Rough time to finish, from recent throughput.'),
+  }),
+  RunSummary: object({
+    total_combinations: count('Combinations in the run.'),
+    total_trades: count('Trades the run produced.'),
+    total_result_records: count('Rows written to strategy_probe_results.'),
+    elapsed_seconds: seconds('Seconds from start to finish.'),
+  }),
+  RunStatus: object(
+    {
+      run_id: runId,
+      status: { type: 'string', enum: RUN_STATUSES },
+      progress,
+      summary: ref('RunSummary'),
+      error: object({ message: { type: 'string' } }, undefined, 'Why the run failed (only when status is failed).'),
+    },
+    ['run_id', 'status', 'progress'],
+    'summary only when completed; error only when failed.',
+  ),
+  ResultItem: object({
+    strategy_id: strategyId,
+    strategy_name: { type: 'string' },
+    symbol: { type: 'string' },
+    timeframe: { type: 'string' },
+    risk_profile: { type: 'string' },
+    open_day: { type: 'string', description: 'Day the trades opened (YYYY-MM-DD).' },
+    open_hour: { type: 'integer', minimum: 0, maximum: 23 },
+    long_short: { type: 'string' },
+    num_trades: count('Trades in this bucket.'),
+    pnl_mean: { type: 'number' },
+    pnl_std: { type: 'number' },
+    max_drawdown: { type: 'number' },
+    max_profit: { type: 'number' },
+  }),
+  ResultPage: object({
+    results: { type: 'array', items: ref('ResultItem') },
+    total: count('Rows matching the filters, all pages.'),
+    limit: { type: 'integer', minimum: 1, maximum: MAX_LIMIT },
+    offset: { type: 'integer', minimum: 0 },
+  }),
+  StrategySummary: object(summaryProperties),
+  StrategyList: object({ strategies: { type: 'array', items: ref('StrategySummary') } }),
+  Condition: {
+    type: 'object',
+    required: ['type'],
+    properties: { type: { type: 'string', description: 'The condition type (docs/registry.md); its parameters sit beside it.' } },
+    additionalProperties: true,
+    description: 'One entry or exit condition, exactly as in strategies.json.',
+  },
+  StrategyDetail: object({
+    ...summaryProperties,
+    philosophy: { type: 'string' },
+    entry_long: conditions('All must hold to open a long position.'),
+    entry_short: conditions('All must hold to open a short position.'),
+    exit_long: conditions('Any closes a long position.'),
+    exit_short: conditions('Any closes a short position.'),
+    atr_stop_mult: multiplier('Stop loss in ATRs from the entry (before the risk profile scales it); null = none.'),
+    atr_target_mult: multiplier('Profit target in ATRs; null = none.'),
+    trailing_atr_mult: multiplier('Trailing stop in ATRs; null = none.'),
+    time_stop_bars: { type: 'integer', minimum: 1, nullable: true, description: 'Bars after which a position is closed; null = none.' },
+    required_indicators: { type: 'array', items: { type: 'string' } },
+  }),
+  Health: object({
+    status: { type: 'string', enum: ['ok', 'degraded'], description: 'degraded when the database does not answer.' },
+    version: { type: 'string' },
+    strategies_loaded: count('Strategies in the registry.'),
+    uptime_seconds: count('Whole seconds since the server started.'),
+    database: { type: 'string', enum: ['ok', 'unreachable'] },
+  }),
+  OpenApiDocument: {
+    type: 'object',
+    required: ['openapi', 'info', 'paths', 'components'],
+    properties: { openapi: { type: 'string', enum: ['3.0.3'] } },
+    additionalProperties: true,
+    description: 'This document.',
+  },
+  Error: object({
+    error: object({
+      code: { type: 'string', enum: ERROR_CODES },
+      message: { type: 'string' },
+      details: {
+        type: 'object',
+        nullable: true,
+        additionalProperties: true,
+        description: 'For VALIDATION_ERROR: `in` (body, query, path) and `field` (e.g. symbols[2]) or `parameter` (e.g. limit).',
+      },
+    }),
+  }),
+};

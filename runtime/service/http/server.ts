@@ -1,0 +1,115 @@
+import fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { openApiDocument } from '../openapi.js';
+import type { RunService } from '../types.js';
+import { ApiError } from './api-error.js';
+import { requireToken } from './auth.js';
+import { API_PREFIX, ENDPOINTS, type Endpoint } from './endpoints.js';
+import { handleClientError, handleError } from './errors.js';
+import { addMethodNotAllowed, isMethodNotAllowed, type RouteContext } from './route.js';
+import { runRoutes } from './run-routes.js';
+import type { StrategyInfo } from './strategies.js';
+import { strategyRoutes } from './strategy-routes.js';
+import { systemRoutes } from './system-routes.js';
+import { createValidatorCompiler } from './validation.js';
+
+export type { StrategyInfo } from './strategies.js';
+export { strategyInfos } from './strategies.js';
+
+export interface ServerOptions {
+  readonly service: RunService;
+  readonly version: string;
+  /** When set, every /api/v1 route needs `Authorization: Bearer <token>`. Must not be empty. */
+  readonly token?: string;
+  /** Largest request body accepted, in bytes (else 413). */
+  readonly bodyLimit: number;
+  /** A request (headers and body) must arrive within this; also the idle limit of a connection. */
+  readonly requestTimeoutMs: number;
+  readonly strategies: readonly StrategyInfo[];
+  /** When the server started (ms since the epoch), for uptime_seconds; default now. */
+  readonly startedAt?: number;
+  /** fastify's logger option; default true (pino, level info). Failures behind a 500 are logged here and only here. */
+  readonly logger?: FastifyServerOptions['logger'];
+  /** How long /health waits for the database; default 2000 ms. */
+  readonly healthTimeoutMs?: number;
+}
+
+/** A route as fastify registered it. */
+export interface RegisteredRoute {
+  readonly method: string;
+  /** fastify's form, e.g. /api/v1/runs/:run_id */
+  readonly url: string;
+  /** False for the routes that only answer 405 for the methods a path lacks. */
+  readonly endpoint: boolean;
+}
+
+const routeLists = new WeakMap<FastifyInstance, RegisteredRoute[]>();
+
+/** Every route the server has (after ready()), HEAD and 405 routes included. */
+export function listRoutes(app: FastifyInstance): readonly RegisteredRoute[] {
+  return routeLists.get(app) ?? [];
+}
+
+const endpoints = Object.values(ENDPOINTS) as Endpoint[];
+
+/**
+ * The HTTP layer of `probe serve` (design document, section 6) over a
+ * RunService. Not listening yet: call listen() (or inject() in tests).
+ */
+export function buildServer(options: ServerOptions): FastifyInstance {
+  if (options.token !== undefined && options.token.length === 0) throw new Error('the API token must not be empty');
+  const app = fastify({
+    logger: options.logger ?? true,
+    bodyLimit: options.bodyLimit,
+    requestTimeout: options.requestTimeoutMs,
+    connectionTimeout: options.requestTimeoutMs,
+    clientErrorHandler: handleClientError,
+    // a URL the router cannot decode (e.g. a broken %-escape) is a 400 in the API's shape too
+    frameworkErrors: handleError,
+    return503OnClosing: true,
+  });
+
+  const routes: RegisteredRoute[] = [];
+  routeLists.set(app, routes);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url, endpoint: !isMethodNotAllowed(route.handler) });
+  });
+
+  app.setValidatorCompiler(createValidatorCompiler());
+  // JSON only: a text/plain body is 415, not a string for the schema to refuse
+  app.removeContentTypeParser('text/plain');
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler(async (request) => {
+    throw new ApiError(404, 'NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]!.slice(0, 100)}`);
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('cache-control', 'no-store');
+    reply.header('x-content-type-options', 'nosniff');
+  });
+
+  const ctx: RouteContext = {
+    service: options.service,
+    strategies: options.strategies,
+    version: options.version,
+    startedAt: options.startedAt ?? Date.now(),
+    healthTimeoutMs: options.healthTimeoutMs ?? 2000,
+    document: openApiDocument(options.version),
+  };
+
+  systemRoutes(app, ctx);
+  addMethodNotAllowed(app, '', endpoints.filter((e) => !e.path.startsWith(`${API_PREFIX}/`)));
+
+  void app.register(
+    async (api) => {
+      // the token guards the API's routes, its 405s and its 404s alike
+      if (options.token !== undefined) api.addHook('onRequest', requireToken(options.token));
+      api.setNotFoundHandler(async (request) => {
+        throw new ApiError(404, 'NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]!.slice(0, 100)}`);
+      });
+      runRoutes(api, ctx);
+      strategyRoutes(api, ctx);
+      addMethodNotAllowed(api, API_PREFIX, endpoints.filter((e) => e.path.startsWith(`${API_PREFIX}/`)));
+    },
+    { prefix: API_PREFIX },
+  );
+  return app;
+}

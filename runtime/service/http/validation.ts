@@ -1,0 +1,96 @@
+import { Ajv, type Options } from 'ajv';
+import type { FastifyError, FastifySchemaCompiler, FastifySchemaValidationError } from 'fastify';
+import { ApiError } from './api-error.js';
+import type { JsonSchema } from './schemas.js';
+
+/** A real calendar day written YYYY-MM-DD (2025-02-30 is not one). */
+export function isCalendarDate(text: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!match) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+const AJV_OPTIONS: Options = {
+  allErrors: false,
+  strict: true,
+  useDefaults: false,
+  removeAdditional: false,
+  formats: { date: isCalendarDate },
+};
+
+/**
+ * fastify validates with the API's own schemas (schemas.ts). Bodies are
+ * JSON and must have the right types as sent ("true" is not a boolean);
+ * path and query parameters arrive as text, so there "10" is an integer.
+ */
+export function createValidatorCompiler(): FastifySchemaCompiler<JsonSchema> {
+  const strict = new Ajv({ ...AJV_OPTIONS, coerceTypes: false });
+  const coercing = new Ajv({ ...AJV_OPTIONS, coerceTypes: true });
+  return ({ schema, httpPart }) => (httpPart === 'body' ? strict : coercing).compile(schema);
+}
+
+/** Echoes of client input stay short. */
+export function clip(text: string, max = 64): string {
+  return text.length <= max ? text : `${text.slice(0, max)}…`;
+}
+
+/** Where fastify found the invalid value. */
+export type RequestPart = NonNullable<FastifyError['validationContext']>;
+
+const PLACE: Readonly<Record<RequestPart, 'body' | 'query' | 'path' | 'header'>> = {
+  body: 'body',
+  querystring: 'query',
+  params: 'path',
+  headers: 'header',
+};
+
+function segments(instancePath: string): string[] {
+  if (instancePath === '') return [];
+  return instancePath.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+/** ['symbols', '2', 'x'] -> symbols[2].x */
+function fieldName(path: readonly string[]): string {
+  return path.map((s, i) => (/^\d+$/.test(s) ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
+}
+
+function describe(error: FastifySchemaValidationError): string {
+  const p = error.params;
+  switch (error.keyword) {
+    case 'type':
+      return `must be ${String(p.type).replace(',null', ' or null')}`;
+    case 'enum':
+      return `must be one of ${(p.allowedValues as unknown[]).map(String).join(', ')}`;
+    case 'format':
+      return p.format === 'date' ? 'must be a real date written YYYY-MM-DD' : `must be a ${String(p.format)}`;
+    case 'pattern':
+      return `must match ${String(p.pattern)}`;
+    default:
+      return error.message ?? 'is invalid';
+  }
+}
+
+/** fastify's validation failure as a 400 VALIDATION_ERROR naming the field or parameter. */
+export function validationError(errors: readonly FastifySchemaValidationError[], part: RequestPart | undefined): ApiError {
+  const where = PLACE[part ?? 'body'];
+  const first = errors[0];
+  if (first === undefined) return new ApiError(400, 'VALIDATION_ERROR', `invalid ${where}`, { in: where });
+  const path = segments(first.instancePath).map((s) => clip(s));
+  let message: string;
+  if (first.keyword === 'additionalProperties') {
+    path.push(clip(String(first.params.additionalProperty)));
+    message = where === 'body' ? `unknown field "${fieldName(path)}"` : `unknown ${where} parameter "${path[0]}"`;
+  } else if (first.keyword === 'required') {
+    path.push(clip(String(first.params.missingProperty)));
+    message = `${fieldName(path)} is required`;
+  } else if (path.length === 0) {
+    message = where === 'body' ? 'the request body must be a JSON object' : `the ${where} ${describe(first)}`;
+  } else {
+    message = `${fieldName(path)} ${describe(first)}`;
+  }
+  if (path.length === 0) return new ApiError(400, 'VALIDATION_ERROR', message, { in: where });
+  const details = where === 'body' ? { in: where, field: fieldName(path) } : { in: where, parameter: path[0] };
+  return new ApiError(400, 'VALIDATION_ERROR', message, details);
+}

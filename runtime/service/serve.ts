@@ -1,0 +1,89 @@
+import { readFileSync } from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import { STRATEGIES } from '../../generated/index.js';
+import type { Config } from '../config/config.js';
+import { type Database, openDatabase } from '../db/connect.js';
+import { initSchema } from '../db/schema.js';
+import { WorkerPool } from '../pool/pool.js';
+import { loadRegistry } from '../registry/load.js';
+import { buildServer } from './http/server.js';
+import { strategyInfos } from './http/strategies.js';
+import { PgRunService } from './pg-run-service.js';
+import { startQueue } from './queue.js';
+import { UnitWorker } from './unit-worker.js';
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
+
+export class ServeError extends Error {}
+
+export interface RunningService {
+  readonly url: string;
+  readonly server: FastifyInstance;
+  /** Stops taking units, finishes or releases the one in flight within the shutdown timeout, closes everything. */
+  shutdown(): Promise<void>;
+}
+
+function bytes(size: string): number {
+  const [, amount, unit] = /^(\d+)(kb|mb)$/i.exec(size)!;
+  return Number(amount) * (unit!.toLowerCase() === 'mb' ? 1024 * 1024 : 1024);
+}
+
+function version(): string {
+  const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
+  return (JSON.parse(text) as { version: string }).version;
+}
+
+/**
+ * `probe serve`: the HTTP API, and a worker taking work units from the
+ * PostgreSQL queue. Any number of instances may share one database.
+ */
+export async function startService(config: Config, env: NodeJS.ProcessEnv = process.env): Promise<RunningService> {
+  const token = env.PROBE_API_TOKEN || undefined;
+  const { host, port } = config.server;
+  if (!LOOPBACK.test(host) && token === undefined) {
+    throw new ServeError(`refusing to listen on ${host} without PROBE_API_TOKEN: set it, or listen on 127.0.0.1`);
+  }
+  const db: Database = await openDatabase(config, env);
+  let workers: WorkerPool | undefined;
+  try {
+    if (!db.embedded) await initSchema(db.pool);
+    const boss = await startQueue(db.pool, {
+      unitTimeoutSeconds: Math.max(1, Math.round(config.server.unit_timeout / 1000)),
+      maintenanceSeconds: Math.max(1, Math.round(config.server.queue_maintenance / 1000)),
+      retries: config.server.unit_retries,
+    });
+    workers = new WorkerPool(config.engine.max_workers > 0 ? config.engine.max_workers : undefined);
+    const service = new PgRunService(db.pool, boss, STRATEGIES);
+    const unitWorker = new UnitWorker(db.pool, boss, workers, STRATEGIES, {
+      batchRows: config.engine.db_batch_size,
+      registryFile: config.strategies.registry_file,
+    });
+    const server = buildServer({
+      service,
+      version: version(),
+      token,
+      bodyLimit: bytes(config.server.body_limit),
+      requestTimeoutMs: config.server.read_timeout,
+      strategies: strategyInfos(loadRegistry(config.strategies.registry_file)),
+    });
+    const url = await server.listen({ host, port });
+    await unitWorker.start();
+    const pool = workers;
+    let closing: Promise<void> | undefined;
+    return {
+      url,
+      server,
+      shutdown: () =>
+        (closing ??= (async () => {
+          await unitWorker.stop(config.server.shutdown_timeout);
+          await server.close();
+          await pool.close();
+          await db.close();
+        })()),
+    };
+  } catch (error) {
+    await workers?.close();
+    await db.close();
+    throw error;
+  }
+}

@@ -1,0 +1,93 @@
+import type { RiskProfileName } from '../engine/risk-profiles.js';
+
+/** A run as submitted (the API's body, validated). */
+export interface RunRequest {
+  readonly symbols: readonly string[];
+  readonly timeframes: readonly string[];
+  readonly riskProfiles: readonly RiskProfileName[];
+  /** null = every strategy. */
+  readonly strategyIds: readonly number[] | null;
+  /** YYYY-MM-DD, inclusive; null = from the first / to the last bar. */
+  readonly startDate: string | null;
+  readonly endDate: string | null;
+  readonly persistTrades: boolean;
+  /** Given to resume or name a run; null = a new id. */
+  readonly runId: string | null;
+}
+
+export type RunStatusName = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+
+export interface RunStatus {
+  readonly runId: string;
+  readonly status: RunStatusName;
+  readonly request: RunRequest;
+  readonly totalCombinations: number;
+  readonly completedCombinations: number;
+  /** Seconds since the run started (or until it finished); null while queued. */
+  readonly elapsedSeconds: number | null;
+  readonly summary: RunSummary | null;
+  readonly error: string | null;
+  readonly createdAt: string;
+}
+
+export interface RunSummary {
+  readonly totalCombinations: number;
+  readonly totalTrades: number;
+  readonly totalResultRecords: number;
+  readonly elapsedSeconds: number;
+}
+
+export interface Submitted {
+  readonly runId: string;
+  readonly status: RunStatusName;
+  readonly totalCombinations: number;
+  readonly estimatedSeconds: number;
+}
+
+export interface ResultFilters {
+  readonly symbol?: string;
+  readonly timeframe?: string;
+  readonly strategyId?: number;
+  readonly riskProfile?: string;
+  readonly longShort?: 'long' | 'short';
+}
+
+/** One row of strategy_probe_results as the API shows it. */
+export interface ResultItem {
+  readonly strategy_id: number;
+  readonly strategy_name: string;
+  readonly symbol: string;
+  readonly timeframe: string;
+  readonly risk_profile: string;
+  readonly open_day: string;
+  readonly open_hour: number;
+  readonly long_short: string;
+  readonly num_trades: number;
+  readonly pnl_mean: number;
+  readonly pnl_std: number;
+  readonly max_drawdown: number;
+  readonly max_profit: number;
+}
+
+/** A request the service refuses, with the API's error code and the offending field. */
+export class ServiceError extends Error {
+  constructor(
+    readonly code: 'VALIDATION_ERROR' | 'INVALID_SYMBOL' | 'RUN_NOT_FOUND' | 'STRATEGY_NOT_FOUND' | 'CONFLICT',
+    message: string,
+    readonly details: Readonly<Record<string, unknown>> | null = null,
+  ) {
+    super(message);
+  }
+}
+
+/** What the HTTP layer needs from the execution layer. */
+export interface RunService {
+  /** Validates against the database (symbols, ranges), records the run and queues its work units. Resubmitting an existing id resumes it. */
+  submit(request: RunRequest): Promise<Submitted>;
+  status(runId: string): Promise<RunStatus | undefined>;
+  /** Marks the run cancelled and drops its queued units; work already written stays. */
+  cancel(runId: string): Promise<RunStatus | undefined>;
+  results(runId: string, filters: ResultFilters, limit: number, offset: number): Promise<{ total: number; results: ResultItem[] }>;
+  /** True when the database answers. */
+  databaseOk(): Promise<boolean>;
+}

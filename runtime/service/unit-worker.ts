@@ -1,0 +1,136 @@
+import { hostname } from 'node:os';
+import type PgBoss from 'pg-boss';
+import type { Pool } from 'pg';
+import { ensureStrategies } from '../db/ensure-strategies.js';
+import type { WorkerPool } from '../pool/pool.js';
+import { probeRun } from '../run/probe-run.js';
+import type { CompiledStrategy } from '../strategy/compiled.js';
+import { FAILED_UNIT_QUEUE, UNIT_QUEUE, type UnitJob } from './queue.js';
+import type { RunRequest } from './types.js';
+
+export interface UnitWorkerOptions {
+  readonly batchRows: number;
+  readonly registryFile: string;
+  /** How often a running unit records its progress. */
+  readonly progressMs?: number;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Takes work units from the queue, one at a time per instance (each already
+ * fans out over the worker-thread pool), and runs them through the
+ * resumable database path: a unit retried after its instance died skips
+ * what that instance stored.
+ */
+export class UnitWorker {
+  private readonly instance = `${hostname()}:${process.pid}`;
+  private running = 0;
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly boss: PgBoss,
+    private readonly workers: WorkerPool,
+    private readonly strategies: readonly CompiledStrategy[],
+    private readonly options: UnitWorkerOptions,
+  ) {}
+
+  get busy(): boolean {
+    return this.running > 0;
+  }
+
+  async start(): Promise<void> {
+    await this.boss.work<UnitJob>(UNIT_QUEUE, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {
+      if (job) await this.runUnit(job.data);
+    });
+    await this.boss.work<UnitJob>(FAILED_UNIT_QUEUE, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => {
+      if (job) await this.failRun(job.data);
+    });
+  }
+
+  /** Stops taking units; waits up to `timeoutMs` for the one in flight, else hands it back to the queue. */
+  async stop(timeoutMs: number): Promise<void> {
+    await this.boss.stop({ graceful: true, timeout: timeoutMs, close: false, wait: true });
+  }
+
+  private async runUnit(unit: UnitJob): Promise<void> {
+    const { rows } = await this.pool.query<{ status: string; request: RunRequest }>(
+      `SELECT status, request FROM probe_service_runs WHERE run_id = $1`,
+      [unit.runId],
+    );
+    const run = rows[0];
+    if (!run || run.status === 'cancelled' || run.status === 'failed' || run.status === 'completed') return;
+    this.running++;
+    try {
+      await this.pool.query(
+        `UPDATE probe_service_runs SET status = 'running', started_at = coalesce(started_at, now()) WHERE run_id = $1 AND status = 'queued'`,
+        [unit.runId],
+      );
+      await this.record(unit, `instance = $4, error = NULL`, [this.instance]);
+      const request = run.request;
+      const strategies = request.strategyIds === null ? this.strategies : this.strategies.filter((s) => request.strategyIds!.includes(s.id));
+      const start = request.startDate === null ? undefined : Date.parse(`${request.startDate}T00:00:00Z`);
+      const end = request.endDate === null ? undefined : Date.parse(`${request.endDate}T00:00:00Z`);
+      let lastProgress = 0;
+      await probeRun(this.pool, this.workers, {
+        symbols: [unit.symbol],
+        timeframes: [unit.timeframe],
+        profiles: request.riskProfiles,
+        strategies,
+        start,
+        end: end === undefined ? undefined : end + DAY_MS - 1,
+        periodStart: start,
+        periodEnd: end,
+        runId: unit.runId,
+        persistTrades: request.persistTrades,
+        batchRows: this.options.batchRows,
+        strategyIds: await ensureStrategies(this.pool, strategies, this.options.registryFile),
+        onProgress: (done) => {
+          const now = Date.now();
+          if (now - lastProgress < (this.options.progressMs ?? 500)) return;
+          lastProgress = now;
+          void this.record(unit, 'completed = greatest(completed, $4)', [done]).catch(() => {});
+        },
+      });
+      await this.record(unit, 'done = true, completed = combinations', []);
+      await this.completeRunIfDone(unit.runId);
+    } catch (error) {
+      await this.record(unit, 'error = $4', [error instanceof Error ? error.message : String(error)]).catch(() => {});
+      throw error;
+    } finally {
+      this.running--;
+    }
+  }
+
+  private async record(unit: UnitJob, set: string, values: unknown[]): Promise<void> {
+    await this.pool.query(
+      `UPDATE probe_service_units SET ${set}, updated_at = now() WHERE run_id = $1 AND symbol = $2 AND timeframe = $3`,
+      [unit.runId, unit.symbol, unit.timeframe, ...values],
+    );
+  }
+
+  /** The last unit to finish completes the run, with its totals counted from what was stored. */
+  private async completeRunIfDone(runId: string): Promise<void> {
+    await this.pool.query(
+      `UPDATE probe_service_runs r SET status = 'completed', finished_at = now(),
+              total_result_records = (SELECT count(*) FROM strategy_probe_results WHERE run_id = $1),
+              total_trades = (SELECT count(*) FROM strategy_probe_trades t JOIN strategy_probe_results p ON p.id = t.strategy_probe_result_id WHERE p.run_id = $1)
+       WHERE r.run_id = $1 AND r.status = 'running'
+         AND NOT EXISTS (SELECT 1 FROM probe_service_units u WHERE u.run_id = $1 AND NOT u.done)`,
+      [runId],
+    );
+  }
+
+  /** A unit that failed every retry fails its run; what was written stays. */
+  private async failRun(unit: UnitJob): Promise<void> {
+    const { rows } = await this.pool.query<{ error: string | null }>(
+      `SELECT error FROM probe_service_units WHERE run_id = $1 AND symbol = $2 AND timeframe = $3`,
+      [unit.runId, unit.symbol, unit.timeframe],
+    );
+    const reason = rows[0]?.error ?? 'the unit did not finish in time';
+    await this.pool.query(
+      `UPDATE probe_service_runs SET status = 'failed', finished_at = now(), error = $2 WHERE run_id = $1 AND status IN ('queued', 'running')`,
+      [unit.runId, `${unit.symbol} ${unit.timeframe}: ${reason}`],
+    );
+  }
+}
