@@ -65,14 +65,12 @@ export class PgRunService implements RunService {
           `INSERT INTO probe_service_runs (run_id, status, request, total_combinations, units_total) VALUES ($1, 'queued', $2, $3, $4)`,
           [runId, JSON.stringify(normalized), total, symbols.length * timeframes.length],
         );
-        for (const symbol of symbols) {
-          for (const timeframe of timeframes) {
-            await client.query(
-              `INSERT INTO probe_service_units (run_id, symbol, timeframe, combinations) VALUES ($1, $2, $3, $4)`,
-              [runId, symbol, timeframe, strategies * profiles.length],
-            );
-          }
-        }
+        const units = symbols.flatMap((symbol) => timeframes.map((timeframe) => [symbol, timeframe] as const));
+        await client.query(
+          `INSERT INTO probe_service_units (run_id, symbol, timeframe, combinations)
+           SELECT $1, u.symbol, u.timeframe, $4 FROM unnest($2::text[], $3::text[]) AS u(symbol, timeframe)`,
+          [runId, units.map((u) => u[0]), units.map((u) => u[1]), strategies * profiles.length],
+        );
       }
       await client.query('COMMIT');
     } catch (error) {
@@ -81,16 +79,23 @@ export class PgRunService implements RunService {
     } finally {
       client.release();
     }
-    const pending = await this.pool.query<{ symbol: string; timeframe: string }>(
-      `SELECT symbol, timeframe FROM probe_service_units WHERE run_id = $1 AND NOT done ORDER BY symbol, timeframe`,
-      [runId],
+    const pending = existing
+      ? (
+          await this.pool.query<{ symbol: string; timeframe: string }>(
+            `SELECT symbol, timeframe FROM probe_service_units WHERE run_id = $1 AND NOT done ORDER BY symbol, timeframe`,
+            [runId],
+          )
+        ).rows
+      : symbols.flatMap((symbol) => timeframes.map((timeframe) => ({ symbol, timeframe })));
+    await Promise.all(
+      pending.map((unit) => {
+        const job: UnitJob = { runId, symbol: unit.symbol, timeframe: unit.timeframe };
+        // the singleton key keeps a unit from being queued twice while it waits or runs
+        return this.boss.send(UNIT_QUEUE, job, { singletonKey: unitKey(job) });
+      }),
     );
-    for (const unit of pending.rows) {
-      const job: UnitJob = { runId, symbol: unit.symbol, timeframe: unit.timeframe };
-      // the singleton key keeps a unit from being queued twice while it waits or runs
-      await this.boss.send(UNIT_QUEUE, job, { singletonKey: unitKey(job) });
-    }
-    return this.submitted((await this.row(runId))!);
+    if (existing) return this.submitted((await this.row(runId))!);
+    return { runId, status: 'queued', totalCombinations: total, estimatedSeconds: await this.estimate(total) };
   }
 
   async status(runId: string): Promise<RunStatus | undefined> {
@@ -153,43 +158,49 @@ export class PgRunService implements RunService {
   }
 
   private async submitted(row: RunRow): Promise<Submitted> {
-    const remaining = row.total_combinations - row.completed;
     return {
       runId: row.run_id,
       status: row.status,
       totalCombinations: row.total_combinations,
-      estimatedSeconds: Math.ceil((10 * remaining) / (await this.throughput())) / 10,
+      estimatedSeconds: await this.estimate(row.total_combinations - row.completed),
     };
   }
 
-  /** Combinations per second over the runs finished in the last week. */
+  private async estimate(combinations: number): Promise<number> {
+    return Math.ceil((10 * combinations) / (await this.throughput())) / 10;
+  }
+
+  private measured: { rate: number; at: number } | undefined;
+
+  /** Combinations per second over the runs finished in the last week (looked up at most every 30 s). */
   private async throughput(): Promise<number> {
+    if (this.measured && Date.now() - this.measured.at < 30_000) return this.measured.rate;
     const { rows } = await this.pool.query<{ rate: number | null }>(
       `SELECT sum(total_combinations) / nullif(sum(extract(epoch FROM finished_at - started_at)), 0) AS rate
        FROM probe_service_runs WHERE status = 'completed' AND finished_at > now() - interval '7 days' AND started_at IS NOT NULL`,
     );
     const rate = Number(rows[0]?.rate);
-    return Number.isFinite(rate) && rate > 0 ? rate : DEFAULT_THROUGHPUT;
+    this.measured = { rate: Number.isFinite(rate) && rate > 0 ? rate : DEFAULT_THROUGHPUT, at: Date.now() };
+    return this.measured.rate;
   }
 
+  /** Unknown symbols and symbols without bars in the range, in one indexed query. */
   private async checkSymbols(symbols: readonly string[], request: RunRequest): Promise<void> {
-    const known = await this.pool.query<{ symbol: string }>(`SELECT symbol FROM tickers WHERE symbol = ANY($1)`, [symbols]);
-    const found = new Set(known.rows.map((r) => r.symbol));
-    const unknown = symbols.filter((s) => !found.has(s));
-    if (unknown.length > 0) {
-      throw new ServiceError('INVALID_SYMBOL', `Symbol ${unknown.join(', ')} not found in database`, { symbols: unknown });
-    }
     const values: unknown[] = [symbols, [...request.timeframes]];
     let range = '';
     if (request.startDate !== null) range += ` AND b.timestamp >= $${values.push(`${request.startDate}T00:00:00Z`)}`;
     if (request.endDate !== null) range += ` AND b.timestamp < ($${values.push(`${request.endDate}T00:00:00Z`)}::timestamptz + interval '1 day')`;
-    const covered = await this.pool.query<{ symbol: string }>(
-      `SELECT DISTINCT t.symbol FROM ohlcv_bars b JOIN tickers t ON t.id = b.ticker_id
-       WHERE t.symbol = ANY($1) AND b.timeframe = ANY($2)${range}`,
+    const known = await this.pool.query<{ symbol: string; has_bars: boolean }>(
+      `SELECT t.symbol, EXISTS (SELECT 1 FROM ohlcv_bars b WHERE b.ticker_id = t.id AND b.timeframe = ANY($2)${range}) AS has_bars
+       FROM tickers t WHERE t.symbol = ANY($1)`,
       values,
     );
-    const withBars = new Set(covered.rows.map((r) => r.symbol));
-    const empty = symbols.filter((s) => !withBars.has(s));
+    const found = new Map(known.rows.map((r) => [r.symbol, r.has_bars]));
+    const unknown = symbols.filter((s) => !found.has(s));
+    if (unknown.length > 0) {
+      throw new ServiceError('INVALID_SYMBOL', `Symbol ${unknown.join(', ')} not found in database`, { symbols: unknown });
+    }
+    const empty = symbols.filter((s) => !found.get(s));
     if (empty.length > 0) {
       throw new ServiceError('VALIDATION_ERROR', `no bars for ${empty.join(', ')} in the requested timeframes and dates`, { field: 'symbols', symbols: empty });
     }

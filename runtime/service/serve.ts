@@ -65,6 +65,8 @@ export async function startService(config: Config, env: NodeJS.ProcessEnv = proc
       bodyLimit: bytes(config.server.body_limit),
       requestTimeoutMs: config.server.read_timeout,
       strategies: strategyInfos(loadRegistry(config.strategies.registry_file)),
+      // every request is logged at `debug` only; failures behind a 500 always are
+      logger: { level: config.logging.level === 'debug' ? 'info' : 'warn' },
     });
     const url = await server.listen({ host, port });
     await unitWorker.start();

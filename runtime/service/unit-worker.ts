@@ -40,7 +40,10 @@ export class UnitWorker {
   }
 
   async start(): Promise<void> {
-    await this.boss.work<UnitJob>(UNIT_QUEUE, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {
+    const id = await this.boss.work<UnitJob>(UNIT_QUEUE, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async ([job]) => {
+      // pg-boss waits a polling interval after each job; a queue full of
+      // small (or cancelled) units must not trickle at two per second
+      this.boss.notifyWorker(id);
       if (job) await this.runUnit(job.data);
     });
     await this.boss.work<UnitJob>(FAILED_UNIT_QUEUE, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => {

@@ -83,7 +83,7 @@ describe('probe db init', () => {
       const run = await probe(['db', 'init'], { DATABASE_URL: python.url });
       expect(run.stderr).toBe('');
       expect(run.status).toBe(0);
-      expect(run.stdout).toMatch(/: created ohlcv_bars, computed_features, probe_strategies, strategy_probe_results, strategy_probe_trades\n$/);
+      expect(run.stdout).toMatch(/: created ohlcv_bars, computed_features, probe_strategies, strategy_probe_results, strategy_probe_trades, probe_service_runs, probe_service_units\n$/);
       expect((await schemaDump(python.pool)).filter((l) => / tickers /.test(l))).toEqual(tickersBefore);
       expect((await python.pool.query('SELECT symbol, sector FROM tickers')).rows).toEqual([{ symbol: 'AAPL', sector: 'tech' }]);
     } finally {

@@ -49,10 +49,9 @@ export class FakeRunService implements RunService {
   private readonly strategyIds: readonly number[];
   private readonly throughput: number;
   private nextId = 1;
-  private failure: { method: FakeCall['method']; error: unknown } | undefined;
+  private readonly failures = new Map<FakeCall['method'], unknown>();
+  private readonly hangs = new Set<FakeCall['method']>();
   databaseUp = true;
-  /** databaseOk() never settles while true (a hung database). */
-  databaseHangs = false;
 
   constructor(options: FakeRunServiceOptions) {
     this.symbols = new Set((options.symbols ?? ['AAPL', 'SPY', 'MSFT', 'BRK.B', '^VIX']).map((s) => s.toUpperCase()));
@@ -62,20 +61,35 @@ export class FakeRunService implements RunService {
 
   /** The next call of `method` throws `error` (once). */
   failNext(method: FakeCall['method'], error: unknown): void {
-    this.failure = { method, error };
+    this.failures.set(method, error);
+  }
+
+  /** Calls of `method` never settle (a hung database) until resume(). */
+  hang(method: FakeCall['method']): void {
+    this.hangs.add(method);
+  }
+
+  resume(method: FakeCall['method']): void {
+    this.hangs.delete(method);
+  }
+
+  /** Resolves never while `method` hangs. */
+  private async settle(method: FakeCall['method']): Promise<void> {
+    if (this.hangs.has(method)) await new Promise<never>(() => {});
   }
 
   private enter(call: FakeCall): void {
     this.calls.push(call);
-    if (this.failure?.method === call.method) {
-      const { error } = this.failure;
-      this.failure = undefined;
+    if (this.failures.has(call.method)) {
+      const error = this.failures.get(call.method);
+      this.failures.delete(call.method);
       throw error;
     }
   }
 
   async submit(request: RunRequest): Promise<Submitted> {
     this.enter({ method: 'submit', request });
+    await this.settle('submit');
     const symbols = [...new Set(request.symbols.map((s) => s.toUpperCase()))];
     const unknown = symbols.filter((s) => !this.symbols.has(s));
     if (unknown.length > 0) throw new ServiceError('INVALID_SYMBOL', `Symbol ${unknown.join(', ')} not found in database`, { symbols: unknown });
@@ -118,12 +132,14 @@ export class FakeRunService implements RunService {
 
   async status(runId: string): Promise<RunStatus | undefined> {
     this.enter({ method: 'status', runId });
+    await this.settle('status');
     const run = this.runs.get(runId);
     return run && toStatus(run);
   }
 
   async cancel(runId: string): Promise<RunStatus | undefined> {
     this.enter({ method: 'cancel', runId });
+    await this.settle('cancel');
     const run = this.runs.get(runId);
     if (run === undefined) return undefined;
     if (run.status === 'queued' || run.status === 'running') {
@@ -135,6 +151,7 @@ export class FakeRunService implements RunService {
 
   async results(runId: string, filters: ResultFilters, limit: number, offset: number): Promise<{ total: number; results: ResultItem[] }> {
     this.enter({ method: 'results', runId, filters, limit, offset });
+    await this.settle('results');
     const run = this.runs.get(runId);
     const rows = (run?.results ?? []).filter(
       (r) =>
@@ -149,7 +166,7 @@ export class FakeRunService implements RunService {
 
   async databaseOk(): Promise<boolean> {
     this.enter({ method: 'databaseOk' });
-    if (this.databaseHangs) return new Promise<boolean>(() => {});
+    await this.settle('databaseOk');
     return this.databaseUp;
   }
 

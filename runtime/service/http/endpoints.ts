@@ -41,6 +41,7 @@ const error = (description: string): ResponseDef => ({ description, schema: 'Err
 const E400 = error('VALIDATION_ERROR: a parameter or body field is invalid; `details` names it.');
 const E401 = error('UNAUTHORIZED: the bearer token is missing or wrong (only when the server is configured with a token).');
 const E500 = error('INTERNAL_ERROR: an unexpected failure; nothing about it is disclosed (the server logs it).');
+const E503 = error('SERVICE_UNAVAILABLE: the server is shutting down, or the service (its database) did not answer in time.');
 const RUN_404 = error('RUN_NOT_FOUND: no run with this id.');
 
 export const ENDPOINTS = {
@@ -52,7 +53,7 @@ export const ENDPOINTS = {
     description: 'Never needs the token. status is degraded (still 200) when the database does not answer.',
     tag: 'system',
     auth: false,
-    responses: { 200: { description: 'The server is up.', schema: 'Health' }, 500: E500 },
+    responses: { 200: { description: 'The server is up.', schema: 'Health' }, 500: E500, 503: E503 },
   },
   openapi: {
     operationId: 'getOpenApi',
@@ -61,7 +62,7 @@ export const ENDPOINTS = {
     summary: 'This OpenAPI document',
     tag: 'system',
     auth: false,
-    responses: { 200: { description: 'The OpenAPI 3.0.3 document.', schema: 'OpenApiDocument' }, 500: E500 },
+    responses: { 200: { description: 'The OpenAPI 3.0.3 document.', schema: 'OpenApiDocument' }, 500: E500, 503: E503 },
   },
   submitRun: {
     operationId: 'submitRun',
@@ -80,7 +81,7 @@ export const ENDPOINTS = {
       409: error('CONFLICT: the run_id exists with a different request.'),
       413: error('PAYLOAD_TOO_LARGE: the body exceeds the configured limit.'),
       415: error('UNSUPPORTED_MEDIA_TYPE: the body is not application/json.'),
-      500: E500,
+      500: E500, 503: E503,
     },
   },
   getRun: {
@@ -91,7 +92,7 @@ export const ENDPOINTS = {
     tag: 'runs',
     auth: true,
     params: { run_id: RUN_ID_PARAM },
-    responses: { 200: { description: 'The run.', schema: 'RunStatus' }, 400: E400, 401: E401, 404: RUN_404, 500: E500 },
+    responses: { 200: { description: 'The run.', schema: 'RunStatus' }, 400: E400, 401: E401, 404: RUN_404, 500: E500, 503: E503 },
   },
   cancelRun: {
     operationId: 'cancelRun',
@@ -102,7 +103,7 @@ export const ENDPOINTS = {
     tag: 'runs',
     auth: true,
     params: { run_id: RUN_ID_PARAM },
-    responses: { 200: { description: 'The run after cancelling.', schema: 'RunStatus' }, 400: E400, 401: E401, 404: RUN_404, 500: E500 },
+    responses: { 200: { description: 'The run after cancelling.', schema: 'RunStatus' }, 400: E400, 401: E401, 404: RUN_404, 500: E500, 503: E503 },
   },
   getRunResults: {
     operationId: 'getRunResults',
@@ -114,7 +115,7 @@ export const ENDPOINTS = {
     auth: true,
     params: { run_id: RUN_ID_PARAM },
     query: RESULTS_QUERY,
-    responses: { 200: { description: 'One page of result rows.', schema: 'ResultPage' }, 400: E400, 401: E401, 404: RUN_404, 500: E500 },
+    responses: { 200: { description: 'One page of result rows.', schema: 'ResultPage' }, 400: E400, 401: E401, 404: RUN_404, 500: E500, 503: E503 },
   },
   listStrategies: {
     operationId: 'listStrategies',
@@ -124,7 +125,7 @@ export const ENDPOINTS = {
     tag: 'strategies',
     auth: true,
     query: STRATEGIES_QUERY,
-    responses: { 200: { description: 'The strategies, by id.', schema: 'StrategyList' }, 400: E400, 401: E401, 500: E500 },
+    responses: { 200: { description: 'The strategies, by id.', schema: 'StrategyList' }, 400: E400, 401: E401, 500: E500, 503: E503 },
   },
   getStrategy: {
     operationId: 'getStrategy',
@@ -139,7 +140,7 @@ export const ENDPOINTS = {
       400: E400,
       401: E401,
       404: error('STRATEGY_NOT_FOUND: no strategy with this id.'),
-      500: E500,
+      500: E500, 503: E503,
     },
   },
 } satisfies Record<string, Endpoint>;

@@ -32,7 +32,9 @@ const BY_STATUS: Readonly<Record<number, ErrorCode>> = {
   405: 'METHOD_NOT_ALLOWED',
   408: 'REQUEST_TIMEOUT',
   413: 'PAYLOAD_TOO_LARGE',
+  414: 'URI_TOO_LONG',
   415: 'UNSUPPORTED_MEDIA_TYPE',
+  431: 'HEADERS_TOO_LARGE',
 };
 
 function isFastifyError(error: unknown): error is FastifyError {
@@ -66,7 +68,8 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
   return reply.code(api.statusCode).headers(api.headers).send(api.body());
 }
 
-function rawResponse(status: number, code: ErrorCode, message: string): string {
+/** A whole HTTP/1.1 error response, for writing straight to a socket. */
+export function rawResponse(status: number, code: ErrorCode, message: string): string {
   const body = JSON.stringify(new ApiError(status, code, message).body());
   return [
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}`,
@@ -89,7 +92,7 @@ export function handleClientError(error: ConnectionError, socket: Socket): void 
     error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
       ? rawResponse(408, 'REQUEST_TIMEOUT', 'the request did not arrive in time')
       : error.code === 'HPE_HEADER_OVERFLOW'
-        ? rawResponse(431, 'BAD_REQUEST', 'the request headers are too large')
+        ? rawResponse(431, 'HEADERS_TOO_LARGE', 'the request headers are too large')
         : rawResponse(400, 'BAD_REQUEST', 'the request is malformed');
   if (socket.writable) socket.end(response, () => socket.destroy());
   else socket.destroy();

@@ -65,5 +65,8 @@ export interface RouteContext {
   readonly startedAt: number;
   /** How long /health waits for the database before calling it unreachable. */
   readonly healthTimeoutMs: number;
+  /** How long a service call may take (see timed()). */
+  readonly serviceTimeoutMs: number;
   readonly document: OpenApiDocument;
 }
+

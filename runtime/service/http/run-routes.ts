@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { RISK_PROFILE_NAMES, type RiskProfileName } from '../../engine/risk-profiles.js';
-import type { ResultFilters, ResultItem, RunRequest, RunService, RunStatus, RunStatusName } from '../types.js';
+import type { ResultFilters, ResultItem, RunRequest, RunStatus, RunStatusName } from '../types.js';
 import { ApiError } from './api-error.js';
 import { API_PREFIX, ENDPOINTS } from './endpoints.js';
 import { addRoute, type RouteContext } from './route.js';
+import { timed } from './timeouts.js';
 import { DEFAULT_LIMIT, DEFAULT_TIMEFRAMES, type ResultsQuery, type RunRequestBody } from './schemas.js';
 
 export interface RunAcceptedBody {
@@ -122,19 +123,19 @@ function runNotFound(runId: string): ApiError {
   return new ApiError(404, 'RUN_NOT_FOUND', `no run with id ${runId}`, { run_id: runId });
 }
 
-async function existingRun(service: RunService, runId: string): Promise<RunStatus> {
-  const run = await service.status(runId);
+async function existingRun(ctx: RouteContext, runId: string): Promise<RunStatus> {
+  const run = await timed(ctx.serviceTimeoutMs, ctx.service.status(runId));
   if (run === undefined) throw runNotFound(runId);
   return run;
 }
 
 /** POST /api/v1/runs, GET and DELETE /api/v1/runs/:run_id, GET /api/v1/runs/:run_id/results (in the /api/v1 plugin). */
 export function runRoutes(api: FastifyInstance, ctx: RouteContext): void {
-  const { service } = ctx;
+  const { service, serviceTimeoutMs } = ctx;
   const knownIds = new Set(ctx.strategies.map((s) => s.id));
 
   addRoute<{ Body: RunRequestBody }>(api, API_PREFIX, ENDPOINTS.submitRun, async (request, reply): Promise<RunAcceptedBody> => {
-    const submitted = await service.submit(toRunRequest(request.body, knownIds));
+    const submitted = await timed(serviceTimeoutMs, service.submit(toRunRequest(request.body, knownIds)));
     reply.code(202).header('location', `${API_PREFIX}/runs/${encodeURIComponent(submitted.runId)}`);
     return {
       run_id: submitted.runId,
@@ -145,11 +146,11 @@ export function runRoutes(api: FastifyInstance, ctx: RouteContext): void {
   });
 
   addRoute<{ Params: { run_id: string } }>(api, API_PREFIX, ENDPOINTS.getRun, async (request): Promise<RunStatusBody> =>
-    toStatusBody(await existingRun(service, request.params.run_id)),
+    toStatusBody(await existingRun(ctx, request.params.run_id)),
   );
 
   addRoute<{ Params: { run_id: string } }>(api, API_PREFIX, ENDPOINTS.cancelRun, async (request): Promise<RunStatusBody> => {
-    const run = await service.cancel(request.params.run_id);
+    const run = await timed(serviceTimeoutMs, service.cancel(request.params.run_id));
     if (run === undefined) throw runNotFound(request.params.run_id);
     return toStatusBody(run);
   });
@@ -161,7 +162,7 @@ export function runRoutes(api: FastifyInstance, ctx: RouteContext): void {
     async (request): Promise<ResultPageBody> => {
       const { run_id: runId } = request.params;
       const q = request.query;
-      await existingRun(service, runId);
+      await existingRun(ctx, runId);
       const filters: ResultFilters = {
         ...(q.symbol === undefined ? {} : { symbol: q.symbol }),
         ...(q.timeframe === undefined ? {} : { timeframe: q.timeframe }),
@@ -171,7 +172,7 @@ export function runRoutes(api: FastifyInstance, ctx: RouteContext): void {
       };
       const limit = q.limit ?? DEFAULT_LIMIT;
       const offset = q.offset ?? 0;
-      const page = await service.results(runId, filters, limit, offset);
+      const page = await timed(serviceTimeoutMs, service.results(runId, filters, limit, offset));
       return { results: page.results.map(toResultItem), total: page.total, limit, offset };
     },
   );

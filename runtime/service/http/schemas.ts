@@ -64,9 +64,12 @@ export const ERROR_CODES = [
   'CONFLICT',
   'REQUEST_TIMEOUT',
   'PAYLOAD_TOO_LARGE',
+  'URI_TOO_LONG',
   'UNSUPPORTED_MEDIA_TYPE',
+  'HEADERS_TOO_LARGE',
   'BAD_REQUEST',
   'INTERNAL_ERROR',
+  'SERVICE_UNAVAILABLE',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -270,7 +273,12 @@ export const COMPONENT_SCHEMAS: Readonly<Record<SchemaName, JsonSchema>> = {
   OpenApiDocument: {
     type: 'object',
     required: ['openapi', 'info', 'paths', 'components'],
-    properties: { openapi: { type: 'string', enum: ['3.0.3'] } },
+    properties: {
+      openapi: { type: 'string', enum: ['3.0.3'] },
+      info: { type: 'object' },
+      paths: { type: 'object' },
+      components: { type: 'object' },
+    },
     additionalProperties: true,
     description: 'This document.',
   },

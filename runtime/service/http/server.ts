@@ -1,4 +1,4 @@
-import fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { openApiDocument } from '../openapi.js';
 import type { RunService } from '../types.js';
 import { ApiError } from './api-error.js';
@@ -10,7 +10,9 @@ import { runRoutes } from './run-routes.js';
 import type { StrategyInfo } from './strategies.js';
 import { strategyRoutes } from './strategy-routes.js';
 import { systemRoutes } from './system-routes.js';
-import { createValidatorCompiler } from './validation.js';
+import type { JsonSchema } from './schemas.js';
+import { addBodyDeadline } from './timeouts.js';
+import { clip, coerceIntegers, createValidatorCompiler } from './validation.js';
 
 export type { StrategyInfo } from './strategies.js';
 export { strategyInfos } from './strategies.js';
@@ -22,7 +24,7 @@ export interface ServerOptions {
   readonly token?: string;
   /** Largest request body accepted, in bytes (else 413). */
   readonly bodyLimit: number;
-  /** A request (headers and body) must arrive within this; also the idle limit of a connection. */
+  /** A request (headers and body) must arrive within this (else 408); a connection may idle twice as long. */
   readonly requestTimeoutMs: number;
   readonly strategies: readonly StrategyInfo[];
   /** When the server started (ms since the epoch), for uptime_seconds; default now. */
@@ -31,6 +33,8 @@ export interface ServerOptions {
   readonly logger?: FastifyServerOptions['logger'];
   /** How long /health waits for the database; default 2000 ms. */
   readonly healthTimeoutMs?: number;
+  /** How long a call of the service may take before the request gets 503 SERVICE_UNAVAILABLE; default requestTimeoutMs. */
+  readonly serviceTimeoutMs?: number;
 }
 
 /** A route as fastify registered it. */
@@ -51,6 +55,10 @@ export function listRoutes(app: FastifyInstance): readonly RegisteredRoute[] {
 
 const endpoints = Object.values(ENDPOINTS) as Endpoint[];
 
+async function notFound(request: FastifyRequest): Promise<never> {
+  throw new ApiError(404, 'NOT_FOUND', `no route ${request.method} ${clip(request.url.split('?')[0]!, 100)}`);
+}
+
 /**
  * The HTTP layer of `probe serve` (design document, section 6) over a
  * RunService. Not listening yet: call listen() (or inject() in tests).
@@ -60,12 +68,24 @@ export function buildServer(options: ServerOptions): FastifyInstance {
   const app = fastify({
     logger: options.logger ?? true,
     bodyLimit: options.bodyLimit,
+    // a request (headers and body) must arrive within requestTimeoutMs, else 408 in the API's shape (handleClientError
+    // for the headers, addBodyDeadline for the body); a connection may idle longer, so that a stalled request gets
+    // that 408 rather than a silent close
     requestTimeout: options.requestTimeoutMs,
-    connectionTimeout: options.requestTimeoutMs,
+    connectionTimeout: 2 * options.requestTimeoutMs,
     clientErrorHandler: handleClientError,
     // a URL the router cannot decode (e.g. a broken %-escape) is a 400 in the API's shape too
     frameworkErrors: handleError,
-    return503OnClosing: true,
+    // long enough for the schemas to name an overlong run id (a 400), rather than the router's 414
+    routerOptions: { maxParamLength: 500 },
+    http: {
+      // a missing Host is answered below in the API's error shape, rather than by node with an empty 400
+      requireHostHeader: false,
+      // how often node looks for requests past requestTimeout (its default, 30 s, would make the limit that coarse)
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(options.requestTimeoutMs / 4))),
+    },
+    // requests arriving during shutdown are answered below in the API's error shape, rather than by fastify in its own
+    return503OnClosing: false,
   });
 
   const routes: RegisteredRoute[] = [];
@@ -74,13 +94,29 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     for (const method of [route.method].flat()) routes.push({ method, url: route.url, endpoint: !isMethodNotAllowed(route.handler) });
   });
 
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onRequest', async (request) => {
+    if (closing) throw new ApiError(503, 'SERVICE_UNAVAILABLE', 'the server is shutting down', null, { connection: 'close' });
+    // RFC 9112, 3.2: an HTTP/1.1 request without Host is a 400
+    if (request.raw.httpVersion === '1.1' && request.headers.host === undefined) {
+      throw new ApiError(400, 'BAD_REQUEST', 'the Host header is required');
+    }
+  });
+
+  addBodyDeadline(app, options.requestTimeoutMs);
   app.setValidatorCompiler(createValidatorCompiler());
+  app.addHook('preValidation', async (request) => {
+    const schema = request.routeOptions.schema;
+    coerceIntegers(request.params, schema?.params as JsonSchema | undefined);
+    coerceIntegers(request.query, schema?.querystring as JsonSchema | undefined);
+  });
   // JSON only: a text/plain body is 415, not a string for the schema to refuse
   app.removeContentTypeParser('text/plain');
   app.setErrorHandler(handleError);
-  app.setNotFoundHandler(async (request) => {
-    throw new ApiError(404, 'NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]!.slice(0, 100)}`);
-  });
+  app.setNotFoundHandler(notFound);
   app.addHook('onSend', async (_request, reply) => {
     reply.header('cache-control', 'no-store');
     reply.header('x-content-type-options', 'nosniff');
@@ -92,6 +128,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     version: options.version,
     startedAt: options.startedAt ?? Date.now(),
     healthTimeoutMs: options.healthTimeoutMs ?? 2000,
+    serviceTimeoutMs: options.serviceTimeoutMs ?? options.requestTimeoutMs,
     document: openApiDocument(options.version),
   };
 
@@ -102,9 +139,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     async (api) => {
       // the token guards the API's routes, its 405s and its 404s alike
       if (options.token !== undefined) api.addHook('onRequest', requireToken(options.token));
-      api.setNotFoundHandler(async (request) => {
-        throw new ApiError(404, 'NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]!.slice(0, 100)}`);
-      });
+      api.setNotFoundHandler(notFound);
       runRoutes(api, ctx);
       strategyRoutes(api, ctx);
       addMethodNotAllowed(api, API_PREFIX, endpoints.filter((e) => e.path.startsWith(`${API_PREFIX}/`)));

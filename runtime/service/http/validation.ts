@@ -8,12 +8,14 @@ export function isCalendarDate(text: string): boolean {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
   if (!match) return false;
   const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const date = new Date(Date.UTC(year, month - 1, day));
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day); // unlike Date.UTC, takes years below 100 as they are
   return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
 const AJV_OPTIONS: Options = {
   allErrors: false,
+  coerceTypes: false,
   strict: true,
   useDefaults: false,
   removeAdditional: false,
@@ -21,14 +23,25 @@ const AJV_OPTIONS: Options = {
 };
 
 /**
- * fastify validates with the API's own schemas (schemas.ts). Bodies are
- * JSON and must have the right types as sent ("true" is not a boolean);
- * path and query parameters arrive as text, so there "10" is an integer.
+ * fastify validates with the API's own schemas (schemas.ts), types as they
+ * are: a body's "true" is not a boolean. Path and query parameters arrive as
+ * text, so coerceIntegers() turns those the schema says are integers, and
+ * that are written as one, into numbers first (ajv's own coercion would take
+ * "0x10", " 1" and "1e400").
  */
 export function createValidatorCompiler(): FastifySchemaCompiler<JsonSchema> {
-  const strict = new Ajv({ ...AJV_OPTIONS, coerceTypes: false });
-  const coercing = new Ajv({ ...AJV_OPTIONS, coerceTypes: true });
-  return ({ schema, httpPart }) => (httpPart === 'body' ? strict : coercing).compile(schema);
+  const ajv = new Ajv(AJV_OPTIONS);
+  return ({ schema }) => ajv.compile(schema);
+}
+
+/** In place: each value whose property schema is an integer and that is written as a decimal integer becomes a number. */
+export function coerceIntegers(values: unknown, schema: JsonSchema | undefined): void {
+  if (schema?.properties === undefined || typeof values !== 'object' || values === null) return;
+  const record = values as Record<string, unknown>;
+  for (const [name, property] of Object.entries(schema.properties)) {
+    const value = Object.hasOwn(record, name) ? record[name] : undefined;
+    if (property.type === 'integer' && typeof value === 'string' && /^-?[0-9]+$/.test(value)) record[name] = Number(value);
+  }
 }
 
 /** Echoes of client input stay short. */
