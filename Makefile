@@ -42,7 +42,8 @@ check-generated:
 	@if git rev-parse --git-dir >/dev/null 2>&1; then \
 	  if [ -n "$$(git status --porcelain -- generated strategies.json)" ]; then \
 	    echo "generated/ or strategies.json differs from the commit: run 'make generate' and commit both"; \
-	    git --no-pager diff --stat -- generated strategies.json; git status --short -- generated; exit 1; \
+	    git status --short -- generated strategies.json; \
+	    git --no-pager diff --no-color -- generated strategies.json | head -n 200; exit 1; \
 	  fi; \
 	fi
 

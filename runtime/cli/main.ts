@@ -7,11 +7,12 @@ import { backtestCommand } from './commands/backtest.js';
 import { dbCommand } from './commands/db.js';
 import { runCommand } from './commands/run.js';
 import { serveCommand } from './commands/serve.js';
+import { strategiesCommand } from './commands/strategies.js';
 
 /** The `probe` command line. */
 export async function main(argv: string[]): Promise<number> {
   const base = yargs(argv).scriptName('probe').usage('$0 <command> [options]').strict().demandCommand(1, 'name a command; see --help');
-  const cli = [backtestCommand, runCommand, serveCommand, dbCommand]
+  const cli = [backtestCommand, runCommand, serveCommand, dbCommand, strategiesCommand]
     .reduce((y, command) => command(y), base)
     .help()
     .fail((message, error) => {

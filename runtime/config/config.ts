@@ -1,110 +1,275 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { interpolate } from './interpolate.js';
+import { interpolate, isBarePlaceholder } from './interpolate.js';
 
-/** Durations like `30s`, `5m`, `250ms`, as the design document writes them. */
-const Duration = z
-  .union([z.number().nonnegative(), z.string().regex(/^\d+(\.\d+)?(ms|s|m|h)$/, 'expected a duration such as 30s, 5m or 250ms')])
-  .transform((v) => (typeof v === 'number' ? v * 1000 : toMs(v)));
+/**
+ * config.yaml (design document, section 9): every field optional, with the
+ * defaults below; `${ENV_VAR:default}` anywhere (see interpolate.ts).
+ * config.example.yaml documents every field and test/config checks that it
+ * gives exactly these defaults.
+ *
+ * A field left empty (`port:` with nothing after it, or `${VAR:}` with VAR
+ * unset) takes its default, except the text fields, where empty is a value.
+ */
 
-function toMs(text: string): number {
-  const [, amount, unit] = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(text)!;
-  return Number(amount) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit as 'ms' | 's' | 'm' | 'h'];
+/** Parses a raw value, or returns undefined when it is not what the field expects. */
+type Parser<T> = (value: unknown) => T | undefined;
+
+function field<T>(fallback: T, expected: string, parser: Parser<T>, emptyIsDefault = true) {
+  return z
+    .unknown()
+    .transform((value, ctx): T => {
+      if (value === undefined || value === null || (emptyIsDefault && value === '')) return fallback;
+      const parsed = parser(value);
+      if (parsed === undefined) {
+        ctx.addIssue({ code: 'custom', message: `expected ${expected}` });
+        return z.NEVER;
+      }
+      return parsed;
+    })
+    .prefault(null);
 }
 
-/** Numbers may arrive as strings after `${ENV:default}` interpolation. */
-const Int = (min: number) => z.coerce.number().int().min(min);
+const trimmed = (value: unknown): string | undefined => (typeof value === 'string' ? value.trim() : undefined);
 
-export const ConfigSchema = z.strictObject({
-  server: z
-    .strictObject({
-      host: z.string().default('127.0.0.1'),
-      port: Int(0).max(65535).default(8090),
-      read_timeout: Duration.default(30_000),
-      write_timeout: Duration.default(300_000),
-      shutdown_timeout: Duration.default(10_000),
-      body_limit: z.string().regex(/^\d+(kb|mb)$/i, 'expected a size such as 1mb or 256kb').default('1mb'),
-      /** A work unit running longer counts as dead and is retried (by any instance). */
-      unit_timeout: Duration.default(1_800_000),
-      /** How often dead units are looked for. */
-      queue_maintenance: Duration.default(30_000),
-      unit_retries: Int(0).default(3),
+/** An integer from `min` to `max`; a string of digits counts (it may come from the environment). */
+function integer(fallback: number, min: number, max: number) {
+  const expected = max === Number.MAX_SAFE_INTEGER ? `an integer of at least ${min}` : `an integer from ${min} to ${max}`;
+  return field(fallback, expected, (value) => {
+    const n = typeof value === 'number' ? value : /^[+-]?\d+$/.test(trimmed(value) ?? '') ? Number(trimmed(value)) : Number.NaN;
+    return Number.isSafeInteger(n) && n >= min && n <= max ? n : undefined;
+  });
+}
+
+const DURATION = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/;
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
+
+/**
+ * A duration like `30s`, `5m`, `250ms`, `1h`, as the design document writes
+ * them, or a number of seconds; the value is in milliseconds.
+ */
+function duration(fallbackMs: number, { positive }: { positive: boolean }) {
+  return field(fallbackMs, `${positive ? 'a positive' : 'a'} duration such as 30s, 5m or 250ms (a bare number is seconds)`, (value) => {
+    let ms: number;
+    if (typeof value === 'number') ms = value * 1000;
+    else {
+      const match = DURATION.exec(trimmed(value) ?? '');
+      if (!match) return undefined;
+      ms = Number(match[1]) * UNIT_MS[(match[2] ?? 's') as keyof typeof UNIT_MS];
+    }
+    return Number.isFinite(ms) && ms >= 0 && (!positive || ms > 0) ? ms : undefined;
+  });
+}
+
+/** One of `choices`, exactly as written. */
+function oneOf<const T extends string>(fallback: T, choices: readonly T[]) {
+  return field(fallback, `one of ${choices.join(', ')}`, (value) => choices.find((c) => c === value));
+}
+
+/** Text; when `nonEmpty`, an empty value is refused rather than taken as the default. */
+function text(fallback: string, { nonEmpty = false, pattern, expected }: { nonEmpty?: boolean; pattern?: RegExp; expected?: string } = {}) {
+  return field(
+    fallback,
+    expected ?? (nonEmpty ? 'a non-empty string' : 'a string'),
+    (value) => {
+      if (typeof value !== 'string') return undefined;
+      if (nonEmpty && value.trim() === '') return undefined;
+      if (pattern && value !== '' && !pattern.test(value)) return undefined;
+      return value;
+    },
+    false,
+  );
+}
+
+/**
+ * A list: a YAML sequence, or comma-separated text (as an environment
+ * variable gives it). Not empty; each item matches `item` (a bad one is
+ * named by its index); repeats dropped.
+ */
+function list<T extends string>(fallback: readonly T[], expected: string, itemExpected: string, item: (value: string) => value is T) {
+  return z
+    .unknown()
+    .transform((value, ctx): T[] => {
+      if (value === undefined || value === null || value === '') return [...fallback];
+      const items = Array.isArray(value) ? (value as unknown[]) : typeof value === 'string' ? value.split(',') : undefined;
+      if (items === undefined || items.length === 0) {
+        ctx.addIssue({ code: 'custom', message: `expected ${expected}` });
+        return z.NEVER;
+      }
+      const chosen: T[] = [];
+      items.forEach((v, k) => {
+        const text = typeof v === 'string' ? v.trim() : undefined;
+        if (text !== undefined && item(text)) chosen.push(text);
+        else ctx.addIssue({ code: 'custom', message: `expected ${itemExpected}`, path: [k], input: v });
+      });
+      return [...new Set(chosen)];
     })
-    .prefault({}),
-  database: z
-    .strictObject({
-      url: z.string().default(''),
-      host: z.string().default(''),
-      port: Int(1).max(65535).default(5432),
-      name: z.string().default('algomatic'),
-      user: z.string().default('algomatic'),
-      password: z.string().default(''),
-      ssl_mode: z.enum(['disable', 'require', 'verify-full', 'prefer']).default('disable'),
-      pool_max_conns: Int(1).default(20),
-    })
-    .prefault({}),
-  engine: z
-    .strictObject({
-      max_workers: Int(0).default(0),
-      db_batch_size: Int(1).default(500),
-      timeframes: z.array(z.string()).min(1).default(['15Min', '1Hour', '1Day']),
-      risk_profiles: z.array(z.enum(['low', 'medium', 'high'])).min(1).default(['low', 'medium', 'high']),
-    })
-    .prefault({}),
-  strategies: z.strictObject({ registry_file: z.string().default('strategies.json') }).prefault({}),
-  logging: z
-    .strictObject({
-      level: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
-      format: z.enum(['json', 'pretty']).default('json'),
-    })
-    .prefault({}),
+    .prefault(null);
+}
+
+/** A mapping of `shape`'s fields; absent or empty means all defaults, another field is an error. */
+function section<S extends z.ZodRawShape>(shape: S) {
+  const fields = Object.keys(shape).join(', ');
+  return z.preprocess(
+    (value) => value ?? {},
+    z.strictObject(shape, {
+      error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown field (expected one of ${fields})` : `expected a mapping of ${fields}`),
+    }),
+  );
+}
+
+export const TIMEFRAME = /^[0-9]+(Min|Hour|Day|Week|Month)$/;
+export const RISK_PROFILES = ['low', 'medium', 'high'] as const;
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+export const LOG_FORMATS = ['json', 'pretty'] as const;
+export const SSL_MODES = ['disable', 'prefer', 'require', 'verify-ca', 'verify-full'] as const;
+
+const isTimeframe = (t: string): t is string => TIMEFRAME.test(t);
+const isRiskProfile = (t: string): t is (typeof RISK_PROFILES)[number] => (RISK_PROFILES as readonly string[]).includes(t);
+
+export const ConfigSchema = section({
+  server: section({
+    /** Listen address; anything but loopback needs PROBE_API_TOKEN. */
+    host: text('127.0.0.1', { nonEmpty: true, expected: 'a host name or IP address' }),
+    /** 0 = any free port. */
+    port: integer(8090, 0, 65535),
+    /** A request (headers and body) must arrive within this, else 408. */
+    read_timeout: duration(30_000, { positive: true }),
+    /** The design document's; accepted, not applied yet. */
+    write_timeout: duration(300_000, { positive: true }),
+    /** How long a stopping instance lets the unit in flight finish. */
+    shutdown_timeout: duration(10_000, { positive: false }),
+    body_limit: text('1mb', { pattern: /^[1-9]\d*(kb|mb)$/i, nonEmpty: true, expected: 'a size such as 1mb or 256kb' }),
+    /** A work unit running longer counts as dead and is retried (by any instance). */
+    unit_timeout: duration(1_800_000, { positive: true }),
+    /** How often dead units are looked for. */
+    queue_maintenance: duration(30_000, { positive: true }),
+    unit_retries: integer(3, 0, 1000),
+  }),
+  database: section({
+    /** A whole connection string; DATABASE_URL overrides it and the fields below. */
+    url: text('', { pattern: /^postgres(ql)?:\/\/\S+$/, expected: 'a connection string such as postgres://user@host:5432/name' }),
+    /** Empty: an embedded PostgreSQL (unless url or DATABASE_URL is set). */
+    host: text(''),
+    port: integer(5432, 1, 65535),
+    name: text('algomatic', { nonEmpty: true }),
+    user: text('algomatic', { nonEmpty: true }),
+    /** Only from the environment: `${DB_PASSWORD}`. */
+    password: text(''),
+    ssl_mode: oneOf('disable', SSL_MODES),
+    pool_max_conns: integer(20, 1, 10_000),
+  }),
+  engine: section({
+    /** Worker threads; 0 = one per core. */
+    max_workers: integer(0, 0, 1024),
+    /** Result rows per COPY batch. */
+    db_batch_size: integer(500, 1, 1_000_000),
+    timeframes: list(['15Min', '1Hour', '1Day'], 'a non-empty list of timeframes', 'a timeframe like 15Min, 1Hour or 1Day', isTimeframe),
+    risk_profiles: list(RISK_PROFILES, 'a non-empty list of risk profiles', `a risk profile (${RISK_PROFILES.join(', ')})`, isRiskProfile),
+  }),
+  strategies: section({
+    registry_file: text('strategies.json', { nonEmpty: true, expected: 'a file name' }),
+  }),
+  logging: section({
+    level: oneOf('info', LOG_LEVELS),
+    format: oneOf('json', LOG_FORMATS),
+  }),
 });
 
 export type Config = z.output<typeof ConfigSchema>;
+export type LoggingConfig = Config['logging'];
 
 export class ConfigError extends Error {}
 
+/** The built-in defaults: what a missing config.yaml gives. */
+export function defaultConfig(): Config {
+  return ConfigSchema.parse({});
+}
+
 /**
- * Reads config.yaml (a missing file means all defaults), interpolates
- * `${ENV:default}` and validates it, naming the path, value and what was
- * expected for every problem.
+ * Reads config.yaml (`path`, else ./config.yaml when present, else all
+ * defaults), interpolates `${ENV:default}` and validates it, naming the
+ * path, value and what was expected for every problem at once. Secrets come
+ * only from the environment: a literal password in the file is refused.
  */
 export function loadConfig(path: string | undefined, env: NodeJS.ProcessEnv = process.env): Config {
   const file = path ?? (existsSync('config.yaml') ? 'config.yaml' : undefined);
-  let raw: unknown = {};
-  if (file !== undefined) {
-    if (!existsSync(file)) throw new ConfigError(`config file ${file} does not exist`);
-    try {
-      raw = parse(readFileSync(file, 'utf8')) ?? {};
-    } catch (error) {
-      throw new ConfigError(`${file}: not valid YAML: ${(error as Error).message}`);
-    }
+  if (file === undefined) return defaultConfig();
+  if (!existsSync(file)) throw new ConfigError(`config file ${file} does not exist`);
+  let raw: unknown;
+  try {
+    raw = parse(readFileSync(file, 'utf8')) ?? {};
+  } catch (error) {
+    // yaml's message goes on with a code frame: its first line names the problem, line and column
+    throw new ConfigError(`${file}: not valid YAML: ${(error as Error).message.split('\n')[0]!.replace(/:$/, '')}`);
   }
-  const secret = literalSecret(raw);
-  if (secret) throw new ConfigError(`${file}: ${secret}`);
-  const parsed = ConfigSchema.safeParse(interpolate(raw, env));
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => {
-      const where = issue.path.map(String).join('.');
-      const value = issue.path.reduce<unknown>((at, key) => (at !== null && typeof at === 'object' ? (at as Record<string, unknown>)[String(key)] : undefined), interpolate(raw, env));
-      return `${file ?? 'config'}: ${where}: ${issue.message}${value === undefined ? '' : ` (value: ${JSON.stringify(value)})`}`;
-    });
-    throw new ConfigError(problems.join('\n'));
-  }
+  const secrets = literalSecrets(raw);
+  if (secrets.length > 0) throw new ConfigError(secrets.map((s) => `${file}: ${s}`).join('\n'));
+  const values = interpolate(raw, env);
+  const parsed = ConfigSchema.safeParse(values);
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.flatMap((issue) => describeIssue(file, issue, values)).join('\n'));
   return parsed.data;
 }
 
-/** Secrets come only from the environment: a literal password in the file is refused. */
-function literalSecret(raw: unknown): string | undefined {
-  const database = raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>).database : undefined;
-  if (database === null || typeof database !== 'object') return undefined;
+/** Fields whose value is never printed, even in an error. */
+const SECRET_FIELDS = new Set(['database.password']);
+
+/** The value at `path`; an index into comma-separated text is its item. */
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  return path.reduce<unknown>((at, key) => {
+    if (typeof key === 'number' && typeof at === 'string') return at.split(',')[key]?.trim();
+    if (typeof key === 'number' && Array.isArray(at)) return at[key];
+    return at !== null && typeof at === 'object' && !Array.isArray(at) ? (at as Record<string, unknown>)[String(key)] : undefined;
+  }, root);
+}
+
+/** `engine.timeframes[1]` */
+function pathText(path: readonly PropertyKey[]): string {
+  return path.map((key, k) => (typeof key === 'number' ? `[${key}]` : `${k === 0 ? '' : '.'}${String(key)}`)).join('');
+}
+
+function shown(where: string, value: unknown): string {
+  if (value === undefined) return '';
+  if (SECRET_FIELDS.has(where)) return ' (value hidden)';
+  const text = JSON.stringify(value);
+  return ` (value: ${where === 'database.url' ? maskPassword(text) : text})`;
+}
+
+function describeIssue(file: string, issue: z.core.$ZodIssue, values: unknown): string[] {
+  const keys = issue.code === 'unrecognized_keys' ? issue.keys.map((k) => [...issue.path, k]) : [issue.path];
+  return keys.map((path) => {
+    const where = pathText(path);
+    return `${file}: ${where === '' ? '' : `${where}: `}${issue.message}${where === '' ? '' : shown(where, valueAt(values, path))}`;
+  });
+}
+
+/** `scheme://user:secret@host` -> `scheme://user:***@host`. */
+function maskPassword(text: string): string {
+  return text.replace(/(:\/\/[^/@:\s"]*:)[^/@\s"]*@/g, '$1***@');
+}
+
+/**
+ * database.password must be `${VAR}` (or `${VAR:}`: no default in the
+ * file), and a password inside database.url must be one too.
+ */
+function literalSecrets(raw: unknown): string[] {
+  const database = valueAt(raw, ['database']);
+  if (database === null || typeof database !== 'object' || Array.isArray(database)) return [];
   const { password, url } = database as Record<string, unknown>;
-  if (typeof password === 'string' && password !== '' && !/^\$\{[A-Za-z_][A-Za-z0-9_]*(:[^}]*)?\}$/.test(password)) {
-    return 'database.password must come from the environment, e.g. password: ${DB_PASSWORD}';
+  const problems: string[] = [];
+  if (password !== undefined && password !== null && password !== '' && !(typeof password === 'string' && isBarePlaceholder(password))) {
+    problems.push(
+      'database.password: a password must come from the environment, e.g. password: ${DB_PASSWORD} (a literal value or a default in the file is refused; value hidden)',
+    );
   }
-  if (typeof url === 'string' && /^[a-z]+:\/\/[^/@]*:[^/@$]+@/.test(url)) {
-    return 'database.url must not contain a password; use ${DATABASE_URL} or the password field with ${DB_PASSWORD}';
+  if (typeof url === 'string') {
+    const secret = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/@:]*:([^/@]*)@/.exec(url)?.[1];
+    if (secret !== undefined && secret !== '' && !isBarePlaceholder(secret)) {
+      problems.push(
+        'database.url: must not contain a literal password; use url: ${DATABASE_URL}, or the password field with ${DB_PASSWORD} (value hidden)',
+      );
+    }
   }
-  return undefined;
+  return problems;
 }

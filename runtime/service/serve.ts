@@ -1,10 +1,11 @@
-import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { STRATEGIES } from '../../generated/index.js';
 import type { Config } from '../config/config.js';
 import { type Database, openDatabase } from '../db/connect.js';
 import { initSchema } from '../db/schema.js';
+import { probeVersion } from '../version.js';
 import { WorkerPool } from '../pool/pool.js';
+import { fastifyLoggerOptions } from '../log/logger.js';
 import { loadRegistry } from '../registry/load.js';
 import { buildServer } from './http/server.js';
 import { strategyInfos } from './http/strategies.js';
@@ -26,11 +27,6 @@ export interface RunningService {
 function bytes(size: string): number {
   const [, amount, unit] = /^(\d+)(kb|mb)$/i.exec(size)!;
   return Number(amount) * (unit!.toLowerCase() === 'mb' ? 1024 * 1024 : 1024);
-}
-
-function version(): string {
-  const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
-  return (JSON.parse(text) as { version: string }).version;
 }
 
 /**
@@ -60,13 +56,14 @@ export async function startService(config: Config, env: NodeJS.ProcessEnv = proc
     });
     const server = buildServer({
       service,
-      version: version(),
+      version: probeVersion(),
       token,
       bodyLimit: bytes(config.server.body_limit),
       requestTimeoutMs: config.server.read_timeout,
+      serviceTimeoutMs: config.server.write_timeout,
       strategies: strategyInfos(loadRegistry(config.strategies.registry_file)),
-      // every request is logged at `debug` only; failures behind a 500 always are
-      logger: { level: config.logging.level === 'debug' ? 'info' : 'warn' },
+      // config.logging's level, format and redaction; a request's lines are logged at `debug` only, failures behind a 500 always
+      logger: fastifyLoggerOptions(config.logging),
     });
     const url = await server.listen({ host, port });
     await unitWorker.start();

@@ -33,7 +33,7 @@ describe('probe backtest', () => {
   it('writes trades.csv and results.csv byte-identical to the reference fixtures', async () => {
     const out = join(tempDir(), 'out');
     const run = await probe(['backtest', '--data', PARITY_DIR, '--symbol', 'SYNTH', '--out', out]);
-    expect(run.stderr).toBe('');
+    expect(run.stderr.split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { event: string }).event)).toEqual(['run_start', 'run_finish']);
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/^900 combinations: 50376 trades -> .*trades\.csv, 50108 result rows -> .*results\.csv/);
     expect(readFileSync(join(out, 'trades.csv'), 'utf8')).toBe(fixture('trades.csv.gz'));

@@ -4,6 +4,7 @@ import { openDatabase } from '../../db/connect.js';
 import { ensureStrategies } from '../../db/ensure-strategies.js';
 import { INDICATOR_ENGINES, type IndicatorEngine } from '../../indicators/compute.js';
 import { InputError } from '../../io/bars-csv.js';
+import { createLogger } from '../../log/logger.js';
 import { WorkerPool } from '../../pool/pool.js';
 import { newRunId, probeRun } from '../../run/probe-run.js';
 import { parseRiskProfiles, parseStrategies, parseTimeframes, parseWorkers, splitList } from '../options.js';
@@ -70,11 +71,25 @@ export async function run(args: RunArgs): Promise<void> {
   if (!/^[A-Za-z0-9_.:-]{1,50}$/.test(runId)) throw new InputError([`--run-id: ${JSON.stringify(runId)} must be 1-50 letters, digits or _.:-`]);
   const workers = parseWorkers(args.workers) ?? (config.engine.max_workers > 0 ? config.engine.max_workers : undefined);
 
+  const log = createLogger(config.logging).child({ command: 'run', run_id: runId });
+  const counts = {
+    symbols: symbols.length,
+    timeframes: timeframes.length,
+    strategies: strategies.length,
+    profiles: profiles.length,
+    combinations: symbols.length * timeframes.length * strategies.length * profiles.length,
+  };
+
   const db = await openDatabase(config);
   const pool = new WorkerPool(workers);
   const progress = progressReporter(`run ${runId}`);
   try {
-    console.error(`probe run ${runId}: ${symbols.join(', ')} x ${timeframes.join(', ')} x ${strategies.length} strategies x ${profiles.join(', ')} on ${db.label}`);
+    // db.label is the connection string through redact(): never a password
+    log.info(
+      { event: 'run_start', ...counts, workers: pool.size, database: db.label },
+      `probe run ${runId}: ${symbols.join(', ')} x ${timeframes.join(', ')} x ${strategies.length} strategies x ${profiles.join(', ')} ` +
+        `(${counts.combinations} combinations) on ${db.label}`,
+    );
     const strategyIds = await ensureStrategies(db.pool, strategies, config.strategies.registry_file);
     const summary = await probeRun(db.pool, pool, {
       symbols,
@@ -91,9 +106,25 @@ export async function run(args: RunArgs): Promise<void> {
       strategyIds,
       indicatorEngine: args.indicators as IndicatorEngine,
       onProgress: progress.update,
-      onNote: (message) => console.error(`note: ${message}`),
+      onNote: (message) => log.warn({ event: 'run_note' }, message),
     });
     progress.end();
+    log.info(
+      {
+        event: 'run_finish',
+        ...counts,
+        combinations_run: summary.combinations,
+        resumed: summary.resumed,
+        trades: summary.trades,
+        persist_trades: args['persist-trades'] === true,
+        result_rows: summary.resultRows,
+        features_from_database: summary.featuresFromDatabase,
+        features_computed: summary.featuresComputed,
+        seconds: Number(summary.seconds.toFixed(3)),
+      },
+      `probe run ${runId} finished: ${summary.combinations} combinations run, ${summary.resumed} resumed, ` +
+        `${summary.resultRows} result rows, ${summary.trades} trades stored in ${summary.seconds.toFixed(2)} s`,
+    );
     console.log(
       `run ${summary.runId}: ${summary.combinations} combinations run${summary.resumed ? `, ${summary.resumed} already stored (resumed)` : ''}; ` +
         `${summary.resultRows} result rows${args['persist-trades'] ? `, ${summary.trades} trades` : ''} written in ${summary.seconds.toFixed(2)} s ` +

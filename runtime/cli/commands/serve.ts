@@ -21,6 +21,9 @@ export function serveCommand(yargs: Argv): Argv {
         .option('port', { type: 'number', describe: 'listen port (default: config server.port, 8090; 0 = any free port)' }) as unknown as Argv<ServeArgs>,
     async (args) => {
       const config = loadConfig(args.config);
+      if (args.port !== undefined && (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535)) {
+        throw new InputError([`--port: expected an integer from 0 to 65535, got ${JSON.stringify(args.port)}`]);
+      }
       const server = { ...config.server, host: args.host ?? config.server.host, port: args.port ?? config.server.port };
       let service;
       try {
