@@ -1,10 +1,15 @@
 /**
- * Python's float formatting. Every expected string below was produced on
+ * Python's float formatting. The hand-written cases below were produced on
  * this machine with python3, e.g.
  *   python3 -c "print(repr(format(0.125, '.2f')), repr(format(-0.0, '.4f')), repr(1e16))"
  * Python rounds the exact binary value half to even; JavaScript's toFixed
  * rounds exact ties away from zero and drops the sign of -0.
+ *
+ * The last two suites ask python3 itself, run inside the test: every double
+ * is sent as its exact 64-bit pattern, so edge values, ties and 200,000
+ * pseudo-random doubles are compared byte for byte with Python's output.
  */
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { pyFixed, pyRepr, pySignedFixed } from '../../runtime/format/python.js';
 
@@ -91,5 +96,194 @@ describe('pyRepr = repr(float)', () => {
     [-Infinity, '-inf'],
   ])('repr(%s) == %s', (x, expected) => {
     expect(pyRepr(x)).toBe(expected);
+  });
+});
+
+// ---------------------------------------------------------------------------
+// Comparison with the system python3
+
+/** Format specs understood by both sides: 'repr', '.Nf' and '+.Nf'. */
+type Spec = string;
+
+const PYTHON_SCRIPT = `
+import struct, sys
+specs = sys.argv[1:]
+out = []
+for h in sys.stdin.read().split():
+    x = struct.unpack('>d', bytes.fromhex(h))[0]
+    out.append('\\t'.join(repr(x) if s == 'repr' else format(x, s) for s in specs))
+sys.stdout.write('\\n'.join(out))
+`;
+
+const scratch = new DataView(new ArrayBuffer(8));
+
+function bitsHex(x: number): string {
+  scratch.setFloat64(0, x);
+  return scratch.getUint32(0).toString(16).padStart(8, '0') + scratch.getUint32(4).toString(16).padStart(8, '0');
+}
+
+function fromBits(hi: number, lo: number): number {
+  scratch.setUint32(0, hi >>> 0);
+  scratch.setUint32(4, lo >>> 0);
+  return scratch.getFloat64(0);
+}
+
+/** The adjacent double towards +inf (steps = 1) or -inf (steps = -1), repeated. */
+function nextDouble(x: number, steps: number): number {
+  let y = x;
+  for (let i = 0; i < Math.abs(steps); i++) {
+    if (y === 0) {
+      y = steps > 0 ? 5e-324 : -5e-324;
+      continue;
+    }
+    scratch.setFloat64(0, y);
+    const bits = scratch.getBigUint64(0);
+    const away = steps > 0 === y > 0; // moving away from zero grows the magnitude bits
+    scratch.setBigUint64(0, away ? bits + 1n : bits - 1n);
+    y = scratch.getFloat64(0);
+  }
+  return y;
+}
+
+/** Every spec of every value, formatted by python3 in one subprocess. */
+function pythonFormat(values: readonly number[], specs: readonly Spec[]): string[][] {
+  const result = spawnSync('python3', ['-c', PYTHON_SCRIPT, ...specs], {
+    input: values.map(bitsHex).join('\n'),
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+  });
+  if (result.error) {
+    throw new Error(`this test needs the system python3 to compute the expected strings and could not run it: ${result.error.message}`);
+  }
+  if (result.status !== 0) {
+    throw new Error(`python3 exited with status ${String(result.status)} while computing the expected strings:\n${result.stderr}`);
+  }
+  const lines = result.stdout.split('\n');
+  if (lines.length !== values.length) throw new Error(`python3 returned ${lines.length} lines for ${values.length} values`);
+  return lines.map((line) => line.split('\t'));
+}
+
+function ours(x: number, spec: Spec): string {
+  if (spec === 'repr') return pyRepr(x);
+  const signed = spec.startsWith('+');
+  const digits = Number(spec.slice(signed ? 2 : 1, -1));
+  return signed ? pySignedFixed(x, digits) : pyFixed(x, digits);
+}
+
+interface Mismatch {
+  value: string;
+  spec: Spec;
+  python: string;
+  ours: string;
+}
+
+/** Differences between python3 and our functions (the first 20), and how many strings were compared. */
+function compareWithPython(values: readonly number[], specs: readonly Spec[]): { mismatches: Mismatch[]; compared: number } {
+  const expected = pythonFormat(values, specs);
+  const mismatches: Mismatch[] = [];
+  let compared = 0;
+  values.forEach((x, i) => {
+    const row = expected[i] ?? [];
+    specs.forEach((spec, j) => {
+      const python = row[j];
+      const actual = ours(x, spec);
+      compared++;
+      if (actual !== python && mismatches.length < 20) {
+        mismatches.push({ value: `${String(x)} (0x${bitsHex(x)})`, spec, python: python ?? '<missing>', ours: actual });
+      }
+    });
+  });
+  return { mismatches, compared };
+}
+
+/** Doubles that are exact ties at `digits` decimals: odd multiples of 2^-(digits+1). */
+function tiesAt(digits: number): number[] {
+  const scale = 2 ** (digits + 1);
+  const odd = [1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 99, 101, 12345, 2 ** 20 + 1, 2 ** 40 - 1, 2 ** 53 - 1, 2 ** 53 - 3];
+  return odd.flatMap((t) => [t / scale, -t / scale]);
+}
+
+const EDGE_VALUES: number[] = [
+  0, -0, Number.NaN, Infinity, -Infinity,
+  // hand-picked ties and non-ties
+  0.125, 0.375, 2.5, 3.5, 0.5, -0.5, 1.5, -1.5, 0.0625, -0.0625, 0.03125, 0.25, 0.75, 1.00005, 2.675, 1.005, -1.005, 0.00015, 123.45675, 0.045, 0.05,
+  ...[0, 1, 2, 3, 4, 6, 10, 20].flatMap(tiesAt),
+  // repr boundaries: 1e-4, 1e-5, 1e-6 (JS switches there), 1e16, 1e21 and their neighbours
+  ...[1e-4, 1e-5, 1e-6, 1e-7, 1e15, 1e16, 1e17, 1e21, 1e22, 2 ** 52, 2 ** 53].flatMap((b) => [-3, -2, -1, 0, 1, 2, 3].flatMap((k) => [nextDouble(b, k), -nextDouble(b, k)])),
+  0.0001, 9.999999999999999e-5, 1e16 - 2, 9999999999999998.0, 999999999999999900000, 1e21 - 65536, 1.5e-7, 0.1 + 0.2, 1234567890123456.7, 12345678901234567,
+  // subnormals and extremes
+  5e-324, -5e-324, 1e-323, 2.225073858507201e-308, 2.2250738585072014e-308, -2.2250738585072014e-308, Number.MIN_VALUE * 2 ** 51,
+  1.7976931348623157e308, -1.7976931348623157e308, Number.EPSILON, 1 - Number.EPSILON / 2,
+  // large negative numbers
+  -1e20, -123456789012345680000, -1e21, -9.87654321e25, -(2 ** 70) - 2 ** 18, -4503599627370495.5, -2251799813685247.75,
+  // neighbours of ties at 4 digits and of rounding points of typical prices
+  ...[0.00005, 1.00005, 123.45675, 0.5, 2.5].flatMap((b) => [-2, -1, 1, 2].map((k) => nextDouble(b, k))),
+];
+
+describe('agrees with python3 on edge values', () => {
+  it('repr, .Nf for N in 0..4, 6, 10, 20 and +.Nf', () => {
+    const specs = ['repr', '.0f', '.1f', '.2f', '.3f', '.4f', '.6f', '.10f', '.20f', '+.0f', '+.1f', '+.2f', '+.4f'];
+    const { mismatches, compared } = compareWithPython(EDGE_VALUES, specs);
+    expect(mismatches).toEqual([]);
+    expect(compared).toBe(EDGE_VALUES.length * specs.length);
+  });
+
+  it('the edge values contain ties that JavaScript alone gets wrong (so the comparison is not vacuous)', () => {
+    const wrongInJs = EDGE_VALUES.filter((x) => Number.isFinite(x) && x.toFixed(2) !== pyFixed(x, 2));
+    expect(wrongInJs.length).toBeGreaterThan(20);
+  });
+});
+
+/** mulberry32: a small seeded PRNG, uniform in [0, 1). */
+function prng(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function randomDoubles(count: number, seed: number): number[] {
+  const random = prng(seed);
+  const int = (below: number): number => Math.floor(random() * below);
+  const sign = (x: number): number => (random() < 0.5 ? -x : x);
+  const price4 = (): number => int(10 ** (4 + int(7))) / 1e4; // 0.0000 .. 99999.9999 and friends
+  const price2 = (): number => int(10 ** (2 + int(7))) / 100;
+  const generators: (() => number)[] = [
+    // random bit patterns: every exponent, subnormals, nan, inf
+    () => fromBits(int(2 ** 32), int(2 ** 32)),
+    () => sign(price4()),
+    () => sign(price2()),
+    // pnl ratios and percentages of such prices
+    () => price4() / (price4() || 1) - 1,
+    () => ((price4() - price4()) / (price4() || 1)) * 100,
+    () => sign(price4() * price4()),
+    () => price4() - price4(),
+    // constructed ties and values next to them: odd t over 2^(d+1)
+    () => sign((2 * int(2 ** (1 + int(40))) + 1) / 2 ** (1 + int(22))),
+    () => nextDouble(sign((2 * int(2 ** (1 + int(30))) + 1) / 2 ** (1 + int(6))), int(5) - 2),
+    // decimals ending in a 5 just past the rounding digit, like 1.00005 and 2.675
+    () => sign((10 * int(10 ** (1 + int(8))) + 5) / 10 ** (1 + int(6))),
+    // tiny and huge magnitudes, incl. around 1e-4, 1e16 and 1e21
+    () => sign((1 + 9 * random()) * 10 ** (int(661) - 330)),
+    () => sign((1 + 9 * random()) * 10 ** (int(30) - 10)),
+    () => nextDouble([1e-4, 1e16, 1e21, 1e-5, 1e-6][int(5)] ?? 1, int(41) - 20),
+  ];
+  return Array.from({ length: count }, () => {
+    const x = generators[int(generators.length)]?.() ?? 0;
+    return x;
+  });
+}
+
+describe('agrees with python3 on 200,000 pseudo-random doubles', () => {
+  it('repr, .0f, .1f, .2f, .4f, +.2f', () => {
+    const values = randomDoubles(200_000, 20240607);
+    const specs = ['repr', '.0f', '.1f', '.2f', '.4f', '+.2f'];
+    const { mismatches, compared } = compareWithPython(values, specs);
+    expect(mismatches).toEqual([]);
+    expect(compared).toBe(values.length * specs.length);
   });
 });
