@@ -3,8 +3,8 @@ import { STRATEGIES } from '../generated/index.js';
 import { RISK_PROFILE_NAMES } from '../runtime/engine/risk-profiles.js';
 import { readBarsCsv } from '../runtime/io/bars-csv.js';
 import { parseCsvLine } from '../runtime/io/csv.js';
-import { csvLine } from '../runtime/io/csv.js';
-import { resultFields, tradeFields } from '../runtime/io/records.js';
+import { ByteSink } from '../runtime/output/byte-sink.js';
+import { CsvRows } from '../runtime/output/csv-rows.js';
 import { WorkerPool } from '../runtime/pool/pool.js';
 import { type Combination, runBacktest } from '../runtime/run/backtest.js';
 import { PARITY_DIR, PARITY_TIMEFRAMES, firstDifference, fixtureByCombination } from './support/parity-fixtures.js';
@@ -43,8 +43,11 @@ describe('parity with the Python reference on ../shared/parity/synth', () => {
   it.each(cases)('$timeframe strategy $strategy.id $strategy.name $profile', ({ timeframe, strategy, profile }) => {
     const key = `${timeframe}/${strategy.id}/${profile}`;
     const combination = combinations.get(key)!;
-    const runKey = { symbol: 'SYNTH', timeframe, strategy, profile };
-    const trades = combination.trades().map((t) => parseCsvLine(csvLine(tradeFields(runKey, t, combination.series)).trimEnd()));
+    const csv = new CsvRows('SYNTH', timeframe, combination.series);
+    const sink = new ByteSink();
+    const lines = (): string[][] => sink.takeText().split('\r\n').slice(0, -1).map(parseCsvLine);
+    csv.trades(strategy, profile, combination.packedTrades, sink);
+    const trades = lines();
     const expected = expectedTrades.rows.get(key) ?? [];
     for (let k = 0; k < Math.max(trades.length, expected.length); k++) {
       const e = expected[k];
@@ -55,7 +58,8 @@ describe('parity with the Python reference on ../shared/parity/synth', () => {
       const difference = firstDifference(expectedTrades.header, e, a);
       if (difference) expect.fail(`${key}: trade ${k + 1} (entry ${e[6]}): ${difference}`);
     }
-    const rows = combination.rows().map((r) => parseCsvLine(csvLine(resultFields(runKey, r)).trimEnd()));
+    csv.results(strategy, profile, combination.packedRows, sink);
+    const rows = lines();
     const expectedRows = expectedResults.rows.get(key) ?? [];
     expect(rows.length, `${key}: result rows`).toBe(expectedRows.length);
     rows.forEach((row, k) => {

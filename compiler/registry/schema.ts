@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { ConditionSchema } from '../conditions/schema.js';
+import { CATEGORIES, DIRECTIONS } from '../../runtime/strategy/compiled.js';
 import { Column } from './columns.js';
 
 const Multiplier = z.number().positive().nullable();
 
-export const CATEGORIES = ['trend', 'mean_reversion', 'breakout', 'volume_flow', 'pattern', 'regime'] as const;
-export const DIRECTIONS = ['long_short', 'long_only', 'short_only'] as const;
+export { CATEGORIES, DIRECTIONS };
 
 export const StrategySchema = z.strictObject({
   id: z.number().int().positive(),

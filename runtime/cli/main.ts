@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { ConfigError } from '../config/config.js';
+import { ConfigError } from '../config/error.js';
 import { InputError } from '../io/bars-csv.js';
 import { backtestCommand } from './commands/backtest.js';
 import { dbCommand } from './commands/db.js';

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { ConfigError } from './error.js';
 import { interpolate, isBarePlaceholder } from './interpolate.js';
 
 /**
@@ -180,7 +181,7 @@ export const ConfigSchema = section({
 export type Config = z.output<typeof ConfigSchema>;
 export type LoggingConfig = Config['logging'];
 
-export class ConfigError extends Error {}
+export { ConfigError };
 
 /** The built-in defaults: what a missing config.yaml gives. */
 export function defaultConfig(): Config {

@@ -55,6 +55,70 @@ export function tradeCount(packed: Float64Array): number {
 }
 
 const orNull = (v: number): number | null => (Number.isNaN(v) ? null : v);
+
+/**
+ * A Trade read in place from a packed log: one cursor moved from trade to
+ * trade lets formatting code take a Trade without an object per trade.
+ */
+export class TradeCursor implements Trade {
+  private data: Float64Array = new Float64Array(TRADE_FIELDS);
+  private o = 0;
+
+  at(data: Float64Array, index: number): this {
+    this.data = data;
+    this.o = index * TRADE_FIELDS;
+    return this;
+  }
+
+  get side(): Trade['side'] {
+    return this.data[this.o + F_SIDE] === 1 ? 1 : 0;
+  }
+  get entryIndex(): number {
+    return this.data[this.o + F_ENTRY_INDEX]!;
+  }
+  get exitIndex(): number {
+    return this.data[this.o + F_EXIT_INDEX]!;
+  }
+  get entryPrice(): number {
+    return this.data[this.o + F_ENTRY_PRICE]!;
+  }
+  get exitPrice(): number {
+    return this.data[this.o + F_EXIT_PRICE]!;
+  }
+  get pnlPct(): number {
+    return this.data[this.o + F_PNL]!;
+  }
+  get barsHeld(): number {
+    return this.data[this.o + F_BARS_HELD]!;
+  }
+  get maxDrawdownPct(): number {
+    return this.data[this.o + F_MAX_DRAWDOWN]!;
+  }
+  get maxProfitPct(): number {
+    return this.data[this.o + F_MAX_PROFIT]!;
+  }
+  get pnlStd(): number {
+    return this.data[this.o + F_PNL_STD]!;
+  }
+  get exitReason(): number {
+    return this.data[this.o + F_EXIT_REASON]!;
+  }
+  get atrAtEntry(): number {
+    return this.data[this.o + F_ATR]!;
+  }
+  get stopDist(): number | null {
+    return orNull(this.data[this.o + F_STOP_DIST]!);
+  }
+  get targetDist(): number | null {
+    return orNull(this.data[this.o + F_TARGET_DIST]!);
+  }
+  get trailingStop(): number | null {
+    return orNull(this.data[this.o + F_TRAILING_STOP]!);
+  }
+  get timeLimit(): number | null {
+    return orNull(this.data[this.o + F_TIME_LIMIT]!);
+  }
+}
 const orNaN = (v: number | null): number => (v === null ? Number.NaN : v);
 
 export function unpackTrades(packed: Float64Array): Trade[] {

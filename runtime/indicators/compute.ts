@@ -1,19 +1,12 @@
 import type { Bars } from '../series/bars.js';
+import type { IndicatorEngine } from './engines.js';
 import { canonicalColumn, INDICATOR_COLUMNS, type IndicatorColumn } from './catalog.js';
 import { PANDAS_PRODUCERS } from './pandas-columns.js';
 import type { Producer, Sources } from './producer.js';
 import { NATIVE_PRODUCERS } from './talib-calls.js';
 import { TALIB_PRODUCERS } from './talib-columns.js';
 
-/**
- * Where the TA-Lib columns come from: the TypeScript ports of TA-Lib 0.6.0
- * (fast; verified bit-identical) or the npm `talib` package itself, through
- * its native addon. Columns the reference computes with numpy/pandas are the
- * same code in both, reading the engine's TA-Lib columns.
- */
-export const INDICATOR_ENGINES = ['port', 'talib'] as const;
-
-export type IndicatorEngine = (typeof INDICATOR_ENGINES)[number];
+export { INDICATOR_ENGINES, type IndicatorEngine } from './engines.js';
 
 export interface ComputeOptions {
   /** Default 'port'. */

@@ -1,6 +1,7 @@
 /** A CSV field as Python's csv module writes it (minimal quoting); lines end in CRLF like its default dialect. */
 export function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+  if (value.includes('"')) return `"${value.replaceAll('"', '""')}"`;
+  return value.includes(',') || value.includes('\n') || value.includes('\r') ? `"${value}"` : value;
 }
 
 export function csvLine(fields: readonly string[]): string {

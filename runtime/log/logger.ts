@@ -1,6 +1,9 @@
 import pino, { type DestinationStream, type LevelWithSilent, type LogFn, type Logger, type LoggerOptions } from 'pino';
-import pretty from 'pino-pretty';
+import { createRequire } from 'node:module';
 import type { LoggingConfig } from '../config/config.js';
+
+/** pino-pretty is loaded only when asked for: JSON logs, the default, never pay for it. */
+const loadPretty = (): typeof import('pino-pretty') => createRequire(import.meta.url)('pino-pretty') as typeof import('pino-pretty');
 
 export type { Logger };
 
@@ -62,7 +65,7 @@ export function loggerOptions(logging: LoggingConfig): LoggerOptions {
 export function logDestination(logging: LoggingConfig, target: number | DestinationStream = 2): DestinationStream {
   if (logging.format === 'pretty') {
     const colorize = target === 2 && process.stderr.isTTY === true;
-    return pretty({ destination: target, sync: true, colorize, singleLine: true, ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss.l' });
+    return loadPretty()({ destination: target, sync: true, colorize, singleLine: true, ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss.l' });
   }
   return typeof target === 'number' ? pino.destination({ fd: target, sync: true }) : target;
 }

@@ -1,9 +1,9 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { BarSeries } from '../strategy/bar-series.js';
-import type { FromWorker, TaskDone, TaskMessage, ToWorker } from './protocol.js';
+import type { CsvDone, FromWorker, PackedDone, TaskDone, TaskMessage, ToWorker } from './protocol.js';
 
-type TaskInput = Omit<TaskMessage, 'kind' | 'taskId'>;
+type TaskInput = Omit<TaskMessage, 'kind' | 'taskId' | 'format'>;
 
 interface PendingTask {
   readonly message: TaskMessage;
@@ -24,12 +24,13 @@ interface Slot {
 const IN_FLIGHT = 4;
 
 /**
- * The bundle ships worker.js beside the CLI. Run from TypeScript sources
- * (tests, tsx), a worker first registers tsx's loader, then loads worker.ts.
+ * The bundle ships worker.js beside cli.js, and this module in a chunk under
+ * chunks/ (scripts/bundle.mjs). Run from TypeScript sources (tests, tsx), a
+ * worker first registers tsx's loader, then loads worker.ts.
  */
 function startWorker(): Worker {
   const here = import.meta.url;
-  if (!here.endsWith('.ts')) return new Worker(new URL('./worker.js', here));
+  if (!here.endsWith('.ts')) return new Worker(new URL(here.includes('/chunks/') ? '../worker.js' : './worker.js', here));
   const source = new URL('./worker.ts', here).href;
   const bootstrap = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(source)}); });`;
   return new Worker(bootstrap, { eval: true });
@@ -61,9 +62,17 @@ export class WorkerPool {
   }
 
   /** Shares a series with every worker; returns the id tasks refer to. */
-  share(series: BarSeries): number {
+  share(series: BarSeries, labels: { readonly symbol: string; readonly timeframe: string }): number {
     const datasetId = this.nextDatasetId++;
-    const message: ToWorker = { kind: 'dataset', datasetId, length: series.length, time: series.time, columns: series.columns };
+    const message: ToWorker = {
+      kind: 'dataset',
+      datasetId,
+      length: series.length,
+      time: series.time,
+      columns: series.columns,
+      symbol: labels.symbol,
+      timeframe: labels.timeframe,
+    };
     for (const slot of this.slots) slot.worker.postMessage(message);
     return datasetId;
   }
@@ -72,7 +81,21 @@ export class WorkerPool {
     for (const slot of this.slots) slot.worker.postMessage({ kind: 'forget', datasetId } satisfies ToWorker);
   }
 
-  run(input: TaskInput): Promise<TaskDone> {
+  /** Runs a task; its trades and rows come back packed. */
+  async run(input: TaskInput): Promise<PackedDone> {
+    const done = await this.submit({ ...input, format: 'packed' });
+    if (done.kind !== 'packed') throw new Error(`a worker answered a packed task with ${done.kind}`);
+    return done;
+  }
+
+  /** Runs a task; its trades.csv and results.csv lines come back as UTF-8 bytes. */
+  async runCsv(input: TaskInput): Promise<CsvDone> {
+    const done = await this.submit({ ...input, format: 'csv' });
+    if (done.kind !== 'csv') throw new Error(`a worker answered a csv task with ${done.kind}`);
+    return done;
+  }
+
+  private submit(input: Omit<TaskMessage, 'kind' | 'taskId'>): Promise<TaskDone> {
     if (this.failure) return Promise.reject(this.failure);
     return new Promise<TaskDone>((resolve, reject) => {
       this.queue.push({ message: { kind: 'task', taskId: this.nextTaskId++, ...input }, resolve, reject });
@@ -103,8 +126,8 @@ export class WorkerPool {
       this.fail(new Error(`worker answered task ${message.taskId} out of order`));
       return;
     }
-    if (message.kind === 'done') task.resolve(message);
-    else task.reject(new Error(message.message));
+    if (message.kind === 'failed') task.reject(new Error(message.message));
+    else task.resolve(message);
     this.dispatch();
   }
 

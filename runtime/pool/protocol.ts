@@ -7,12 +7,21 @@ export interface DatasetMessage {
   readonly length: number;
   readonly time: Float64Array;
   readonly columns: Readonly<Record<string, Float64Array>>;
+  /** What output rows say the series is. */
+  readonly symbol: string;
+  readonly timeframe: string;
 }
 
 export interface ForgetMessage {
   readonly kind: 'forget';
   readonly datasetId: number;
 }
+
+/**
+ * What a task sends back: the packed trades and rows, or the finished
+ * trades.csv and results.csv lines.
+ */
+export type TaskFormat = 'packed' | 'csv';
 
 /** One strategy over one dataset for some risk profiles. */
 export interface TaskMessage {
@@ -21,17 +30,30 @@ export interface TaskMessage {
   readonly datasetId: number;
   readonly strategyId: number;
   readonly profiles: readonly RiskProfileName[];
+  readonly format: TaskFormat;
 }
 
 export type ToWorker = DatasetMessage | ForgetMessage | TaskMessage;
 
-export interface TaskDone {
-  readonly kind: 'done';
+export interface PackedDone {
+  readonly kind: 'packed';
   readonly taskId: number;
   /** Per profile, in the task's order: packed trades and packed rows. */
   readonly trades: Float64Array[];
   readonly rows: Float64Array[];
 }
+
+export interface CsvDone {
+  readonly kind: 'csv';
+  readonly taskId: number;
+  /** UTF-8 lines of every profile, in the task's order. */
+  readonly trades: Uint8Array;
+  readonly results: Uint8Array;
+  readonly tradeCount: number;
+  readonly rowCount: number;
+}
+
+export type TaskDone = PackedDone | CsvDone;
 
 export interface TaskFailed {
   readonly kind: 'failed';

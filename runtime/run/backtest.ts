@@ -5,6 +5,7 @@ import { RISK_PROFILES, type RiskProfileName } from '../engine/risk-profiles.js'
 import type { Trade } from '../engine/trade.js';
 import type { IndicatorEngine } from '../indicators/compute.js';
 import type { WorkerPool } from '../pool/pool.js';
+import type { CsvDone } from '../pool/protocol.js';
 import type { Bars } from '../series/bars.js';
 import type { BarSeries } from '../strategy/bar-series.js';
 import type { CompiledStrategy } from '../strategy/compiled.js';
@@ -22,11 +23,11 @@ export interface BacktestRequest {
   readonly strategies: readonly CompiledStrategy[];
   readonly profiles: readonly RiskProfileName[];
   readonly pool: WorkerPool;
+  /** The symbol output rows carry (CSV output only). */
+  readonly symbol?: string;
   /** Where computed TA-Lib columns come from (default 'port'); unused for datasets with indicators at hand. */
   readonly indicatorEngine?: IndicatorEngine;
   readonly onProgress?: (done: number, total: number) => void;
-  /** Called with each strategy's combinations as soon as they are done (e.g. to write them). */
-  readonly onCombinations?: (combinations: readonly Combination[]) => void;
   /** Combinations to leave out, e.g. those a resumed run already stored. */
   readonly skip?: (timeframe: string, strategyId: number, profile: RiskProfileName) => boolean;
 }
@@ -42,8 +43,8 @@ export class Combination {
     readonly series: BarSeries,
     readonly strategy: CompiledStrategy,
     readonly profile: RiskProfileName,
-    private readonly packedTrades: Float64Array,
-    private readonly packedRows: Float64Array,
+    readonly packedTrades: Float64Array,
+    readonly packedRows: Float64Array,
   ) {}
 
   get tradeCount(): number {
@@ -63,9 +64,7 @@ export class Combination {
   }
 }
 
-export interface BacktestResult {
-  /** In the reference's order: timeframe as requested, strategy id, profile low/medium/high; skipped ones left out. */
-  readonly combinations: Combination[];
+export interface BacktestTiming {
   /** Main-thread time spent computing indicators. */
   readonly indicatorSeconds: number;
   /** The rest of the wall time: strategies on the pool (overlapping the indicators of later timeframes). */
@@ -73,12 +72,72 @@ export interface BacktestResult {
   readonly wallSeconds: number;
 }
 
+export interface BacktestResult extends BacktestTiming {
+  /** In the reference's order: timeframe as requested, strategy id, profile low/medium/high; skipped ones left out. */
+  readonly combinations: Combination[];
+}
+
+/** One strategy over one dataset for the wanted profiles: the unit a worker runs. */
+interface Task {
+  readonly timeframe: string;
+  readonly series: BarSeries;
+  readonly datasetId: number;
+  readonly strategy: CompiledStrategy;
+  readonly profiles: readonly RiskProfileName[];
+}
+
+/**
+ * Every combination on the pool, with each combination's outcome kept
+ * packed. For tests, benchmarks and the database path; a CSV run streams
+ * instead (backtestCsv).
+ */
+export async function runBacktest(
+  request: BacktestRequest & { readonly onCombinations?: (combinations: readonly Combination[]) => void },
+): Promise<BacktestResult> {
+  const combinations: Combination[] = [];
+  const timing = await runInOrder(
+    request,
+    (task) => request.pool.run({ datasetId: task.datasetId, strategyId: task.strategy.id, profiles: task.profiles }),
+    (task, done) => {
+      const finished = task.profiles.map(
+        (profile, j) => new Combination(task.timeframe, task.series, task.strategy, profile, done.trades[j]!, done.rows[j]!),
+      );
+      request.onCombinations?.(finished);
+      combinations.push(...finished);
+    },
+  );
+  return { ...timing, combinations };
+}
+
+/**
+ * Every combination on the pool, each task's trades.csv and results.csv
+ * lines formatted by the worker and handed to `write` in the reference's
+ * order as soon as all before it are done. Nothing is kept.
+ */
+export async function backtestCsv(
+  request: BacktestRequest & { readonly symbol: string },
+  write: (done: CsvDone) => void,
+): Promise<BacktestTiming> {
+  return runInOrder(
+    request,
+    (task) => request.pool.runCsv({ datasetId: task.datasetId, strategyId: task.strategy.id, profiles: task.profiles }),
+    (_task, done) => write(done),
+  );
+}
+
 /**
  * Indicators once per timeframe on this thread, then every strategy on the
  * pool. Each timeframe's tasks are queued as soon as its indicators exist,
  * so the workers start on it while the next timeframe is being prepared.
+ * Outcomes reach `deliver` in task order (timeframe as requested, strategy
+ * id): one that finishes early waits only for those before it, and the
+ * pool's bounded queue keeps that wait short.
  */
-export async function runBacktest(request: BacktestRequest): Promise<BacktestResult> {
+async function runInOrder<R>(
+  request: BacktestRequest,
+  run: (task: Task) => Promise<R>,
+  deliver: (task: Task, result: R) => void,
+): Promise<BacktestTiming> {
   const strategies = [...request.strategies].sort((a, b) => a.id - b.id);
   const profiles = (Object.keys(RISK_PROFILES) as RiskProfileName[]).filter((p) => request.profiles.includes(p));
   const started = performance.now();
@@ -87,34 +146,43 @@ export async function runBacktest(request: BacktestRequest): Promise<BacktestRes
   let indicatorMs = 0;
   request.onProgress?.(0, total);
   const ids: number[] = [];
+  // finished out of turn, waiting for those before them; null: skipped, nothing to deliver
+  const arrived = new Map<number, { task: Task; result: R } | null>();
+  let next = 0;
+  const finish = (index: number, outcome: { task: Task; result: R } | null): void => {
+    arrived.set(index, outcome);
+    for (let ready = arrived.get(next); ready !== undefined; ready = arrived.get(next)) {
+      arrived.delete(next++);
+      if (ready !== null) deliver(ready.task, ready.result);
+    }
+  };
   try {
-    const tasks = request.datasets.flatMap((dataset) => {
+    let index = 0;
+    const pending = request.datasets.flatMap((dataset) => {
       const before = performance.now();
       const series = dataset.indicators ? withIndicators(dataset.bars, dataset.indicators) : prepareSeries(dataset.bars, strategies, request.indicatorEngine);
       indicatorMs += performance.now() - before;
-      const datasetId = request.pool.share(series);
+      const datasetId = request.pool.share(series, { symbol: request.symbol ?? '', timeframe: dataset.timeframe });
       ids.push(datasetId);
       return strategies.map(async (strategy) => {
+        const position = index++;
         const wanted = profiles.filter((p) => !request.skip?.(dataset.timeframe, strategy.id, p));
-        const skipped = profiles.length - wanted.length;
+        const task: Task = { timeframe: dataset.timeframe, series, datasetId, strategy, profiles: wanted };
         if (wanted.length === 0) {
-          done += skipped;
+          done += profiles.length;
           request.onProgress?.(done, total);
-          return [];
+          finish(position, null);
+          return;
         }
-        const result = await request.pool.run({ datasetId, strategyId: strategy.id, profiles: wanted });
+        const result = await run(task);
         done += profiles.length;
         request.onProgress?.(done, total);
-        const finished = wanted.map(
-          (profile, j) => new Combination(dataset.timeframe, series, strategy, profile, result.trades[j]!, result.rows[j]!),
-        );
-        request.onCombinations?.(finished);
-        return finished;
+        finish(position, { task, result });
       });
     });
-    const combinations = (await Promise.all(tasks)).flat();
+    await Promise.all(pending);
     const wall = (performance.now() - started) / 1000;
-    return { combinations, indicatorSeconds: indicatorMs / 1000, engineSeconds: wall - indicatorMs / 1000, wallSeconds: wall };
+    return { indicatorSeconds: indicatorMs / 1000, engineSeconds: wall - indicatorMs / 1000, wallSeconds: wall };
   } finally {
     for (const id of ids) request.pool.forget(id);
   }

@@ -7,7 +7,12 @@ export interface Series {
 /** Fills `out[i]` with 1 where the signal holds on bar `i`, else 0. */
 export type SignalFn = (series: Series, out: Uint8Array) => void;
 
-export type Direction = 'long_short' | 'long_only' | 'short_only';
+/** The registry's strategy categories and directions; the compiler's schema takes them from here. */
+export const CATEGORIES = ['trend', 'mean_reversion', 'breakout', 'volume_flow', 'pattern', 'regime'] as const;
+export const DIRECTIONS = ['long_short', 'long_only', 'short_only'] as const;
+
+export type Category = (typeof CATEGORIES)[number];
+export type Direction = (typeof DIRECTIONS)[number];
 
 /** Multiples of ATR(14) at entry and a bar count; null = not used. */
 export interface ExitRules {

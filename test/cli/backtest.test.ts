@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -101,6 +101,35 @@ describe('probe backtest rejects bad input, naming file, line and value, and wri
     expect(run.status).toBe(2);
     expect(readFileSync(join(out, 'trades.csv'), 'utf8')).toBe(before);
     expect(existsSync(join(out, 'results.csv'))).toBe(false);
+  });
+
+  it('leaves an existing OUT folder as it was when the third timeframe is bad', async () => {
+    const data = tempDir();
+    for (const tf of ['15Min', '1Hour']) copyFileSync(join(PARITY_DIR, `bars_${tf}.csv`), join(data, `bars_${tf}.csv`));
+    const day = readFileSync(join(PARITY_DIR, 'bars_1Day.csv'), 'utf8').split('\n');
+    writeFileSync(join(data, 'bars_1Day.csv'), [...day.slice(0, 900), 'not,a,bar', ...day.slice(900)].join('\n'));
+    const out = tempDir();
+    writeFileSync(join(out, 'trades.csv'), 'old trades\r\n');
+    writeFileSync(join(out, 'results.csv'), 'old results\r\n');
+    const run = await probe(['backtest', '--data', data, '--symbol', 'SYNTH', '--out', out]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/bars_1Day\.csv:901: expected 6 fields, found 3/);
+    expect(readdirSync(out).sort()).toEqual(['results.csv', 'trades.csv']);
+    expect(readFileSync(join(out, 'trades.csv'), 'utf8')).toBe('old trades\r\n');
+    expect(readFileSync(join(out, 'results.csv'), 'utf8')).toBe('old results\r\n');
+  });
+
+  it('leaves existing output as it was and no temporary file when the run fails after writing started', async () => {
+    const out = tempDir();
+    // trades.csv cannot be replaced by a file: the run writes everything, then fails to move it into place
+    mkdirSync(join(out, 'trades.csv'));
+    writeFileSync(join(out, 'results.csv'), 'old results\r\n');
+    const run = await probe(['backtest', '--data', PARITY_DIR, '--symbol', 'SYNTH', '--out', out, '--timeframes', '1Day', '--strategies', '1,2']);
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toMatch(/trades\.csv/);
+    expect(readdirSync(out).sort()).toEqual(['results.csv', 'trades.csv']);
+    expect(readdirSync(join(out, 'trades.csv'))).toEqual([]);
+    expect(readFileSync(join(out, 'results.csv'), 'utf8')).toBe('old results\r\n');
   });
 
   it('explains a missing required flag', async () => {

@@ -1,4 +1,4 @@
-import { CATEGORIES, DIRECTIONS } from '../../../compiler/registry/schema.js';
+import { CATEGORIES, DIRECTIONS } from '../../strategy/compiled.js';
 import { RISK_PROFILE_NAMES } from '../../engine/risk-profiles.js';
 import type { RunStatusName } from '../types.js';
 

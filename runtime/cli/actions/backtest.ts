@@ -1,0 +1,102 @@
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { INDICATOR_ENGINES } from '../../indicators/engines.js';
+import type { BacktestArgs } from '../commands/backtest.js';
+import { loadConfig } from '../../config/config.js';
+import { InputError, readBarsCsv } from '../../io/bars-csv.js';
+import { StagedFiles } from '../../io/staged-files.js';
+import { createLogger } from '../../log/logger.js';
+import { RESULT_COLUMNS, TRADE_COLUMNS, headerLine } from '../../output/csv-rows.js';
+import { WorkerPool } from '../../pool/pool.js';
+import { backtestCsv } from '../../run/backtest.js';
+import { parseRiskProfiles, parseStrategies, parseTimeframes, parseWorkers } from '../options.js';
+import { progressReporter } from '../progress.js';
+
+export async function backtest(args: BacktestArgs): Promise<void> {
+  // every check comes before any work, and nothing is written unless all succeeds; flags override the config
+  const config = loadConfig(args.config);
+  const timeframes = parseTimeframes(args.timeframes ?? config.engine.timeframes.join(','));
+  const strategies = parseStrategies(args.strategies);
+  const profiles = parseRiskProfiles(args['risk-profiles'] ?? config.engine.risk_profiles.join(','));
+  const workers = parseWorkers(args.workers) ?? (config.engine.max_workers > 0 ? config.engine.max_workers : undefined);
+  const indicatorEngine = args.indicators ?? 'port';
+  if (!INDICATOR_ENGINES.includes(indicatorEngine)) {
+    throw new InputError([`--indicators: unknown indicator engine ${JSON.stringify(indicatorEngine)} (expected ${INDICATOR_ENGINES.join(', ')})`]);
+  }
+  const symbol = args.symbol.trim();
+  if (!/^[A-Za-z0-9.\-_^=]{1,32}$/.test(symbol)) throw new InputError([`--symbol: ${JSON.stringify(args.symbol)} is not a ticker symbol`]);
+  if (!existsSync(args.data) || !statSync(args.data).isDirectory()) throw new InputError([`--data: ${args.data} is not a folder`]);
+  const problems: string[] = [];
+  const datasets = timeframes.flatMap((timeframe) => {
+    try {
+      return [{ timeframe, bars: readBarsCsv(join(args.data, `bars_${timeframe}.csv`)) }];
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      problems.push(...error.problems);
+      return [];
+    }
+  });
+  if (problems.length > 0) throw new InputError(problems);
+
+  const log = createLogger(config.logging).child({ command: 'backtest', symbol });
+  const counts = {
+    symbols: 1,
+    timeframes: timeframes.length,
+    strategies: strategies.length,
+    profiles: profiles.length,
+    combinations: timeframes.length * strategies.length * profiles.length,
+  };
+  const started = performance.now();
+  const tradesPath = join(args.out, 'trades.csv');
+  const resultsPath = join(args.out, 'results.csv');
+  const pool = new WorkerPool(workers);
+  const progress = progressReporter('backtest');
+  // both files grow as combinations finish, under temporary names until all succeeded
+  const files = new StagedFiles([tradesPath, resultsPath]);
+  let committed = false;
+  try {
+    log.info(
+      { event: 'run_start', ...counts, workers: pool.size, indicators: indicatorEngine, data: args.data, out: args.out },
+      `backtest ${symbol}: ${timeframes.join(', ')} x ${strategies.length} strategies x ${profiles.join(', ')} (${counts.combinations} combinations)`,
+    );
+    const encoder = new TextEncoder();
+    files.write(0, encoder.encode(headerLine(TRADE_COLUMNS)));
+    files.write(1, encoder.encode(headerLine(RESULT_COLUMNS)));
+    let trades = 0;
+    let rows = 0;
+    const timing = await backtestCsv(
+      { datasets, strategies, profiles, pool, symbol, indicatorEngine, onProgress: progress.update },
+      (done) => {
+        files.write(0, done.trades);
+        files.write(1, done.results);
+        trades += done.tradeCount;
+        rows += done.rowCount;
+      },
+    );
+    files.commit();
+    committed = true;
+    progress.end();
+    const seconds = (performance.now() - started) / 1000;
+    log.info(
+      {
+        event: 'run_finish',
+        ...counts,
+        trades,
+        result_rows: rows,
+        indicator_seconds: Number(timing.indicatorSeconds.toFixed(3)),
+        engine_seconds: Number(timing.engineSeconds.toFixed(3)),
+        seconds: Number(seconds.toFixed(3)),
+        // the whole process, workers included: what the machine had to give this run
+        peak_rss_mib: Math.round(process.resourceUsage().maxRSS / 1024),
+      },
+      `backtest ${symbol} finished: ${counts.combinations} combinations, ${trades} trades, ${rows} result rows in ${seconds.toFixed(2)} s`,
+    );
+    console.log(
+      `${counts.combinations} combinations: ${trades} trades -> ${tradesPath}, ${rows} result rows -> ${resultsPath} ` +
+        `(indicators ${timing.indicatorSeconds.toFixed(2)} s, engine and output ${timing.engineSeconds.toFixed(2)} s, ${pool.size} workers)`,
+    );
+  } finally {
+    if (!committed) files.abort();
+    await pool.close();
+  }
+}
