@@ -60,7 +60,7 @@ function main(): number {
     writeFileSync(join(outDir, path), text);
   }
   console.log(
-    `generated/: ${result.files.size} files from ${result.files.size - 1} strategies; ` +
+    `generated/: ${result.files.size} files from ${[...result.files.keys()].filter((p) => p.startsWith('strategies/')).length} strategies; ` +
       `${result.neverTrade.length} can never trade (${result.neverTrade.join(', ')})`,
   );
   return 0;

@@ -49,6 +49,16 @@ export function numberLiteral(value: number): string {
   return value < 0 ? `(${text})` : text;
 }
 
+/**
+ * A JSON value as a literal: JSON text is a JavaScript expression that
+ * evaluates to the same value, so registry data can appear as data.
+ */
+export function jsonLiteral(value: unknown): Code {
+  const text = JSON.stringify(value);
+  if (text === undefined) throw new Error('not a JSON value');
+  return new Code(text);
+}
+
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** A name to use as an identifier; anything else is a compiler bug. */

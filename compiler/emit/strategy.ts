@@ -7,24 +7,20 @@ import { canonical } from '../registry/columns.js';
 import type { Strategy } from '../registry/schema.js';
 import type { Side } from '../registry/validate.js';
 import { FunctionScope, type RollingRequest } from './context.js';
+import { type KernelTable, shapeOf } from './kernels.js';
 
-/** The runtime kernels a generated function may call, by the name it uses. */
-export const KERNELS = {
-  pyMax: 'python',
-  pyMin: 'python',
-  rollingMean: 'rolling',
-  rollingMin: 'rolling',
-  rollingMax: 'rolling',
-  rollingPercentile: 'rolling',
-} as const;
-export type Kernel = keyof typeof KERNELS;
+/** The runtime's rolling-window kernels, which strategy functions call by name. */
+export const ROLLING_KERNELS = ['rollingMean', 'rollingMin', 'rollingMax', 'rollingPercentile'] as const;
+export type RollingKernel = (typeof ROLLING_KERNELS)[number];
 
 export interface EmittedFunction {
   readonly name: string;
   readonly doc: string;
   readonly body: string;
   readonly columns: ReadonlySet<string>;
-  readonly kernels: ReadonlySet<Kernel>;
+  /** Runtime rolling kernels and generated kernels it calls. */
+  readonly rolling: ReadonlySet<RollingKernel>;
+  readonly kernels: ReadonlySet<string>;
 }
 
 const SIDE_TEXT: Record<Side, { all: boolean; what: string }> = {
@@ -35,11 +31,13 @@ const SIDE_TEXT: Record<Side, { all: boolean; what: string }> = {
 };
 
 /**
- * One strategy side as a function filling a 0/1 mask over all bars. The
+ * One strategy side as a function filling a 0/1 mask over all bars: one
+ * kernel call per condition, the first setting the mask and the others
+ * narrowing it (every condition) or widening it (any condition). The
  * conditions are pure functions of the bar index, so the engine evaluates
  * them once per series and shares the masks across risk profiles.
  */
-export function emitSide(strategy: Strategy, side: Side): EmittedFunction {
+export function emitSide(strategy: Strategy, side: Side, kernels: KernelTable): EmittedFunction {
   const name = `${strategy.name}_${side}`;
   const list = strategy[side] as Condition[];
   const disabled =
@@ -55,36 +53,41 @@ export function emitSide(strategy: Strategy, side: Side): EmittedFunction {
     !disabled && never !== undefined ? `Can never be true on valid bars: ${never}.` : '',
     `${side}: ${commentSafe(JSON.stringify(list))}`,
   ].filter((l) => l !== '');
-  if (disabled || parts.length === 0) {
-    return { name, doc: doc.join('\n'), body: 'out.fill(0);', columns: new Set(), kernels: new Set() };
-  }
-  const joiner = SIDE_TEXT[side].all ? ' &&' : ' ||';
+  const none = { columns: new Set<string>(), rolling: new Set<RollingKernel>(), kernels: new Set<string>() };
+  if (disabled || parts.length === 0) return { name, doc: doc.join('\n'), body: 'out.fill(0);', ...none };
+  const used = { rolling: new Set<RollingKernel>(), kernels: new Set<string>() };
+  const rollingLines = scope.rollings.map(({ variable, request }) => rollingPrologue(variable, request, scope, kernels, used));
+  const reads = new Set([...scope.columns, ...scope.rollings.map((r) => r.variable.text)]);
+  const calls = parts.map((p, k) => {
+    const mode = k === 0 ? 'set' : SIDE_TEXT[side].all ? 'and' : 'or';
+    const call = kernels.maskCall(p.type, shapeOf(p.code, reads), mode);
+    used.kernels.add(call.text.slice(0, call.text.indexOf('(')));
+    return `/* ${p.type} */ ${call.text}`;
+  });
   const lines: string[] = [];
-  const kernels = new Set<Kernel>();
-  const rollingLines = scope.rollings.map(({ variable, request }) => rollingPrologue(variable, request, scope, kernels));
-  const body = parts.map((p, k) => `      /* ${p.type} */ ${p.code.text}${k < parts.length - 1 ? joiner : ''}`);
   const columns = [...scope.columns].sort();
   if (columns.length > 0) lines.push(`const { ${columns.join(', ')} } = s.columns;`);
-  lines.push('const n = s.length;');
-  lines.push(...rollingLines.flat());
-  lines.push('for (let i = 0; i < n; i++) {', '  out[i] =', ...body, '      ? 1', '      : 0;', '}');
-  for (const kernel of Object.keys(KERNELS) as Kernel[]) {
-    if (lines.some((l) => l.includes(`${kernel}(`))) kernels.add(kernel);
-  }
-  return { name, doc: doc.join('\n'), body: lines.join('\n'), columns: scope.columns, kernels };
+  lines.push('const n = s.length;', ...rollingLines.flat(), ...calls);
+  return { name, doc: doc.join('\n'), body: lines.join('\n'), columns: scope.columns, ...used };
 }
 
-const ROLLING_KERNEL: Record<RollingRequest['kind'], Kernel> = {
+const ROLLING_KERNEL: Record<RollingRequest['kind'], RollingKernel> = {
   mean: 'rollingMean',
   min: 'rollingMin',
   max: 'rollingMax',
   percentile: 'rollingPercentile',
 };
 
-/** The lines computing one rolling series before the bar loop. */
-function rollingPrologue(variable: Code, request: RollingRequest, scope: FunctionScope, kernels: Set<Kernel>): string[] {
+/** The lines computing one rolling series before the conditions. */
+function rollingPrologue(
+  variable: Code,
+  request: RollingRequest,
+  scope: FunctionScope,
+  kernels: KernelTable,
+  used: { rolling: Set<RollingKernel>; kernels: Set<string> },
+): string[] {
   const kernel = ident(ROLLING_KERNEL[request.kind]);
-  kernels.add(ROLLING_KERNEL[request.kind]);
+  used.rolling.add(ROLLING_KERNEL[request.kind]);
   const lines: string[] = [];
   let input: Code;
   if (typeof request.of === 'string') {
@@ -96,7 +99,10 @@ function rollingPrologue(variable: Code, request: RollingRequest, scope: Functio
     const lag = numLag(request.of);
     const value = emitNum(request.of, scope.context('j'));
     const guarded = lag === 0 ? value : code`j >= ${lag} ? ${value} : Number.NaN`;
-    lines.push(code`const ${input} = new Float64Array(n);`.text, code`for (let j = 0; j < n; j++) ${input}[j] = ${guarded};`.text);
+    const reads = new Set([...scope.columns, ...scope.rollings.map((r) => r.variable.text)]);
+    const call = kernels.seriesCall(shapeOf(guarded, reads), input);
+    used.kernels.add(call.text.slice(0, call.text.indexOf('(')));
+    lines.push(code`const ${input} = new Float64Array(n);`.text, call.text);
   }
   const extra = request.kind === 'percentile' ? code`, ${request.q ?? 0}, ${request.minCount ?? 0}` : new Code('');
   lines.push(code`const ${variable} = ${kernel}(${input}, ${request.window}${extra});`.text);

@@ -5,6 +5,7 @@
  * {"id":1,"name":"ema20_ema50_trend_cross","display_name":"EMA20/EMA50 Trend Cross","philosophy":"When the 20-bar average overtakes the 50-bar average with price already above the slower line, an intermediate swing is likely underway and tends to persist. Holding until the averages cross back, with a volatility-based trailing stop, lets winners run while cutting exposure once the move fades.","category":"trend","direction":"long_short","tags":["trend","long_short","cross","signal","atr_stop","EMA","ATR","trend_favor","swing"],"version":1,"entry_long":[{"type":"crosses_above","col_a":"ema_20","col_b":"ema_50"},{"type":"above","col":"close","ref":"ema_50"}],"entry_short":[{"type":"crosses_below","col_a":"ema_20","col_b":"ema_50"},{"type":"below","col":"close","ref":"ema_50"}],"exit_long":[{"type":"crosses_below","col_a":"ema_20","col_b":"ema_50"}],"exit_short":[{"type":"crosses_above","col_a":"ema_20","col_b":"ema_50"}],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":2,"time_stop_bars":null,"required_indicators":["ema_20","ema_50","atr_14"],"details":{"entry_long":"EMA20 crosses above EMA50 AND close > EMA50","entry_short":"EMA20 crosses below EMA50 AND close < EMA50","exit":"Opposite cross OR trailing stop 2*ATR","indicators":["EMA(20)","EMA(50)","ATR(14)"],"tags":["trend","long_short","cross","swing"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { above_1, below_1, crosses_above_1, crosses_below_1 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -13,13 +14,8 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function ema20_ema50_trend_cross_entry_long(s: Series, out: Uint8Array): void {
   const { close, ema_20, ema_50 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_above */ (i >= 1 && Number.isFinite(ema_20[i]) && Number.isFinite(ema_20[i - 1]) && Number.isFinite(ema_50[i]) && Number.isFinite(ema_50[i - 1]) && ema_20[i - 1] <= ema_50[i - 1] && ema_20[i] > ema_50[i]) &&
-        /* above */ (Number.isFinite(close[i]) && Number.isFinite(ema_50[i]) && close[i] > ema_50[i])
-        ? 1
-        : 0;
-  }
+  /* crosses_above */ crosses_above_1(out, 0, n, ema_20, ema_50, 1);
+  /* above */ above_1(out, 1, n, close, ema_50);
 }
 
 /**
@@ -29,13 +25,8 @@ export function ema20_ema50_trend_cross_entry_long(s: Series, out: Uint8Array): 
 export function ema20_ema50_trend_cross_entry_short(s: Series, out: Uint8Array): void {
   const { close, ema_20, ema_50 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_below */ (i >= 1 && Number.isFinite(ema_20[i]) && Number.isFinite(ema_20[i - 1]) && Number.isFinite(ema_50[i]) && Number.isFinite(ema_50[i - 1]) && ema_20[i - 1] >= ema_50[i - 1] && ema_20[i] < ema_50[i]) &&
-        /* below */ (Number.isFinite(close[i]) && Number.isFinite(ema_50[i]) && close[i] < ema_50[i])
-        ? 1
-        : 0;
-  }
+  /* crosses_below */ crosses_below_1(out, 0, n, ema_20, ema_50, 1);
+  /* below */ below_1(out, 1, n, close, ema_50);
 }
 
 /**
@@ -45,12 +36,7 @@ export function ema20_ema50_trend_cross_entry_short(s: Series, out: Uint8Array):
 export function ema20_ema50_trend_cross_exit_long(s: Series, out: Uint8Array): void {
   const { ema_20, ema_50 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_below */ (i >= 1 && Number.isFinite(ema_20[i]) && Number.isFinite(ema_20[i - 1]) && Number.isFinite(ema_50[i]) && Number.isFinite(ema_50[i - 1]) && ema_20[i - 1] >= ema_50[i - 1] && ema_20[i] < ema_50[i])
-        ? 1
-        : 0;
-  }
+  /* crosses_below */ crosses_below_1(out, 0, n, ema_20, ema_50, 1);
 }
 
 /**
@@ -60,12 +46,7 @@ export function ema20_ema50_trend_cross_exit_long(s: Series, out: Uint8Array): v
 export function ema20_ema50_trend_cross_exit_short(s: Series, out: Uint8Array): void {
   const { ema_20, ema_50 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_above */ (i >= 1 && Number.isFinite(ema_20[i]) && Number.isFinite(ema_20[i - 1]) && Number.isFinite(ema_50[i]) && Number.isFinite(ema_50[i - 1]) && ema_20[i - 1] <= ema_50[i - 1] && ema_20[i] > ema_50[i])
-        ? 1
-        : 0;
-  }
+  /* crosses_above */ crosses_above_1(out, 0, n, ema_20, ema_50, 1);
 }
 
 export const ema20_ema50_trend_cross: CompiledStrategy = {
@@ -73,6 +54,9 @@ export const ema20_ema50_trend_cross: CompiledStrategy = {
   name: 'ema20_ema50_trend_cross',
   displayName: 'EMA20/EMA50 Trend Cross',
   version: 1,
+  category: 'trend',
+  philosophy: 'When the 20-bar average overtakes the 50-bar average with price already above the slower line, an intermediate swing is likely underway and tends to persist. Holding until the averages cross back, with a volatility-based trailing stop, lets winners run while cutting exposure once the move fades.',
+  details: { "entry_long": "EMA20 crosses above EMA50 AND close > EMA50", "entry_short": "EMA20 crosses below EMA50 AND close < EMA50", "exit": "Opposite cross OR trailing stop 2*ATR", "indicators": ["EMA(20)", "EMA(50)", "ATR(14)"], "tags": ["trend", "long_short", "cross", "swing"] },
   direction: 'long_short',
   exits: {
     atrStopMult: 2,

@@ -5,6 +5,7 @@
  * {"id":3,"name":"price_above_below_kama","display_name":"Price Above/Below KAMA Trend","philosophy":"Kaufman's adaptive average slows down in choppy stretches and speeds up when price moves efficiently, so a close through it is less likely to be random noise. Trades follow the side of the average price is on; a cross back or a trailing ATR stop ends the trade when direction is lost.","category":"trend","direction":"long_short","tags":["trend","long_short","threshold","trailing","KAMA","ATR","trend_favor","swing"],"version":1,"entry_long":[{"type":"crosses_above","col_a":"close","col_b":"kama_30"}],"entry_short":[{"type":"crosses_below","col_a":"close","col_b":"kama_30"}],"exit_long":[{"type":"crosses_below","col_a":"close","col_b":"kama_30"}],"exit_short":[{"type":"crosses_above","col_a":"close","col_b":"kama_30"}],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":2,"time_stop_bars":null,"required_indicators":["kama_30","atr_14"],"details":{"entry_long":"Close crosses above KAMA(30)","entry_short":"Close crosses below KAMA(30)","exit":"Close crosses back OR trail 2*ATR","indicators":["KAMA(30)","ATR(14)"],"tags":["trend","long_short","threshold","swing"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { crosses_above_1, crosses_below_1 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -13,12 +14,7 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function price_above_below_kama_entry_long(s: Series, out: Uint8Array): void {
   const { close, kama_30 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_above */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(kama_30[i]) && Number.isFinite(kama_30[i - 1]) && close[i - 1] <= kama_30[i - 1] && close[i] > kama_30[i])
-        ? 1
-        : 0;
-  }
+  /* crosses_above */ crosses_above_1(out, 0, n, close, kama_30, 1);
 }
 
 /**
@@ -28,12 +24,7 @@ export function price_above_below_kama_entry_long(s: Series, out: Uint8Array): v
 export function price_above_below_kama_entry_short(s: Series, out: Uint8Array): void {
   const { close, kama_30 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_below */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(kama_30[i]) && Number.isFinite(kama_30[i - 1]) && close[i - 1] >= kama_30[i - 1] && close[i] < kama_30[i])
-        ? 1
-        : 0;
-  }
+  /* crosses_below */ crosses_below_1(out, 0, n, close, kama_30, 1);
 }
 
 /**
@@ -43,12 +34,7 @@ export function price_above_below_kama_entry_short(s: Series, out: Uint8Array): 
 export function price_above_below_kama_exit_long(s: Series, out: Uint8Array): void {
   const { close, kama_30 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_below */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(kama_30[i]) && Number.isFinite(kama_30[i - 1]) && close[i - 1] >= kama_30[i - 1] && close[i] < kama_30[i])
-        ? 1
-        : 0;
-  }
+  /* crosses_below */ crosses_below_1(out, 0, n, close, kama_30, 1);
 }
 
 /**
@@ -58,12 +44,7 @@ export function price_above_below_kama_exit_long(s: Series, out: Uint8Array): vo
 export function price_above_below_kama_exit_short(s: Series, out: Uint8Array): void {
   const { close, kama_30 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_above */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(kama_30[i]) && Number.isFinite(kama_30[i - 1]) && close[i - 1] <= kama_30[i - 1] && close[i] > kama_30[i])
-        ? 1
-        : 0;
-  }
+  /* crosses_above */ crosses_above_1(out, 0, n, close, kama_30, 1);
 }
 
 export const price_above_below_kama: CompiledStrategy = {
@@ -71,6 +52,9 @@ export const price_above_below_kama: CompiledStrategy = {
   name: 'price_above_below_kama',
   displayName: 'Price Above/Below KAMA Trend',
   version: 1,
+  category: 'trend',
+  philosophy: 'Kaufman\'s adaptive average slows down in choppy stretches and speeds up when price moves efficiently, so a close through it is less likely to be random noise. Trades follow the side of the average price is on; a cross back or a trailing ATR stop ends the trade when direction is lost.',
+  details: { "entry_long": "Close crosses above KAMA(30)", "entry_short": "Close crosses below KAMA(30)", "exit": "Close crosses back OR trail 2*ATR", "indicators": ["KAMA(30)", "ATR(14)"], "tags": ["trend", "long_short", "threshold", "swing"] },
   direction: 'long_short',
   exits: {
     atrStopMult: 2,

@@ -5,6 +5,7 @@
  * {"id":4,"name":"macd_signal_cross_trend_filter","display_name":"MACD Line/Signal Cross with Trend Filter","philosophy":"A MACD turn through its signal line shows momentum changing, but such turns are unreliable in flat markets; requiring ADX above 20 keeps trades to periods with genuine directional pressure. An opposite cross or a 2 ATR stop closes the position.","category":"trend","direction":"long_short","tags":["trend","long_short","cross","signal","atr_stop","MACD","ADX","ATR","trend_favor","swing"],"version":1,"entry_long":[{"type":"crosses_above","col_a":"macd","col_b":"macd_signal"},{"type":"above","col":"adx_14","ref":20}],"entry_short":[{"type":"crosses_below","col_a":"macd","col_b":"macd_signal"},{"type":"above","col":"adx_14","ref":20}],"exit_long":[{"type":"crosses_below","col_a":"macd","col_b":"macd_signal"}],"exit_short":[{"type":"crosses_above","col_a":"macd","col_b":"macd_signal"}],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":null,"time_stop_bars":null,"required_indicators":["macd","macd_signal","adx_14","atr_14"],"details":{"entry_long":"MACD crosses above Signal AND ADX > 20","entry_short":"MACD crosses below Signal AND ADX > 20","exit":"Opposite MACD cross OR stop 2*ATR","indicators":["MACD(12,26,9)","ADX(14)","ATR(14)"],"tags":["trend","long_short","cross","swing"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { above_2, crosses_above_1, crosses_below_1 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -13,13 +14,8 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function macd_signal_cross_trend_filter_entry_long(s: Series, out: Uint8Array): void {
   const { adx_14, macd, macd_signal } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_above */ (i >= 1 && Number.isFinite(macd[i]) && Number.isFinite(macd[i - 1]) && Number.isFinite(macd_signal[i]) && Number.isFinite(macd_signal[i - 1]) && macd[i - 1] <= macd_signal[i - 1] && macd[i] > macd_signal[i]) &&
-        /* above */ (Number.isFinite(adx_14[i]) && adx_14[i] > 20)
-        ? 1
-        : 0;
-  }
+  /* crosses_above */ crosses_above_1(out, 0, n, macd, macd_signal, 1);
+  /* above */ above_2(out, 1, n, adx_14, 20);
 }
 
 /**
@@ -29,13 +25,8 @@ export function macd_signal_cross_trend_filter_entry_long(s: Series, out: Uint8A
 export function macd_signal_cross_trend_filter_entry_short(s: Series, out: Uint8Array): void {
   const { adx_14, macd, macd_signal } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_below */ (i >= 1 && Number.isFinite(macd[i]) && Number.isFinite(macd[i - 1]) && Number.isFinite(macd_signal[i]) && Number.isFinite(macd_signal[i - 1]) && macd[i - 1] >= macd_signal[i - 1] && macd[i] < macd_signal[i]) &&
-        /* above */ (Number.isFinite(adx_14[i]) && adx_14[i] > 20)
-        ? 1
-        : 0;
-  }
+  /* crosses_below */ crosses_below_1(out, 0, n, macd, macd_signal, 1);
+  /* above */ above_2(out, 1, n, adx_14, 20);
 }
 
 /**
@@ -45,12 +36,7 @@ export function macd_signal_cross_trend_filter_entry_short(s: Series, out: Uint8
 export function macd_signal_cross_trend_filter_exit_long(s: Series, out: Uint8Array): void {
   const { macd, macd_signal } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_below */ (i >= 1 && Number.isFinite(macd[i]) && Number.isFinite(macd[i - 1]) && Number.isFinite(macd_signal[i]) && Number.isFinite(macd_signal[i - 1]) && macd[i - 1] >= macd_signal[i - 1] && macd[i] < macd_signal[i])
-        ? 1
-        : 0;
-  }
+  /* crosses_below */ crosses_below_1(out, 0, n, macd, macd_signal, 1);
 }
 
 /**
@@ -60,12 +46,7 @@ export function macd_signal_cross_trend_filter_exit_long(s: Series, out: Uint8Ar
 export function macd_signal_cross_trend_filter_exit_short(s: Series, out: Uint8Array): void {
   const { macd, macd_signal } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_above */ (i >= 1 && Number.isFinite(macd[i]) && Number.isFinite(macd[i - 1]) && Number.isFinite(macd_signal[i]) && Number.isFinite(macd_signal[i - 1]) && macd[i - 1] <= macd_signal[i - 1] && macd[i] > macd_signal[i])
-        ? 1
-        : 0;
-  }
+  /* crosses_above */ crosses_above_1(out, 0, n, macd, macd_signal, 1);
 }
 
 export const macd_signal_cross_trend_filter: CompiledStrategy = {
@@ -73,6 +54,9 @@ export const macd_signal_cross_trend_filter: CompiledStrategy = {
   name: 'macd_signal_cross_trend_filter',
   displayName: 'MACD Line/Signal Cross with Trend Filter',
   version: 1,
+  category: 'trend',
+  philosophy: 'A MACD turn through its signal line shows momentum changing, but such turns are unreliable in flat markets; requiring ADX above 20 keeps trades to periods with genuine directional pressure. An opposite cross or a 2 ATR stop closes the position.',
+  details: { "entry_long": "MACD crosses above Signal AND ADX > 20", "entry_short": "MACD crosses below Signal AND ADX > 20", "exit": "Opposite MACD cross OR stop 2*ATR", "indicators": ["MACD(12,26,9)", "ADX(14)", "ATR(14)"], "tags": ["trend", "long_short", "cross", "swing"] },
   direction: 'long_short',
   exits: {
     atrStopMult: 2,

@@ -5,6 +5,7 @@
  * {"id":5,"name":"macd_hist_zero_line","display_name":"MACD Histogram Zero-Line","philosophy":"The MACD histogram flipping sign means the fast momentum line has moved past its own average, often an early hint that acceleration has changed direction. Positions follow that flip and are dropped if it reverses, while a trailing ATR stop protects accumulated gains.","category":"trend","direction":"long_short","tags":["trend","long_short","threshold","trailing","MACD","ATR","trend_favor","swing"],"version":1,"entry_long":[{"type":"crosses_above","col_a":"macd_hist","col_b":0}],"entry_short":[{"type":"crosses_below","col_a":"macd_hist","col_b":0}],"exit_long":[{"type":"crosses_below","col_a":"macd_hist","col_b":0}],"exit_short":[{"type":"crosses_above","col_a":"macd_hist","col_b":0}],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":2,"time_stop_bars":null,"required_indicators":["macd_hist","atr_14"],"details":{"entry_long":"MACD histogram crosses above 0","entry_short":"MACD histogram crosses below 0","exit":"Histogram crosses back OR trail 2*ATR","indicators":["MACD(12,26,9)","ATR(14)"],"tags":["trend","long_short","threshold","swing"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { crosses_above_2, crosses_below_2 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -13,12 +14,7 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function macd_hist_zero_line_entry_long(s: Series, out: Uint8Array): void {
   const { macd_hist } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_above */ (i >= 1 && Number.isFinite(macd_hist[i]) && Number.isFinite(macd_hist[i - 1]) && macd_hist[i - 1] <= 0 && macd_hist[i] > 0)
-        ? 1
-        : 0;
-  }
+  /* crosses_above */ crosses_above_2(out, 0, n, macd_hist, 1, 0);
 }
 
 /**
@@ -28,12 +24,7 @@ export function macd_hist_zero_line_entry_long(s: Series, out: Uint8Array): void
 export function macd_hist_zero_line_entry_short(s: Series, out: Uint8Array): void {
   const { macd_hist } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_below */ (i >= 1 && Number.isFinite(macd_hist[i]) && Number.isFinite(macd_hist[i - 1]) && macd_hist[i - 1] >= 0 && macd_hist[i] < 0)
-        ? 1
-        : 0;
-  }
+  /* crosses_below */ crosses_below_2(out, 0, n, macd_hist, 1, 0);
 }
 
 /**
@@ -43,12 +34,7 @@ export function macd_hist_zero_line_entry_short(s: Series, out: Uint8Array): voi
 export function macd_hist_zero_line_exit_long(s: Series, out: Uint8Array): void {
   const { macd_hist } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_below */ (i >= 1 && Number.isFinite(macd_hist[i]) && Number.isFinite(macd_hist[i - 1]) && macd_hist[i - 1] >= 0 && macd_hist[i] < 0)
-        ? 1
-        : 0;
-  }
+  /* crosses_below */ crosses_below_2(out, 0, n, macd_hist, 1, 0);
 }
 
 /**
@@ -58,12 +44,7 @@ export function macd_hist_zero_line_exit_long(s: Series, out: Uint8Array): void 
 export function macd_hist_zero_line_exit_short(s: Series, out: Uint8Array): void {
   const { macd_hist } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_above */ (i >= 1 && Number.isFinite(macd_hist[i]) && Number.isFinite(macd_hist[i - 1]) && macd_hist[i - 1] <= 0 && macd_hist[i] > 0)
-        ? 1
-        : 0;
-  }
+  /* crosses_above */ crosses_above_2(out, 0, n, macd_hist, 1, 0);
 }
 
 export const macd_hist_zero_line: CompiledStrategy = {
@@ -71,6 +52,9 @@ export const macd_hist_zero_line: CompiledStrategy = {
   name: 'macd_hist_zero_line',
   displayName: 'MACD Histogram Zero-Line',
   version: 1,
+  category: 'trend',
+  philosophy: 'The MACD histogram flipping sign means the fast momentum line has moved past its own average, often an early hint that acceleration has changed direction. Positions follow that flip and are dropped if it reverses, while a trailing ATR stop protects accumulated gains.',
+  details: { "entry_long": "MACD histogram crosses above 0", "entry_short": "MACD histogram crosses below 0", "exit": "Histogram crosses back OR trail 2*ATR", "indicators": ["MACD(12,26,9)", "ATR(14)"], "tags": ["trend", "long_short", "threshold", "swing"] },
   direction: 'long_short',
   exits: {
     atrStopMult: 2,

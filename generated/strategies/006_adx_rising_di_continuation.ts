@@ -5,6 +5,7 @@
  * {"id":6,"name":"adx_rising_di_continuation","display_name":"ADX Rising Trend Continuation (DI+/-)","philosophy":"When the leading directional index is in charge and ADX has climbed for three straight bars above 20, the trend is not only present but gaining strength, which favors continuation. A DI crossover shows the balance has tipped, and a trailing stop locks in profit along the way.","category":"trend","direction":"long_short","tags":["trend","long_short","threshold","signal","trailing","ADX","PLUS_DI","MINUS_DI","ATR","trend_favor","swing"],"version":1,"entry_long":[{"type":"above","col":"plus_di_14","ref":"minus_di_14"},{"type":"rising","col":"adx_14","bars":3},{"type":"above","col":"adx_14","ref":20}],"entry_short":[{"type":"above","col":"minus_di_14","ref":"plus_di_14"},{"type":"rising","col":"adx_14","bars":3},{"type":"above","col":"adx_14","ref":20}],"exit_long":[{"type":"crosses_above","col_a":"minus_di_14","col_b":"plus_di_14"}],"exit_short":[{"type":"crosses_above","col_a":"plus_di_14","col_b":"minus_di_14"}],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":2,"time_stop_bars":null,"required_indicators":["adx_14","plus_di_14","minus_di_14","psar","atr_14"],"details":{"entry_long":"PLUS_DI > MINUS_DI AND ADX rising 3 bars AND ADX > 20","entry_short":"MINUS_DI > PLUS_DI AND ADX rising 3 bars AND ADX > 20","exit":"DI crossover OR SAR trail","indicators":["ADX(14)","PLUS_DI(14)","MINUS_DI(14)","SAR","ATR(14)"],"tags":["trend","long_short","threshold","swing"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { above_1, above_2, crosses_above_1, rising_1 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -13,14 +14,9 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function adx_rising_di_continuation_entry_long(s: Series, out: Uint8Array): void {
   const { adx_14, minus_di_14, plus_di_14 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* above */ (Number.isFinite(plus_di_14[i]) && Number.isFinite(minus_di_14[i]) && plus_di_14[i] > minus_di_14[i]) &&
-        /* rising */ (i >= 3 && !Number.isNaN(adx_14[i]) && !Number.isNaN(adx_14[i - 1]) && !Number.isNaN(adx_14[i - 2]) && !Number.isNaN(adx_14[i - 3]) && adx_14[i] > adx_14[i - 1] && adx_14[i - 1] > adx_14[i - 2] && adx_14[i - 2] > adx_14[i - 3]) &&
-        /* above */ (Number.isFinite(adx_14[i]) && adx_14[i] > 20)
-        ? 1
-        : 0;
-  }
+  /* above */ above_1(out, 0, n, plus_di_14, minus_di_14);
+  /* rising */ rising_1(out, 1, n, adx_14, 3, 1, 2);
+  /* above */ above_2(out, 1, n, adx_14, 20);
 }
 
 /**
@@ -30,14 +26,9 @@ export function adx_rising_di_continuation_entry_long(s: Series, out: Uint8Array
 export function adx_rising_di_continuation_entry_short(s: Series, out: Uint8Array): void {
   const { adx_14, minus_di_14, plus_di_14 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* above */ (Number.isFinite(minus_di_14[i]) && Number.isFinite(plus_di_14[i]) && minus_di_14[i] > plus_di_14[i]) &&
-        /* rising */ (i >= 3 && !Number.isNaN(adx_14[i]) && !Number.isNaN(adx_14[i - 1]) && !Number.isNaN(adx_14[i - 2]) && !Number.isNaN(adx_14[i - 3]) && adx_14[i] > adx_14[i - 1] && adx_14[i - 1] > adx_14[i - 2] && adx_14[i - 2] > adx_14[i - 3]) &&
-        /* above */ (Number.isFinite(adx_14[i]) && adx_14[i] > 20)
-        ? 1
-        : 0;
-  }
+  /* above */ above_1(out, 0, n, minus_di_14, plus_di_14);
+  /* rising */ rising_1(out, 1, n, adx_14, 3, 1, 2);
+  /* above */ above_2(out, 1, n, adx_14, 20);
 }
 
 /**
@@ -47,12 +38,7 @@ export function adx_rising_di_continuation_entry_short(s: Series, out: Uint8Arra
 export function adx_rising_di_continuation_exit_long(s: Series, out: Uint8Array): void {
   const { minus_di_14, plus_di_14 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_above */ (i >= 1 && Number.isFinite(minus_di_14[i]) && Number.isFinite(minus_di_14[i - 1]) && Number.isFinite(plus_di_14[i]) && Number.isFinite(plus_di_14[i - 1]) && minus_di_14[i - 1] <= plus_di_14[i - 1] && minus_di_14[i] > plus_di_14[i])
-        ? 1
-        : 0;
-  }
+  /* crosses_above */ crosses_above_1(out, 0, n, minus_di_14, plus_di_14, 1);
 }
 
 /**
@@ -62,12 +48,7 @@ export function adx_rising_di_continuation_exit_long(s: Series, out: Uint8Array)
 export function adx_rising_di_continuation_exit_short(s: Series, out: Uint8Array): void {
   const { minus_di_14, plus_di_14 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_above */ (i >= 1 && Number.isFinite(plus_di_14[i]) && Number.isFinite(plus_di_14[i - 1]) && Number.isFinite(minus_di_14[i]) && Number.isFinite(minus_di_14[i - 1]) && plus_di_14[i - 1] <= minus_di_14[i - 1] && plus_di_14[i] > minus_di_14[i])
-        ? 1
-        : 0;
-  }
+  /* crosses_above */ crosses_above_1(out, 0, n, plus_di_14, minus_di_14, 1);
 }
 
 export const adx_rising_di_continuation: CompiledStrategy = {
@@ -75,6 +56,9 @@ export const adx_rising_di_continuation: CompiledStrategy = {
   name: 'adx_rising_di_continuation',
   displayName: 'ADX Rising Trend Continuation (DI+/-)',
   version: 1,
+  category: 'trend',
+  philosophy: 'When the leading directional index is in charge and ADX has climbed for three straight bars above 20, the trend is not only present but gaining strength, which favors continuation. A DI crossover shows the balance has tipped, and a trailing stop locks in profit along the way.',
+  details: { "entry_long": "PLUS_DI > MINUS_DI AND ADX rising 3 bars AND ADX > 20", "entry_short": "MINUS_DI > PLUS_DI AND ADX rising 3 bars AND ADX > 20", "exit": "DI crossover OR SAR trail", "indicators": ["ADX(14)", "PLUS_DI(14)", "MINUS_DI(14)", "SAR", "ATR(14)"], "tags": ["trend", "long_short", "threshold", "swing"] },
   direction: 'long_short',
   exits: {
     atrStopMult: 2,

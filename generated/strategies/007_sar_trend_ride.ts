@@ -5,6 +5,7 @@
  * {"id":7,"name":"sar_trend_ride","display_name":"SAR Trend Ride","philosophy":"Parabolic SAR tightens toward price as a move matures, so a close through it marks a fresh swing the other way. The system stays in until the dots flip again, acting as a stop-and-reverse follower, with a fixed 2 ATR stop as a backstop against sudden shocks.","category":"trend","direction":"long_short","tags":["trend","long_short","threshold","trailing","SAR","ATR","trend_favor","swing"],"version":1,"entry_long":[{"type":"crosses_above","col_a":"close","col_b":"psar"}],"entry_short":[{"type":"crosses_below","col_a":"close","col_b":"psar"}],"exit_long":[{"type":"crosses_below","col_a":"close","col_b":"psar"}],"exit_short":[{"type":"crosses_above","col_a":"close","col_b":"psar"}],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":null,"time_stop_bars":null,"required_indicators":["psar","atr_14"],"details":{"entry_long":"Close crosses above Parabolic SAR","entry_short":"Close crosses below Parabolic SAR","exit":"SAR flip (close crosses opposite) OR stop 2*ATR","indicators":["SAR(0.02, 0.2)","ATR(14)"],"tags":["trend","long_short","threshold","swing"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { crosses_above_1, crosses_below_1 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -13,12 +14,7 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function sar_trend_ride_entry_long(s: Series, out: Uint8Array): void {
   const { close, psar } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_above */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(psar[i]) && Number.isFinite(psar[i - 1]) && close[i - 1] <= psar[i - 1] && close[i] > psar[i])
-        ? 1
-        : 0;
-  }
+  /* crosses_above */ crosses_above_1(out, 0, n, close, psar, 1);
 }
 
 /**
@@ -28,12 +24,7 @@ export function sar_trend_ride_entry_long(s: Series, out: Uint8Array): void {
 export function sar_trend_ride_entry_short(s: Series, out: Uint8Array): void {
   const { close, psar } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_below */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(psar[i]) && Number.isFinite(psar[i - 1]) && close[i - 1] >= psar[i - 1] && close[i] < psar[i])
-        ? 1
-        : 0;
-  }
+  /* crosses_below */ crosses_below_1(out, 0, n, close, psar, 1);
 }
 
 /**
@@ -43,12 +34,7 @@ export function sar_trend_ride_entry_short(s: Series, out: Uint8Array): void {
 export function sar_trend_ride_exit_long(s: Series, out: Uint8Array): void {
   const { close, psar } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_below */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(psar[i]) && Number.isFinite(psar[i - 1]) && close[i - 1] >= psar[i - 1] && close[i] < psar[i])
-        ? 1
-        : 0;
-  }
+  /* crosses_below */ crosses_below_1(out, 0, n, close, psar, 1);
 }
 
 /**
@@ -58,12 +44,7 @@ export function sar_trend_ride_exit_long(s: Series, out: Uint8Array): void {
 export function sar_trend_ride_exit_short(s: Series, out: Uint8Array): void {
   const { close, psar } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_above */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(psar[i]) && Number.isFinite(psar[i - 1]) && close[i - 1] <= psar[i - 1] && close[i] > psar[i])
-        ? 1
-        : 0;
-  }
+  /* crosses_above */ crosses_above_1(out, 0, n, close, psar, 1);
 }
 
 export const sar_trend_ride: CompiledStrategy = {
@@ -71,6 +52,9 @@ export const sar_trend_ride: CompiledStrategy = {
   name: 'sar_trend_ride',
   displayName: 'SAR Trend Ride',
   version: 1,
+  category: 'trend',
+  philosophy: 'Parabolic SAR tightens toward price as a move matures, so a close through it marks a fresh swing the other way. The system stays in until the dots flip again, acting as a stop-and-reverse follower, with a fixed 2 ATR stop as a backstop against sudden shocks.',
+  details: { "entry_long": "Close crosses above Parabolic SAR", "entry_short": "Close crosses below Parabolic SAR", "exit": "SAR flip (close crosses opposite) OR stop 2*ATR", "indicators": ["SAR(0.02, 0.2)", "ATR(14)"], "tags": ["trend", "long_short", "threshold", "swing"] },
   direction: 'long_short',
   exits: {
     atrStopMult: 2,

@@ -6,6 +6,7 @@
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
 import { rollingMean } from '../../runtime/kernels/rolling.js';
+import { expr_1, expr_2 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -15,12 +16,7 @@ export function trix_signal_cross_entry_long(s: Series, out: Uint8Array): void {
   const { trix_15 } = s.columns;
   const n = s.length;
   const rolling0 = rollingMean(trix_15, 9);
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* expr */ (i >= 10 && Number.isFinite(trix_15[i]) && Number.isFinite(trix_15[i - 1]) && Number.isFinite(rolling0[i]) && Number.isFinite(rolling0[i - 1]) && trix_15[i - 1] <= rolling0[i - 1] && trix_15[i] > rolling0[i])
-        ? 1
-        : 0;
-  }
+  /* expr */ expr_1(out, 0, n, trix_15, rolling0, 10, 1);
 }
 
 /**
@@ -31,12 +27,7 @@ export function trix_signal_cross_entry_short(s: Series, out: Uint8Array): void 
   const { trix_15 } = s.columns;
   const n = s.length;
   const rolling0 = rollingMean(trix_15, 9);
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* expr */ (i >= 10 && Number.isFinite(trix_15[i]) && Number.isFinite(trix_15[i - 1]) && Number.isFinite(rolling0[i]) && Number.isFinite(rolling0[i - 1]) && trix_15[i - 1] >= rolling0[i - 1] && trix_15[i] < rolling0[i])
-        ? 1
-        : 0;
-  }
+  /* expr */ expr_2(out, 0, n, trix_15, rolling0, 10, 1);
 }
 
 /**
@@ -47,12 +38,7 @@ export function trix_signal_cross_exit_long(s: Series, out: Uint8Array): void {
   const { trix_15 } = s.columns;
   const n = s.length;
   const rolling0 = rollingMean(trix_15, 9);
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* expr */ (i >= 10 && Number.isFinite(trix_15[i]) && Number.isFinite(trix_15[i - 1]) && Number.isFinite(rolling0[i]) && Number.isFinite(rolling0[i - 1]) && trix_15[i - 1] >= rolling0[i - 1] && trix_15[i] < rolling0[i])
-        ? 1
-        : 0;
-  }
+  /* expr */ expr_2(out, 0, n, trix_15, rolling0, 10, 1);
 }
 
 /**
@@ -63,12 +49,7 @@ export function trix_signal_cross_exit_short(s: Series, out: Uint8Array): void {
   const { trix_15 } = s.columns;
   const n = s.length;
   const rolling0 = rollingMean(trix_15, 9);
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* expr */ (i >= 10 && Number.isFinite(trix_15[i]) && Number.isFinite(trix_15[i - 1]) && Number.isFinite(rolling0[i]) && Number.isFinite(rolling0[i - 1]) && trix_15[i - 1] <= rolling0[i - 1] && trix_15[i] > rolling0[i])
-        ? 1
-        : 0;
-  }
+  /* expr */ expr_1(out, 0, n, trix_15, rolling0, 10, 1);
 }
 
 export const trix_signal_cross: CompiledStrategy = {
@@ -76,6 +57,9 @@ export const trix_signal_cross: CompiledStrategy = {
   name: 'trix_signal_cross',
   displayName: 'TRIX Signal Cross',
   version: 1,
+  category: 'trend',
+  philosophy: 'TRIX smooths price three times before measuring its rate of change, stripping out short-lived wiggles. Crossing its own 9-period average suggests the underlying drift has turned, and the trade stays on until the opposite cross or a 2 ATR loss.',
+  details: { "entry_long": "TRIX(15) crosses above its SMA(9)", "entry_short": "TRIX(15) crosses below its SMA(9)", "exit": "Opposite cross OR stop 2*ATR", "indicators": ["TRIX(15)", "SMA(9) of TRIX", "ATR(14)"], "tags": ["trend", "long_short", "cross", "swing"] },
   direction: 'long_short',
   exits: {
     atrStopMult: 2,

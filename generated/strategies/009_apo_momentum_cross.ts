@@ -5,6 +5,7 @@
  * {"id":9,"name":"apo_momentum_cross","display_name":"APO Momentum Cross","philosophy":"The gap between a fast and slow EMA turning positive or negative signals that short-term momentum has switched sides. Taking only signals that agree with price's position versus the 50 EMA avoids fighting the broader drift; the trade ends when APO recrosses zero or the ATR stop hits.","category":"trend","direction":"long_short","tags":["trend","long_short","cross","signal","atr_stop","APO","ATR","trend_favor","swing"],"version":1,"entry_long":[{"type":"crosses_above","col_a":"apo","col_b":0},{"type":"above","col":"close","ref":"ema_50"}],"entry_short":[{"type":"crosses_below","col_a":"apo","col_b":0},{"type":"below","col":"close","ref":"ema_50"}],"exit_long":[{"type":"crosses_below","col_a":"apo","col_b":0}],"exit_short":[{"type":"crosses_above","col_a":"apo","col_b":0}],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":null,"time_stop_bars":null,"required_indicators":["apo","ema_50","atr_14"],"details":{"entry_long":"APO(12,26) crosses above 0 AND close > EMA50","entry_short":"APO crosses below 0 AND close < EMA50","exit":"APO crosses back through 0 OR stop 2*ATR","indicators":["APO(12,26)","EMA(50)","ATR(14)"],"tags":["trend","long_short","cross","swing"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { above_1, below_1, crosses_above_2, crosses_below_2 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -13,13 +14,8 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function apo_momentum_cross_entry_long(s: Series, out: Uint8Array): void {
   const { apo, close, ema_50 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_above */ (i >= 1 && Number.isFinite(apo[i]) && Number.isFinite(apo[i - 1]) && apo[i - 1] <= 0 && apo[i] > 0) &&
-        /* above */ (Number.isFinite(close[i]) && Number.isFinite(ema_50[i]) && close[i] > ema_50[i])
-        ? 1
-        : 0;
-  }
+  /* crosses_above */ crosses_above_2(out, 0, n, apo, 1, 0);
+  /* above */ above_1(out, 1, n, close, ema_50);
 }
 
 /**
@@ -29,13 +25,8 @@ export function apo_momentum_cross_entry_long(s: Series, out: Uint8Array): void 
 export function apo_momentum_cross_entry_short(s: Series, out: Uint8Array): void {
   const { apo, close, ema_50 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_below */ (i >= 1 && Number.isFinite(apo[i]) && Number.isFinite(apo[i - 1]) && apo[i - 1] >= 0 && apo[i] < 0) &&
-        /* below */ (Number.isFinite(close[i]) && Number.isFinite(ema_50[i]) && close[i] < ema_50[i])
-        ? 1
-        : 0;
-  }
+  /* crosses_below */ crosses_below_2(out, 0, n, apo, 1, 0);
+  /* below */ below_1(out, 1, n, close, ema_50);
 }
 
 /**
@@ -45,12 +36,7 @@ export function apo_momentum_cross_entry_short(s: Series, out: Uint8Array): void
 export function apo_momentum_cross_exit_long(s: Series, out: Uint8Array): void {
   const { apo } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_below */ (i >= 1 && Number.isFinite(apo[i]) && Number.isFinite(apo[i - 1]) && apo[i - 1] >= 0 && apo[i] < 0)
-        ? 1
-        : 0;
-  }
+  /* crosses_below */ crosses_below_2(out, 0, n, apo, 1, 0);
 }
 
 /**
@@ -60,12 +46,7 @@ export function apo_momentum_cross_exit_long(s: Series, out: Uint8Array): void {
 export function apo_momentum_cross_exit_short(s: Series, out: Uint8Array): void {
   const { apo } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_above */ (i >= 1 && Number.isFinite(apo[i]) && Number.isFinite(apo[i - 1]) && apo[i - 1] <= 0 && apo[i] > 0)
-        ? 1
-        : 0;
-  }
+  /* crosses_above */ crosses_above_2(out, 0, n, apo, 1, 0);
 }
 
 export const apo_momentum_cross: CompiledStrategy = {
@@ -73,6 +54,9 @@ export const apo_momentum_cross: CompiledStrategy = {
   name: 'apo_momentum_cross',
   displayName: 'APO Momentum Cross',
   version: 1,
+  category: 'trend',
+  philosophy: 'The gap between a fast and slow EMA turning positive or negative signals that short-term momentum has switched sides. Taking only signals that agree with price\'s position versus the 50 EMA avoids fighting the broader drift; the trade ends when APO recrosses zero or the ATR stop hits.',
+  details: { "entry_long": "APO(12,26) crosses above 0 AND close > EMA50", "entry_short": "APO crosses below 0 AND close < EMA50", "exit": "APO crosses back through 0 OR stop 2*ATR", "indicators": ["APO(12,26)", "EMA(50)", "ATR(14)"], "tags": ["trend", "long_short", "cross", "swing"] },
   direction: 'long_short',
   exits: {
     atrStopMult: 2,

@@ -5,6 +5,7 @@
  * {"id":10,"name":"roc_break_sma200","display_name":"ROC Break in Direction of SMA200","philosophy":"Momentum turning positive while price holds above its 200-bar average (or negative below it) aligns short-term thrust with the long-term backdrop. Because such bursts tend to be brief, the trade is closed when ROC reverses, after 30 bars, or at a 2 ATR stop.","category":"trend","direction":"long_short","tags":["trend","long_short","threshold","atr_stop","time","ROC","SMA","ATR","trend_favor","swing"],"version":1,"entry_long":[{"type":"above","col":"close","ref":"sma_200"},{"type":"crosses_above","col_a":"roc_10","col_b":0}],"entry_short":[{"type":"below","col":"close","ref":"sma_200"},{"type":"crosses_below","col_a":"roc_10","col_b":0}],"exit_long":[{"type":"crosses_below","col_a":"roc_10","col_b":0}],"exit_short":[{"type":"crosses_above","col_a":"roc_10","col_b":0}],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":null,"time_stop_bars":30,"required_indicators":["roc_10","sma_200","atr_14"],"details":{"entry_long":"Close > SMA200 AND ROC(10) crosses above 0","entry_short":"Close < SMA200 AND ROC(10) crosses below 0","exit":"ROC back through 0 OR time stop 30 bars OR stop 2*ATR","indicators":["ROC(10)","SMA(200)","ATR(14)"],"tags":["trend","long_short","threshold","swing"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { above_1, below_1, crosses_above_2, crosses_below_2 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -13,13 +14,8 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function roc_break_sma200_entry_long(s: Series, out: Uint8Array): void {
   const { close, roc_10, sma_200 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* above */ (Number.isFinite(close[i]) && Number.isFinite(sma_200[i]) && close[i] > sma_200[i]) &&
-        /* crosses_above */ (i >= 1 && Number.isFinite(roc_10[i]) && Number.isFinite(roc_10[i - 1]) && roc_10[i - 1] <= 0 && roc_10[i] > 0)
-        ? 1
-        : 0;
-  }
+  /* above */ above_1(out, 0, n, close, sma_200);
+  /* crosses_above */ crosses_above_2(out, 1, n, roc_10, 1, 0);
 }
 
 /**
@@ -29,13 +25,8 @@ export function roc_break_sma200_entry_long(s: Series, out: Uint8Array): void {
 export function roc_break_sma200_entry_short(s: Series, out: Uint8Array): void {
   const { close, roc_10, sma_200 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* below */ (Number.isFinite(close[i]) && Number.isFinite(sma_200[i]) && close[i] < sma_200[i]) &&
-        /* crosses_below */ (i >= 1 && Number.isFinite(roc_10[i]) && Number.isFinite(roc_10[i - 1]) && roc_10[i - 1] >= 0 && roc_10[i] < 0)
-        ? 1
-        : 0;
-  }
+  /* below */ below_1(out, 0, n, close, sma_200);
+  /* crosses_below */ crosses_below_2(out, 1, n, roc_10, 1, 0);
 }
 
 /**
@@ -45,12 +36,7 @@ export function roc_break_sma200_entry_short(s: Series, out: Uint8Array): void {
 export function roc_break_sma200_exit_long(s: Series, out: Uint8Array): void {
   const { roc_10 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_below */ (i >= 1 && Number.isFinite(roc_10[i]) && Number.isFinite(roc_10[i - 1]) && roc_10[i - 1] >= 0 && roc_10[i] < 0)
-        ? 1
-        : 0;
-  }
+  /* crosses_below */ crosses_below_2(out, 0, n, roc_10, 1, 0);
 }
 
 /**
@@ -60,12 +46,7 @@ export function roc_break_sma200_exit_long(s: Series, out: Uint8Array): void {
 export function roc_break_sma200_exit_short(s: Series, out: Uint8Array): void {
   const { roc_10 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_above */ (i >= 1 && Number.isFinite(roc_10[i]) && Number.isFinite(roc_10[i - 1]) && roc_10[i - 1] <= 0 && roc_10[i] > 0)
-        ? 1
-        : 0;
-  }
+  /* crosses_above */ crosses_above_2(out, 0, n, roc_10, 1, 0);
 }
 
 export const roc_break_sma200: CompiledStrategy = {
@@ -73,6 +54,9 @@ export const roc_break_sma200: CompiledStrategy = {
   name: 'roc_break_sma200',
   displayName: 'ROC Break in Direction of SMA200',
   version: 1,
+  category: 'trend',
+  philosophy: 'Momentum turning positive while price holds above its 200-bar average (or negative below it) aligns short-term thrust with the long-term backdrop. Because such bursts tend to be brief, the trade is closed when ROC reverses, after 30 bars, or at a 2 ATR stop.',
+  details: { "entry_long": "Close > SMA200 AND ROC(10) crosses above 0", "entry_short": "Close < SMA200 AND ROC(10) crosses below 0", "exit": "ROC back through 0 OR time stop 30 bars OR stop 2*ATR", "indicators": ["ROC(10)", "SMA(200)", "ATR(14)"], "tags": ["trend", "long_short", "threshold", "swing"] },
   direction: 'long_short',
   exits: {
     atrStopMult: 2,

@@ -5,6 +5,7 @@
  * {"id":11,"name":"momentum_pullback_ema20","display_name":"Momentum + Pullback to EMA20","philosophy":"In an established uptrend, dips back to the fast EMA tend to attract buyers, offering a lower-risk entry than chasing strength. The ADX filter confirms the advance is real; a close below EMA20 or a trailing ATR stop signals the dip has become something deeper.","category":"trend","direction":"long_only","tags":["trend","long_only","pullback","trailing","EMA","ADX","ATR","trend_favor","swing"],"version":1,"entry_long":[{"type":"above","col":"close","ref":"ema_50"},{"type":"above","col":"adx_14","ref":20},{"type":"pullback_to","level_col":"ema_20","tolerance_atr_mult":0.5}],"entry_short":[],"exit_long":[{"type":"below","col":"close","ref":"ema_20"}],"exit_short":[],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":2,"time_stop_bars":null,"required_indicators":["ema_20","ema_50","adx_14","atr_14"],"details":{"entry_long":"Close > EMA50 AND ADX > 20 AND pullback to EMA20","entry_short":"N/A (long only)","exit":"Close < EMA20 OR trail 2*ATR","indicators":["EMA(20)","EMA(50)","ADX(14)","ATR(14)"],"tags":["trend","long_only","pullback","swing"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { above_1, above_2, below_1, pullback_to_1 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -13,14 +14,9 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function momentum_pullback_ema20_entry_long(s: Series, out: Uint8Array): void {
   const { adx_14, atr_14, close, ema_20, ema_50, low } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* above */ (Number.isFinite(close[i]) && Number.isFinite(ema_50[i]) && close[i] > ema_50[i]) &&
-        /* above */ (Number.isFinite(adx_14[i]) && adx_14[i] > 20) &&
-        /* pullback_to */ (Number.isFinite(low[i]) && Number.isFinite(close[i]) && Number.isFinite(ema_20[i]) && Number.isFinite(atr_14[i]) && low[i] <= ema_20[i] + 0.5 * atr_14[i] && close[i] > ema_20[i])
-        ? 1
-        : 0;
-  }
+  /* above */ above_1(out, 0, n, close, ema_50);
+  /* above */ above_2(out, 1, n, adx_14, 20);
+  /* pullback_to */ pullback_to_1(out, 1, n, low, close, ema_20, atr_14, 0.5);
 }
 
 /**
@@ -39,12 +35,7 @@ export function momentum_pullback_ema20_entry_short(s: Series, out: Uint8Array):
 export function momentum_pullback_ema20_exit_long(s: Series, out: Uint8Array): void {
   const { close, ema_20 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* below */ (Number.isFinite(close[i]) && Number.isFinite(ema_20[i]) && close[i] < ema_20[i])
-        ? 1
-        : 0;
-  }
+  /* below */ below_1(out, 0, n, close, ema_20);
 }
 
 /**
@@ -60,6 +51,9 @@ export const momentum_pullback_ema20: CompiledStrategy = {
   name: 'momentum_pullback_ema20',
   displayName: 'Momentum + Pullback to EMA20',
   version: 1,
+  category: 'trend',
+  philosophy: 'In an established uptrend, dips back to the fast EMA tend to attract buyers, offering a lower-risk entry than chasing strength. The ADX filter confirms the advance is real; a close below EMA20 or a trailing ATR stop signals the dip has become something deeper.',
+  details: { "entry_long": "Close > EMA50 AND ADX > 20 AND pullback to EMA20", "entry_short": "N/A (long only)", "exit": "Close < EMA20 OR trail 2*ATR", "indicators": ["EMA(20)", "EMA(50)", "ADX(14)", "ATR(14)"], "tags": ["trend", "long_only", "pullback", "swing"] },
   direction: 'long_only',
   exits: {
     atrStopMult: 2,

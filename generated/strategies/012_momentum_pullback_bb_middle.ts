@@ -5,6 +5,7 @@
  * {"id":12,"name":"momentum_pullback_bb_middle","display_name":"Momentum + Pullback to BB Middle","philosophy":"Trending markets often retrace to the Bollinger midline and then resume; entering on that retest while ADX confirms direction gets a better price than a breakout entry. A close through the midline against the trade, or a trailing ATR stop, ends it.","category":"trend","direction":"long_short","tags":["trend","long_short","pullback","trailing","BBANDS","ADX","ATR","trend_favor","swing"],"version":1,"entry_long":[{"type":"above","col":"adx_14","ref":20},{"type":"above","col":"close","ref":"bb_middle"},{"type":"pullback_to","level_col":"bb_middle","tolerance_atr_mult":0.5}],"entry_short":[{"type":"above","col":"adx_14","ref":20},{"type":"below","col":"close","ref":"bb_middle"},{"type":"pullback_below","level_col":"bb_middle","tolerance_atr_mult":0.5}],"exit_long":[{"type":"below","col":"close","ref":"bb_middle"}],"exit_short":[{"type":"above","col":"close","ref":"bb_middle"}],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":2,"time_stop_bars":null,"required_indicators":["bb_middle","adx_14","atr_14"],"details":{"entry_long":"ADX > 20 AND close > BB middle AND pullback to BB middle","entry_short":"ADX > 20 AND close < BB middle AND pullback below BB middle","exit":"Close crosses BB middle opposite OR trail 2*ATR","indicators":["BBANDS(20,2,2)","ADX(14)","ATR(14)"],"tags":["trend","long_short","pullback","swing"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { above_1, above_2, below_1, pullback_below_1, pullback_to_1 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -13,14 +14,9 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function momentum_pullback_bb_middle_entry_long(s: Series, out: Uint8Array): void {
   const { adx_14, atr_14, bb_middle, close, low } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* above */ (Number.isFinite(adx_14[i]) && adx_14[i] > 20) &&
-        /* above */ (Number.isFinite(close[i]) && Number.isFinite(bb_middle[i]) && close[i] > bb_middle[i]) &&
-        /* pullback_to */ (Number.isFinite(low[i]) && Number.isFinite(close[i]) && Number.isFinite(bb_middle[i]) && Number.isFinite(atr_14[i]) && low[i] <= bb_middle[i] + 0.5 * atr_14[i] && close[i] > bb_middle[i])
-        ? 1
-        : 0;
-  }
+  /* above */ above_2(out, 0, n, adx_14, 20);
+  /* above */ above_1(out, 1, n, close, bb_middle);
+  /* pullback_to */ pullback_to_1(out, 1, n, low, close, bb_middle, atr_14, 0.5);
 }
 
 /**
@@ -30,14 +26,9 @@ export function momentum_pullback_bb_middle_entry_long(s: Series, out: Uint8Arra
 export function momentum_pullback_bb_middle_entry_short(s: Series, out: Uint8Array): void {
   const { adx_14, atr_14, bb_middle, close, high } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* above */ (Number.isFinite(adx_14[i]) && adx_14[i] > 20) &&
-        /* below */ (Number.isFinite(close[i]) && Number.isFinite(bb_middle[i]) && close[i] < bb_middle[i]) &&
-        /* pullback_below */ (Number.isFinite(high[i]) && Number.isFinite(close[i]) && Number.isFinite(bb_middle[i]) && Number.isFinite(atr_14[i]) && high[i] >= bb_middle[i] - 0.5 * atr_14[i] && close[i] < bb_middle[i])
-        ? 1
-        : 0;
-  }
+  /* above */ above_2(out, 0, n, adx_14, 20);
+  /* below */ below_1(out, 1, n, close, bb_middle);
+  /* pullback_below */ pullback_below_1(out, 1, n, high, close, bb_middle, atr_14, 0.5);
 }
 
 /**
@@ -47,12 +38,7 @@ export function momentum_pullback_bb_middle_entry_short(s: Series, out: Uint8Arr
 export function momentum_pullback_bb_middle_exit_long(s: Series, out: Uint8Array): void {
   const { bb_middle, close } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* below */ (Number.isFinite(close[i]) && Number.isFinite(bb_middle[i]) && close[i] < bb_middle[i])
-        ? 1
-        : 0;
-  }
+  /* below */ below_1(out, 0, n, close, bb_middle);
 }
 
 /**
@@ -62,12 +48,7 @@ export function momentum_pullback_bb_middle_exit_long(s: Series, out: Uint8Array
 export function momentum_pullback_bb_middle_exit_short(s: Series, out: Uint8Array): void {
   const { bb_middle, close } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* above */ (Number.isFinite(close[i]) && Number.isFinite(bb_middle[i]) && close[i] > bb_middle[i])
-        ? 1
-        : 0;
-  }
+  /* above */ above_1(out, 0, n, close, bb_middle);
 }
 
 export const momentum_pullback_bb_middle: CompiledStrategy = {
@@ -75,6 +56,9 @@ export const momentum_pullback_bb_middle: CompiledStrategy = {
   name: 'momentum_pullback_bb_middle',
   displayName: 'Momentum + Pullback to BB Middle',
   version: 1,
+  category: 'trend',
+  philosophy: 'Trending markets often retrace to the Bollinger midline and then resume; entering on that retest while ADX confirms direction gets a better price than a breakout entry. A close through the midline against the trade, or a trailing ATR stop, ends it.',
+  details: { "entry_long": "ADX > 20 AND close > BB middle AND pullback to BB middle", "entry_short": "ADX > 20 AND close < BB middle AND pullback below BB middle", "exit": "Close crosses BB middle opposite OR trail 2*ATR", "indicators": ["BBANDS(20,2,2)", "ADX(14)", "ATR(14)"], "tags": ["trend", "long_short", "pullback", "swing"] },
   direction: 'long_short',
   exits: {
     atrStopMult: 2,

@@ -5,6 +5,7 @@
  * {"id":13,"name":"super_trend_atr_channel","display_name":"Super Trend-like ATR Channel","philosophy":"A close more than two ATRs away from the 20 EMA is an unusually forceful move that often marks the start of a sustained run rather than noise. The trade holds until price falls back through the EMA baseline or a trailing stop is hit.","category":"trend","direction":"long_short","tags":["trend","long_short","threshold","trailing","EMA","ATR","trend_favor","swing"],"version":1,"entry_long":[{"type":"expr","when":{"all":[{"finite":["close","ema_20","atr_14"]},{"cmp":">","a":"close","b":{"op":"add","args":["ema_20",{"op":"mul","args":[2,"atr_14"]}]}}]}}],"entry_short":[{"type":"expr","when":{"all":[{"finite":["close","ema_20","atr_14"]},{"cmp":"<","a":"close","b":{"op":"sub","args":["ema_20",{"op":"mul","args":[2,"atr_14"]}]}}]}}],"exit_long":[{"type":"below","col":"close","ref":"ema_20"}],"exit_short":[{"type":"above","col":"close","ref":"ema_20"}],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":2,"time_stop_bars":null,"required_indicators":["ema_20","atr_14"],"details":{"entry_long":"Close > EMA20 + 2*ATR (upper channel breakout)","entry_short":"Close < EMA20 - 2*ATR (lower channel breakout)","exit":"Cross back through EMA20 baseline OR trailing 2*ATR","indicators":["EMA(20)","ATR(14)"],"tags":["trend","long_short","threshold","swing"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { above_1, below_1, expr_3, expr_4 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -13,12 +14,7 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function super_trend_atr_channel_entry_long(s: Series, out: Uint8Array): void {
   const { atr_14, close, ema_20 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* expr */ (Number.isFinite(close[i]) && Number.isFinite(ema_20[i]) && Number.isFinite(atr_14[i]) && close[i] > (ema_20[i] + (2 * atr_14[i])))
-        ? 1
-        : 0;
-  }
+  /* expr */ expr_3(out, 0, n, close, ema_20, atr_14, 2);
 }
 
 /**
@@ -28,12 +24,7 @@ export function super_trend_atr_channel_entry_long(s: Series, out: Uint8Array): 
 export function super_trend_atr_channel_entry_short(s: Series, out: Uint8Array): void {
   const { atr_14, close, ema_20 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* expr */ (Number.isFinite(close[i]) && Number.isFinite(ema_20[i]) && Number.isFinite(atr_14[i]) && close[i] < (ema_20[i] - (2 * atr_14[i])))
-        ? 1
-        : 0;
-  }
+  /* expr */ expr_4(out, 0, n, close, ema_20, atr_14, 2);
 }
 
 /**
@@ -43,12 +34,7 @@ export function super_trend_atr_channel_entry_short(s: Series, out: Uint8Array):
 export function super_trend_atr_channel_exit_long(s: Series, out: Uint8Array): void {
   const { close, ema_20 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* below */ (Number.isFinite(close[i]) && Number.isFinite(ema_20[i]) && close[i] < ema_20[i])
-        ? 1
-        : 0;
-  }
+  /* below */ below_1(out, 0, n, close, ema_20);
 }
 
 /**
@@ -58,12 +44,7 @@ export function super_trend_atr_channel_exit_long(s: Series, out: Uint8Array): v
 export function super_trend_atr_channel_exit_short(s: Series, out: Uint8Array): void {
   const { close, ema_20 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* above */ (Number.isFinite(close[i]) && Number.isFinite(ema_20[i]) && close[i] > ema_20[i])
-        ? 1
-        : 0;
-  }
+  /* above */ above_1(out, 0, n, close, ema_20);
 }
 
 export const super_trend_atr_channel: CompiledStrategy = {
@@ -71,6 +52,9 @@ export const super_trend_atr_channel: CompiledStrategy = {
   name: 'super_trend_atr_channel',
   displayName: 'Super Trend-like ATR Channel',
   version: 1,
+  category: 'trend',
+  philosophy: 'A close more than two ATRs away from the 20 EMA is an unusually forceful move that often marks the start of a sustained run rather than noise. The trade holds until price falls back through the EMA baseline or a trailing stop is hit.',
+  details: { "entry_long": "Close > EMA20 + 2*ATR (upper channel breakout)", "entry_short": "Close < EMA20 - 2*ATR (lower channel breakout)", "exit": "Cross back through EMA20 baseline OR trailing 2*ATR", "indicators": ["EMA(20)", "ATR(14)"], "tags": ["trend", "long_short", "threshold", "swing"] },
   direction: 'long_short',
   exits: {
     atrStopMult: 2,

@@ -5,6 +5,7 @@
  * {"id":14,"name":"linear_reg_slope_filter","display_name":"Linear Regression Slope + Price Filter","philosophy":"The slope of a 20-bar regression line gives an objective read on direction; pairing it with price's side of the 50 SMA keeps trades in agreement with the medium-term drift. A slope sign change, a 40-bar time limit or a 2 ATR stop closes the position.","category":"trend","direction":"long_short","tags":["trend","long_short","threshold","time","atr_stop","LINEARREG_SLOPE","SMA","ATR","trend_favor","swing"],"version":1,"entry_long":[{"type":"above","col":"linearreg_slope_20","ref":0},{"type":"above","col":"close","ref":"sma_50"}],"entry_short":[{"type":"below","col":"linearreg_slope_20","ref":0},{"type":"below","col":"close","ref":"sma_50"}],"exit_long":[{"type":"crosses_below","col_a":"linearreg_slope_20","col_b":0}],"exit_short":[{"type":"crosses_above","col_a":"linearreg_slope_20","col_b":0}],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":null,"time_stop_bars":40,"required_indicators":["linearreg_slope_20","sma_50","atr_14"],"details":{"entry_long":"LINEARREG_SLOPE(20) > 0 AND close > SMA50","entry_short":"LINEARREG_SLOPE(20) < 0 AND close < SMA50","exit":"Slope sign flips OR time stop 40 bars OR stop 2*ATR","indicators":["LINEARREG_SLOPE(20)","SMA(50)","ATR(14)"],"tags":["trend","long_short","threshold","swing"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { above_1, above_2, below_1, below_2, crosses_above_2, crosses_below_2 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -13,13 +14,8 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function linear_reg_slope_filter_entry_long(s: Series, out: Uint8Array): void {
   const { close, linearreg_slope_20, sma_50 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* above */ (Number.isFinite(linearreg_slope_20[i]) && linearreg_slope_20[i] > 0) &&
-        /* above */ (Number.isFinite(close[i]) && Number.isFinite(sma_50[i]) && close[i] > sma_50[i])
-        ? 1
-        : 0;
-  }
+  /* above */ above_2(out, 0, n, linearreg_slope_20, 0);
+  /* above */ above_1(out, 1, n, close, sma_50);
 }
 
 /**
@@ -29,13 +25,8 @@ export function linear_reg_slope_filter_entry_long(s: Series, out: Uint8Array): 
 export function linear_reg_slope_filter_entry_short(s: Series, out: Uint8Array): void {
   const { close, linearreg_slope_20, sma_50 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* below */ (Number.isFinite(linearreg_slope_20[i]) && linearreg_slope_20[i] < 0) &&
-        /* below */ (Number.isFinite(close[i]) && Number.isFinite(sma_50[i]) && close[i] < sma_50[i])
-        ? 1
-        : 0;
-  }
+  /* below */ below_2(out, 0, n, linearreg_slope_20, 0);
+  /* below */ below_1(out, 1, n, close, sma_50);
 }
 
 /**
@@ -45,12 +36,7 @@ export function linear_reg_slope_filter_entry_short(s: Series, out: Uint8Array):
 export function linear_reg_slope_filter_exit_long(s: Series, out: Uint8Array): void {
   const { linearreg_slope_20 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_below */ (i >= 1 && Number.isFinite(linearreg_slope_20[i]) && Number.isFinite(linearreg_slope_20[i - 1]) && linearreg_slope_20[i - 1] >= 0 && linearreg_slope_20[i] < 0)
-        ? 1
-        : 0;
-  }
+  /* crosses_below */ crosses_below_2(out, 0, n, linearreg_slope_20, 1, 0);
 }
 
 /**
@@ -60,12 +46,7 @@ export function linear_reg_slope_filter_exit_long(s: Series, out: Uint8Array): v
 export function linear_reg_slope_filter_exit_short(s: Series, out: Uint8Array): void {
   const { linearreg_slope_20 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_above */ (i >= 1 && Number.isFinite(linearreg_slope_20[i]) && Number.isFinite(linearreg_slope_20[i - 1]) && linearreg_slope_20[i - 1] <= 0 && linearreg_slope_20[i] > 0)
-        ? 1
-        : 0;
-  }
+  /* crosses_above */ crosses_above_2(out, 0, n, linearreg_slope_20, 1, 0);
 }
 
 export const linear_reg_slope_filter: CompiledStrategy = {
@@ -73,6 +54,9 @@ export const linear_reg_slope_filter: CompiledStrategy = {
   name: 'linear_reg_slope_filter',
   displayName: 'Linear Regression Slope + Price Filter',
   version: 1,
+  category: 'trend',
+  philosophy: 'The slope of a 20-bar regression line gives an objective read on direction; pairing it with price\'s side of the 50 SMA keeps trades in agreement with the medium-term drift. A slope sign change, a 40-bar time limit or a 2 ATR stop closes the position.',
+  details: { "entry_long": "LINEARREG_SLOPE(20) > 0 AND close > SMA50", "entry_short": "LINEARREG_SLOPE(20) < 0 AND close < SMA50", "exit": "Slope sign flips OR time stop 40 bars OR stop 2*ATR", "indicators": ["LINEARREG_SLOPE(20)", "SMA(50)", "ATR(14)"], "tags": ["trend", "long_short", "threshold", "swing"] },
   direction: 'long_short',
   exits: {
     atrStopMult: 2,

@@ -5,6 +5,7 @@
  * {"id":15,"name":"aroon_trend_start","display_name":"Aroon Trend Start","philosophy":"Aroon measures how recently the highest high or lowest low occurred; when one side surges above 70 while the other stays below 30, fresh extremes are being set in only one direction, typical of a young trend. The opposite reading or the ATR stop gets the trade out.","category":"trend","direction":"long_short","tags":["trend","long_short","threshold","signal","atr_stop","AROON","ATR","trend_favor","swing"],"version":1,"entry_long":[{"type":"crosses_above","col_a":"aroon_up_25","col_b":70},{"type":"below","col":"aroon_down_25","ref":30}],"entry_short":[{"type":"crosses_above","col_a":"aroon_down_25","col_b":70},{"type":"below","col":"aroon_up_25","ref":30}],"exit_long":[{"type":"crosses_above","col_a":"aroon_down_25","col_b":70}],"exit_short":[{"type":"crosses_above","col_a":"aroon_up_25","col_b":70}],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":null,"time_stop_bars":null,"required_indicators":["aroon_up_25","aroon_down_25","atr_14"],"details":{"entry_long":"AroonUp(25) crosses above 70 AND AroonDown < 30","entry_short":"AroonDown(25) crosses above 70 AND AroonUp < 30","exit":"Opposite Aroon condition OR stop 2*ATR","indicators":["AROON(25)","ATR(14)"],"tags":["trend","long_short","threshold","swing"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { below_2, crosses_above_2 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -13,13 +14,8 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function aroon_trend_start_entry_long(s: Series, out: Uint8Array): void {
   const { aroon_down_25, aroon_up_25 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_above */ (i >= 1 && Number.isFinite(aroon_up_25[i]) && Number.isFinite(aroon_up_25[i - 1]) && aroon_up_25[i - 1] <= 70 && aroon_up_25[i] > 70) &&
-        /* below */ (Number.isFinite(aroon_down_25[i]) && aroon_down_25[i] < 30)
-        ? 1
-        : 0;
-  }
+  /* crosses_above */ crosses_above_2(out, 0, n, aroon_up_25, 1, 70);
+  /* below */ below_2(out, 1, n, aroon_down_25, 30);
 }
 
 /**
@@ -29,13 +25,8 @@ export function aroon_trend_start_entry_long(s: Series, out: Uint8Array): void {
 export function aroon_trend_start_entry_short(s: Series, out: Uint8Array): void {
   const { aroon_down_25, aroon_up_25 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_above */ (i >= 1 && Number.isFinite(aroon_down_25[i]) && Number.isFinite(aroon_down_25[i - 1]) && aroon_down_25[i - 1] <= 70 && aroon_down_25[i] > 70) &&
-        /* below */ (Number.isFinite(aroon_up_25[i]) && aroon_up_25[i] < 30)
-        ? 1
-        : 0;
-  }
+  /* crosses_above */ crosses_above_2(out, 0, n, aroon_down_25, 1, 70);
+  /* below */ below_2(out, 1, n, aroon_up_25, 30);
 }
 
 /**
@@ -45,12 +36,7 @@ export function aroon_trend_start_entry_short(s: Series, out: Uint8Array): void 
 export function aroon_trend_start_exit_long(s: Series, out: Uint8Array): void {
   const { aroon_down_25 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_above */ (i >= 1 && Number.isFinite(aroon_down_25[i]) && Number.isFinite(aroon_down_25[i - 1]) && aroon_down_25[i - 1] <= 70 && aroon_down_25[i] > 70)
-        ? 1
-        : 0;
-  }
+  /* crosses_above */ crosses_above_2(out, 0, n, aroon_down_25, 1, 70);
 }
 
 /**
@@ -60,12 +46,7 @@ export function aroon_trend_start_exit_long(s: Series, out: Uint8Array): void {
 export function aroon_trend_start_exit_short(s: Series, out: Uint8Array): void {
   const { aroon_up_25 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_above */ (i >= 1 && Number.isFinite(aroon_up_25[i]) && Number.isFinite(aroon_up_25[i - 1]) && aroon_up_25[i - 1] <= 70 && aroon_up_25[i] > 70)
-        ? 1
-        : 0;
-  }
+  /* crosses_above */ crosses_above_2(out, 0, n, aroon_up_25, 1, 70);
 }
 
 export const aroon_trend_start: CompiledStrategy = {
@@ -73,6 +54,9 @@ export const aroon_trend_start: CompiledStrategy = {
   name: 'aroon_trend_start',
   displayName: 'Aroon Trend Start',
   version: 1,
+  category: 'trend',
+  philosophy: 'Aroon measures how recently the highest high or lowest low occurred; when one side surges above 70 while the other stays below 30, fresh extremes are being set in only one direction, typical of a young trend. The opposite reading or the ATR stop gets the trade out.',
+  details: { "entry_long": "AroonUp(25) crosses above 70 AND AroonDown < 30", "entry_short": "AroonDown(25) crosses above 70 AND AroonUp < 30", "exit": "Opposite Aroon condition OR stop 2*ATR", "indicators": ["AROON(25)", "ATR(14)"], "tags": ["trend", "long_short", "threshold", "swing"] },
   direction: 'long_short',
   exits: {
     atrStopMult: 2,

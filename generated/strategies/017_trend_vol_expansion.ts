@@ -5,6 +5,7 @@
  * {"id":17,"name":"trend_vol_expansion","display_name":"Trend + Volatility Expansion Confirmation","philosophy":"A close beyond the Bollinger band while the bands widen and ADX exceeds 20 shows volatility bursting out in the direction of a trend, where follow-through is most likely. A 3 ATR target banks the burst, and a 2 ATR stop or a return to the midline cuts failed moves.","category":"trend","direction":"long_short","tags":["trend","volatility","long_short","breakout","atr_stop","atr_target","BBANDS","ADX","ATR","vol_expand","swing"],"version":1,"entry_long":[{"type":"above","col":"adx_14","ref":20},{"type":"breaks_above_level","level_col":"bb_upper"},{"type":"expr","when":{"all":[{"min_bars":5},{"finite":["bb_width",{"col":"bb_width","lag":5}]},{"cmp":">","a":"bb_width","b":{"col":"bb_width","lag":5}}]}}],"entry_short":[{"type":"above","col":"adx_14","ref":20},{"type":"breaks_below_level","level_col":"bb_lower"},{"type":"expr","when":{"all":[{"min_bars":5},{"finite":["bb_width",{"col":"bb_width","lag":5}]},{"cmp":">","a":"bb_width","b":{"col":"bb_width","lag":5}}]}}],"exit_long":[{"type":"below","col":"close","ref":"bb_middle"}],"exit_short":[{"type":"above","col":"close","ref":"bb_middle"}],"atr_stop_mult":2,"atr_target_mult":3,"trailing_atr_mult":null,"time_stop_bars":null,"required_indicators":["adx_14","bb_upper","bb_lower","bb_middle","bb_width","atr_14"],"details":{"entry_long":"ADX > 20 AND close breaks above BB upper AND BB width increasing","entry_short":"ADX > 20 AND close breaks below BB lower AND BB width increasing","exit":"Target 3*ATR OR stop 2*ATR OR BB middle cross","indicators":["BBANDS(20,2,2)","ADX(14)","ATR(14)"],"tags":["trend","volatility","long_short","breakout","swing"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { above_1, above_2, below_1, crosses_above_1, crosses_below_1, expr_5 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -13,14 +14,9 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function trend_vol_expansion_entry_long(s: Series, out: Uint8Array): void {
   const { adx_14, bb_upper, bb_width, close } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* above */ (Number.isFinite(adx_14[i]) && adx_14[i] > 20) &&
-        /* breaks_above_level */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(bb_upper[i]) && Number.isFinite(bb_upper[i - 1]) && close[i - 1] <= bb_upper[i - 1] && close[i] > bb_upper[i]) &&
-        /* expr */ (i >= 5 && Number.isFinite(bb_width[i]) && Number.isFinite(bb_width[i - 5]) && bb_width[i] > bb_width[i - 5])
-        ? 1
-        : 0;
-  }
+  /* above */ above_2(out, 0, n, adx_14, 20);
+  /* breaks_above_level */ crosses_above_1(out, 1, n, close, bb_upper, 1);
+  /* expr */ expr_5(out, 1, n, bb_width, 5);
 }
 
 /**
@@ -30,14 +26,9 @@ export function trend_vol_expansion_entry_long(s: Series, out: Uint8Array): void
 export function trend_vol_expansion_entry_short(s: Series, out: Uint8Array): void {
   const { adx_14, bb_lower, bb_width, close } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* above */ (Number.isFinite(adx_14[i]) && adx_14[i] > 20) &&
-        /* breaks_below_level */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(bb_lower[i]) && Number.isFinite(bb_lower[i - 1]) && close[i - 1] >= bb_lower[i - 1] && close[i] < bb_lower[i]) &&
-        /* expr */ (i >= 5 && Number.isFinite(bb_width[i]) && Number.isFinite(bb_width[i - 5]) && bb_width[i] > bb_width[i - 5])
-        ? 1
-        : 0;
-  }
+  /* above */ above_2(out, 0, n, adx_14, 20);
+  /* breaks_below_level */ crosses_below_1(out, 1, n, close, bb_lower, 1);
+  /* expr */ expr_5(out, 1, n, bb_width, 5);
 }
 
 /**
@@ -47,12 +38,7 @@ export function trend_vol_expansion_entry_short(s: Series, out: Uint8Array): voi
 export function trend_vol_expansion_exit_long(s: Series, out: Uint8Array): void {
   const { bb_middle, close } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* below */ (Number.isFinite(close[i]) && Number.isFinite(bb_middle[i]) && close[i] < bb_middle[i])
-        ? 1
-        : 0;
-  }
+  /* below */ below_1(out, 0, n, close, bb_middle);
 }
 
 /**
@@ -62,12 +48,7 @@ export function trend_vol_expansion_exit_long(s: Series, out: Uint8Array): void 
 export function trend_vol_expansion_exit_short(s: Series, out: Uint8Array): void {
   const { bb_middle, close } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* above */ (Number.isFinite(close[i]) && Number.isFinite(bb_middle[i]) && close[i] > bb_middle[i])
-        ? 1
-        : 0;
-  }
+  /* above */ above_1(out, 0, n, close, bb_middle);
 }
 
 export const trend_vol_expansion: CompiledStrategy = {
@@ -75,6 +56,9 @@ export const trend_vol_expansion: CompiledStrategy = {
   name: 'trend_vol_expansion',
   displayName: 'Trend + Volatility Expansion Confirmation',
   version: 1,
+  category: 'trend',
+  philosophy: 'A close beyond the Bollinger band while the bands widen and ADX exceeds 20 shows volatility bursting out in the direction of a trend, where follow-through is most likely. A 3 ATR target banks the burst, and a 2 ATR stop or a return to the midline cuts failed moves.',
+  details: { "entry_long": "ADX > 20 AND close breaks above BB upper AND BB width increasing", "entry_short": "ADX > 20 AND close breaks below BB lower AND BB width increasing", "exit": "Target 3*ATR OR stop 2*ATR OR BB middle cross", "indicators": ["BBANDS(20,2,2)", "ADX(14)", "ATR(14)"], "tags": ["trend", "volatility", "long_short", "breakout", "swing"] },
   direction: 'long_short',
   exits: {
     atrStopMult: 2,

@@ -5,6 +5,7 @@
  * {"id":18,"name":"ppo_signal_cross","display_name":"PPO Signal Cross with Long-Term Filter","philosophy":"PPO expresses MACD in percentage terms so readings compare across price levels. Taking its signal-line crosses only on the side of the 200-bar average filters counter-trend noise; the opposite cross or a 2 ATR stop ends the trade.","category":"trend","direction":"long_short","tags":["trend","long_short","cross","signal","atr_stop","PPO","SMA","ATR","trend_favor","swing"],"version":1,"entry_long":[{"type":"above","col":"close","ref":"sma_200"},{"type":"crosses_above","col_a":"ppo","col_b":"ppo_signal"}],"entry_short":[{"type":"below","col":"close","ref":"sma_200"},{"type":"crosses_below","col_a":"ppo","col_b":"ppo_signal"}],"exit_long":[{"type":"crosses_below","col_a":"ppo","col_b":"ppo_signal"}],"exit_short":[{"type":"crosses_above","col_a":"ppo","col_b":"ppo_signal"}],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":null,"time_stop_bars":null,"required_indicators":["ppo","ppo_signal","sma_200","atr_14"],"details":{"entry_long":"Close > SMA200 AND PPO crosses above PPO signal","entry_short":"Close < SMA200 AND PPO crosses below PPO signal","exit":"Opposite cross OR stop 2*ATR","indicators":["PPO","PPO Signal","SMA(200)","ATR(14)"],"tags":["trend","long_short","cross","swing"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { above_1, below_1, crosses_above_1, crosses_below_1 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -13,13 +14,8 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function ppo_signal_cross_entry_long(s: Series, out: Uint8Array): void {
   const { close, ppo, ppo_signal, sma_200 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* above */ (Number.isFinite(close[i]) && Number.isFinite(sma_200[i]) && close[i] > sma_200[i]) &&
-        /* crosses_above */ (i >= 1 && Number.isFinite(ppo[i]) && Number.isFinite(ppo[i - 1]) && Number.isFinite(ppo_signal[i]) && Number.isFinite(ppo_signal[i - 1]) && ppo[i - 1] <= ppo_signal[i - 1] && ppo[i] > ppo_signal[i])
-        ? 1
-        : 0;
-  }
+  /* above */ above_1(out, 0, n, close, sma_200);
+  /* crosses_above */ crosses_above_1(out, 1, n, ppo, ppo_signal, 1);
 }
 
 /**
@@ -29,13 +25,8 @@ export function ppo_signal_cross_entry_long(s: Series, out: Uint8Array): void {
 export function ppo_signal_cross_entry_short(s: Series, out: Uint8Array): void {
   const { close, ppo, ppo_signal, sma_200 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* below */ (Number.isFinite(close[i]) && Number.isFinite(sma_200[i]) && close[i] < sma_200[i]) &&
-        /* crosses_below */ (i >= 1 && Number.isFinite(ppo[i]) && Number.isFinite(ppo[i - 1]) && Number.isFinite(ppo_signal[i]) && Number.isFinite(ppo_signal[i - 1]) && ppo[i - 1] >= ppo_signal[i - 1] && ppo[i] < ppo_signal[i])
-        ? 1
-        : 0;
-  }
+  /* below */ below_1(out, 0, n, close, sma_200);
+  /* crosses_below */ crosses_below_1(out, 1, n, ppo, ppo_signal, 1);
 }
 
 /**
@@ -45,12 +36,7 @@ export function ppo_signal_cross_entry_short(s: Series, out: Uint8Array): void {
 export function ppo_signal_cross_exit_long(s: Series, out: Uint8Array): void {
   const { ppo, ppo_signal } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_below */ (i >= 1 && Number.isFinite(ppo[i]) && Number.isFinite(ppo[i - 1]) && Number.isFinite(ppo_signal[i]) && Number.isFinite(ppo_signal[i - 1]) && ppo[i - 1] >= ppo_signal[i - 1] && ppo[i] < ppo_signal[i])
-        ? 1
-        : 0;
-  }
+  /* crosses_below */ crosses_below_1(out, 0, n, ppo, ppo_signal, 1);
 }
 
 /**
@@ -60,12 +46,7 @@ export function ppo_signal_cross_exit_long(s: Series, out: Uint8Array): void {
 export function ppo_signal_cross_exit_short(s: Series, out: Uint8Array): void {
   const { ppo, ppo_signal } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_above */ (i >= 1 && Number.isFinite(ppo[i]) && Number.isFinite(ppo[i - 1]) && Number.isFinite(ppo_signal[i]) && Number.isFinite(ppo_signal[i - 1]) && ppo[i - 1] <= ppo_signal[i - 1] && ppo[i] > ppo_signal[i])
-        ? 1
-        : 0;
-  }
+  /* crosses_above */ crosses_above_1(out, 0, n, ppo, ppo_signal, 1);
 }
 
 export const ppo_signal_cross: CompiledStrategy = {
@@ -73,6 +54,9 @@ export const ppo_signal_cross: CompiledStrategy = {
   name: 'ppo_signal_cross',
   displayName: 'PPO Signal Cross with Long-Term Filter',
   version: 1,
+  category: 'trend',
+  philosophy: 'PPO expresses MACD in percentage terms so readings compare across price levels. Taking its signal-line crosses only on the side of the 200-bar average filters counter-trend noise; the opposite cross or a 2 ATR stop ends the trade.',
+  details: { "entry_long": "Close > SMA200 AND PPO crosses above PPO signal", "entry_short": "Close < SMA200 AND PPO crosses below PPO signal", "exit": "Opposite cross OR stop 2*ATR", "indicators": ["PPO", "PPO Signal", "SMA(200)", "ATR(14)"], "tags": ["trend", "long_short", "cross", "swing"] },
   direction: 'long_short',
   exits: {
     atrStopMult: 2,

@@ -5,7 +5,7 @@
  * {"id":19,"name":"ema_ribbon_compression_break","display_name":"EMA Ribbon Compression Break","philosophy":"When the 20 and 50 EMAs stay within half an ATR of each other for ten bars, the market is undecided and pressure is building. A decisive close beyond both averages shows which side won; a trailing stop rides the release, and an opposite break gets out.","category":"trend","direction":"long_short","tags":["trend","breakout","long_short","breakout","atr_stop","EMA","ATR","vol_contract_expand","swing"],"version":1,"entry_long":[{"type":"expr","when":{"all":[{"all":[{"min_bars":9},{"every":{"all":[{"finite":["ema_20","ema_50","atr_14"]},{"not":{"cmp":">=","a":{"op":"abs","args":[{"op":"sub","args":["ema_20","ema_50"]}]},"b":{"op":"mul","args":[0.5,"atr_14"]}}}]},"lags":[0,9]}]},{"all":[{"finite":["close","ema_20","ema_50","atr_14"]},{"cmp":">","a":"close","b":{"op":"add","args":[{"op":"max","args":["ema_20","ema_50"]},{"op":"mul","args":[0.5,"atr_14"]}]}}]}]}}],"entry_short":[{"type":"expr","when":{"all":[{"all":[{"min_bars":9},{"every":{"all":[{"finite":["ema_20","ema_50","atr_14"]},{"not":{"cmp":">=","a":{"op":"abs","args":[{"op":"sub","args":["ema_20","ema_50"]}]},"b":{"op":"mul","args":[0.5,"atr_14"]}}}]},"lags":[0,9]}]},{"all":[{"finite":["close","ema_20","ema_50","atr_14"]},{"cmp":"<","a":"close","b":{"op":"sub","args":[{"op":"min","args":["ema_20","ema_50"]},{"op":"mul","args":[0.5,"atr_14"]}]}}]}]}}],"exit_long":[{"type":"expr","when":{"all":[{"finite":["close","ema_20","ema_50","atr_14"]},{"cmp":"<","a":"close","b":{"op":"sub","args":[{"op":"min","args":["ema_20","ema_50"]},{"op":"mul","args":[0.5,"atr_14"]}]}}]}}],"exit_short":[{"type":"expr","when":{"all":[{"finite":["close","ema_20","ema_50","atr_14"]},{"cmp":">","a":"close","b":{"op":"add","args":[{"op":"max","args":["ema_20","ema_50"]},{"op":"mul","args":[0.5,"atr_14"]}]}}]}}],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":2,"time_stop_bars":null,"required_indicators":["ema_20","ema_50","atr_14"],"details":{"entry_long":"|EMA20-EMA50| < 0.5*ATR for 10 bars THEN close > max(EMA20,EMA50)+0.5*ATR","entry_short":"|EMA20-EMA50| < 0.5*ATR for 10 bars THEN close < min(EMA20,EMA50)-0.5*ATR","exit":"Opposite break OR trail 2*ATR","indicators":["EMA(20)","EMA(50)","ATR(14)"],"tags":["trend","breakout","long_short","swing"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
-import { pyMax, pyMin } from '../../runtime/kernels/python.js';
+import { expr_6, expr_7, expr_8, expr_9 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -14,12 +14,7 @@ import { pyMax, pyMin } from '../../runtime/kernels/python.js';
 export function ema_ribbon_compression_break_entry_long(s: Series, out: Uint8Array): void {
   const { atr_14, close, ema_20, ema_50 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* expr */ (i >= 9 && Number.isFinite(ema_20[i]) && Number.isFinite(ema_50[i]) && Number.isFinite(atr_14[i]) && !(Math.abs((ema_20[i] - ema_50[i])) >= (0.5 * atr_14[i])) && Number.isFinite(ema_20[i - 1]) && Number.isFinite(ema_50[i - 1]) && Number.isFinite(atr_14[i - 1]) && !(Math.abs((ema_20[i - 1] - ema_50[i - 1])) >= (0.5 * atr_14[i - 1])) && Number.isFinite(ema_20[i - 2]) && Number.isFinite(ema_50[i - 2]) && Number.isFinite(atr_14[i - 2]) && !(Math.abs((ema_20[i - 2] - ema_50[i - 2])) >= (0.5 * atr_14[i - 2])) && Number.isFinite(ema_20[i - 3]) && Number.isFinite(ema_50[i - 3]) && Number.isFinite(atr_14[i - 3]) && !(Math.abs((ema_20[i - 3] - ema_50[i - 3])) >= (0.5 * atr_14[i - 3])) && Number.isFinite(ema_20[i - 4]) && Number.isFinite(ema_50[i - 4]) && Number.isFinite(atr_14[i - 4]) && !(Math.abs((ema_20[i - 4] - ema_50[i - 4])) >= (0.5 * atr_14[i - 4])) && Number.isFinite(ema_20[i - 5]) && Number.isFinite(ema_50[i - 5]) && Number.isFinite(atr_14[i - 5]) && !(Math.abs((ema_20[i - 5] - ema_50[i - 5])) >= (0.5 * atr_14[i - 5])) && Number.isFinite(ema_20[i - 6]) && Number.isFinite(ema_50[i - 6]) && Number.isFinite(atr_14[i - 6]) && !(Math.abs((ema_20[i - 6] - ema_50[i - 6])) >= (0.5 * atr_14[i - 6])) && Number.isFinite(ema_20[i - 7]) && Number.isFinite(ema_50[i - 7]) && Number.isFinite(atr_14[i - 7]) && !(Math.abs((ema_20[i - 7] - ema_50[i - 7])) >= (0.5 * atr_14[i - 7])) && Number.isFinite(ema_20[i - 8]) && Number.isFinite(ema_50[i - 8]) && Number.isFinite(atr_14[i - 8]) && !(Math.abs((ema_20[i - 8] - ema_50[i - 8])) >= (0.5 * atr_14[i - 8])) && Number.isFinite(ema_20[i - 9]) && Number.isFinite(ema_50[i - 9]) && Number.isFinite(atr_14[i - 9]) && !(Math.abs((ema_20[i - 9] - ema_50[i - 9])) >= (0.5 * atr_14[i - 9])) && Number.isFinite(close[i]) && Number.isFinite(ema_20[i]) && Number.isFinite(ema_50[i]) && Number.isFinite(atr_14[i]) && close[i] > (pyMax(ema_20[i], ema_50[i]) + (0.5 * atr_14[i])))
-        ? 1
-        : 0;
-  }
+  /* expr */ expr_6(out, 0, n, ema_20, ema_50, atr_14, close, 9, 0.5, 1, 2, 3, 4, 5, 6, 7, 8);
 }
 
 /**
@@ -29,12 +24,7 @@ export function ema_ribbon_compression_break_entry_long(s: Series, out: Uint8Arr
 export function ema_ribbon_compression_break_entry_short(s: Series, out: Uint8Array): void {
   const { atr_14, close, ema_20, ema_50 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* expr */ (i >= 9 && Number.isFinite(ema_20[i]) && Number.isFinite(ema_50[i]) && Number.isFinite(atr_14[i]) && !(Math.abs((ema_20[i] - ema_50[i])) >= (0.5 * atr_14[i])) && Number.isFinite(ema_20[i - 1]) && Number.isFinite(ema_50[i - 1]) && Number.isFinite(atr_14[i - 1]) && !(Math.abs((ema_20[i - 1] - ema_50[i - 1])) >= (0.5 * atr_14[i - 1])) && Number.isFinite(ema_20[i - 2]) && Number.isFinite(ema_50[i - 2]) && Number.isFinite(atr_14[i - 2]) && !(Math.abs((ema_20[i - 2] - ema_50[i - 2])) >= (0.5 * atr_14[i - 2])) && Number.isFinite(ema_20[i - 3]) && Number.isFinite(ema_50[i - 3]) && Number.isFinite(atr_14[i - 3]) && !(Math.abs((ema_20[i - 3] - ema_50[i - 3])) >= (0.5 * atr_14[i - 3])) && Number.isFinite(ema_20[i - 4]) && Number.isFinite(ema_50[i - 4]) && Number.isFinite(atr_14[i - 4]) && !(Math.abs((ema_20[i - 4] - ema_50[i - 4])) >= (0.5 * atr_14[i - 4])) && Number.isFinite(ema_20[i - 5]) && Number.isFinite(ema_50[i - 5]) && Number.isFinite(atr_14[i - 5]) && !(Math.abs((ema_20[i - 5] - ema_50[i - 5])) >= (0.5 * atr_14[i - 5])) && Number.isFinite(ema_20[i - 6]) && Number.isFinite(ema_50[i - 6]) && Number.isFinite(atr_14[i - 6]) && !(Math.abs((ema_20[i - 6] - ema_50[i - 6])) >= (0.5 * atr_14[i - 6])) && Number.isFinite(ema_20[i - 7]) && Number.isFinite(ema_50[i - 7]) && Number.isFinite(atr_14[i - 7]) && !(Math.abs((ema_20[i - 7] - ema_50[i - 7])) >= (0.5 * atr_14[i - 7])) && Number.isFinite(ema_20[i - 8]) && Number.isFinite(ema_50[i - 8]) && Number.isFinite(atr_14[i - 8]) && !(Math.abs((ema_20[i - 8] - ema_50[i - 8])) >= (0.5 * atr_14[i - 8])) && Number.isFinite(ema_20[i - 9]) && Number.isFinite(ema_50[i - 9]) && Number.isFinite(atr_14[i - 9]) && !(Math.abs((ema_20[i - 9] - ema_50[i - 9])) >= (0.5 * atr_14[i - 9])) && Number.isFinite(close[i]) && Number.isFinite(ema_20[i]) && Number.isFinite(ema_50[i]) && Number.isFinite(atr_14[i]) && close[i] < (pyMin(ema_20[i], ema_50[i]) - (0.5 * atr_14[i])))
-        ? 1
-        : 0;
-  }
+  /* expr */ expr_7(out, 0, n, ema_20, ema_50, atr_14, close, 9, 0.5, 1, 2, 3, 4, 5, 6, 7, 8);
 }
 
 /**
@@ -44,12 +34,7 @@ export function ema_ribbon_compression_break_entry_short(s: Series, out: Uint8Ar
 export function ema_ribbon_compression_break_exit_long(s: Series, out: Uint8Array): void {
   const { atr_14, close, ema_20, ema_50 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* expr */ (Number.isFinite(close[i]) && Number.isFinite(ema_20[i]) && Number.isFinite(ema_50[i]) && Number.isFinite(atr_14[i]) && close[i] < (pyMin(ema_20[i], ema_50[i]) - (0.5 * atr_14[i])))
-        ? 1
-        : 0;
-  }
+  /* expr */ expr_8(out, 0, n, close, ema_20, ema_50, atr_14, 0.5);
 }
 
 /**
@@ -59,12 +44,7 @@ export function ema_ribbon_compression_break_exit_long(s: Series, out: Uint8Arra
 export function ema_ribbon_compression_break_exit_short(s: Series, out: Uint8Array): void {
   const { atr_14, close, ema_20, ema_50 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* expr */ (Number.isFinite(close[i]) && Number.isFinite(ema_20[i]) && Number.isFinite(ema_50[i]) && Number.isFinite(atr_14[i]) && close[i] > (pyMax(ema_20[i], ema_50[i]) + (0.5 * atr_14[i])))
-        ? 1
-        : 0;
-  }
+  /* expr */ expr_9(out, 0, n, close, ema_20, ema_50, atr_14, 0.5);
 }
 
 export const ema_ribbon_compression_break: CompiledStrategy = {
@@ -72,6 +52,9 @@ export const ema_ribbon_compression_break: CompiledStrategy = {
   name: 'ema_ribbon_compression_break',
   displayName: 'EMA Ribbon Compression Break',
   version: 1,
+  category: 'trend',
+  philosophy: 'When the 20 and 50 EMAs stay within half an ATR of each other for ten bars, the market is undecided and pressure is building. A decisive close beyond both averages shows which side won; a trailing stop rides the release, and an opposite break gets out.',
+  details: { "entry_long": "|EMA20-EMA50| < 0.5*ATR for 10 bars THEN close > max(EMA20,EMA50)+0.5*ATR", "entry_short": "|EMA20-EMA50| < 0.5*ATR for 10 bars THEN close < min(EMA20,EMA50)-0.5*ATR", "exit": "Opposite break OR trail 2*ATR", "indicators": ["EMA(20)", "EMA(50)", "ATR(14)"], "tags": ["trend", "breakout", "long_short", "swing"] },
   direction: 'long_short',
   exits: {
     atrStopMult: 2,

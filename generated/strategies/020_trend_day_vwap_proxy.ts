@@ -5,6 +5,7 @@
  * {"id":20,"name":"trend_day_vwap_proxy","display_name":"Trend Day Filter with VWAP Proxy","philosophy":"Price above an intraday fair-value proxy, with ADX above 20 and RSI above 55, suggests buyers control the session. The trade is kept short-lived, exiting on a close below the proxy, after ten bars, or at a 1.5 ATR stop, since these intraday edges decay quickly.","category":"trend","direction":"long_only","tags":["trend","long_only","threshold","time","SMA","ADX","ATR","trend_favor","scalp"],"version":1,"entry_long":[{"type":"above","col":"close","ref":"typical_price_sma_20"},{"type":"above","col":"adx_14","ref":20},{"type":"above","col":"rsi_14","ref":55}],"entry_short":[],"exit_long":[{"type":"below","col":"close","ref":"typical_price_sma_20"}],"exit_short":[],"atr_stop_mult":1.5,"atr_target_mult":null,"trailing_atr_mult":null,"time_stop_bars":10,"required_indicators":["typical_price_sma_20","adx_14","rsi_14","atr_14"],"details":{"entry_long":"Close > VWAP proxy AND ADX > 20 AND RSI > 55","entry_short":"N/A (long only)","exit":"Close < VWAP proxy OR time stop 10 bars OR stop 1.5*ATR","indicators":["Typical Price SMA(20)","ADX(14)","RSI(14)","ATR(14)"],"tags":["trend","long_only","threshold","scalp"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { above_1, above_2, below_1 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -13,14 +14,9 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function trend_day_vwap_proxy_entry_long(s: Series, out: Uint8Array): void {
   const { adx_14, close, rsi_14, typical_price_sma_20 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* above */ (Number.isFinite(close[i]) && Number.isFinite(typical_price_sma_20[i]) && close[i] > typical_price_sma_20[i]) &&
-        /* above */ (Number.isFinite(adx_14[i]) && adx_14[i] > 20) &&
-        /* above */ (Number.isFinite(rsi_14[i]) && rsi_14[i] > 55)
-        ? 1
-        : 0;
-  }
+  /* above */ above_1(out, 0, n, close, typical_price_sma_20);
+  /* above */ above_2(out, 1, n, adx_14, 20);
+  /* above */ above_2(out, 1, n, rsi_14, 55);
 }
 
 /**
@@ -39,12 +35,7 @@ export function trend_day_vwap_proxy_entry_short(s: Series, out: Uint8Array): vo
 export function trend_day_vwap_proxy_exit_long(s: Series, out: Uint8Array): void {
   const { close, typical_price_sma_20 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* below */ (Number.isFinite(close[i]) && Number.isFinite(typical_price_sma_20[i]) && close[i] < typical_price_sma_20[i])
-        ? 1
-        : 0;
-  }
+  /* below */ below_1(out, 0, n, close, typical_price_sma_20);
 }
 
 /**
@@ -60,6 +51,9 @@ export const trend_day_vwap_proxy: CompiledStrategy = {
   name: 'trend_day_vwap_proxy',
   displayName: 'Trend Day Filter with VWAP Proxy',
   version: 1,
+  category: 'trend',
+  philosophy: 'Price above an intraday fair-value proxy, with ADX above 20 and RSI above 55, suggests buyers control the session. The trade is kept short-lived, exiting on a close below the proxy, after ten bars, or at a 1.5 ATR stop, since these intraday edges decay quickly.',
+  details: { "entry_long": "Close > VWAP proxy AND ADX > 20 AND RSI > 55", "entry_short": "N/A (long only)", "exit": "Close < VWAP proxy OR time stop 10 bars OR stop 1.5*ATR", "indicators": ["Typical Price SMA(20)", "ADX(14)", "RSI(14)", "ATR(14)"], "tags": ["trend", "long_only", "threshold", "scalp"] },
   direction: 'long_only',
   exits: {
     atrStopMult: 1.5,

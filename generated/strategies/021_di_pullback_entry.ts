@@ -5,6 +5,7 @@
  * {"id":21,"name":"di_pullback_entry","display_name":"DI Pullback Entry","philosophy":"During an uptrend led by +DI, an RSI dip under 45 followed by a recovery above 50 marks a pause that has ended, offering a timely re-entry. The position is exited if the directional indexes cross or a trailing ATR stop is hit.","category":"trend","direction":"long_only","tags":["trend","long_only","pullback","signal","trailing","PLUS_DI","MINUS_DI","ADX","ATR","trend_favor","swing"],"version":1,"entry_long":[{"type":"above","col":"plus_di_14","ref":"minus_di_14"},{"type":"above","col":"adx_14","ref":20},{"type":"was_below_then_crosses_above","col":"rsi_14","threshold":50,"lookback":5}],"entry_short":[],"exit_long":[{"type":"crosses_above","col_a":"minus_di_14","col_b":"plus_di_14"}],"exit_short":[],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":2,"time_stop_bars":null,"required_indicators":["plus_di_14","minus_di_14","adx_14","rsi_14","atr_14"],"details":{"entry_long":"PLUS_DI > MINUS_DI AND ADX > 20 AND RSI dips below 45 then crosses above 50","entry_short":"N/A (long only)","exit":"DI crossover OR trail 2*ATR","indicators":["PLUS_DI(14)","MINUS_DI(14)","ADX(14)","RSI(14)","ATR(14)"],"tags":["trend","long_only","pullback","swing"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { above_1, above_2, crosses_above_1, was_below_then_crosses_above_1 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -13,14 +14,9 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function di_pullback_entry_entry_long(s: Series, out: Uint8Array): void {
   const { adx_14, minus_di_14, plus_di_14, rsi_14 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* above */ (Number.isFinite(plus_di_14[i]) && Number.isFinite(minus_di_14[i]) && plus_di_14[i] > minus_di_14[i]) &&
-        /* above */ (Number.isFinite(adx_14[i]) && adx_14[i] > 20) &&
-        /* was_below_then_crosses_above */ (i >= 5 && Number.isFinite(rsi_14[i]) && Number.isFinite(rsi_14[i - 1]) && rsi_14[i - 1] <= 50 && rsi_14[i] > 50 && (rsi_14[i - 1] < 50 || rsi_14[i - 2] < 50 || rsi_14[i - 3] < 50 || rsi_14[i - 4] < 50 || rsi_14[i - 5] < 50))
-        ? 1
-        : 0;
-  }
+  /* above */ above_1(out, 0, n, plus_di_14, minus_di_14);
+  /* above */ above_2(out, 1, n, adx_14, 20);
+  /* was_below_then_crosses_above */ was_below_then_crosses_above_1(out, 1, n, rsi_14, 5, 1, 50, 2, 3, 4);
 }
 
 /**
@@ -39,12 +35,7 @@ export function di_pullback_entry_entry_short(s: Series, out: Uint8Array): void 
 export function di_pullback_entry_exit_long(s: Series, out: Uint8Array): void {
   const { minus_di_14, plus_di_14 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_above */ (i >= 1 && Number.isFinite(minus_di_14[i]) && Number.isFinite(minus_di_14[i - 1]) && Number.isFinite(plus_di_14[i]) && Number.isFinite(plus_di_14[i - 1]) && minus_di_14[i - 1] <= plus_di_14[i - 1] && minus_di_14[i] > plus_di_14[i])
-        ? 1
-        : 0;
-  }
+  /* crosses_above */ crosses_above_1(out, 0, n, minus_di_14, plus_di_14, 1);
 }
 
 /**
@@ -60,6 +51,9 @@ export const di_pullback_entry: CompiledStrategy = {
   name: 'di_pullback_entry',
   displayName: 'DI Pullback Entry',
   version: 1,
+  category: 'trend',
+  philosophy: 'During an uptrend led by +DI, an RSI dip under 45 followed by a recovery above 50 marks a pause that has ended, offering a timely re-entry. The position is exited if the directional indexes cross or a trailing ATR stop is hit.',
+  details: { "entry_long": "PLUS_DI > MINUS_DI AND ADX > 20 AND RSI dips below 45 then crosses above 50", "entry_short": "N/A (long only)", "exit": "DI crossover OR trail 2*ATR", "indicators": ["PLUS_DI(14)", "MINUS_DI(14)", "ADX(14)", "RSI(14)", "ATR(14)"], "tags": ["trend", "long_only", "pullback", "swing"] },
   direction: 'long_only',
   exits: {
     atrStopMult: 2,

@@ -5,6 +5,7 @@
  * {"id":22,"name":"trend_continuation_rsi_reset","display_name":"Trend Continuation After RSI Reset","philosophy":"Above the 50 EMA, a slide in RSI below 40 reflects a temporary shakeout; its climb back over 50 indicates buyers have returned. The trade ends when RSI slips under 45, price loses the 50 EMA, or a 2 ATR stop is reached.","category":"trend","direction":"long_only","tags":["trend","long_only","pullback","signal","atr_stop","RSI","EMA","ATR","trend_favor","swing"],"version":1,"entry_long":[{"type":"above","col":"close","ref":"ema_50"},{"type":"was_below_then_crosses_above","col":"rsi_14","threshold":50,"lookback":10}],"entry_short":[],"exit_long":[{"type":"any_of","conditions":[{"type":"crosses_below","col_a":"rsi_14","col_b":45},{"type":"below","col":"close","ref":"ema_50"}]}],"exit_short":[],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":null,"time_stop_bars":null,"required_indicators":["ema_50","rsi_14","atr_14"],"details":{"entry_long":"Close > EMA50 AND RSI(14) falls below 40 then crosses above 50","entry_short":"N/A (long only)","exit":"RSI crosses below 45 OR close < EMA50 OR stop 2*ATR","indicators":["EMA(50)","RSI(14)","ATR(14)"],"tags":["trend","long_only","pullback","swing"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { above_1, any_of_2, was_below_then_crosses_above_2 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -13,13 +14,8 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function trend_continuation_rsi_reset_entry_long(s: Series, out: Uint8Array): void {
   const { close, ema_50, rsi_14 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* above */ (Number.isFinite(close[i]) && Number.isFinite(ema_50[i]) && close[i] > ema_50[i]) &&
-        /* was_below_then_crosses_above */ (i >= 10 && Number.isFinite(rsi_14[i]) && Number.isFinite(rsi_14[i - 1]) && rsi_14[i - 1] <= 50 && rsi_14[i] > 50 && (rsi_14[i - 1] < 50 || rsi_14[i - 2] < 50 || rsi_14[i - 3] < 50 || rsi_14[i - 4] < 50 || rsi_14[i - 5] < 50 || rsi_14[i - 6] < 50 || rsi_14[i - 7] < 50 || rsi_14[i - 8] < 50 || rsi_14[i - 9] < 50 || rsi_14[i - 10] < 50))
-        ? 1
-        : 0;
-  }
+  /* above */ above_1(out, 0, n, close, ema_50);
+  /* was_below_then_crosses_above */ was_below_then_crosses_above_2(out, 1, n, rsi_14, 10, 1, 50, 2, 3, 4, 5, 6, 7, 8, 9);
 }
 
 /**
@@ -38,12 +34,7 @@ export function trend_continuation_rsi_reset_entry_short(s: Series, out: Uint8Ar
 export function trend_continuation_rsi_reset_exit_long(s: Series, out: Uint8Array): void {
   const { close, ema_50, rsi_14 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* any_of */ ((i >= 1 && Number.isFinite(rsi_14[i]) && Number.isFinite(rsi_14[i - 1]) && rsi_14[i - 1] >= 45 && rsi_14[i] < 45) || (Number.isFinite(close[i]) && Number.isFinite(ema_50[i]) && close[i] < ema_50[i]))
-        ? 1
-        : 0;
-  }
+  /* any_of */ any_of_2(out, 0, n, rsi_14, close, ema_50, 1, 45);
 }
 
 /**
@@ -59,6 +50,9 @@ export const trend_continuation_rsi_reset: CompiledStrategy = {
   name: 'trend_continuation_rsi_reset',
   displayName: 'Trend Continuation After RSI Reset',
   version: 1,
+  category: 'trend',
+  philosophy: 'Above the 50 EMA, a slide in RSI below 40 reflects a temporary shakeout; its climb back over 50 indicates buyers have returned. The trade ends when RSI slips under 45, price loses the 50 EMA, or a 2 ATR stop is reached.',
+  details: { "entry_long": "Close > EMA50 AND RSI(14) falls below 40 then crosses above 50", "entry_short": "N/A (long only)", "exit": "RSI crosses below 45 OR close < EMA50 OR stop 2*ATR", "indicators": ["EMA(50)", "RSI(14)", "ATR(14)"], "tags": ["trend", "long_only", "pullback", "swing"] },
   direction: 'long_only',
   exits: {
     atrStopMult: 2,

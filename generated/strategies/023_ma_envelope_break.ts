@@ -5,6 +5,7 @@
  * {"id":23,"name":"ma_envelope_break","display_name":"Moving Average Envelope Break","philosophy":"A close more than 1.5 ATR beyond the 20 SMA is a volatility-adjusted sign of unusual thrust that often carries further. Profit is taken at 3 ATR, and the position is closed if price drifts back to the average or loses 2 ATR.","category":"trend","direction":"long_short","tags":["trend","breakout","long_short","breakout","atr_stop","atr_target","SMA","ATR","vol_expand","swing"],"version":1,"entry_long":[{"type":"expr","when":{"all":[{"min_bars":1},{"finite":["close",{"col":"close","lag":1},"sma_20",{"col":"sma_20","lag":1},"atr_14",{"col":"atr_14","lag":1}]},{"cmp":"<=","a":{"col":"close","lag":1},"b":{"op":"add","args":[{"col":"sma_20","lag":1},{"op":"mul","args":[1.5,{"col":"atr_14","lag":1}]}]}},{"cmp":">","a":"close","b":{"op":"add","args":["sma_20",{"op":"mul","args":[1.5,"atr_14"]}]}}]}}],"entry_short":[{"type":"expr","when":{"all":[{"min_bars":1},{"finite":["close",{"col":"close","lag":1},"sma_20",{"col":"sma_20","lag":1},"atr_14",{"col":"atr_14","lag":1}]},{"cmp":">=","a":{"col":"close","lag":1},"b":{"op":"sub","args":[{"col":"sma_20","lag":1},{"op":"mul","args":[1.5,{"col":"atr_14","lag":1}]}]}},{"cmp":"<","a":"close","b":{"op":"sub","args":["sma_20",{"op":"mul","args":[1.5,"atr_14"]}]}}]}}],"exit_long":[{"type":"below","col":"close","ref":"sma_20"}],"exit_short":[{"type":"above","col":"close","ref":"sma_20"}],"atr_stop_mult":2,"atr_target_mult":3,"trailing_atr_mult":null,"time_stop_bars":null,"required_indicators":["sma_20","atr_14"],"details":{"entry_long":"Close breaks above SMA20 + 1.5*ATR","entry_short":"Close breaks below SMA20 - 1.5*ATR","exit":"Return to SMA20 OR target 3*ATR OR stop 2*ATR","indicators":["SMA(20)","ATR(14)"],"tags":["trend","breakout","long_short","swing"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { above_1, below_1, expr_10, expr_11 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -13,12 +14,7 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function ma_envelope_break_entry_long(s: Series, out: Uint8Array): void {
   const { atr_14, close, sma_20 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* expr */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(sma_20[i]) && Number.isFinite(sma_20[i - 1]) && Number.isFinite(atr_14[i]) && Number.isFinite(atr_14[i - 1]) && close[i - 1] <= (sma_20[i - 1] + (1.5 * atr_14[i - 1])) && close[i] > (sma_20[i] + (1.5 * atr_14[i])))
-        ? 1
-        : 0;
-  }
+  /* expr */ expr_10(out, 0, n, close, sma_20, atr_14, 1, 1.5);
 }
 
 /**
@@ -28,12 +24,7 @@ export function ma_envelope_break_entry_long(s: Series, out: Uint8Array): void {
 export function ma_envelope_break_entry_short(s: Series, out: Uint8Array): void {
   const { atr_14, close, sma_20 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* expr */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(sma_20[i]) && Number.isFinite(sma_20[i - 1]) && Number.isFinite(atr_14[i]) && Number.isFinite(atr_14[i - 1]) && close[i - 1] >= (sma_20[i - 1] - (1.5 * atr_14[i - 1])) && close[i] < (sma_20[i] - (1.5 * atr_14[i])))
-        ? 1
-        : 0;
-  }
+  /* expr */ expr_11(out, 0, n, close, sma_20, atr_14, 1, 1.5);
 }
 
 /**
@@ -43,12 +34,7 @@ export function ma_envelope_break_entry_short(s: Series, out: Uint8Array): void 
 export function ma_envelope_break_exit_long(s: Series, out: Uint8Array): void {
   const { close, sma_20 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* below */ (Number.isFinite(close[i]) && Number.isFinite(sma_20[i]) && close[i] < sma_20[i])
-        ? 1
-        : 0;
-  }
+  /* below */ below_1(out, 0, n, close, sma_20);
 }
 
 /**
@@ -58,12 +44,7 @@ export function ma_envelope_break_exit_long(s: Series, out: Uint8Array): void {
 export function ma_envelope_break_exit_short(s: Series, out: Uint8Array): void {
   const { close, sma_20 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* above */ (Number.isFinite(close[i]) && Number.isFinite(sma_20[i]) && close[i] > sma_20[i])
-        ? 1
-        : 0;
-  }
+  /* above */ above_1(out, 0, n, close, sma_20);
 }
 
 export const ma_envelope_break: CompiledStrategy = {
@@ -71,6 +52,9 @@ export const ma_envelope_break: CompiledStrategy = {
   name: 'ma_envelope_break',
   displayName: 'Moving Average Envelope Break',
   version: 1,
+  category: 'trend',
+  philosophy: 'A close more than 1.5 ATR beyond the 20 SMA is a volatility-adjusted sign of unusual thrust that often carries further. Profit is taken at 3 ATR, and the position is closed if price drifts back to the average or loses 2 ATR.',
+  details: { "entry_long": "Close breaks above SMA20 + 1.5*ATR", "entry_short": "Close breaks below SMA20 - 1.5*ATR", "exit": "Return to SMA20 OR target 3*ATR OR stop 2*ATR", "indicators": ["SMA(20)", "ATR(14)"], "tags": ["trend", "breakout", "long_short", "swing"] },
   direction: 'long_short',
   exits: {
     atrStopMult: 2,

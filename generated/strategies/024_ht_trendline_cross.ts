@@ -5,6 +5,7 @@
  * {"id":24,"name":"ht_trendline_cross","display_name":"HT Trendline Cross (Hilbert)","philosophy":"The Hilbert Transform trendline tracks price with smoothing tuned to the market's measured cycle length, reducing lag. A close across it suggests direction has shifted; the opposite cross or a 2 ATR stop exits.","category":"trend","direction":"long_short","tags":["trend","long_short","cross","signal","atr_stop","HT_TRENDLINE","ATR","trend_favor","swing"],"version":1,"entry_long":[{"type":"crosses_above","col_a":"close","col_b":"ht_trendline"}],"entry_short":[{"type":"crosses_below","col_a":"close","col_b":"ht_trendline"}],"exit_long":[{"type":"crosses_below","col_a":"close","col_b":"ht_trendline"}],"exit_short":[{"type":"crosses_above","col_a":"close","col_b":"ht_trendline"}],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":null,"time_stop_bars":null,"required_indicators":["ht_trendline","atr_14"],"details":{"entry_long":"Close crosses above HT_TRENDLINE","entry_short":"Close crosses below HT_TRENDLINE","exit":"Opposite cross OR stop 2*ATR","indicators":["HT_TRENDLINE","ATR(14)"],"tags":["trend","long_short","cross","swing"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { crosses_above_1, crosses_below_1 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -13,12 +14,7 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function ht_trendline_cross_entry_long(s: Series, out: Uint8Array): void {
   const { close, ht_trendline } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_above */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(ht_trendline[i]) && Number.isFinite(ht_trendline[i - 1]) && close[i - 1] <= ht_trendline[i - 1] && close[i] > ht_trendline[i])
-        ? 1
-        : 0;
-  }
+  /* crosses_above */ crosses_above_1(out, 0, n, close, ht_trendline, 1);
 }
 
 /**
@@ -28,12 +24,7 @@ export function ht_trendline_cross_entry_long(s: Series, out: Uint8Array): void 
 export function ht_trendline_cross_entry_short(s: Series, out: Uint8Array): void {
   const { close, ht_trendline } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_below */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(ht_trendline[i]) && Number.isFinite(ht_trendline[i - 1]) && close[i - 1] >= ht_trendline[i - 1] && close[i] < ht_trendline[i])
-        ? 1
-        : 0;
-  }
+  /* crosses_below */ crosses_below_1(out, 0, n, close, ht_trendline, 1);
 }
 
 /**
@@ -43,12 +34,7 @@ export function ht_trendline_cross_entry_short(s: Series, out: Uint8Array): void
 export function ht_trendline_cross_exit_long(s: Series, out: Uint8Array): void {
   const { close, ht_trendline } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_below */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(ht_trendline[i]) && Number.isFinite(ht_trendline[i - 1]) && close[i - 1] >= ht_trendline[i - 1] && close[i] < ht_trendline[i])
-        ? 1
-        : 0;
-  }
+  /* crosses_below */ crosses_below_1(out, 0, n, close, ht_trendline, 1);
 }
 
 /**
@@ -58,12 +44,7 @@ export function ht_trendline_cross_exit_long(s: Series, out: Uint8Array): void {
 export function ht_trendline_cross_exit_short(s: Series, out: Uint8Array): void {
   const { close, ht_trendline } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_above */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(ht_trendline[i]) && Number.isFinite(ht_trendline[i - 1]) && close[i - 1] <= ht_trendline[i - 1] && close[i] > ht_trendline[i])
-        ? 1
-        : 0;
-  }
+  /* crosses_above */ crosses_above_1(out, 0, n, close, ht_trendline, 1);
 }
 
 export const ht_trendline_cross: CompiledStrategy = {
@@ -71,6 +52,9 @@ export const ht_trendline_cross: CompiledStrategy = {
   name: 'ht_trendline_cross',
   displayName: 'HT Trendline Cross (Hilbert)',
   version: 1,
+  category: 'trend',
+  philosophy: 'The Hilbert Transform trendline tracks price with smoothing tuned to the market\'s measured cycle length, reducing lag. A close across it suggests direction has shifted; the opposite cross or a 2 ATR stop exits.',
+  details: { "entry_long": "Close crosses above HT_TRENDLINE", "entry_short": "Close crosses below HT_TRENDLINE", "exit": "Opposite cross OR stop 2*ATR", "indicators": ["HT_TRENDLINE", "ATR(14)"], "tags": ["trend", "long_short", "cross", "swing"] },
   direction: 'long_short',
   exits: {
     atrStopMult: 2,

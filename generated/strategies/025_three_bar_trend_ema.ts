@@ -5,6 +5,7 @@
  * {"id":25,"name":"three_bar_trend_ema","display_name":"Three-Bar Trend with EMA Filter","philosophy":"Three successive higher closes above the 50 EMA, or lower closes below it, show short-term traders pressing in the direction of the larger move. The idea is a quick burst, so the trade exits after two closes against it, eight bars, or a 1.5 ATR stop.","category":"trend","direction":"long_short","tags":["trend","long_short","threshold","time","atr_stop","EMA","ATR","trend_favor","scalp"],"version":1,"entry_long":[{"type":"above","col":"close","ref":"ema_50"},{"type":"consecutive_higher_closes","count":3}],"entry_short":[{"type":"below","col":"close","ref":"ema_50"},{"type":"consecutive_lower_closes","count":3}],"exit_long":[{"type":"consecutive_lower_closes","count":2}],"exit_short":[{"type":"consecutive_higher_closes","count":2}],"atr_stop_mult":1.5,"atr_target_mult":null,"trailing_atr_mult":null,"time_stop_bars":8,"required_indicators":["ema_50","atr_14"],"details":{"entry_long":"Close > EMA50 AND last 3 closes increasing","entry_short":"Close < EMA50 AND last 3 closes decreasing","exit":"Opposite 2 closes OR time stop 8 bars OR stop 1.5*ATR","indicators":["EMA(50)","ATR(14)"],"tags":["trend","long_short","threshold","scalp"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { above_1, below_1, consecutive_higher_closes_1, consecutive_lower_closes_1, consecutive_lower_closes_2, rising_1 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -13,13 +14,8 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function three_bar_trend_ema_entry_long(s: Series, out: Uint8Array): void {
   const { close, ema_50 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* above */ (Number.isFinite(close[i]) && Number.isFinite(ema_50[i]) && close[i] > ema_50[i]) &&
-        /* consecutive_higher_closes */ (i >= 3 && !Number.isNaN(close[i]) && !Number.isNaN(close[i - 1]) && !Number.isNaN(close[i - 2]) && !Number.isNaN(close[i - 3]) && close[i] > close[i - 1] && close[i - 1] > close[i - 2] && close[i - 2] > close[i - 3])
-        ? 1
-        : 0;
-  }
+  /* above */ above_1(out, 0, n, close, ema_50);
+  /* consecutive_higher_closes */ rising_1(out, 1, n, close, 3, 1, 2);
 }
 
 /**
@@ -29,13 +25,8 @@ export function three_bar_trend_ema_entry_long(s: Series, out: Uint8Array): void
 export function three_bar_trend_ema_entry_short(s: Series, out: Uint8Array): void {
   const { close, ema_50 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* below */ (Number.isFinite(close[i]) && Number.isFinite(ema_50[i]) && close[i] < ema_50[i]) &&
-        /* consecutive_lower_closes */ (i >= 3 && !Number.isNaN(close[i]) && !Number.isNaN(close[i - 1]) && !Number.isNaN(close[i - 2]) && !Number.isNaN(close[i - 3]) && close[i] < close[i - 1] && close[i - 1] < close[i - 2] && close[i - 2] < close[i - 3])
-        ? 1
-        : 0;
-  }
+  /* below */ below_1(out, 0, n, close, ema_50);
+  /* consecutive_lower_closes */ consecutive_lower_closes_1(out, 1, n, close, 3, 1, 2);
 }
 
 /**
@@ -45,12 +36,7 @@ export function three_bar_trend_ema_entry_short(s: Series, out: Uint8Array): voi
 export function three_bar_trend_ema_exit_long(s: Series, out: Uint8Array): void {
   const { close } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* consecutive_lower_closes */ (i >= 2 && !Number.isNaN(close[i]) && !Number.isNaN(close[i - 1]) && !Number.isNaN(close[i - 2]) && close[i] < close[i - 1] && close[i - 1] < close[i - 2])
-        ? 1
-        : 0;
-  }
+  /* consecutive_lower_closes */ consecutive_lower_closes_2(out, 0, n, close, 2, 1);
 }
 
 /**
@@ -60,12 +46,7 @@ export function three_bar_trend_ema_exit_long(s: Series, out: Uint8Array): void 
 export function three_bar_trend_ema_exit_short(s: Series, out: Uint8Array): void {
   const { close } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* consecutive_higher_closes */ (i >= 2 && !Number.isNaN(close[i]) && !Number.isNaN(close[i - 1]) && !Number.isNaN(close[i - 2]) && close[i] > close[i - 1] && close[i - 1] > close[i - 2])
-        ? 1
-        : 0;
-  }
+  /* consecutive_higher_closes */ consecutive_higher_closes_1(out, 0, n, close, 2, 1);
 }
 
 export const three_bar_trend_ema: CompiledStrategy = {
@@ -73,6 +54,9 @@ export const three_bar_trend_ema: CompiledStrategy = {
   name: 'three_bar_trend_ema',
   displayName: 'Three-Bar Trend with EMA Filter',
   version: 1,
+  category: 'trend',
+  philosophy: 'Three successive higher closes above the 50 EMA, or lower closes below it, show short-term traders pressing in the direction of the larger move. The idea is a quick burst, so the trade exits after two closes against it, eight bars, or a 1.5 ATR stop.',
+  details: { "entry_long": "Close > EMA50 AND last 3 closes increasing", "entry_short": "Close < EMA50 AND last 3 closes decreasing", "exit": "Opposite 2 closes OR time stop 8 bars OR stop 1.5*ATR", "indicators": ["EMA(50)", "ATR(14)"], "tags": ["trend", "long_short", "threshold", "scalp"] },
   direction: 'long_short',
   exits: {
     atrStopMult: 1.5,

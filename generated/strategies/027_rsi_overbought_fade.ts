@@ -5,6 +5,7 @@
  * {"id":27,"name":"rsi_overbought_fade","display_name":"RSI Overbought Fade","philosophy":"Below the 200-bar average, RSI dropping back under 70 signals that a countertrend rally is fading and sellers are likely to reassert. The short is covered when RSI falls below 45 or a 2.5 ATR target is reached, with a 2 ATR stop guarding against a true reversal.","category":"mean_reversion","direction":"short_only","tags":["mean_reversion","short_only","threshold","atr_stop","atr_target","RSI","SMA","ATR","range_favor","swing"],"version":1,"entry_long":[],"entry_short":[{"type":"below","col":"close","ref":"sma_200"},{"type":"crosses_below","col_a":"rsi_14","col_b":70}],"exit_long":[],"exit_short":[{"type":"below","col":"rsi_14","ref":45}],"atr_stop_mult":2,"atr_target_mult":2.5,"trailing_atr_mult":null,"time_stop_bars":null,"required_indicators":["close","sma_200","rsi_14","atr_14"],"details":{"entry_short":"close < SMA200 AND RSI crosses down through 70","entry_long":"N/A (short only)","exit":"RSI < 45 OR target 2.5*ATR; stop 2*ATR","indicators":["SMA(200)","RSI(14)","ATR(14)"],"tags":["mean_reversion","short_only","threshold","swing"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { below_1, below_2, crosses_below_2 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -22,13 +23,8 @@ export function rsi_overbought_fade_entry_long(s: Series, out: Uint8Array): void
 export function rsi_overbought_fade_entry_short(s: Series, out: Uint8Array): void {
   const { close, rsi_14, sma_200 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* below */ (Number.isFinite(close[i]) && Number.isFinite(sma_200[i]) && close[i] < sma_200[i]) &&
-        /* crosses_below */ (i >= 1 && Number.isFinite(rsi_14[i]) && Number.isFinite(rsi_14[i - 1]) && rsi_14[i - 1] >= 70 && rsi_14[i] < 70)
-        ? 1
-        : 0;
-  }
+  /* below */ below_1(out, 0, n, close, sma_200);
+  /* crosses_below */ crosses_below_2(out, 1, n, rsi_14, 1, 70);
 }
 
 /**
@@ -46,12 +42,7 @@ export function rsi_overbought_fade_exit_long(s: Series, out: Uint8Array): void 
 export function rsi_overbought_fade_exit_short(s: Series, out: Uint8Array): void {
   const { rsi_14 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* below */ (Number.isFinite(rsi_14[i]) && rsi_14[i] < 45)
-        ? 1
-        : 0;
-  }
+  /* below */ below_2(out, 0, n, rsi_14, 45);
 }
 
 export const rsi_overbought_fade: CompiledStrategy = {
@@ -59,6 +50,9 @@ export const rsi_overbought_fade: CompiledStrategy = {
   name: 'rsi_overbought_fade',
   displayName: 'RSI Overbought Fade',
   version: 1,
+  category: 'mean_reversion',
+  philosophy: 'Below the 200-bar average, RSI dropping back under 70 signals that a countertrend rally is fading and sellers are likely to reassert. The short is covered when RSI falls below 45 or a 2.5 ATR target is reached, with a 2 ATR stop guarding against a true reversal.',
+  details: { "entry_short": "close < SMA200 AND RSI crosses down through 70", "entry_long": "N/A (short only)", "exit": "RSI < 45 OR target 2.5*ATR; stop 2*ATR", "indicators": ["SMA(200)", "RSI(14)", "ATR(14)"], "tags": ["mean_reversion", "short_only", "threshold", "swing"] },
   direction: 'short_only',
   exits: {
     atrStopMult: 2,

@@ -5,6 +5,7 @@
  * {"id":28,"name":"bb_reversion_middle","display_name":"Bollinger Band Reversion to Middle","philosophy":"A close that slips outside a Bollinger band and then comes back inside suggests the stretch was rejected, and price tends to drift toward the average. The midline is the goal; a 20-bar limit and 2 ATR stop handle trades that never get there.","category":"mean_reversion","direction":"long_short","tags":["mean_reversion","long_short","threshold","signal","time","BBANDS","ATR","range_favor","swing"],"version":1,"entry_long":[{"type":"crosses_above","col_a":"close","col_b":"bb_lower"}],"entry_short":[{"type":"crosses_below","col_a":"close","col_b":"bb_upper"}],"exit_long":[{"type":"crosses_above","col_a":"close","col_b":"bb_middle"}],"exit_short":[{"type":"crosses_below","col_a":"close","col_b":"bb_middle"}],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":null,"time_stop_bars":20,"required_indicators":["close","bb_upper","bb_middle","bb_lower","atr_14"],"details":{"entry_long":"Close was below BB lower and crosses back above","entry_short":"Close was above BB upper and crosses back below","exit":"BB middle touch OR time stop 20 OR stop 2*ATR","indicators":["BBANDS(20,2,2)","ATR(14)"],"tags":["mean_reversion","long_short","threshold","swing"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { crosses_above_1, crosses_below_1 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -13,12 +14,7 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function bb_reversion_middle_entry_long(s: Series, out: Uint8Array): void {
   const { bb_lower, close } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_above */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(bb_lower[i]) && Number.isFinite(bb_lower[i - 1]) && close[i - 1] <= bb_lower[i - 1] && close[i] > bb_lower[i])
-        ? 1
-        : 0;
-  }
+  /* crosses_above */ crosses_above_1(out, 0, n, close, bb_lower, 1);
 }
 
 /**
@@ -28,12 +24,7 @@ export function bb_reversion_middle_entry_long(s: Series, out: Uint8Array): void
 export function bb_reversion_middle_entry_short(s: Series, out: Uint8Array): void {
   const { bb_upper, close } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_below */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(bb_upper[i]) && Number.isFinite(bb_upper[i - 1]) && close[i - 1] >= bb_upper[i - 1] && close[i] < bb_upper[i])
-        ? 1
-        : 0;
-  }
+  /* crosses_below */ crosses_below_1(out, 0, n, close, bb_upper, 1);
 }
 
 /**
@@ -43,12 +34,7 @@ export function bb_reversion_middle_entry_short(s: Series, out: Uint8Array): voi
 export function bb_reversion_middle_exit_long(s: Series, out: Uint8Array): void {
   const { bb_middle, close } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_above */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(bb_middle[i]) && Number.isFinite(bb_middle[i - 1]) && close[i - 1] <= bb_middle[i - 1] && close[i] > bb_middle[i])
-        ? 1
-        : 0;
-  }
+  /* crosses_above */ crosses_above_1(out, 0, n, close, bb_middle, 1);
 }
 
 /**
@@ -58,12 +44,7 @@ export function bb_reversion_middle_exit_long(s: Series, out: Uint8Array): void 
 export function bb_reversion_middle_exit_short(s: Series, out: Uint8Array): void {
   const { bb_middle, close } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_below */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(bb_middle[i]) && Number.isFinite(bb_middle[i - 1]) && close[i - 1] >= bb_middle[i - 1] && close[i] < bb_middle[i])
-        ? 1
-        : 0;
-  }
+  /* crosses_below */ crosses_below_1(out, 0, n, close, bb_middle, 1);
 }
 
 export const bb_reversion_middle: CompiledStrategy = {
@@ -71,6 +52,9 @@ export const bb_reversion_middle: CompiledStrategy = {
   name: 'bb_reversion_middle',
   displayName: 'Bollinger Band Reversion to Middle',
   version: 1,
+  category: 'mean_reversion',
+  philosophy: 'A close that slips outside a Bollinger band and then comes back inside suggests the stretch was rejected, and price tends to drift toward the average. The midline is the goal; a 20-bar limit and 2 ATR stop handle trades that never get there.',
+  details: { "entry_long": "Close was below BB lower and crosses back above", "entry_short": "Close was above BB upper and crosses back below", "exit": "BB middle touch OR time stop 20 OR stop 2*ATR", "indicators": ["BBANDS(20,2,2)", "ATR(14)"], "tags": ["mean_reversion", "long_short", "threshold", "swing"] },
   direction: 'long_short',
   exits: {
     atrStopMult: 2,

@@ -5,6 +5,7 @@
  * {"id":29,"name":"bb_double_tap_fade","display_name":"Bollinger Double Tap Fade","philosophy":"Two closes beyond the outer band within five bars, with RSI stretched, show repeated but failing pressure; a close back inside confirms exhaustion. The target is the middle band or 3 ATR, with a 2 ATR stop in case the extreme turns into a breakout.","category":"mean_reversion","direction":"long_short","tags":["mean_reversion","long_short","threshold","atr_stop","atr_target","BBANDS","RSI","ATR","range_favor","swing"],"version":1,"entry_long":[{"type":"expr","when":{"all":[{"min_bars":5},{"count":{"all":[{"not_nan":["close","bb_lower"]},{"cmp":"<","a":"close","b":"bb_lower"}]},"lags":[1,5],"at_least":2}]}},{"type":"below","col":"rsi_14","ref":35},{"type":"crosses_above","col_a":"close","col_b":"bb_lower"}],"entry_short":[{"type":"expr","when":{"all":[{"min_bars":5},{"count":{"all":[{"not_nan":["close","bb_upper"]},{"cmp":">","a":"close","b":"bb_upper"}]},"lags":[1,5],"at_least":2}]}},{"type":"above","col":"rsi_14","ref":65},{"type":"crosses_below","col_a":"close","col_b":"bb_upper"}],"exit_long":[{"type":"crosses_above","col_a":"close","col_b":"bb_middle"}],"exit_short":[{"type":"crosses_below","col_a":"close","col_b":"bb_middle"}],"atr_stop_mult":2,"atr_target_mult":3,"trailing_atr_mult":null,"time_stop_bars":null,"required_indicators":["close","bb_upper","bb_middle","bb_lower","rsi_14","atr_14"],"details":{"entry_long":"2 closes below BB lower in last 5 bars AND RSI < 35, then close back above BB lower","entry_short":"2 closes above BB upper in last 5 bars AND RSI > 65, then close back below BB upper","exit":"Target BB middle or 3*ATR; stop 2*ATR","indicators":["BBANDS(20,2,2)","RSI(14)","ATR(14)"],"tags":["mean_reversion","long_short","threshold","swing"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { above_2, below_2, crosses_above_1, crosses_below_1, expr_12, expr_13 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -13,14 +14,9 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function bb_double_tap_fade_entry_long(s: Series, out: Uint8Array): void {
   const { bb_lower, close, rsi_14 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* expr */ (i >= 5 && (((!Number.isNaN(close[i - 1]) && !Number.isNaN(bb_lower[i - 1]) && close[i - 1] < bb_lower[i - 1]) ? 1 : 0) + ((!Number.isNaN(close[i - 2]) && !Number.isNaN(bb_lower[i - 2]) && close[i - 2] < bb_lower[i - 2]) ? 1 : 0) + ((!Number.isNaN(close[i - 3]) && !Number.isNaN(bb_lower[i - 3]) && close[i - 3] < bb_lower[i - 3]) ? 1 : 0) + ((!Number.isNaN(close[i - 4]) && !Number.isNaN(bb_lower[i - 4]) && close[i - 4] < bb_lower[i - 4]) ? 1 : 0) + ((!Number.isNaN(close[i - 5]) && !Number.isNaN(bb_lower[i - 5]) && close[i - 5] < bb_lower[i - 5]) ? 1 : 0)) >= 2) &&
-        /* below */ (Number.isFinite(rsi_14[i]) && rsi_14[i] < 35) &&
-        /* crosses_above */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(bb_lower[i]) && Number.isFinite(bb_lower[i - 1]) && close[i - 1] <= bb_lower[i - 1] && close[i] > bb_lower[i])
-        ? 1
-        : 0;
-  }
+  /* expr */ expr_12(out, 0, n, close, bb_lower, 5, 1, 0, 2, 3, 4);
+  /* below */ below_2(out, 1, n, rsi_14, 35);
+  /* crosses_above */ crosses_above_1(out, 1, n, close, bb_lower, 1);
 }
 
 /**
@@ -30,14 +26,9 @@ export function bb_double_tap_fade_entry_long(s: Series, out: Uint8Array): void 
 export function bb_double_tap_fade_entry_short(s: Series, out: Uint8Array): void {
   const { bb_upper, close, rsi_14 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* expr */ (i >= 5 && (((!Number.isNaN(close[i - 1]) && !Number.isNaN(bb_upper[i - 1]) && close[i - 1] > bb_upper[i - 1]) ? 1 : 0) + ((!Number.isNaN(close[i - 2]) && !Number.isNaN(bb_upper[i - 2]) && close[i - 2] > bb_upper[i - 2]) ? 1 : 0) + ((!Number.isNaN(close[i - 3]) && !Number.isNaN(bb_upper[i - 3]) && close[i - 3] > bb_upper[i - 3]) ? 1 : 0) + ((!Number.isNaN(close[i - 4]) && !Number.isNaN(bb_upper[i - 4]) && close[i - 4] > bb_upper[i - 4]) ? 1 : 0) + ((!Number.isNaN(close[i - 5]) && !Number.isNaN(bb_upper[i - 5]) && close[i - 5] > bb_upper[i - 5]) ? 1 : 0)) >= 2) &&
-        /* above */ (Number.isFinite(rsi_14[i]) && rsi_14[i] > 65) &&
-        /* crosses_below */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(bb_upper[i]) && Number.isFinite(bb_upper[i - 1]) && close[i - 1] >= bb_upper[i - 1] && close[i] < bb_upper[i])
-        ? 1
-        : 0;
-  }
+  /* expr */ expr_13(out, 0, n, close, bb_upper, 5, 1, 0, 2, 3, 4);
+  /* above */ above_2(out, 1, n, rsi_14, 65);
+  /* crosses_below */ crosses_below_1(out, 1, n, close, bb_upper, 1);
 }
 
 /**
@@ -47,12 +38,7 @@ export function bb_double_tap_fade_entry_short(s: Series, out: Uint8Array): void
 export function bb_double_tap_fade_exit_long(s: Series, out: Uint8Array): void {
   const { bb_middle, close } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_above */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(bb_middle[i]) && Number.isFinite(bb_middle[i - 1]) && close[i - 1] <= bb_middle[i - 1] && close[i] > bb_middle[i])
-        ? 1
-        : 0;
-  }
+  /* crosses_above */ crosses_above_1(out, 0, n, close, bb_middle, 1);
 }
 
 /**
@@ -62,12 +48,7 @@ export function bb_double_tap_fade_exit_long(s: Series, out: Uint8Array): void {
 export function bb_double_tap_fade_exit_short(s: Series, out: Uint8Array): void {
   const { bb_middle, close } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_below */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(bb_middle[i]) && Number.isFinite(bb_middle[i - 1]) && close[i - 1] >= bb_middle[i - 1] && close[i] < bb_middle[i])
-        ? 1
-        : 0;
-  }
+  /* crosses_below */ crosses_below_1(out, 0, n, close, bb_middle, 1);
 }
 
 export const bb_double_tap_fade: CompiledStrategy = {
@@ -75,6 +56,9 @@ export const bb_double_tap_fade: CompiledStrategy = {
   name: 'bb_double_tap_fade',
   displayName: 'Bollinger Double Tap Fade',
   version: 1,
+  category: 'mean_reversion',
+  philosophy: 'Two closes beyond the outer band within five bars, with RSI stretched, show repeated but failing pressure; a close back inside confirms exhaustion. The target is the middle band or 3 ATR, with a 2 ATR stop in case the extreme turns into a breakout.',
+  details: { "entry_long": "2 closes below BB lower in last 5 bars AND RSI < 35, then close back above BB lower", "entry_short": "2 closes above BB upper in last 5 bars AND RSI > 65, then close back below BB upper", "exit": "Target BB middle or 3*ATR; stop 2*ATR", "indicators": ["BBANDS(20,2,2)", "RSI(14)", "ATR(14)"], "tags": ["mean_reversion", "long_short", "threshold", "swing"] },
   direction: 'long_short',
   exits: {
     atrStopMult: 2,

@@ -5,6 +5,7 @@
  * {"id":30,"name":"stoch_oversold_overbought","display_name":"Stoch Oversold/Overbought Cross","philosophy":"A %K cross over %D while both lines sit below 20 (or under %D above 80) signals that a short-term extreme is losing steam. The aim is a modest move back to the oscillator's midpoint, so trades close at %K 50, after ten bars, or on a tight 1.5 ATR stop.","category":"mean_reversion","direction":"long_short","tags":["mean_reversion","long_short","cross","signal","time","STOCH","ATR","range_favor","scalp"],"version":1,"entry_long":[{"type":"crosses_above","col_a":"stoch_k","col_b":"stoch_d"},{"type":"below","col":"stoch_k","ref":20},{"type":"below","col":"stoch_d","ref":20}],"entry_short":[{"type":"crosses_below","col_a":"stoch_k","col_b":"stoch_d"},{"type":"above","col":"stoch_k","ref":80},{"type":"above","col":"stoch_d","ref":80}],"exit_long":[{"type":"above","col":"stoch_k","ref":50}],"exit_short":[{"type":"below","col":"stoch_k","ref":50}],"atr_stop_mult":1.5,"atr_target_mult":null,"trailing_atr_mult":null,"time_stop_bars":10,"required_indicators":["stoch_k","stoch_d","atr_14"],"details":{"entry_long":"slowK crosses above slowD while both < 20","entry_short":"slowK crosses below slowD while both > 80","exit":"slowK reaches 50 OR time stop 10 OR stop 1.5*ATR","indicators":["STOCH(14,3,3)","ATR(14)"],"tags":["mean_reversion","long_short","cross","scalp"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { above_2, below_2, crosses_above_1, crosses_below_1 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -13,14 +14,9 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function stoch_oversold_overbought_entry_long(s: Series, out: Uint8Array): void {
   const { stoch_d, stoch_k } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_above */ (i >= 1 && Number.isFinite(stoch_k[i]) && Number.isFinite(stoch_k[i - 1]) && Number.isFinite(stoch_d[i]) && Number.isFinite(stoch_d[i - 1]) && stoch_k[i - 1] <= stoch_d[i - 1] && stoch_k[i] > stoch_d[i]) &&
-        /* below */ (Number.isFinite(stoch_k[i]) && stoch_k[i] < 20) &&
-        /* below */ (Number.isFinite(stoch_d[i]) && stoch_d[i] < 20)
-        ? 1
-        : 0;
-  }
+  /* crosses_above */ crosses_above_1(out, 0, n, stoch_k, stoch_d, 1);
+  /* below */ below_2(out, 1, n, stoch_k, 20);
+  /* below */ below_2(out, 1, n, stoch_d, 20);
 }
 
 /**
@@ -30,14 +26,9 @@ export function stoch_oversold_overbought_entry_long(s: Series, out: Uint8Array)
 export function stoch_oversold_overbought_entry_short(s: Series, out: Uint8Array): void {
   const { stoch_d, stoch_k } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_below */ (i >= 1 && Number.isFinite(stoch_k[i]) && Number.isFinite(stoch_k[i - 1]) && Number.isFinite(stoch_d[i]) && Number.isFinite(stoch_d[i - 1]) && stoch_k[i - 1] >= stoch_d[i - 1] && stoch_k[i] < stoch_d[i]) &&
-        /* above */ (Number.isFinite(stoch_k[i]) && stoch_k[i] > 80) &&
-        /* above */ (Number.isFinite(stoch_d[i]) && stoch_d[i] > 80)
-        ? 1
-        : 0;
-  }
+  /* crosses_below */ crosses_below_1(out, 0, n, stoch_k, stoch_d, 1);
+  /* above */ above_2(out, 1, n, stoch_k, 80);
+  /* above */ above_2(out, 1, n, stoch_d, 80);
 }
 
 /**
@@ -47,12 +38,7 @@ export function stoch_oversold_overbought_entry_short(s: Series, out: Uint8Array
 export function stoch_oversold_overbought_exit_long(s: Series, out: Uint8Array): void {
   const { stoch_k } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* above */ (Number.isFinite(stoch_k[i]) && stoch_k[i] > 50)
-        ? 1
-        : 0;
-  }
+  /* above */ above_2(out, 0, n, stoch_k, 50);
 }
 
 /**
@@ -62,12 +48,7 @@ export function stoch_oversold_overbought_exit_long(s: Series, out: Uint8Array):
 export function stoch_oversold_overbought_exit_short(s: Series, out: Uint8Array): void {
   const { stoch_k } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* below */ (Number.isFinite(stoch_k[i]) && stoch_k[i] < 50)
-        ? 1
-        : 0;
-  }
+  /* below */ below_2(out, 0, n, stoch_k, 50);
 }
 
 export const stoch_oversold_overbought: CompiledStrategy = {
@@ -75,6 +56,9 @@ export const stoch_oversold_overbought: CompiledStrategy = {
   name: 'stoch_oversold_overbought',
   displayName: 'Stoch Oversold/Overbought Cross',
   version: 1,
+  category: 'mean_reversion',
+  philosophy: 'A %K cross over %D while both lines sit below 20 (or under %D above 80) signals that a short-term extreme is losing steam. The aim is a modest move back to the oscillator\'s midpoint, so trades close at %K 50, after ten bars, or on a tight 1.5 ATR stop.',
+  details: { "entry_long": "slowK crosses above slowD while both < 20", "entry_short": "slowK crosses below slowD while both > 80", "exit": "slowK reaches 50 OR time stop 10 OR stop 1.5*ATR", "indicators": ["STOCH(14,3,3)", "ATR(14)"], "tags": ["mean_reversion", "long_short", "cross", "scalp"] },
   direction: 'long_short',
   exits: {
     atrStopMult: 1.5,

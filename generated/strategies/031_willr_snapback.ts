@@ -5,6 +5,7 @@
  * {"id":31,"name":"willr_snapback","display_name":"Williams %R Snapback","philosophy":"Williams %R leaving its oversold or overbought zone shows price backing away from the edge of its recent range. Trades aim for a return to the -50 midpoint and are cut after eight bars or at a 1.5 ATR stop, since the edge is short-term.","category":"mean_reversion","direction":"long_short","tags":["mean_reversion","long_short","threshold","time","WILLR","ATR","range_favor","scalp"],"version":1,"entry_long":[{"type":"crosses_above","col_a":"willr_14","col_b":-80}],"entry_short":[{"type":"crosses_below","col_a":"willr_14","col_b":-20}],"exit_long":[{"type":"above","col":"willr_14","ref":-50}],"exit_short":[{"type":"below","col":"willr_14","ref":-50}],"atr_stop_mult":1.5,"atr_target_mult":null,"trailing_atr_mult":null,"time_stop_bars":8,"required_indicators":["willr_14","atr_14"],"details":{"entry_long":"WILLR crosses up through -80","entry_short":"WILLR crosses down through -20","exit":"WILLR reaches -50 OR time stop 8 OR stop 1.5*ATR","indicators":["WILLR(14)","ATR(14)"],"tags":["mean_reversion","long_short","threshold","scalp"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { above_3, below_3, crosses_above_3, crosses_below_3 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -13,12 +14,7 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function willr_snapback_entry_long(s: Series, out: Uint8Array): void {
   const { willr_14 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_above */ (i >= 1 && Number.isFinite(willr_14[i]) && Number.isFinite(willr_14[i - 1]) && willr_14[i - 1] <= (-80) && willr_14[i] > (-80))
-        ? 1
-        : 0;
-  }
+  /* crosses_above */ crosses_above_3(out, 0, n, willr_14, 1, 80);
 }
 
 /**
@@ -28,12 +24,7 @@ export function willr_snapback_entry_long(s: Series, out: Uint8Array): void {
 export function willr_snapback_entry_short(s: Series, out: Uint8Array): void {
   const { willr_14 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_below */ (i >= 1 && Number.isFinite(willr_14[i]) && Number.isFinite(willr_14[i - 1]) && willr_14[i - 1] >= (-20) && willr_14[i] < (-20))
-        ? 1
-        : 0;
-  }
+  /* crosses_below */ crosses_below_3(out, 0, n, willr_14, 1, 20);
 }
 
 /**
@@ -43,12 +34,7 @@ export function willr_snapback_entry_short(s: Series, out: Uint8Array): void {
 export function willr_snapback_exit_long(s: Series, out: Uint8Array): void {
   const { willr_14 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* above */ (Number.isFinite(willr_14[i]) && willr_14[i] > (-50))
-        ? 1
-        : 0;
-  }
+  /* above */ above_3(out, 0, n, willr_14, 50);
 }
 
 /**
@@ -58,12 +44,7 @@ export function willr_snapback_exit_long(s: Series, out: Uint8Array): void {
 export function willr_snapback_exit_short(s: Series, out: Uint8Array): void {
   const { willr_14 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* below */ (Number.isFinite(willr_14[i]) && willr_14[i] < (-50))
-        ? 1
-        : 0;
-  }
+  /* below */ below_3(out, 0, n, willr_14, 50);
 }
 
 export const willr_snapback: CompiledStrategy = {
@@ -71,6 +52,9 @@ export const willr_snapback: CompiledStrategy = {
   name: 'willr_snapback',
   displayName: 'Williams %R Snapback',
   version: 1,
+  category: 'mean_reversion',
+  philosophy: 'Williams %R leaving its oversold or overbought zone shows price backing away from the edge of its recent range. Trades aim for a return to the -50 midpoint and are cut after eight bars or at a 1.5 ATR stop, since the edge is short-term.',
+  details: { "entry_long": "WILLR crosses up through -80", "entry_short": "WILLR crosses down through -20", "exit": "WILLR reaches -50 OR time stop 8 OR stop 1.5*ATR", "indicators": ["WILLR(14)", "ATR(14)"], "tags": ["mean_reversion", "long_short", "threshold", "scalp"] },
   direction: 'long_short',
   exits: {
     atrStopMult: 1.5,

@@ -5,6 +5,7 @@
  * {"id":32,"name":"cci_reversion","display_name":"CCI +/-100 Reversion","philosophy":"CCI climbing back above -100 or falling back below +100 indicates price is leaving an unusually stretched zone relative to its typical level. Trades expect a drift toward CCI zero and exit there, after 12 bars, or at a 1.5 ATR stop.","category":"mean_reversion","direction":"long_short","tags":["mean_reversion","long_short","threshold","signal","time","CCI","ATR","range_favor","scalp"],"version":1,"entry_long":[{"type":"crosses_above","col_a":"cci_20","col_b":-100}],"entry_short":[{"type":"crosses_below","col_a":"cci_20","col_b":100}],"exit_long":[{"type":"above","col":"cci_20","ref":0}],"exit_short":[{"type":"below","col":"cci_20","ref":0}],"atr_stop_mult":1.5,"atr_target_mult":null,"trailing_atr_mult":null,"time_stop_bars":12,"required_indicators":["cci_20","atr_14"],"details":{"entry_long":"CCI crosses up through -100","entry_short":"CCI crosses down through +100","exit":"CCI back to 0 OR time stop 12 OR stop 1.5*ATR","indicators":["CCI(20)","ATR(14)"],"tags":["mean_reversion","long_short","threshold","scalp"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { above_2, below_2, crosses_above_3, crosses_below_2 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -13,12 +14,7 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function cci_reversion_entry_long(s: Series, out: Uint8Array): void {
   const { cci_20 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_above */ (i >= 1 && Number.isFinite(cci_20[i]) && Number.isFinite(cci_20[i - 1]) && cci_20[i - 1] <= (-100) && cci_20[i] > (-100))
-        ? 1
-        : 0;
-  }
+  /* crosses_above */ crosses_above_3(out, 0, n, cci_20, 1, 100);
 }
 
 /**
@@ -28,12 +24,7 @@ export function cci_reversion_entry_long(s: Series, out: Uint8Array): void {
 export function cci_reversion_entry_short(s: Series, out: Uint8Array): void {
   const { cci_20 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_below */ (i >= 1 && Number.isFinite(cci_20[i]) && Number.isFinite(cci_20[i - 1]) && cci_20[i - 1] >= 100 && cci_20[i] < 100)
-        ? 1
-        : 0;
-  }
+  /* crosses_below */ crosses_below_2(out, 0, n, cci_20, 1, 100);
 }
 
 /**
@@ -43,12 +34,7 @@ export function cci_reversion_entry_short(s: Series, out: Uint8Array): void {
 export function cci_reversion_exit_long(s: Series, out: Uint8Array): void {
   const { cci_20 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* above */ (Number.isFinite(cci_20[i]) && cci_20[i] > 0)
-        ? 1
-        : 0;
-  }
+  /* above */ above_2(out, 0, n, cci_20, 0);
 }
 
 /**
@@ -58,12 +44,7 @@ export function cci_reversion_exit_long(s: Series, out: Uint8Array): void {
 export function cci_reversion_exit_short(s: Series, out: Uint8Array): void {
   const { cci_20 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* below */ (Number.isFinite(cci_20[i]) && cci_20[i] < 0)
-        ? 1
-        : 0;
-  }
+  /* below */ below_2(out, 0, n, cci_20, 0);
 }
 
 export const cci_reversion: CompiledStrategy = {
@@ -71,6 +52,9 @@ export const cci_reversion: CompiledStrategy = {
   name: 'cci_reversion',
   displayName: 'CCI +/-100 Reversion',
   version: 1,
+  category: 'mean_reversion',
+  philosophy: 'CCI climbing back above -100 or falling back below +100 indicates price is leaving an unusually stretched zone relative to its typical level. Trades expect a drift toward CCI zero and exit there, after 12 bars, or at a 1.5 ATR stop.',
+  details: { "entry_long": "CCI crosses up through -100", "entry_short": "CCI crosses down through +100", "exit": "CCI back to 0 OR time stop 12 OR stop 1.5*ATR", "indicators": ["CCI(20)", "ATR(14)"], "tags": ["mean_reversion", "long_short", "threshold", "scalp"] },
   direction: 'long_short',
   exits: {
     atrStopMult: 1.5,

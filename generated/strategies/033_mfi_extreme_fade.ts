@@ -5,6 +5,7 @@
  * {"id":33,"name":"mfi_extreme_fade","display_name":"MFI Extreme Fade","philosophy":"MFI blends price and volume, so a move out of its extreme zones suggests heavy buying or selling is drying up. Positions aim for MFI 50 and are closed after 20 bars, or at a 2 ATR stop if money keeps flowing the wrong way.","category":"mean_reversion","direction":"long_short","tags":["mean_reversion","volume_flow","long_short","threshold","time","MFI","ATR","range_favor","swing"],"version":1,"entry_long":[{"type":"crosses_above","col_a":"mfi_14","col_b":20}],"entry_short":[{"type":"crosses_below","col_a":"mfi_14","col_b":80}],"exit_long":[{"type":"above","col":"mfi_14","ref":50}],"exit_short":[{"type":"below","col":"mfi_14","ref":50}],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":null,"time_stop_bars":20,"required_indicators":["mfi_14","atr_14"],"details":{"entry_long":"MFI crosses up through 20","entry_short":"MFI crosses down through 80","exit":"MFI reaches 50 OR time stop 20 OR stop 2*ATR","indicators":["MFI(14)","ATR(14)"],"tags":["mean_reversion","long_short","threshold","swing"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { above_2, below_2, crosses_above_2, crosses_below_2 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -13,12 +14,7 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function mfi_extreme_fade_entry_long(s: Series, out: Uint8Array): void {
   const { mfi_14 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_above */ (i >= 1 && Number.isFinite(mfi_14[i]) && Number.isFinite(mfi_14[i - 1]) && mfi_14[i - 1] <= 20 && mfi_14[i] > 20)
-        ? 1
-        : 0;
-  }
+  /* crosses_above */ crosses_above_2(out, 0, n, mfi_14, 1, 20);
 }
 
 /**
@@ -28,12 +24,7 @@ export function mfi_extreme_fade_entry_long(s: Series, out: Uint8Array): void {
 export function mfi_extreme_fade_entry_short(s: Series, out: Uint8Array): void {
   const { mfi_14 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_below */ (i >= 1 && Number.isFinite(mfi_14[i]) && Number.isFinite(mfi_14[i - 1]) && mfi_14[i - 1] >= 80 && mfi_14[i] < 80)
-        ? 1
-        : 0;
-  }
+  /* crosses_below */ crosses_below_2(out, 0, n, mfi_14, 1, 80);
 }
 
 /**
@@ -43,12 +34,7 @@ export function mfi_extreme_fade_entry_short(s: Series, out: Uint8Array): void {
 export function mfi_extreme_fade_exit_long(s: Series, out: Uint8Array): void {
   const { mfi_14 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* above */ (Number.isFinite(mfi_14[i]) && mfi_14[i] > 50)
-        ? 1
-        : 0;
-  }
+  /* above */ above_2(out, 0, n, mfi_14, 50);
 }
 
 /**
@@ -58,12 +44,7 @@ export function mfi_extreme_fade_exit_long(s: Series, out: Uint8Array): void {
 export function mfi_extreme_fade_exit_short(s: Series, out: Uint8Array): void {
   const { mfi_14 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* below */ (Number.isFinite(mfi_14[i]) && mfi_14[i] < 50)
-        ? 1
-        : 0;
-  }
+  /* below */ below_2(out, 0, n, mfi_14, 50);
 }
 
 export const mfi_extreme_fade: CompiledStrategy = {
@@ -71,6 +52,9 @@ export const mfi_extreme_fade: CompiledStrategy = {
   name: 'mfi_extreme_fade',
   displayName: 'MFI Extreme Fade',
   version: 1,
+  category: 'mean_reversion',
+  philosophy: 'MFI blends price and volume, so a move out of its extreme zones suggests heavy buying or selling is drying up. Positions aim for MFI 50 and are closed after 20 bars, or at a 2 ATR stop if money keeps flowing the wrong way.',
+  details: { "entry_long": "MFI crosses up through 20", "entry_short": "MFI crosses down through 80", "exit": "MFI reaches 50 OR time stop 20 OR stop 2*ATR", "indicators": ["MFI(14)", "ATR(14)"], "tags": ["mean_reversion", "long_short", "threshold", "swing"] },
   direction: 'long_short',
   exits: {
     atrStopMult: 2,

@@ -5,6 +5,7 @@
  * {"id":34,"name":"rsi2_quick_mean_reversion","display_name":"RSI(2) Quick Mean Reversion","philosophy":"A two-period RSI below 5 in an uptrend (or above 95 in a downtrend) catches sharp, short-lived dips or spikes that usually reverse within days. Exits are fast: RSI(2) back past 60 or 40, five bars, or a one-ATR stop.","category":"mean_reversion","direction":"long_short","tags":["mean_reversion","long_short","threshold","time","RSI","SMA","ATR","range_favor","scalp","tight"],"version":1,"entry_long":[{"type":"below","col":"rsi_2","ref":5},{"type":"above","col":"close","ref":"sma_50"}],"entry_short":[{"type":"above","col":"rsi_2","ref":95},{"type":"below","col":"close","ref":"sma_50"}],"exit_long":[{"type":"above","col":"rsi_2","ref":60}],"exit_short":[{"type":"below","col":"rsi_2","ref":40}],"atr_stop_mult":1,"atr_target_mult":null,"trailing_atr_mult":null,"time_stop_bars":5,"required_indicators":["rsi_2","close","sma_50","atr_14"],"details":{"entry_long":"RSI(2) < 5 AND close > SMA50","entry_short":"RSI(2) > 95 AND close < SMA50","exit":"RSI(2) > 60 (long) / < 40 (short) OR time stop 5 OR stop 1*ATR","indicators":["RSI(2)","SMA(50)","ATR(14)"],"tags":["mean_reversion","long_short","threshold","scalp","tight"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { above_1, above_2, below_1, below_2 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -13,13 +14,8 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function rsi2_quick_mean_reversion_entry_long(s: Series, out: Uint8Array): void {
   const { close, rsi_2, sma_50 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* below */ (Number.isFinite(rsi_2[i]) && rsi_2[i] < 5) &&
-        /* above */ (Number.isFinite(close[i]) && Number.isFinite(sma_50[i]) && close[i] > sma_50[i])
-        ? 1
-        : 0;
-  }
+  /* below */ below_2(out, 0, n, rsi_2, 5);
+  /* above */ above_1(out, 1, n, close, sma_50);
 }
 
 /**
@@ -29,13 +25,8 @@ export function rsi2_quick_mean_reversion_entry_long(s: Series, out: Uint8Array)
 export function rsi2_quick_mean_reversion_entry_short(s: Series, out: Uint8Array): void {
   const { close, rsi_2, sma_50 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* above */ (Number.isFinite(rsi_2[i]) && rsi_2[i] > 95) &&
-        /* below */ (Number.isFinite(close[i]) && Number.isFinite(sma_50[i]) && close[i] < sma_50[i])
-        ? 1
-        : 0;
-  }
+  /* above */ above_2(out, 0, n, rsi_2, 95);
+  /* below */ below_1(out, 1, n, close, sma_50);
 }
 
 /**
@@ -45,12 +36,7 @@ export function rsi2_quick_mean_reversion_entry_short(s: Series, out: Uint8Array
 export function rsi2_quick_mean_reversion_exit_long(s: Series, out: Uint8Array): void {
   const { rsi_2 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* above */ (Number.isFinite(rsi_2[i]) && rsi_2[i] > 60)
-        ? 1
-        : 0;
-  }
+  /* above */ above_2(out, 0, n, rsi_2, 60);
 }
 
 /**
@@ -60,12 +46,7 @@ export function rsi2_quick_mean_reversion_exit_long(s: Series, out: Uint8Array):
 export function rsi2_quick_mean_reversion_exit_short(s: Series, out: Uint8Array): void {
   const { rsi_2 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* below */ (Number.isFinite(rsi_2[i]) && rsi_2[i] < 40)
-        ? 1
-        : 0;
-  }
+  /* below */ below_2(out, 0, n, rsi_2, 40);
 }
 
 export const rsi2_quick_mean_reversion: CompiledStrategy = {
@@ -73,6 +54,9 @@ export const rsi2_quick_mean_reversion: CompiledStrategy = {
   name: 'rsi2_quick_mean_reversion',
   displayName: 'RSI(2) Quick Mean Reversion',
   version: 1,
+  category: 'mean_reversion',
+  philosophy: 'A two-period RSI below 5 in an uptrend (or above 95 in a downtrend) catches sharp, short-lived dips or spikes that usually reverse within days. Exits are fast: RSI(2) back past 60 or 40, five bars, or a one-ATR stop.',
+  details: { "entry_long": "RSI(2) < 5 AND close > SMA50", "entry_short": "RSI(2) > 95 AND close < SMA50", "exit": "RSI(2) > 60 (long) / < 40 (short) OR time stop 5 OR stop 1*ATR", "indicators": ["RSI(2)", "SMA(50)", "ATR(14)"], "tags": ["mean_reversion", "long_short", "threshold", "scalp", "tight"] },
   direction: 'long_short',
   exits: {
     atrStopMult: 1,

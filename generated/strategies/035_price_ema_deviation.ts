@@ -5,6 +5,7 @@
  * {"id":35,"name":"price_ema_deviation","display_name":"Price vs EMA Deviation Reversion","philosophy":"When price sits more than two ATRs away from its 20 EMA, the move is stretched relative to normal volatility and a partial snapback is common. The trade closes when price returns to the EMA or gains 2 ATR, with a symmetric 2 ATR stop.","category":"mean_reversion","direction":"long_short","tags":["mean_reversion","long_short","threshold","atr_stop","atr_target","EMA","ATR","range_favor","swing"],"version":1,"entry_long":[{"type":"deviation_from","col":"close","ref_col":"ema_20","atr_mult":2,"direction":"below"}],"entry_short":[{"type":"deviation_from","col":"close","ref_col":"ema_20","atr_mult":2,"direction":"above"}],"exit_long":[{"type":"crosses_above","col_a":"close","col_b":"ema_20"}],"exit_short":[{"type":"crosses_below","col_a":"close","col_b":"ema_20"}],"atr_stop_mult":2,"atr_target_mult":2,"trailing_atr_mult":null,"time_stop_bars":null,"required_indicators":["close","ema_20","atr_14"],"details":{"entry_long":"(EMA20 - close) > 2*ATR (price far below EMA)","entry_short":"(close - EMA20) > 2*ATR (price far above EMA)","exit":"Close returns to EMA20 OR target 2*ATR; stop 2*ATR","indicators":["EMA(20)","ATR(14)"],"tags":["mean_reversion","long_short","threshold","swing"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { crosses_above_1, crosses_below_1, deviation_from_1, deviation_from_2 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -13,12 +14,7 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function price_ema_deviation_entry_long(s: Series, out: Uint8Array): void {
   const { atr_14, close, ema_20 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* deviation_from */ (Number.isFinite(close[i]) && Number.isFinite(ema_20[i]) && Number.isFinite(atr_14[i]) && (ema_20[i] - close[i]) > 2 * atr_14[i])
-        ? 1
-        : 0;
-  }
+  /* deviation_from */ deviation_from_1(out, 0, n, close, ema_20, atr_14, 2);
 }
 
 /**
@@ -28,12 +24,7 @@ export function price_ema_deviation_entry_long(s: Series, out: Uint8Array): void
 export function price_ema_deviation_entry_short(s: Series, out: Uint8Array): void {
   const { atr_14, close, ema_20 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* deviation_from */ (Number.isFinite(close[i]) && Number.isFinite(ema_20[i]) && Number.isFinite(atr_14[i]) && (close[i] - ema_20[i]) > 2 * atr_14[i])
-        ? 1
-        : 0;
-  }
+  /* deviation_from */ deviation_from_2(out, 0, n, close, ema_20, atr_14, 2);
 }
 
 /**
@@ -43,12 +34,7 @@ export function price_ema_deviation_entry_short(s: Series, out: Uint8Array): voi
 export function price_ema_deviation_exit_long(s: Series, out: Uint8Array): void {
   const { close, ema_20 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_above */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(ema_20[i]) && Number.isFinite(ema_20[i - 1]) && close[i - 1] <= ema_20[i - 1] && close[i] > ema_20[i])
-        ? 1
-        : 0;
-  }
+  /* crosses_above */ crosses_above_1(out, 0, n, close, ema_20, 1);
 }
 
 /**
@@ -58,12 +44,7 @@ export function price_ema_deviation_exit_long(s: Series, out: Uint8Array): void 
 export function price_ema_deviation_exit_short(s: Series, out: Uint8Array): void {
   const { close, ema_20 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_below */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(ema_20[i]) && Number.isFinite(ema_20[i - 1]) && close[i - 1] >= ema_20[i - 1] && close[i] < ema_20[i])
-        ? 1
-        : 0;
-  }
+  /* crosses_below */ crosses_below_1(out, 0, n, close, ema_20, 1);
 }
 
 export const price_ema_deviation: CompiledStrategy = {
@@ -71,6 +52,9 @@ export const price_ema_deviation: CompiledStrategy = {
   name: 'price_ema_deviation',
   displayName: 'Price vs EMA Deviation Reversion',
   version: 1,
+  category: 'mean_reversion',
+  philosophy: 'When price sits more than two ATRs away from its 20 EMA, the move is stretched relative to normal volatility and a partial snapback is common. The trade closes when price returns to the EMA or gains 2 ATR, with a symmetric 2 ATR stop.',
+  details: { "entry_long": "(EMA20 - close) > 2*ATR (price far below EMA)", "entry_short": "(close - EMA20) > 2*ATR (price far above EMA)", "exit": "Close returns to EMA20 OR target 2*ATR; stop 2*ATR", "indicators": ["EMA(20)", "ATR(14)"], "tags": ["mean_reversion", "long_short", "threshold", "swing"] },
   direction: 'long_short',
   exits: {
     atrStopMult: 2,

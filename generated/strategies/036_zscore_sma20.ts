@@ -5,6 +5,7 @@
  * {"id":36,"name":"zscore_sma20","display_name":"Z-Score of Close vs SMA20","philosophy":"A close more than two standard deviations from its 20-bar mean is statistically rare; waiting for RSI to turn for two bars adds evidence that the push is fading. The exit is the z-score returning to zero, 20 bars, or a 2 ATR stop.","category":"mean_reversion","direction":"long_short","tags":["mean_reversion","long_short","threshold","time","SMA","STDDEV","RSI","ATR","range_favor","swing"],"version":1,"entry_long":[{"type":"expr","when":{"all":[{"all":[{"finite":["close","sma_20","stddev_20"]},{"cmp":"!=","a":"stddev_20","b":0}]},{"cmp":"<","a":{"op":"div","args":[{"op":"sub","args":["close","sma_20"]},"stddev_20"]},"b":-2}]}},{"type":"rising","col":"rsi_14","bars":2}],"entry_short":[{"type":"expr","when":{"all":[{"all":[{"finite":["close","sma_20","stddev_20"]},{"cmp":"!=","a":"stddev_20","b":0}]},{"cmp":">","a":{"op":"div","args":[{"op":"sub","args":["close","sma_20"]},"stddev_20"]},"b":2}]}},{"type":"falling","col":"rsi_14","bars":2}],"exit_long":[{"type":"expr","when":{"all":[{"min_bars":1},{"all":[{"finite":["close","sma_20","stddev_20"]},{"cmp":"!=","a":"stddev_20","b":0}]},{"all":[{"finite":[{"col":"close","lag":1},{"col":"sma_20","lag":1},{"col":"stddev_20","lag":1}]},{"cmp":"!=","a":{"col":"stddev_20","lag":1},"b":0}]},{"cmp":"<=","a":{"op":"div","args":[{"op":"sub","args":[{"col":"close","lag":1},{"col":"sma_20","lag":1}]},{"col":"stddev_20","lag":1}]},"b":0},{"cmp":">","a":{"op":"div","args":[{"op":"sub","args":["close","sma_20"]},"stddev_20"]},"b":0}]}}],"exit_short":[{"type":"expr","when":{"all":[{"min_bars":1},{"all":[{"finite":["close","sma_20","stddev_20"]},{"cmp":"!=","a":"stddev_20","b":0}]},{"all":[{"finite":[{"col":"close","lag":1},{"col":"sma_20","lag":1},{"col":"stddev_20","lag":1}]},{"cmp":"!=","a":{"col":"stddev_20","lag":1},"b":0}]},{"cmp":">=","a":{"op":"div","args":[{"op":"sub","args":[{"col":"close","lag":1},{"col":"sma_20","lag":1}]},{"col":"stddev_20","lag":1}]},"b":0},{"cmp":"<","a":{"op":"div","args":[{"op":"sub","args":["close","sma_20"]},"stddev_20"]},"b":0}]}}],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":null,"time_stop_bars":20,"required_indicators":["close","sma_20","stddev_20","rsi_14","atr_14"],"details":{"entry_long":"z-score < -2 AND RSI rising 2 bars","entry_short":"z-score > +2 AND RSI falling 2 bars","exit":"z-score returns to 0 OR time stop 20 OR stop 2*ATR","indicators":["SMA(20)","STDDEV(20)","RSI(14)","ATR(14)"],"tags":["mean_reversion","long_short","threshold","swing"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { consecutive_higher_closes_1, consecutive_lower_closes_2, expr_14, expr_15, expr_16, expr_17 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -13,13 +14,8 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function zscore_sma20_entry_long(s: Series, out: Uint8Array): void {
   const { close, rsi_14, sma_20, stddev_20 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* expr */ (Number.isFinite(close[i]) && Number.isFinite(sma_20[i]) && Number.isFinite(stddev_20[i]) && stddev_20[i] !== 0 && ((close[i] - sma_20[i]) / stddev_20[i]) < (-2)) &&
-        /* rising */ (i >= 2 && !Number.isNaN(rsi_14[i]) && !Number.isNaN(rsi_14[i - 1]) && !Number.isNaN(rsi_14[i - 2]) && rsi_14[i] > rsi_14[i - 1] && rsi_14[i - 1] > rsi_14[i - 2])
-        ? 1
-        : 0;
-  }
+  /* expr */ expr_14(out, 0, n, close, sma_20, stddev_20, 0, 2);
+  /* rising */ consecutive_higher_closes_1(out, 1, n, rsi_14, 2, 1);
 }
 
 /**
@@ -29,13 +25,8 @@ export function zscore_sma20_entry_long(s: Series, out: Uint8Array): void {
 export function zscore_sma20_entry_short(s: Series, out: Uint8Array): void {
   const { close, rsi_14, sma_20, stddev_20 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* expr */ (Number.isFinite(close[i]) && Number.isFinite(sma_20[i]) && Number.isFinite(stddev_20[i]) && stddev_20[i] !== 0 && ((close[i] - sma_20[i]) / stddev_20[i]) > 2) &&
-        /* falling */ (i >= 2 && !Number.isNaN(rsi_14[i]) && !Number.isNaN(rsi_14[i - 1]) && !Number.isNaN(rsi_14[i - 2]) && rsi_14[i] < rsi_14[i - 1] && rsi_14[i - 1] < rsi_14[i - 2])
-        ? 1
-        : 0;
-  }
+  /* expr */ expr_15(out, 0, n, close, sma_20, stddev_20, 0, 2);
+  /* falling */ consecutive_lower_closes_2(out, 1, n, rsi_14, 2, 1);
 }
 
 /**
@@ -45,12 +36,7 @@ export function zscore_sma20_entry_short(s: Series, out: Uint8Array): void {
 export function zscore_sma20_exit_long(s: Series, out: Uint8Array): void {
   const { close, sma_20, stddev_20 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* expr */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(sma_20[i]) && Number.isFinite(stddev_20[i]) && stddev_20[i] !== 0 && Number.isFinite(close[i - 1]) && Number.isFinite(sma_20[i - 1]) && Number.isFinite(stddev_20[i - 1]) && stddev_20[i - 1] !== 0 && ((close[i - 1] - sma_20[i - 1]) / stddev_20[i - 1]) <= 0 && ((close[i] - sma_20[i]) / stddev_20[i]) > 0)
-        ? 1
-        : 0;
-  }
+  /* expr */ expr_16(out, 0, n, close, sma_20, stddev_20, 1, 0);
 }
 
 /**
@@ -60,12 +46,7 @@ export function zscore_sma20_exit_long(s: Series, out: Uint8Array): void {
 export function zscore_sma20_exit_short(s: Series, out: Uint8Array): void {
   const { close, sma_20, stddev_20 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* expr */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(sma_20[i]) && Number.isFinite(stddev_20[i]) && stddev_20[i] !== 0 && Number.isFinite(close[i - 1]) && Number.isFinite(sma_20[i - 1]) && Number.isFinite(stddev_20[i - 1]) && stddev_20[i - 1] !== 0 && ((close[i - 1] - sma_20[i - 1]) / stddev_20[i - 1]) >= 0 && ((close[i] - sma_20[i]) / stddev_20[i]) < 0)
-        ? 1
-        : 0;
-  }
+  /* expr */ expr_17(out, 0, n, close, sma_20, stddev_20, 1, 0);
 }
 
 export const zscore_sma20: CompiledStrategy = {
@@ -73,6 +54,9 @@ export const zscore_sma20: CompiledStrategy = {
   name: 'zscore_sma20',
   displayName: 'Z-Score of Close vs SMA20',
   version: 1,
+  category: 'mean_reversion',
+  philosophy: 'A close more than two standard deviations from its 20-bar mean is statistically rare; waiting for RSI to turn for two bars adds evidence that the push is fading. The exit is the z-score returning to zero, 20 bars, or a 2 ATR stop.',
+  details: { "entry_long": "z-score < -2 AND RSI rising 2 bars", "entry_short": "z-score > +2 AND RSI falling 2 bars", "exit": "z-score returns to 0 OR time stop 20 OR stop 2*ATR", "indicators": ["SMA(20)", "STDDEV(20)", "RSI(14)", "ATR(14)"], "tags": ["mean_reversion", "long_short", "threshold", "swing"] },
   direction: 'long_short',
   exits: {
     atrStopMult: 2,

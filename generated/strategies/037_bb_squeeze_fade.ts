@@ -6,6 +6,7 @@
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
 import { rollingMin } from '../../runtime/kernels/rolling.js';
+import { above_1, below_1, crosses_above_1, crosses_below_1, squeeze_1 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -15,13 +16,8 @@ export function bb_squeeze_fade_entry_long(s: Series, out: Uint8Array): void {
   const { bb_lower, bb_width, close } = s.columns;
   const n = s.length;
   const rolling0 = rollingMin(bb_width, 50);
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* squeeze */ (i >= 50 && !Number.isNaN(rolling0[i]) && bb_width[i] <= rolling0[i]) &&
-        /* below */ (Number.isFinite(close[i]) && Number.isFinite(bb_lower[i]) && close[i] < bb_lower[i])
-        ? 1
-        : 0;
-  }
+  /* squeeze */ squeeze_1(out, 0, n, rolling0, bb_width, 50);
+  /* below */ below_1(out, 1, n, close, bb_lower);
 }
 
 /**
@@ -32,13 +28,8 @@ export function bb_squeeze_fade_entry_short(s: Series, out: Uint8Array): void {
   const { bb_upper, bb_width, close } = s.columns;
   const n = s.length;
   const rolling0 = rollingMin(bb_width, 50);
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* squeeze */ (i >= 50 && !Number.isNaN(rolling0[i]) && bb_width[i] <= rolling0[i]) &&
-        /* above */ (Number.isFinite(close[i]) && Number.isFinite(bb_upper[i]) && close[i] > bb_upper[i])
-        ? 1
-        : 0;
-  }
+  /* squeeze */ squeeze_1(out, 0, n, rolling0, bb_width, 50);
+  /* above */ above_1(out, 1, n, close, bb_upper);
 }
 
 /**
@@ -48,12 +39,7 @@ export function bb_squeeze_fade_entry_short(s: Series, out: Uint8Array): void {
 export function bb_squeeze_fade_exit_long(s: Series, out: Uint8Array): void {
   const { bb_middle, close } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_above */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(bb_middle[i]) && Number.isFinite(bb_middle[i - 1]) && close[i - 1] <= bb_middle[i - 1] && close[i] > bb_middle[i])
-        ? 1
-        : 0;
-  }
+  /* crosses_above */ crosses_above_1(out, 0, n, close, bb_middle, 1);
 }
 
 /**
@@ -63,12 +49,7 @@ export function bb_squeeze_fade_exit_long(s: Series, out: Uint8Array): void {
 export function bb_squeeze_fade_exit_short(s: Series, out: Uint8Array): void {
   const { bb_middle, close } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_below */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(bb_middle[i]) && Number.isFinite(bb_middle[i - 1]) && close[i - 1] >= bb_middle[i - 1] && close[i] < bb_middle[i])
-        ? 1
-        : 0;
-  }
+  /* crosses_below */ crosses_below_1(out, 0, n, close, bb_middle, 1);
 }
 
 export const bb_squeeze_fade: CompiledStrategy = {
@@ -76,6 +57,9 @@ export const bb_squeeze_fade: CompiledStrategy = {
   name: 'bb_squeeze_fade',
   displayName: 'BB Squeeze Fade First Expansion',
   version: 1,
+  category: 'mean_reversion',
+  philosophy: 'When Bollinger width hits a 50-bar low, the first poke outside the bands frequently lacks follow-through and slips back inside. This setup bets against that initial break, aiming for the middle band with a 10-bar limit and a 2 ATR stop in case the move proves real.',
+  details: { "entry_long": "BB width at 50-bar low AND close < BB lower (fade the break)", "entry_short": "BB width at 50-bar low AND close > BB upper (fade the break)", "exit": "BB middle touch OR time stop 10 OR stop 2*ATR", "indicators": ["BBANDS(20,2,2)", "ATR(14)"], "tags": ["mean_reversion", "volatility", "long_short", "scalp"] },
   direction: 'long_short',
   exits: {
     atrStopMult: 2,

@@ -5,6 +5,7 @@
  * {"id":38,"name":"donchian_middle_reversion","display_name":"Donchian Middle Reversion","philosophy":"Price dipping below the 20-bar low and then closing back inside, or the mirror at the high, signals a failed breakout. Trapped traders tend to push it toward the channel midpoint, the target; 20 bars or a 2 ATR stop end unsuccessful trades.","category":"mean_reversion","direction":"long_short","tags":["mean_reversion","long_short","pullback","time","MAX","MIN","ATR","range_favor","swing"],"version":1,"entry_long":[{"type":"crosses_above","col_a":"close","col_b":"donchian_low_20"}],"entry_short":[{"type":"crosses_below","col_a":"close","col_b":"donchian_high_20"}],"exit_long":[{"type":"crosses_above","col_a":"close","col_b":"donchian_mid_20"}],"exit_short":[{"type":"crosses_below","col_a":"close","col_b":"donchian_mid_20"}],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":null,"time_stop_bars":20,"required_indicators":["close","donchian_high_20","donchian_low_20","donchian_mid_20","atr_14"],"details":{"entry_long":"Close was below donchian_low_20 and crosses back above","entry_short":"Close was above donchian_high_20 and crosses back below","exit":"donchian_mid_20 touch OR time stop 20 OR stop 2*ATR","indicators":["Donchian(20)","ATR(14)"],"tags":["mean_reversion","long_short","pullback","swing"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { crosses_above_1, crosses_below_1 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -13,12 +14,7 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function donchian_middle_reversion_entry_long(s: Series, out: Uint8Array): void {
   const { close, donchian_low_20 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_above */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_low_20[i]) && Number.isFinite(donchian_low_20[i - 1]) && close[i - 1] <= donchian_low_20[i - 1] && close[i] > donchian_low_20[i])
-        ? 1
-        : 0;
-  }
+  /* crosses_above */ crosses_above_1(out, 0, n, close, donchian_low_20, 1);
 }
 
 /**
@@ -28,12 +24,7 @@ export function donchian_middle_reversion_entry_long(s: Series, out: Uint8Array)
 export function donchian_middle_reversion_entry_short(s: Series, out: Uint8Array): void {
   const { close, donchian_high_20 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_below */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_high_20[i]) && Number.isFinite(donchian_high_20[i - 1]) && close[i - 1] >= donchian_high_20[i - 1] && close[i] < donchian_high_20[i])
-        ? 1
-        : 0;
-  }
+  /* crosses_below */ crosses_below_1(out, 0, n, close, donchian_high_20, 1);
 }
 
 /**
@@ -43,12 +34,7 @@ export function donchian_middle_reversion_entry_short(s: Series, out: Uint8Array
 export function donchian_middle_reversion_exit_long(s: Series, out: Uint8Array): void {
   const { close, donchian_mid_20 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_above */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_mid_20[i]) && Number.isFinite(donchian_mid_20[i - 1]) && close[i - 1] <= donchian_mid_20[i - 1] && close[i] > donchian_mid_20[i])
-        ? 1
-        : 0;
-  }
+  /* crosses_above */ crosses_above_1(out, 0, n, close, donchian_mid_20, 1);
 }
 
 /**
@@ -58,12 +44,7 @@ export function donchian_middle_reversion_exit_long(s: Series, out: Uint8Array):
 export function donchian_middle_reversion_exit_short(s: Series, out: Uint8Array): void {
   const { close, donchian_mid_20 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_below */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_mid_20[i]) && Number.isFinite(donchian_mid_20[i - 1]) && close[i - 1] >= donchian_mid_20[i - 1] && close[i] < donchian_mid_20[i])
-        ? 1
-        : 0;
-  }
+  /* crosses_below */ crosses_below_1(out, 0, n, close, donchian_mid_20, 1);
 }
 
 export const donchian_middle_reversion: CompiledStrategy = {
@@ -71,6 +52,9 @@ export const donchian_middle_reversion: CompiledStrategy = {
   name: 'donchian_middle_reversion',
   displayName: 'Donchian Middle Reversion',
   version: 1,
+  category: 'mean_reversion',
+  philosophy: 'Price dipping below the 20-bar low and then closing back inside, or the mirror at the high, signals a failed breakout. Trapped traders tend to push it toward the channel midpoint, the target; 20 bars or a 2 ATR stop end unsuccessful trades.',
+  details: { "entry_long": "Close was below donchian_low_20 and crosses back above", "entry_short": "Close was above donchian_high_20 and crosses back below", "exit": "donchian_mid_20 touch OR time stop 20 OR stop 2*ATR", "indicators": ["Donchian(20)", "ATR(14)"], "tags": ["mean_reversion", "long_short", "pullback", "swing"] },
   direction: 'long_short',
   exits: {
     atrStopMult: 2,

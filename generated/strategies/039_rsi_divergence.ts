@@ -5,6 +5,7 @@
  * {"id":39,"name":"rsi_divergence","display_name":"RSI Divergence","philosophy":"When price makes a lower low but RSI makes a higher low (or the reverse at highs), pressure is weakening even as price extends. Entries expect a turn, exiting when RSI crosses 50, after 25 bars, or at a 2 ATR stop.","category":"mean_reversion","direction":"long_short","tags":["mean_reversion","long_short","divergence","signal","time","RSI","ATR","range_favor","swing"],"version":1,"entry_long":[{"type":"bullish_divergence","indicator_col":"rsi_14","lookback":5},{"type":"below","col":"rsi_14","ref":40}],"entry_short":[{"type":"bearish_divergence","indicator_col":"rsi_14","lookback":5},{"type":"above","col":"rsi_14","ref":60}],"exit_long":[{"type":"crosses_above","col_a":"rsi_14","col_b":50}],"exit_short":[{"type":"crosses_below","col_a":"rsi_14","col_b":50}],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":null,"time_stop_bars":25,"required_indicators":["close","high","low","rsi_14","atr_14"],"details":{"entry_long":"Price lower low vs 5 bars ago AND RSI higher low AND RSI < 40","entry_short":"Price higher high AND RSI lower high AND RSI > 60","exit":"RSI crosses 50 OR time stop 25 OR stop 2*ATR","indicators":["RSI(14)","ATR(14)"],"tags":["mean_reversion","long_short","divergence","swing"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { above_2, bearish_divergence_1, below_2, bullish_divergence_1, crosses_above_2, crosses_below_2 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -13,13 +14,8 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function rsi_divergence_entry_long(s: Series, out: Uint8Array): void {
   const { low, rsi_14 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* bullish_divergence */ (i >= 5 && Number.isFinite(low[i]) && Number.isFinite(low[i - 5]) && Number.isFinite(rsi_14[i]) && Number.isFinite(rsi_14[i - 5]) && low[i] < low[i - 5] && rsi_14[i] > rsi_14[i - 5]) &&
-        /* below */ (Number.isFinite(rsi_14[i]) && rsi_14[i] < 40)
-        ? 1
-        : 0;
-  }
+  /* bullish_divergence */ bullish_divergence_1(out, 0, n, low, rsi_14, 5);
+  /* below */ below_2(out, 1, n, rsi_14, 40);
 }
 
 /**
@@ -29,13 +25,8 @@ export function rsi_divergence_entry_long(s: Series, out: Uint8Array): void {
 export function rsi_divergence_entry_short(s: Series, out: Uint8Array): void {
   const { high, rsi_14 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* bearish_divergence */ (i >= 5 && Number.isFinite(high[i]) && Number.isFinite(high[i - 5]) && Number.isFinite(rsi_14[i]) && Number.isFinite(rsi_14[i - 5]) && high[i] > high[i - 5] && rsi_14[i] < rsi_14[i - 5]) &&
-        /* above */ (Number.isFinite(rsi_14[i]) && rsi_14[i] > 60)
-        ? 1
-        : 0;
-  }
+  /* bearish_divergence */ bearish_divergence_1(out, 0, n, high, rsi_14, 5);
+  /* above */ above_2(out, 1, n, rsi_14, 60);
 }
 
 /**
@@ -45,12 +36,7 @@ export function rsi_divergence_entry_short(s: Series, out: Uint8Array): void {
 export function rsi_divergence_exit_long(s: Series, out: Uint8Array): void {
   const { rsi_14 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_above */ (i >= 1 && Number.isFinite(rsi_14[i]) && Number.isFinite(rsi_14[i - 1]) && rsi_14[i - 1] <= 50 && rsi_14[i] > 50)
-        ? 1
-        : 0;
-  }
+  /* crosses_above */ crosses_above_2(out, 0, n, rsi_14, 1, 50);
 }
 
 /**
@@ -60,12 +46,7 @@ export function rsi_divergence_exit_long(s: Series, out: Uint8Array): void {
 export function rsi_divergence_exit_short(s: Series, out: Uint8Array): void {
   const { rsi_14 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_below */ (i >= 1 && Number.isFinite(rsi_14[i]) && Number.isFinite(rsi_14[i - 1]) && rsi_14[i - 1] >= 50 && rsi_14[i] < 50)
-        ? 1
-        : 0;
-  }
+  /* crosses_below */ crosses_below_2(out, 0, n, rsi_14, 1, 50);
 }
 
 export const rsi_divergence: CompiledStrategy = {
@@ -73,6 +54,9 @@ export const rsi_divergence: CompiledStrategy = {
   name: 'rsi_divergence',
   displayName: 'RSI Divergence',
   version: 1,
+  category: 'mean_reversion',
+  philosophy: 'When price makes a lower low but RSI makes a higher low (or the reverse at highs), pressure is weakening even as price extends. Entries expect a turn, exiting when RSI crosses 50, after 25 bars, or at a 2 ATR stop.',
+  details: { "entry_long": "Price lower low vs 5 bars ago AND RSI higher low AND RSI < 40", "entry_short": "Price higher high AND RSI lower high AND RSI > 60", "exit": "RSI crosses 50 OR time stop 25 OR stop 2*ATR", "indicators": ["RSI(14)", "ATR(14)"], "tags": ["mean_reversion", "long_short", "divergence", "swing"] },
   direction: 'long_short',
   exits: {
     atrStopMult: 2,

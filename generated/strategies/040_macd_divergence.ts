@@ -5,6 +5,7 @@
  * {"id":40,"name":"macd_divergence","display_name":"MACD Divergence","philosophy":"A new price extreme unsupported by the MACD histogram suggests the move is running on fumes; waiting for the histogram to cross zero confirms momentum has actually turned. Exits are the opposite zero cross, 30 bars, or a 2.5 ATR stop.","category":"mean_reversion","direction":"long_short","tags":["mean_reversion","long_short","divergence","signal","time","MACD","ATR","range_favor","swing"],"version":1,"entry_long":[{"type":"bullish_divergence","indicator_col":"macd_hist","lookback":5},{"type":"crosses_above","col_a":"macd_hist","col_b":0}],"entry_short":[{"type":"bearish_divergence","indicator_col":"macd_hist","lookback":5},{"type":"crosses_below","col_a":"macd_hist","col_b":0}],"exit_long":[{"type":"crosses_below","col_a":"macd_hist","col_b":0}],"exit_short":[{"type":"crosses_above","col_a":"macd_hist","col_b":0}],"atr_stop_mult":2.5,"atr_target_mult":null,"trailing_atr_mult":null,"time_stop_bars":30,"required_indicators":["close","high","low","macd_hist","atr_14"],"details":{"entry_long":"Price lower low but MACD hist higher low AND hist crosses above 0","entry_short":"Price higher high but MACD hist lower high AND hist crosses below 0","exit":"Opposite hist cross OR time stop 30 OR stop 2.5*ATR","indicators":["MACD(12,26,9)","ATR(14)"],"tags":["mean_reversion","long_short","divergence","swing"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { bearish_divergence_1, bullish_divergence_1, crosses_above_2, crosses_below_2 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -13,13 +14,8 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function macd_divergence_entry_long(s: Series, out: Uint8Array): void {
   const { low, macd_hist } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* bullish_divergence */ (i >= 5 && Number.isFinite(low[i]) && Number.isFinite(low[i - 5]) && Number.isFinite(macd_hist[i]) && Number.isFinite(macd_hist[i - 5]) && low[i] < low[i - 5] && macd_hist[i] > macd_hist[i - 5]) &&
-        /* crosses_above */ (i >= 1 && Number.isFinite(macd_hist[i]) && Number.isFinite(macd_hist[i - 1]) && macd_hist[i - 1] <= 0 && macd_hist[i] > 0)
-        ? 1
-        : 0;
-  }
+  /* bullish_divergence */ bullish_divergence_1(out, 0, n, low, macd_hist, 5);
+  /* crosses_above */ crosses_above_2(out, 1, n, macd_hist, 1, 0);
 }
 
 /**
@@ -29,13 +25,8 @@ export function macd_divergence_entry_long(s: Series, out: Uint8Array): void {
 export function macd_divergence_entry_short(s: Series, out: Uint8Array): void {
   const { high, macd_hist } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* bearish_divergence */ (i >= 5 && Number.isFinite(high[i]) && Number.isFinite(high[i - 5]) && Number.isFinite(macd_hist[i]) && Number.isFinite(macd_hist[i - 5]) && high[i] > high[i - 5] && macd_hist[i] < macd_hist[i - 5]) &&
-        /* crosses_below */ (i >= 1 && Number.isFinite(macd_hist[i]) && Number.isFinite(macd_hist[i - 1]) && macd_hist[i - 1] >= 0 && macd_hist[i] < 0)
-        ? 1
-        : 0;
-  }
+  /* bearish_divergence */ bearish_divergence_1(out, 0, n, high, macd_hist, 5);
+  /* crosses_below */ crosses_below_2(out, 1, n, macd_hist, 1, 0);
 }
 
 /**
@@ -45,12 +36,7 @@ export function macd_divergence_entry_short(s: Series, out: Uint8Array): void {
 export function macd_divergence_exit_long(s: Series, out: Uint8Array): void {
   const { macd_hist } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_below */ (i >= 1 && Number.isFinite(macd_hist[i]) && Number.isFinite(macd_hist[i - 1]) && macd_hist[i - 1] >= 0 && macd_hist[i] < 0)
-        ? 1
-        : 0;
-  }
+  /* crosses_below */ crosses_below_2(out, 0, n, macd_hist, 1, 0);
 }
 
 /**
@@ -60,12 +46,7 @@ export function macd_divergence_exit_long(s: Series, out: Uint8Array): void {
 export function macd_divergence_exit_short(s: Series, out: Uint8Array): void {
   const { macd_hist } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_above */ (i >= 1 && Number.isFinite(macd_hist[i]) && Number.isFinite(macd_hist[i - 1]) && macd_hist[i - 1] <= 0 && macd_hist[i] > 0)
-        ? 1
-        : 0;
-  }
+  /* crosses_above */ crosses_above_2(out, 0, n, macd_hist, 1, 0);
 }
 
 export const macd_divergence: CompiledStrategy = {
@@ -73,6 +54,9 @@ export const macd_divergence: CompiledStrategy = {
   name: 'macd_divergence',
   displayName: 'MACD Divergence',
   version: 1,
+  category: 'mean_reversion',
+  philosophy: 'A new price extreme unsupported by the MACD histogram suggests the move is running on fumes; waiting for the histogram to cross zero confirms momentum has actually turned. Exits are the opposite zero cross, 30 bars, or a 2.5 ATR stop.',
+  details: { "entry_long": "Price lower low but MACD hist higher low AND hist crosses above 0", "entry_short": "Price higher high but MACD hist lower high AND hist crosses below 0", "exit": "Opposite hist cross OR time stop 30 OR stop 2.5*ATR", "indicators": ["MACD(12,26,9)", "ATR(14)"], "tags": ["mean_reversion", "long_short", "divergence", "swing"] },
   direction: 'long_short',
   exits: {
     atrStopMult: 2.5,

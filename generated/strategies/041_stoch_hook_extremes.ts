@@ -5,6 +5,7 @@
  * {"id":41,"name":"stoch_hook_extremes","display_name":"Stoch Hook at Extremes","philosophy":"Stochastic %K turning up for two consecutive bars while below 20 (or down while above 80) shows the extreme bending before price fully reverses. Trades target %K 50 and are cut after 10 bars or at a 1.5 ATR stop.","category":"mean_reversion","direction":"long_short","tags":["mean_reversion","long_short","pattern","time","STOCH","ATR","range_favor","scalp"],"version":1,"entry_long":[{"type":"below","col":"stoch_k","ref":20},{"type":"rising","col":"stoch_k","bars":2}],"entry_short":[{"type":"above","col":"stoch_k","ref":80},{"type":"falling","col":"stoch_k","bars":2}],"exit_long":[{"type":"above","col":"stoch_k","ref":50}],"exit_short":[{"type":"below","col":"stoch_k","ref":50}],"atr_stop_mult":1.5,"atr_target_mult":null,"trailing_atr_mult":null,"time_stop_bars":10,"required_indicators":["stoch_k","atr_14"],"details":{"entry_long":"slowK < 20 AND slowK rising 2 bars in a row","entry_short":"slowK > 80 AND slowK falling 2 bars in a row","exit":"slowK reaches 50 OR time stop 10 OR stop 1.5*ATR","indicators":["STOCH(14,3,3)","ATR(14)"],"tags":["mean_reversion","long_short","pattern","scalp"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { above_2, below_2, consecutive_higher_closes_1, consecutive_lower_closes_2 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -13,13 +14,8 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function stoch_hook_extremes_entry_long(s: Series, out: Uint8Array): void {
   const { stoch_k } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* below */ (Number.isFinite(stoch_k[i]) && stoch_k[i] < 20) &&
-        /* rising */ (i >= 2 && !Number.isNaN(stoch_k[i]) && !Number.isNaN(stoch_k[i - 1]) && !Number.isNaN(stoch_k[i - 2]) && stoch_k[i] > stoch_k[i - 1] && stoch_k[i - 1] > stoch_k[i - 2])
-        ? 1
-        : 0;
-  }
+  /* below */ below_2(out, 0, n, stoch_k, 20);
+  /* rising */ consecutive_higher_closes_1(out, 1, n, stoch_k, 2, 1);
 }
 
 /**
@@ -29,13 +25,8 @@ export function stoch_hook_extremes_entry_long(s: Series, out: Uint8Array): void
 export function stoch_hook_extremes_entry_short(s: Series, out: Uint8Array): void {
   const { stoch_k } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* above */ (Number.isFinite(stoch_k[i]) && stoch_k[i] > 80) &&
-        /* falling */ (i >= 2 && !Number.isNaN(stoch_k[i]) && !Number.isNaN(stoch_k[i - 1]) && !Number.isNaN(stoch_k[i - 2]) && stoch_k[i] < stoch_k[i - 1] && stoch_k[i - 1] < stoch_k[i - 2])
-        ? 1
-        : 0;
-  }
+  /* above */ above_2(out, 0, n, stoch_k, 80);
+  /* falling */ consecutive_lower_closes_2(out, 1, n, stoch_k, 2, 1);
 }
 
 /**
@@ -45,12 +36,7 @@ export function stoch_hook_extremes_entry_short(s: Series, out: Uint8Array): voi
 export function stoch_hook_extremes_exit_long(s: Series, out: Uint8Array): void {
   const { stoch_k } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* above */ (Number.isFinite(stoch_k[i]) && stoch_k[i] > 50)
-        ? 1
-        : 0;
-  }
+  /* above */ above_2(out, 0, n, stoch_k, 50);
 }
 
 /**
@@ -60,12 +46,7 @@ export function stoch_hook_extremes_exit_long(s: Series, out: Uint8Array): void 
 export function stoch_hook_extremes_exit_short(s: Series, out: Uint8Array): void {
   const { stoch_k } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* below */ (Number.isFinite(stoch_k[i]) && stoch_k[i] < 50)
-        ? 1
-        : 0;
-  }
+  /* below */ below_2(out, 0, n, stoch_k, 50);
 }
 
 export const stoch_hook_extremes: CompiledStrategy = {
@@ -73,6 +54,9 @@ export const stoch_hook_extremes: CompiledStrategy = {
   name: 'stoch_hook_extremes',
   displayName: 'Stoch Hook at Extremes',
   version: 1,
+  category: 'mean_reversion',
+  philosophy: 'Stochastic %K turning up for two consecutive bars while below 20 (or down while above 80) shows the extreme bending before price fully reverses. Trades target %K 50 and are cut after 10 bars or at a 1.5 ATR stop.',
+  details: { "entry_long": "slowK < 20 AND slowK rising 2 bars in a row", "entry_short": "slowK > 80 AND slowK falling 2 bars in a row", "exit": "slowK reaches 50 OR time stop 10 OR stop 1.5*ATR", "indicators": ["STOCH(14,3,3)", "ATR(14)"], "tags": ["mean_reversion", "long_short", "pattern", "scalp"] },
   direction: 'long_short',
   exits: {
     atrStopMult: 1.5,

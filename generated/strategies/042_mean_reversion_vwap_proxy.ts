@@ -5,6 +5,7 @@
  * {"id":42,"name":"mean_reversion_vwap_proxy","display_name":"Mean Reversion to VWAP Proxy","philosophy":"A close more than 1.5 ATR from a typical-price average, standing in for volume-weighted fair value, with RSI confirming the stretch, tends to attract a pullback toward value. The position exits on touching that line, after 12 bars, or at a 2 ATR stop.","category":"mean_reversion","direction":"long_short","tags":["mean_reversion","long_short","threshold","time","SMA","RSI","ATR","range_favor","scalp"],"version":1,"entry_long":[{"type":"deviation_from","col":"close","ref_col":"typical_price_sma_20","atr_mult":1.5,"direction":"below"},{"type":"below","col":"rsi_14","ref":40}],"entry_short":[{"type":"deviation_from","col":"close","ref_col":"typical_price_sma_20","atr_mult":1.5,"direction":"above"},{"type":"above","col":"rsi_14","ref":60}],"exit_long":[{"type":"crosses_above","col_a":"close","col_b":"typical_price_sma_20"}],"exit_short":[{"type":"crosses_below","col_a":"close","col_b":"typical_price_sma_20"}],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":null,"time_stop_bars":12,"required_indicators":["close","typical_price_sma_20","rsi_14","atr_14"],"details":{"entry_long":"close < VWAP proxy - 1.5*ATR AND RSI < 40","entry_short":"close > VWAP proxy + 1.5*ATR AND RSI > 60","exit":"VWAP proxy touch OR time stop 12 OR stop 2*ATR","indicators":["Typical Price SMA(20)","RSI(14)","ATR(14)"],"tags":["mean_reversion","long_short","threshold","scalp"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { above_2, below_2, crosses_above_1, crosses_below_1, deviation_from_1, deviation_from_2 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -13,13 +14,8 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function mean_reversion_vwap_proxy_entry_long(s: Series, out: Uint8Array): void {
   const { atr_14, close, rsi_14, typical_price_sma_20 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* deviation_from */ (Number.isFinite(close[i]) && Number.isFinite(typical_price_sma_20[i]) && Number.isFinite(atr_14[i]) && (typical_price_sma_20[i] - close[i]) > 1.5 * atr_14[i]) &&
-        /* below */ (Number.isFinite(rsi_14[i]) && rsi_14[i] < 40)
-        ? 1
-        : 0;
-  }
+  /* deviation_from */ deviation_from_1(out, 0, n, close, typical_price_sma_20, atr_14, 1.5);
+  /* below */ below_2(out, 1, n, rsi_14, 40);
 }
 
 /**
@@ -29,13 +25,8 @@ export function mean_reversion_vwap_proxy_entry_long(s: Series, out: Uint8Array)
 export function mean_reversion_vwap_proxy_entry_short(s: Series, out: Uint8Array): void {
   const { atr_14, close, rsi_14, typical_price_sma_20 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* deviation_from */ (Number.isFinite(close[i]) && Number.isFinite(typical_price_sma_20[i]) && Number.isFinite(atr_14[i]) && (close[i] - typical_price_sma_20[i]) > 1.5 * atr_14[i]) &&
-        /* above */ (Number.isFinite(rsi_14[i]) && rsi_14[i] > 60)
-        ? 1
-        : 0;
-  }
+  /* deviation_from */ deviation_from_2(out, 0, n, close, typical_price_sma_20, atr_14, 1.5);
+  /* above */ above_2(out, 1, n, rsi_14, 60);
 }
 
 /**
@@ -45,12 +36,7 @@ export function mean_reversion_vwap_proxy_entry_short(s: Series, out: Uint8Array
 export function mean_reversion_vwap_proxy_exit_long(s: Series, out: Uint8Array): void {
   const { close, typical_price_sma_20 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_above */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(typical_price_sma_20[i]) && Number.isFinite(typical_price_sma_20[i - 1]) && close[i - 1] <= typical_price_sma_20[i - 1] && close[i] > typical_price_sma_20[i])
-        ? 1
-        : 0;
-  }
+  /* crosses_above */ crosses_above_1(out, 0, n, close, typical_price_sma_20, 1);
 }
 
 /**
@@ -60,12 +46,7 @@ export function mean_reversion_vwap_proxy_exit_long(s: Series, out: Uint8Array):
 export function mean_reversion_vwap_proxy_exit_short(s: Series, out: Uint8Array): void {
   const { close, typical_price_sma_20 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_below */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(typical_price_sma_20[i]) && Number.isFinite(typical_price_sma_20[i - 1]) && close[i - 1] >= typical_price_sma_20[i - 1] && close[i] < typical_price_sma_20[i])
-        ? 1
-        : 0;
-  }
+  /* crosses_below */ crosses_below_1(out, 0, n, close, typical_price_sma_20, 1);
 }
 
 export const mean_reversion_vwap_proxy: CompiledStrategy = {
@@ -73,6 +54,9 @@ export const mean_reversion_vwap_proxy: CompiledStrategy = {
   name: 'mean_reversion_vwap_proxy',
   displayName: 'Mean Reversion to VWAP Proxy',
   version: 1,
+  category: 'mean_reversion',
+  philosophy: 'A close more than 1.5 ATR from a typical-price average, standing in for volume-weighted fair value, with RSI confirming the stretch, tends to attract a pullback toward value. The position exits on touching that line, after 12 bars, or at a 2 ATR stop.',
+  details: { "entry_long": "close < VWAP proxy - 1.5*ATR AND RSI < 40", "entry_short": "close > VWAP proxy + 1.5*ATR AND RSI > 60", "exit": "VWAP proxy touch OR time stop 12 OR stop 2*ATR", "indicators": ["Typical Price SMA(20)", "RSI(14)", "ATR(14)"], "tags": ["mean_reversion", "long_short", "threshold", "scalp"] },
   direction: 'long_short',
   exits: {
     atrStopMult: 2,

@@ -5,6 +5,7 @@
  * {"id":43,"name":"range_fade_adx_low","display_name":"Range Fade with ADX Low","philosophy":"With ADX below 15 the market lacks direction, so RSI leaving oversold or overbought zones is more likely to mark a range edge than a breakout. Trades target RSI 50 with a 20-bar limit and a 2 ATR stop.","category":"mean_reversion","direction":"long_short","tags":["mean_reversion","regime","long_short","threshold","time","ADX","RSI","ATR","range_favor","swing"],"version":1,"entry_long":[{"type":"below","col":"adx_14","ref":15},{"type":"crosses_above","col_a":"rsi_14","col_b":30}],"entry_short":[{"type":"below","col":"adx_14","ref":15},{"type":"crosses_below","col_a":"rsi_14","col_b":70}],"exit_long":[{"type":"above","col":"rsi_14","ref":50}],"exit_short":[{"type":"below","col":"rsi_14","ref":50}],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":null,"time_stop_bars":20,"required_indicators":["adx_14","rsi_14","atr_14"],"details":{"entry_long":"ADX < 15 AND RSI crosses up through 30","entry_short":"ADX < 15 AND RSI crosses down through 70","exit":"RSI reaches 50 OR time stop 20 OR stop 2*ATR","indicators":["ADX(14)","RSI(14)","ATR(14)"],"tags":["mean_reversion","regime","long_short","swing"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { above_2, below_2, crosses_above_2, crosses_below_2 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -13,13 +14,8 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function range_fade_adx_low_entry_long(s: Series, out: Uint8Array): void {
   const { adx_14, rsi_14 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* below */ (Number.isFinite(adx_14[i]) && adx_14[i] < 15) &&
-        /* crosses_above */ (i >= 1 && Number.isFinite(rsi_14[i]) && Number.isFinite(rsi_14[i - 1]) && rsi_14[i - 1] <= 30 && rsi_14[i] > 30)
-        ? 1
-        : 0;
-  }
+  /* below */ below_2(out, 0, n, adx_14, 15);
+  /* crosses_above */ crosses_above_2(out, 1, n, rsi_14, 1, 30);
 }
 
 /**
@@ -29,13 +25,8 @@ export function range_fade_adx_low_entry_long(s: Series, out: Uint8Array): void 
 export function range_fade_adx_low_entry_short(s: Series, out: Uint8Array): void {
   const { adx_14, rsi_14 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* below */ (Number.isFinite(adx_14[i]) && adx_14[i] < 15) &&
-        /* crosses_below */ (i >= 1 && Number.isFinite(rsi_14[i]) && Number.isFinite(rsi_14[i - 1]) && rsi_14[i - 1] >= 70 && rsi_14[i] < 70)
-        ? 1
-        : 0;
-  }
+  /* below */ below_2(out, 0, n, adx_14, 15);
+  /* crosses_below */ crosses_below_2(out, 1, n, rsi_14, 1, 70);
 }
 
 /**
@@ -45,12 +36,7 @@ export function range_fade_adx_low_entry_short(s: Series, out: Uint8Array): void
 export function range_fade_adx_low_exit_long(s: Series, out: Uint8Array): void {
   const { rsi_14 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* above */ (Number.isFinite(rsi_14[i]) && rsi_14[i] > 50)
-        ? 1
-        : 0;
-  }
+  /* above */ above_2(out, 0, n, rsi_14, 50);
 }
 
 /**
@@ -60,12 +46,7 @@ export function range_fade_adx_low_exit_long(s: Series, out: Uint8Array): void {
 export function range_fade_adx_low_exit_short(s: Series, out: Uint8Array): void {
   const { rsi_14 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* below */ (Number.isFinite(rsi_14[i]) && rsi_14[i] < 50)
-        ? 1
-        : 0;
-  }
+  /* below */ below_2(out, 0, n, rsi_14, 50);
 }
 
 export const range_fade_adx_low: CompiledStrategy = {
@@ -73,6 +54,9 @@ export const range_fade_adx_low: CompiledStrategy = {
   name: 'range_fade_adx_low',
   displayName: 'Range Fade with ADX Low',
   version: 1,
+  category: 'mean_reversion',
+  philosophy: 'With ADX below 15 the market lacks direction, so RSI leaving oversold or overbought zones is more likely to mark a range edge than a breakout. Trades target RSI 50 with a 20-bar limit and a 2 ATR stop.',
+  details: { "entry_long": "ADX < 15 AND RSI crosses up through 30", "entry_short": "ADX < 15 AND RSI crosses down through 70", "exit": "RSI reaches 50 OR time stop 20 OR stop 2*ATR", "indicators": ["ADX(14)", "RSI(14)", "ATR(14)"], "tags": ["mean_reversion", "regime", "long_short", "swing"] },
   direction: 'long_short',
   exits: {
     atrStopMult: 2,

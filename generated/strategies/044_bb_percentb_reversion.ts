@@ -5,6 +5,7 @@
  * {"id":44,"name":"bb_percentb_reversion","display_name":"BB PercentB Reversion","philosophy":"%B under 0.05 means price is pressed against the lower band; its recovery above 0.1 signals the push is over, with mirror logic at the top. The trade aims for the band center at %B 0.5 and is closed after 20 bars or at a 2 ATR stop.","category":"mean_reversion","direction":"long_short","tags":["mean_reversion","long_short","threshold","time","BBANDS","ATR","range_favor","swing"],"version":1,"entry_long":[{"type":"was_below_then_crosses_above","col":"bb_pct","threshold":0.1,"lookback":5}],"entry_short":[{"type":"was_above_then_crosses_below","col":"bb_pct","threshold":0.9,"lookback":5}],"exit_long":[{"type":"crosses_above","col_a":"bb_pct","col_b":0.5}],"exit_short":[{"type":"crosses_below","col_a":"bb_pct","col_b":0.5}],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":null,"time_stop_bars":20,"required_indicators":["bb_pct","atr_14"],"details":{"entry_long":"%B < 0.05 then crosses above 0.1","entry_short":"%B > 0.95 then crosses below 0.9","exit":"%B returns to 0.5 OR time stop 20 OR stop 2*ATR","indicators":["BBANDS %B(20,2,2)","ATR(14)"],"tags":["mean_reversion","long_short","threshold","swing"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { crosses_above_2, crosses_below_2, was_above_then_crosses_below_1, was_below_then_crosses_above_1 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -13,12 +14,7 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function bb_percentb_reversion_entry_long(s: Series, out: Uint8Array): void {
   const { bb_pct } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* was_below_then_crosses_above */ (i >= 5 && Number.isFinite(bb_pct[i]) && Number.isFinite(bb_pct[i - 1]) && bb_pct[i - 1] <= 0.1 && bb_pct[i] > 0.1 && (bb_pct[i - 1] < 0.1 || bb_pct[i - 2] < 0.1 || bb_pct[i - 3] < 0.1 || bb_pct[i - 4] < 0.1 || bb_pct[i - 5] < 0.1))
-        ? 1
-        : 0;
-  }
+  /* was_below_then_crosses_above */ was_below_then_crosses_above_1(out, 0, n, bb_pct, 5, 1, 0.1, 2, 3, 4);
 }
 
 /**
@@ -28,12 +24,7 @@ export function bb_percentb_reversion_entry_long(s: Series, out: Uint8Array): vo
 export function bb_percentb_reversion_entry_short(s: Series, out: Uint8Array): void {
   const { bb_pct } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* was_above_then_crosses_below */ (i >= 5 && Number.isFinite(bb_pct[i]) && Number.isFinite(bb_pct[i - 1]) && bb_pct[i - 1] >= 0.9 && bb_pct[i] < 0.9 && (bb_pct[i - 1] > 0.9 || bb_pct[i - 2] > 0.9 || bb_pct[i - 3] > 0.9 || bb_pct[i - 4] > 0.9 || bb_pct[i - 5] > 0.9))
-        ? 1
-        : 0;
-  }
+  /* was_above_then_crosses_below */ was_above_then_crosses_below_1(out, 0, n, bb_pct, 5, 1, 0.9, 2, 3, 4);
 }
 
 /**
@@ -43,12 +34,7 @@ export function bb_percentb_reversion_entry_short(s: Series, out: Uint8Array): v
 export function bb_percentb_reversion_exit_long(s: Series, out: Uint8Array): void {
   const { bb_pct } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_above */ (i >= 1 && Number.isFinite(bb_pct[i]) && Number.isFinite(bb_pct[i - 1]) && bb_pct[i - 1] <= 0.5 && bb_pct[i] > 0.5)
-        ? 1
-        : 0;
-  }
+  /* crosses_above */ crosses_above_2(out, 0, n, bb_pct, 1, 0.5);
 }
 
 /**
@@ -58,12 +44,7 @@ export function bb_percentb_reversion_exit_long(s: Series, out: Uint8Array): voi
 export function bb_percentb_reversion_exit_short(s: Series, out: Uint8Array): void {
   const { bb_pct } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_below */ (i >= 1 && Number.isFinite(bb_pct[i]) && Number.isFinite(bb_pct[i - 1]) && bb_pct[i - 1] >= 0.5 && bb_pct[i] < 0.5)
-        ? 1
-        : 0;
-  }
+  /* crosses_below */ crosses_below_2(out, 0, n, bb_pct, 1, 0.5);
 }
 
 export const bb_percentb_reversion: CompiledStrategy = {
@@ -71,6 +52,9 @@ export const bb_percentb_reversion: CompiledStrategy = {
   name: 'bb_percentb_reversion',
   displayName: 'BB PercentB Reversion',
   version: 1,
+  category: 'mean_reversion',
+  philosophy: '%B under 0.05 means price is pressed against the lower band; its recovery above 0.1 signals the push is over, with mirror logic at the top. The trade aims for the band center at %B 0.5 and is closed after 20 bars or at a 2 ATR stop.',
+  details: { "entry_long": "%B < 0.05 then crosses above 0.1", "entry_short": "%B > 0.95 then crosses below 0.9", "exit": "%B returns to 0.5 OR time stop 20 OR stop 2*ATR", "indicators": ["BBANDS %B(20,2,2)", "ATR(14)"], "tags": ["mean_reversion", "long_short", "threshold", "swing"] },
   direction: 'long_short',
   exits: {
     atrStopMult: 2,

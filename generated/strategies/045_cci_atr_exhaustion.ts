@@ -5,6 +5,7 @@
  * {"id":45,"name":"cci_atr_exhaustion","display_name":"CCI + ATR Exhaustion Fade","philosophy":"An outsized bar with CCI beyond 200 in either direction reflects capitulation; a following close the other way suggests the panic is spent. The trade targets 3 ATR or CCI back inside 100, with a wider 2.5 ATR stop for the volatile conditions.","category":"mean_reversion","direction":"long_short","tags":["mean_reversion","volatility","long_short","threshold","atr_stop","atr_target","CCI","ATR","range_favor","swing"],"version":1,"entry_long":[{"type":"expr","when":{"all":[{"min_bars":1},{"finite":[{"col":"cci_20","lag":1},{"col":"high","lag":1},{"col":"low","lag":1},{"col":"atr_14","lag":1},{"col":"close","lag":1},"close"]},{"cmp":"<","a":{"col":"cci_20","lag":1},"b":-200},{"cmp":">","a":{"op":"sub","args":[{"col":"high","lag":1},{"col":"low","lag":1}]},"b":{"op":"mul","args":[2,{"col":"atr_14","lag":1}]}},{"cmp":">","a":"close","b":{"col":"close","lag":1}}]}}],"entry_short":[{"type":"expr","when":{"all":[{"min_bars":1},{"finite":[{"col":"cci_20","lag":1},{"col":"high","lag":1},{"col":"low","lag":1},{"col":"atr_14","lag":1},{"col":"close","lag":1},"close"]},{"cmp":">","a":{"col":"cci_20","lag":1},"b":200},{"cmp":">","a":{"op":"sub","args":[{"col":"high","lag":1},{"col":"low","lag":1}]},"b":{"op":"mul","args":[2,{"col":"atr_14","lag":1}]}},{"cmp":"<","a":"close","b":{"col":"close","lag":1}}]}}],"exit_long":[{"type":"above","col":"cci_20","ref":-100}],"exit_short":[{"type":"below","col":"cci_20","ref":100}],"atr_stop_mult":2.5,"atr_target_mult":3,"trailing_atr_mult":null,"time_stop_bars":null,"required_indicators":["close","high","low","cci_20","atr_14"],"details":{"entry_long":"CCI < -200 AND bar range > 2*ATR, then next close higher","entry_short":"CCI > +200 AND bar range > 2*ATR, then next close lower","exit":"CCI back above -100 / below +100 OR target 3*ATR; stop 2.5*ATR","indicators":["CCI(20)","ATR(14)"],"tags":["mean_reversion","volatility","long_short","swing"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { above_3, below_2, expr_18, expr_19 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -13,12 +14,7 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function cci_atr_exhaustion_entry_long(s: Series, out: Uint8Array): void {
   const { atr_14, cci_20, close, high, low } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* expr */ (i >= 1 && Number.isFinite(cci_20[i - 1]) && Number.isFinite(high[i - 1]) && Number.isFinite(low[i - 1]) && Number.isFinite(atr_14[i - 1]) && Number.isFinite(close[i - 1]) && Number.isFinite(close[i]) && cci_20[i - 1] < (-200) && (high[i - 1] - low[i - 1]) > (2 * atr_14[i - 1]) && close[i] > close[i - 1])
-        ? 1
-        : 0;
-  }
+  /* expr */ expr_18(out, 0, n, cci_20, high, low, atr_14, close, 1, 200, 2);
 }
 
 /**
@@ -28,12 +24,7 @@ export function cci_atr_exhaustion_entry_long(s: Series, out: Uint8Array): void 
 export function cci_atr_exhaustion_entry_short(s: Series, out: Uint8Array): void {
   const { atr_14, cci_20, close, high, low } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* expr */ (i >= 1 && Number.isFinite(cci_20[i - 1]) && Number.isFinite(high[i - 1]) && Number.isFinite(low[i - 1]) && Number.isFinite(atr_14[i - 1]) && Number.isFinite(close[i - 1]) && Number.isFinite(close[i]) && cci_20[i - 1] > 200 && (high[i - 1] - low[i - 1]) > (2 * atr_14[i - 1]) && close[i] < close[i - 1])
-        ? 1
-        : 0;
-  }
+  /* expr */ expr_19(out, 0, n, cci_20, high, low, atr_14, close, 1, 200, 2);
 }
 
 /**
@@ -43,12 +34,7 @@ export function cci_atr_exhaustion_entry_short(s: Series, out: Uint8Array): void
 export function cci_atr_exhaustion_exit_long(s: Series, out: Uint8Array): void {
   const { cci_20 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* above */ (Number.isFinite(cci_20[i]) && cci_20[i] > (-100))
-        ? 1
-        : 0;
-  }
+  /* above */ above_3(out, 0, n, cci_20, 100);
 }
 
 /**
@@ -58,12 +44,7 @@ export function cci_atr_exhaustion_exit_long(s: Series, out: Uint8Array): void {
 export function cci_atr_exhaustion_exit_short(s: Series, out: Uint8Array): void {
   const { cci_20 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* below */ (Number.isFinite(cci_20[i]) && cci_20[i] < 100)
-        ? 1
-        : 0;
-  }
+  /* below */ below_2(out, 0, n, cci_20, 100);
 }
 
 export const cci_atr_exhaustion: CompiledStrategy = {
@@ -71,6 +52,9 @@ export const cci_atr_exhaustion: CompiledStrategy = {
   name: 'cci_atr_exhaustion',
   displayName: 'CCI + ATR Exhaustion Fade',
   version: 1,
+  category: 'mean_reversion',
+  philosophy: 'An outsized bar with CCI beyond 200 in either direction reflects capitulation; a following close the other way suggests the panic is spent. The trade targets 3 ATR or CCI back inside 100, with a wider 2.5 ATR stop for the volatile conditions.',
+  details: { "entry_long": "CCI < -200 AND bar range > 2*ATR, then next close higher", "entry_short": "CCI > +200 AND bar range > 2*ATR, then next close lower", "exit": "CCI back above -100 / below +100 OR target 3*ATR; stop 2.5*ATR", "indicators": ["CCI(20)", "ATR(14)"], "tags": ["mean_reversion", "volatility", "long_short", "swing"] },
   direction: 'long_short',
   exits: {
     atrStopMult: 2.5,

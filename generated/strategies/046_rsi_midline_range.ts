@@ -5,6 +5,7 @@
  * {"id":46,"name":"rsi_midline_range","display_name":"RSI Midline Range Strategy","philosophy":"In quiet markets with ADX under 20, RSI crossing 50 captures small directional swings inside the range. The trade is closed when RSI crosses back, after 25 bars, or at a 2 ATR stop, keeping exposure to these minor drifts brief.","category":"mean_reversion","direction":"long_short","tags":["mean_reversion","long_short","cross","signal","time","RSI","ADX","ATR","range_favor","swing"],"version":1,"entry_long":[{"type":"below","col":"adx_14","ref":20},{"type":"crosses_above","col_a":"rsi_14","col_b":50}],"entry_short":[{"type":"below","col":"adx_14","ref":20},{"type":"crosses_below","col_a":"rsi_14","col_b":50}],"exit_long":[{"type":"crosses_below","col_a":"rsi_14","col_b":50}],"exit_short":[{"type":"crosses_above","col_a":"rsi_14","col_b":50}],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":null,"time_stop_bars":25,"required_indicators":["adx_14","rsi_14","atr_14"],"details":{"entry_long":"ADX < 20 AND RSI crosses above 50 from below","entry_short":"ADX < 20 AND RSI crosses below 50 from above","exit":"RSI crosses back OR time stop 25 OR stop 2*ATR","indicators":["ADX(14)","RSI(14)","ATR(14)"],"tags":["mean_reversion","long_short","cross","swing"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { below_2, crosses_above_2, crosses_below_2 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -13,13 +14,8 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function rsi_midline_range_entry_long(s: Series, out: Uint8Array): void {
   const { adx_14, rsi_14 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* below */ (Number.isFinite(adx_14[i]) && adx_14[i] < 20) &&
-        /* crosses_above */ (i >= 1 && Number.isFinite(rsi_14[i]) && Number.isFinite(rsi_14[i - 1]) && rsi_14[i - 1] <= 50 && rsi_14[i] > 50)
-        ? 1
-        : 0;
-  }
+  /* below */ below_2(out, 0, n, adx_14, 20);
+  /* crosses_above */ crosses_above_2(out, 1, n, rsi_14, 1, 50);
 }
 
 /**
@@ -29,13 +25,8 @@ export function rsi_midline_range_entry_long(s: Series, out: Uint8Array): void {
 export function rsi_midline_range_entry_short(s: Series, out: Uint8Array): void {
   const { adx_14, rsi_14 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* below */ (Number.isFinite(adx_14[i]) && adx_14[i] < 20) &&
-        /* crosses_below */ (i >= 1 && Number.isFinite(rsi_14[i]) && Number.isFinite(rsi_14[i - 1]) && rsi_14[i - 1] >= 50 && rsi_14[i] < 50)
-        ? 1
-        : 0;
-  }
+  /* below */ below_2(out, 0, n, adx_14, 20);
+  /* crosses_below */ crosses_below_2(out, 1, n, rsi_14, 1, 50);
 }
 
 /**
@@ -45,12 +36,7 @@ export function rsi_midline_range_entry_short(s: Series, out: Uint8Array): void 
 export function rsi_midline_range_exit_long(s: Series, out: Uint8Array): void {
   const { rsi_14 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_below */ (i >= 1 && Number.isFinite(rsi_14[i]) && Number.isFinite(rsi_14[i - 1]) && rsi_14[i - 1] >= 50 && rsi_14[i] < 50)
-        ? 1
-        : 0;
-  }
+  /* crosses_below */ crosses_below_2(out, 0, n, rsi_14, 1, 50);
 }
 
 /**
@@ -60,12 +46,7 @@ export function rsi_midline_range_exit_long(s: Series, out: Uint8Array): void {
 export function rsi_midline_range_exit_short(s: Series, out: Uint8Array): void {
   const { rsi_14 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_above */ (i >= 1 && Number.isFinite(rsi_14[i]) && Number.isFinite(rsi_14[i - 1]) && rsi_14[i - 1] <= 50 && rsi_14[i] > 50)
-        ? 1
-        : 0;
-  }
+  /* crosses_above */ crosses_above_2(out, 0, n, rsi_14, 1, 50);
 }
 
 export const rsi_midline_range: CompiledStrategy = {
@@ -73,6 +54,9 @@ export const rsi_midline_range: CompiledStrategy = {
   name: 'rsi_midline_range',
   displayName: 'RSI Midline Range Strategy',
   version: 1,
+  category: 'mean_reversion',
+  philosophy: 'In quiet markets with ADX under 20, RSI crossing 50 captures small directional swings inside the range. The trade is closed when RSI crosses back, after 25 bars, or at a 2 ATR stop, keeping exposure to these minor drifts brief.',
+  details: { "entry_long": "ADX < 20 AND RSI crosses above 50 from below", "entry_short": "ADX < 20 AND RSI crosses below 50 from above", "exit": "RSI crosses back OR time stop 25 OR stop 2*ATR", "indicators": ["ADX(14)", "RSI(14)", "ATR(14)"], "tags": ["mean_reversion", "long_short", "cross", "swing"] },
   direction: 'long_short',
   exits: {
     atrStopMult: 2,

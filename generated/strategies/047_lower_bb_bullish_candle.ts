@@ -5,6 +5,7 @@
  * {"id":47,"name":"lower_bb_bullish_candle","display_name":"Lower BB + Bullish Candle","philosophy":"Price dipping under the lower Bollinger band and printing a bullish engulfing, harami or hammer shows buyers stepping in at a stretched level. The long targets the middle band, with a 20-bar limit and 2 ATR stop if the reversal signal fails.","category":"mean_reversion","direction":"long_only","tags":["mean_reversion","pattern","long_only","pattern","time","BBANDS","CDL","ATR","range_favor","swing"],"version":1,"entry_long":[{"type":"below","col":"low","ref":"bb_lower"},{"type":"any_of","conditions":[{"type":"candle_bullish","pattern_col":"cdl_engulfing"},{"type":"candle_bullish","pattern_col":"cdl_harami"},{"type":"candle_bullish","pattern_col":"cdl_hammer"}]}],"entry_short":[],"exit_long":[{"type":"crosses_above","col_a":"close","col_b":"bb_middle"}],"exit_short":[],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":null,"time_stop_bars":20,"required_indicators":["low","close","bb_lower","bb_middle","cdl_engulfing","cdl_harami","cdl_hammer","atr_14"],"details":{"entry_long":"low < BB lower AND bullish candle pattern (engulfing, harami, or hammer)","entry_short":"N/A (long only)","exit":"BB middle touch OR time stop 20 OR stop 2*ATR","indicators":["BBANDS(20,2,2)","CDL_ENGULFING","CDL_HARAMI","CDL_HAMMER","ATR(14)"],"tags":["mean_reversion","pattern","long_only","swing"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { any_of_3, below_1, crosses_above_1 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -13,13 +14,8 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function lower_bb_bullish_candle_entry_long(s: Series, out: Uint8Array): void {
   const { bb_lower, cdl_engulfing, cdl_hammer, cdl_harami, low } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* below */ (Number.isFinite(low[i]) && Number.isFinite(bb_lower[i]) && low[i] < bb_lower[i]) &&
-        /* any_of */ ((Number.isFinite(cdl_engulfing[i]) && cdl_engulfing[i] > 0) || (Number.isFinite(cdl_harami[i]) && cdl_harami[i] > 0) || (Number.isFinite(cdl_hammer[i]) && cdl_hammer[i] > 0))
-        ? 1
-        : 0;
-  }
+  /* below */ below_1(out, 0, n, low, bb_lower);
+  /* any_of */ any_of_3(out, 1, n, cdl_engulfing, cdl_harami, cdl_hammer, 0);
 }
 
 /**
@@ -38,12 +34,7 @@ export function lower_bb_bullish_candle_entry_short(s: Series, out: Uint8Array):
 export function lower_bb_bullish_candle_exit_long(s: Series, out: Uint8Array): void {
   const { bb_middle, close } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_above */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(bb_middle[i]) && Number.isFinite(bb_middle[i - 1]) && close[i - 1] <= bb_middle[i - 1] && close[i] > bb_middle[i])
-        ? 1
-        : 0;
-  }
+  /* crosses_above */ crosses_above_1(out, 0, n, close, bb_middle, 1);
 }
 
 /**
@@ -59,6 +50,9 @@ export const lower_bb_bullish_candle: CompiledStrategy = {
   name: 'lower_bb_bullish_candle',
   displayName: 'Lower BB + Bullish Candle',
   version: 1,
+  category: 'mean_reversion',
+  philosophy: 'Price dipping under the lower Bollinger band and printing a bullish engulfing, harami or hammer shows buyers stepping in at a stretched level. The long targets the middle band, with a 20-bar limit and 2 ATR stop if the reversal signal fails.',
+  details: { "entry_long": "low < BB lower AND bullish candle pattern (engulfing, harami, or hammer)", "entry_short": "N/A (long only)", "exit": "BB middle touch OR time stop 20 OR stop 2*ATR", "indicators": ["BBANDS(20,2,2)", "CDL_ENGULFING", "CDL_HARAMI", "CDL_HAMMER", "ATR(14)"], "tags": ["mean_reversion", "pattern", "long_only", "swing"] },
   direction: 'long_only',
   exits: {
     atrStopMult: 2,

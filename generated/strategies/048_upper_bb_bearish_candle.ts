@@ -5,6 +5,7 @@
  * {"id":48,"name":"upper_bb_bearish_candle","display_name":"Upper BB + Bearish Candle","philosophy":"A push above the upper band that ends in a bearish engulfing or shooting star shows sellers rejecting the high. The short aims for the middle band and is closed after 20 bars or at a 2 ATR stop.","category":"mean_reversion","direction":"short_only","tags":["mean_reversion","pattern","short_only","pattern","time","BBANDS","CDL","ATR","range_favor","swing"],"version":1,"entry_long":[],"entry_short":[{"type":"above","col":"high","ref":"bb_upper"},{"type":"any_of","conditions":[{"type":"candle_bearish","pattern_col":"cdl_engulfing"},{"type":"candle_bearish","pattern_col":"cdl_shooting_star"}]}],"exit_long":[],"exit_short":[{"type":"crosses_below","col_a":"close","col_b":"bb_middle"}],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":null,"time_stop_bars":20,"required_indicators":["high","close","bb_upper","bb_middle","cdl_engulfing","cdl_shooting_star","atr_14"],"details":{"entry_short":"high > BB upper AND bearish candle pattern (engulfing or shooting star)","entry_long":"N/A (short only)","exit":"BB middle touch OR time stop 20 OR stop 2*ATR","indicators":["BBANDS(20,2,2)","CDL_ENGULFING","CDL_SHOOTING_STAR","ATR(14)"],"tags":["mean_reversion","pattern","short_only","swing"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { above_1, any_of_4, crosses_below_1 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -22,13 +23,8 @@ export function upper_bb_bearish_candle_entry_long(s: Series, out: Uint8Array): 
 export function upper_bb_bearish_candle_entry_short(s: Series, out: Uint8Array): void {
   const { bb_upper, cdl_engulfing, cdl_shooting_star, high } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* above */ (Number.isFinite(high[i]) && Number.isFinite(bb_upper[i]) && high[i] > bb_upper[i]) &&
-        /* any_of */ ((Number.isFinite(cdl_engulfing[i]) && cdl_engulfing[i] < 0) || (Number.isFinite(cdl_shooting_star[i]) && cdl_shooting_star[i] < 0))
-        ? 1
-        : 0;
-  }
+  /* above */ above_1(out, 0, n, high, bb_upper);
+  /* any_of */ any_of_4(out, 1, n, cdl_engulfing, cdl_shooting_star, 0);
 }
 
 /**
@@ -46,12 +42,7 @@ export function upper_bb_bearish_candle_exit_long(s: Series, out: Uint8Array): v
 export function upper_bb_bearish_candle_exit_short(s: Series, out: Uint8Array): void {
   const { bb_middle, close } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_below */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(bb_middle[i]) && Number.isFinite(bb_middle[i - 1]) && close[i - 1] >= bb_middle[i - 1] && close[i] < bb_middle[i])
-        ? 1
-        : 0;
-  }
+  /* crosses_below */ crosses_below_1(out, 0, n, close, bb_middle, 1);
 }
 
 export const upper_bb_bearish_candle: CompiledStrategy = {
@@ -59,6 +50,9 @@ export const upper_bb_bearish_candle: CompiledStrategy = {
   name: 'upper_bb_bearish_candle',
   displayName: 'Upper BB + Bearish Candle',
   version: 1,
+  category: 'mean_reversion',
+  philosophy: 'A push above the upper band that ends in a bearish engulfing or shooting star shows sellers rejecting the high. The short aims for the middle band and is closed after 20 bars or at a 2 ATR stop.',
+  details: { "entry_short": "high > BB upper AND bearish candle pattern (engulfing or shooting star)", "entry_long": "N/A (short only)", "exit": "BB middle touch OR time stop 20 OR stop 2*ATR", "indicators": ["BBANDS(20,2,2)", "CDL_ENGULFING", "CDL_SHOOTING_STAR", "ATR(14)"], "tags": ["mean_reversion", "pattern", "short_only", "swing"] },
   direction: 'short_only',
   exits: {
     atrStopMult: 2,

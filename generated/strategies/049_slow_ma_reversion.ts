@@ -5,6 +5,7 @@
  * {"id":49,"name":"slow_ma_reversion","display_name":"Slow MA Mean Reversion (SMA50)","philosophy":"When price is more than two ATRs from its 50-bar average with RSI confirming the stretch, the slower mean acts as a magnet. Patience is needed, so the trade allows 30 bars and a 2.5 ATR stop while targeting a touch of the SMA50.","category":"mean_reversion","direction":"long_short","tags":["mean_reversion","long_short","threshold","time","SMA","RSI","ATR","range_favor","swing"],"version":1,"entry_long":[{"type":"deviation_from","col":"close","ref_col":"sma_50","atr_mult":2,"direction":"below"},{"type":"below","col":"rsi_14","ref":40}],"entry_short":[{"type":"deviation_from","col":"close","ref_col":"sma_50","atr_mult":2,"direction":"above"},{"type":"above","col":"rsi_14","ref":60}],"exit_long":[{"type":"crosses_above","col_a":"close","col_b":"sma_50"}],"exit_short":[{"type":"crosses_below","col_a":"close","col_b":"sma_50"}],"atr_stop_mult":2.5,"atr_target_mult":null,"trailing_atr_mult":null,"time_stop_bars":30,"required_indicators":["close","sma_50","rsi_14","atr_14"],"details":{"entry_long":"close < SMA50 - 2*ATR AND RSI < 40","entry_short":"close > SMA50 + 2*ATR AND RSI > 60","exit":"SMA50 touch OR time stop 30 OR stop 2.5*ATR","indicators":["SMA(50)","RSI(14)","ATR(14)"],"tags":["mean_reversion","long_short","threshold","swing"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { above_2, below_2, crosses_above_1, crosses_below_1, deviation_from_1, deviation_from_2 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -13,13 +14,8 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function slow_ma_reversion_entry_long(s: Series, out: Uint8Array): void {
   const { atr_14, close, rsi_14, sma_50 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* deviation_from */ (Number.isFinite(close[i]) && Number.isFinite(sma_50[i]) && Number.isFinite(atr_14[i]) && (sma_50[i] - close[i]) > 2 * atr_14[i]) &&
-        /* below */ (Number.isFinite(rsi_14[i]) && rsi_14[i] < 40)
-        ? 1
-        : 0;
-  }
+  /* deviation_from */ deviation_from_1(out, 0, n, close, sma_50, atr_14, 2);
+  /* below */ below_2(out, 1, n, rsi_14, 40);
 }
 
 /**
@@ -29,13 +25,8 @@ export function slow_ma_reversion_entry_long(s: Series, out: Uint8Array): void {
 export function slow_ma_reversion_entry_short(s: Series, out: Uint8Array): void {
   const { atr_14, close, rsi_14, sma_50 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* deviation_from */ (Number.isFinite(close[i]) && Number.isFinite(sma_50[i]) && Number.isFinite(atr_14[i]) && (close[i] - sma_50[i]) > 2 * atr_14[i]) &&
-        /* above */ (Number.isFinite(rsi_14[i]) && rsi_14[i] > 60)
-        ? 1
-        : 0;
-  }
+  /* deviation_from */ deviation_from_2(out, 0, n, close, sma_50, atr_14, 2);
+  /* above */ above_2(out, 1, n, rsi_14, 60);
 }
 
 /**
@@ -45,12 +36,7 @@ export function slow_ma_reversion_entry_short(s: Series, out: Uint8Array): void 
 export function slow_ma_reversion_exit_long(s: Series, out: Uint8Array): void {
   const { close, sma_50 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_above */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(sma_50[i]) && Number.isFinite(sma_50[i - 1]) && close[i - 1] <= sma_50[i - 1] && close[i] > sma_50[i])
-        ? 1
-        : 0;
-  }
+  /* crosses_above */ crosses_above_1(out, 0, n, close, sma_50, 1);
 }
 
 /**
@@ -60,12 +46,7 @@ export function slow_ma_reversion_exit_long(s: Series, out: Uint8Array): void {
 export function slow_ma_reversion_exit_short(s: Series, out: Uint8Array): void {
   const { close, sma_50 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_below */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(sma_50[i]) && Number.isFinite(sma_50[i - 1]) && close[i - 1] >= sma_50[i - 1] && close[i] < sma_50[i])
-        ? 1
-        : 0;
-  }
+  /* crosses_below */ crosses_below_1(out, 0, n, close, sma_50, 1);
 }
 
 export const slow_ma_reversion: CompiledStrategy = {
@@ -73,6 +54,9 @@ export const slow_ma_reversion: CompiledStrategy = {
   name: 'slow_ma_reversion',
   displayName: 'Slow MA Mean Reversion (SMA50)',
   version: 1,
+  category: 'mean_reversion',
+  philosophy: 'When price is more than two ATRs from its 50-bar average with RSI confirming the stretch, the slower mean acts as a magnet. Patience is needed, so the trade allows 30 bars and a 2.5 ATR stop while targeting a touch of the SMA50.',
+  details: { "entry_long": "close < SMA50 - 2*ATR AND RSI < 40", "entry_short": "close > SMA50 + 2*ATR AND RSI > 60", "exit": "SMA50 touch OR time stop 30 OR stop 2.5*ATR", "indicators": ["SMA(50)", "RSI(14)", "ATR(14)"], "tags": ["mean_reversion", "long_short", "threshold", "swing"] },
   direction: 'long_short',
   exits: {
     atrStopMult: 2.5,

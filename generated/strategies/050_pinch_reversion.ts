@@ -5,6 +5,7 @@
  * {"id":50,"name":"pinch_reversion","display_name":"Pinch Reversion (ATR Contraction Snap)","philosophy":"Volatility running 20% below its 50-bar norm alongside weak ADX indicates a quiet, compressed market. An RSI move back across 50 after an excursion beyond 40 or 60 hints at the next swing's direction; RSI crossing back, 25 bars, or a 2 ATR stop end the trade.","category":"mean_reversion","direction":"long_short","tags":["mean_reversion","volatility","long_short","threshold","time","ATR","ADX","RSI","vol_contract","swing"],"version":1,"entry_long":[{"type":"expr","when":{"all":[{"finite":["atr_14","atr_sma_50"]},{"cmp":"!=","a":"atr_sma_50","b":0},{"cmp":"<","a":"atr_14","b":{"op":"mul","args":["atr_sma_50",{"op":"sub","args":[1,0.2]}]}}]}},{"type":"below","col":"adx_14","ref":20},{"type":"was_below_then_crosses_above","col":"rsi_14","threshold":50,"lookback":10}],"entry_short":[{"type":"expr","when":{"all":[{"finite":["atr_14","atr_sma_50"]},{"cmp":"!=","a":"atr_sma_50","b":0},{"cmp":"<","a":"atr_14","b":{"op":"mul","args":["atr_sma_50",{"op":"sub","args":[1,0.2]}]}}]}},{"type":"below","col":"adx_14","ref":20},{"type":"was_above_then_crosses_below","col":"rsi_14","threshold":50,"lookback":10}],"exit_long":[{"type":"crosses_below","col_a":"rsi_14","col_b":50}],"exit_short":[{"type":"crosses_above","col_a":"rsi_14","col_b":50}],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":null,"time_stop_bars":25,"required_indicators":["atr_14","atr_sma_50","adx_14","rsi_14"],"details":{"entry_long":"ATR below SMA(ATR,50) by 20% AND ADX < 20 AND RSI crosses above 50 after being < 40","entry_short":"ATR below SMA(ATR,50) by 20% AND ADX < 20 AND RSI crosses below 50 after being > 60","exit":"RSI crosses back OR time stop 25 OR stop 2*ATR","indicators":["ATR(14)","SMA(ATR,50)","ADX(14)","RSI(14)"],"tags":["mean_reversion","volatility","long_short","swing"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { below_2, crosses_above_2, crosses_below_2, expr_20, was_above_then_crosses_below_2, was_below_then_crosses_above_2 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -13,14 +14,9 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function pinch_reversion_entry_long(s: Series, out: Uint8Array): void {
   const { adx_14, atr_14, atr_sma_50, rsi_14 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* expr */ (Number.isFinite(atr_14[i]) && Number.isFinite(atr_sma_50[i]) && atr_sma_50[i] !== 0 && atr_14[i] < (atr_sma_50[i] * (1 - 0.2))) &&
-        /* below */ (Number.isFinite(adx_14[i]) && adx_14[i] < 20) &&
-        /* was_below_then_crosses_above */ (i >= 10 && Number.isFinite(rsi_14[i]) && Number.isFinite(rsi_14[i - 1]) && rsi_14[i - 1] <= 50 && rsi_14[i] > 50 && (rsi_14[i - 1] < 50 || rsi_14[i - 2] < 50 || rsi_14[i - 3] < 50 || rsi_14[i - 4] < 50 || rsi_14[i - 5] < 50 || rsi_14[i - 6] < 50 || rsi_14[i - 7] < 50 || rsi_14[i - 8] < 50 || rsi_14[i - 9] < 50 || rsi_14[i - 10] < 50))
-        ? 1
-        : 0;
-  }
+  /* expr */ expr_20(out, 0, n, atr_14, atr_sma_50, 0, 1, 0.2);
+  /* below */ below_2(out, 1, n, adx_14, 20);
+  /* was_below_then_crosses_above */ was_below_then_crosses_above_2(out, 1, n, rsi_14, 10, 1, 50, 2, 3, 4, 5, 6, 7, 8, 9);
 }
 
 /**
@@ -30,14 +26,9 @@ export function pinch_reversion_entry_long(s: Series, out: Uint8Array): void {
 export function pinch_reversion_entry_short(s: Series, out: Uint8Array): void {
   const { adx_14, atr_14, atr_sma_50, rsi_14 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* expr */ (Number.isFinite(atr_14[i]) && Number.isFinite(atr_sma_50[i]) && atr_sma_50[i] !== 0 && atr_14[i] < (atr_sma_50[i] * (1 - 0.2))) &&
-        /* below */ (Number.isFinite(adx_14[i]) && adx_14[i] < 20) &&
-        /* was_above_then_crosses_below */ (i >= 10 && Number.isFinite(rsi_14[i]) && Number.isFinite(rsi_14[i - 1]) && rsi_14[i - 1] >= 50 && rsi_14[i] < 50 && (rsi_14[i - 1] > 50 || rsi_14[i - 2] > 50 || rsi_14[i - 3] > 50 || rsi_14[i - 4] > 50 || rsi_14[i - 5] > 50 || rsi_14[i - 6] > 50 || rsi_14[i - 7] > 50 || rsi_14[i - 8] > 50 || rsi_14[i - 9] > 50 || rsi_14[i - 10] > 50))
-        ? 1
-        : 0;
-  }
+  /* expr */ expr_20(out, 0, n, atr_14, atr_sma_50, 0, 1, 0.2);
+  /* below */ below_2(out, 1, n, adx_14, 20);
+  /* was_above_then_crosses_below */ was_above_then_crosses_below_2(out, 1, n, rsi_14, 10, 1, 50, 2, 3, 4, 5, 6, 7, 8, 9);
 }
 
 /**
@@ -47,12 +38,7 @@ export function pinch_reversion_entry_short(s: Series, out: Uint8Array): void {
 export function pinch_reversion_exit_long(s: Series, out: Uint8Array): void {
   const { rsi_14 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_below */ (i >= 1 && Number.isFinite(rsi_14[i]) && Number.isFinite(rsi_14[i - 1]) && rsi_14[i - 1] >= 50 && rsi_14[i] < 50)
-        ? 1
-        : 0;
-  }
+  /* crosses_below */ crosses_below_2(out, 0, n, rsi_14, 1, 50);
 }
 
 /**
@@ -62,12 +48,7 @@ export function pinch_reversion_exit_long(s: Series, out: Uint8Array): void {
 export function pinch_reversion_exit_short(s: Series, out: Uint8Array): void {
   const { rsi_14 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_above */ (i >= 1 && Number.isFinite(rsi_14[i]) && Number.isFinite(rsi_14[i - 1]) && rsi_14[i - 1] <= 50 && rsi_14[i] > 50)
-        ? 1
-        : 0;
-  }
+  /* crosses_above */ crosses_above_2(out, 0, n, rsi_14, 1, 50);
 }
 
 export const pinch_reversion: CompiledStrategy = {
@@ -75,6 +56,9 @@ export const pinch_reversion: CompiledStrategy = {
   name: 'pinch_reversion',
   displayName: 'Pinch Reversion (ATR Contraction Snap)',
   version: 1,
+  category: 'mean_reversion',
+  philosophy: 'Volatility running 20% below its 50-bar norm alongside weak ADX indicates a quiet, compressed market. An RSI move back across 50 after an excursion beyond 40 or 60 hints at the next swing\'s direction; RSI crossing back, 25 bars, or a 2 ATR stop end the trade.',
+  details: { "entry_long": "ATR below SMA(ATR,50) by 20% AND ADX < 20 AND RSI crosses above 50 after being < 40", "entry_short": "ATR below SMA(ATR,50) by 20% AND ADX < 20 AND RSI crosses below 50 after being > 60", "exit": "RSI crosses back OR time stop 25 OR stop 2*ATR", "indicators": ["ATR(14)", "SMA(ATR,50)", "ADX(14)", "RSI(14)"], "tags": ["mean_reversion", "volatility", "long_short", "swing"] },
   direction: 'long_short',
   exits: {
     atrStopMult: 2,

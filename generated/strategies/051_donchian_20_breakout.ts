@@ -5,6 +5,7 @@
  * {"id":51,"name":"donchian_20_breakout","display_name":"Donchian 20 High/Low Breakout","philosophy":"A close above the highest high, or below the lowest low, of the last 20 bars means the market has moved to new ground, where trends often begin. Trades trail a 2 ATR stop, exit on the opposite breakout, and take profit at 4 ATR.","category":"breakout","direction":"long_short","tags":["breakout","long_short","breakout","atr_stop","atr_target","MAX","MIN","ATR","vol_expand","swing"],"version":1,"entry_long":[{"type":"breaks_above_level","level_col":"donchian_high_20"}],"entry_short":[{"type":"breaks_below_level","level_col":"donchian_low_20"}],"exit_long":[{"type":"breaks_below_level","level_col":"donchian_low_20"}],"exit_short":[{"type":"breaks_above_level","level_col":"donchian_high_20"}],"atr_stop_mult":2,"atr_target_mult":4,"trailing_atr_mult":2,"time_stop_bars":null,"required_indicators":["donchian_high_20","donchian_low_20","atr_14"],"details":{"entry_long":"Close breaks above 20-bar Donchian high","entry_short":"Close breaks below 20-bar Donchian low","exit":"Trailing stop 2*ATR OR opposite breakout; target 4*ATR","indicators":["Donchian(20)","ATR(14)"],"tags":["breakout","long_short","swing"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { crosses_above_1, crosses_below_1 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -14,12 +15,7 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function donchian_20_breakout_entry_long(s: Series, out: Uint8Array): void {
   const { close, donchian_high_20 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* breaks_above_level */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_high_20[i]) && Number.isFinite(donchian_high_20[i - 1]) && close[i - 1] <= donchian_high_20[i - 1] && close[i] > donchian_high_20[i])
-        ? 1
-        : 0;
-  }
+  /* breaks_above_level */ crosses_above_1(out, 0, n, close, donchian_high_20, 1);
 }
 
 /**
@@ -30,12 +26,7 @@ export function donchian_20_breakout_entry_long(s: Series, out: Uint8Array): voi
 export function donchian_20_breakout_entry_short(s: Series, out: Uint8Array): void {
   const { close, donchian_low_20 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* breaks_below_level */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_low_20[i]) && Number.isFinite(donchian_low_20[i - 1]) && close[i - 1] >= donchian_low_20[i - 1] && close[i] < donchian_low_20[i])
-        ? 1
-        : 0;
-  }
+  /* breaks_below_level */ crosses_below_1(out, 0, n, close, donchian_low_20, 1);
 }
 
 /**
@@ -45,12 +36,7 @@ export function donchian_20_breakout_entry_short(s: Series, out: Uint8Array): vo
 export function donchian_20_breakout_exit_long(s: Series, out: Uint8Array): void {
   const { close, donchian_low_20 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* breaks_below_level */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_low_20[i]) && Number.isFinite(donchian_low_20[i - 1]) && close[i - 1] >= donchian_low_20[i - 1] && close[i] < donchian_low_20[i])
-        ? 1
-        : 0;
-  }
+  /* breaks_below_level */ crosses_below_1(out, 0, n, close, donchian_low_20, 1);
 }
 
 /**
@@ -60,12 +46,7 @@ export function donchian_20_breakout_exit_long(s: Series, out: Uint8Array): void
 export function donchian_20_breakout_exit_short(s: Series, out: Uint8Array): void {
   const { close, donchian_high_20 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* breaks_above_level */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_high_20[i]) && Number.isFinite(donchian_high_20[i - 1]) && close[i - 1] <= donchian_high_20[i - 1] && close[i] > donchian_high_20[i])
-        ? 1
-        : 0;
-  }
+  /* breaks_above_level */ crosses_above_1(out, 0, n, close, donchian_high_20, 1);
 }
 
 export const donchian_20_breakout: CompiledStrategy = {
@@ -73,6 +54,9 @@ export const donchian_20_breakout: CompiledStrategy = {
   name: 'donchian_20_breakout',
   displayName: 'Donchian 20 High/Low Breakout',
   version: 1,
+  category: 'breakout',
+  philosophy: 'A close above the highest high, or below the lowest low, of the last 20 bars means the market has moved to new ground, where trends often begin. Trades trail a 2 ATR stop, exit on the opposite breakout, and take profit at 4 ATR.',
+  details: { "entry_long": "Close breaks above 20-bar Donchian high", "entry_short": "Close breaks below 20-bar Donchian low", "exit": "Trailing stop 2*ATR OR opposite breakout; target 4*ATR", "indicators": ["Donchian(20)", "ATR(14)"], "tags": ["breakout", "long_short", "swing"] },
   direction: 'long_short',
   exits: {
     atrStopMult: 2,

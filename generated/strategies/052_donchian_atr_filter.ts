@@ -5,6 +5,7 @@
  * {"id":52,"name":"donchian_atr_filter","display_name":"Donchian + ATR Filter","philosophy":"Many channel breaks fail because they happen on small bars; requiring the breakout bar's range to exceed 1.2 ATR shows real force behind the move. Once in, a 2 ATR trailing stop is the only exit, letting strong breaks run.","category":"breakout","direction":"long_short","tags":["breakout","volatility","long_short","breakout","atr_stop","MAX","MIN","ATR","vol_expand","swing"],"version":1,"entry_long":[{"type":"breaks_above_level","level_col":"donchian_high_20"},{"type":"range_exceeds_atr","multiplier":1.2}],"entry_short":[{"type":"breaks_below_level","level_col":"donchian_low_20"},{"type":"range_exceeds_atr","multiplier":1.2}],"exit_long":[{"type":"breaks_below_level","level_col":"donchian_low_20"}],"exit_short":[{"type":"breaks_above_level","level_col":"donchian_high_20"}],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":2,"time_stop_bars":null,"required_indicators":["donchian_high_20","donchian_low_20","atr_14","high","low"],"details":{"entry_long":"Close breaks 20-bar Donchian high AND bar range > 1.2*ATR","entry_short":"Close breaks 20-bar Donchian low AND bar range > 1.2*ATR","exit":"Trail 2*ATR","indicators":["Donchian(20)","ATR(14)"],"tags":["breakout","volatility","long_short","swing"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { crosses_above_1, crosses_below_1, range_exceeds_atr_1 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -14,13 +15,8 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function donchian_atr_filter_entry_long(s: Series, out: Uint8Array): void {
   const { atr_14, close, donchian_high_20, high, low } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* breaks_above_level */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_high_20[i]) && Number.isFinite(donchian_high_20[i - 1]) && close[i - 1] <= donchian_high_20[i - 1] && close[i] > donchian_high_20[i]) &&
-        /* range_exceeds_atr */ (Number.isFinite((high[i] - low[i])) && Number.isFinite(atr_14[i]) && (high[i] - low[i]) > 1.2 * atr_14[i])
-        ? 1
-        : 0;
-  }
+  /* breaks_above_level */ crosses_above_1(out, 0, n, close, donchian_high_20, 1);
+  /* range_exceeds_atr */ range_exceeds_atr_1(out, 1, n, high, low, atr_14, 1.2);
 }
 
 /**
@@ -31,13 +27,8 @@ export function donchian_atr_filter_entry_long(s: Series, out: Uint8Array): void
 export function donchian_atr_filter_entry_short(s: Series, out: Uint8Array): void {
   const { atr_14, close, donchian_low_20, high, low } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* breaks_below_level */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_low_20[i]) && Number.isFinite(donchian_low_20[i - 1]) && close[i - 1] >= donchian_low_20[i - 1] && close[i] < donchian_low_20[i]) &&
-        /* range_exceeds_atr */ (Number.isFinite((high[i] - low[i])) && Number.isFinite(atr_14[i]) && (high[i] - low[i]) > 1.2 * atr_14[i])
-        ? 1
-        : 0;
-  }
+  /* breaks_below_level */ crosses_below_1(out, 0, n, close, donchian_low_20, 1);
+  /* range_exceeds_atr */ range_exceeds_atr_1(out, 1, n, high, low, atr_14, 1.2);
 }
 
 /**
@@ -47,12 +38,7 @@ export function donchian_atr_filter_entry_short(s: Series, out: Uint8Array): voi
 export function donchian_atr_filter_exit_long(s: Series, out: Uint8Array): void {
   const { close, donchian_low_20 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* breaks_below_level */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_low_20[i]) && Number.isFinite(donchian_low_20[i - 1]) && close[i - 1] >= donchian_low_20[i - 1] && close[i] < donchian_low_20[i])
-        ? 1
-        : 0;
-  }
+  /* breaks_below_level */ crosses_below_1(out, 0, n, close, donchian_low_20, 1);
 }
 
 /**
@@ -62,12 +48,7 @@ export function donchian_atr_filter_exit_long(s: Series, out: Uint8Array): void 
 export function donchian_atr_filter_exit_short(s: Series, out: Uint8Array): void {
   const { close, donchian_high_20 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* breaks_above_level */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_high_20[i]) && Number.isFinite(donchian_high_20[i - 1]) && close[i - 1] <= donchian_high_20[i - 1] && close[i] > donchian_high_20[i])
-        ? 1
-        : 0;
-  }
+  /* breaks_above_level */ crosses_above_1(out, 0, n, close, donchian_high_20, 1);
 }
 
 export const donchian_atr_filter: CompiledStrategy = {
@@ -75,6 +56,9 @@ export const donchian_atr_filter: CompiledStrategy = {
   name: 'donchian_atr_filter',
   displayName: 'Donchian + ATR Filter',
   version: 1,
+  category: 'breakout',
+  philosophy: 'Many channel breaks fail because they happen on small bars; requiring the breakout bar\'s range to exceed 1.2 ATR shows real force behind the move. Once in, a 2 ATR trailing stop is the only exit, letting strong breaks run.',
+  details: { "entry_long": "Close breaks 20-bar Donchian high AND bar range > 1.2*ATR", "entry_short": "Close breaks 20-bar Donchian low AND bar range > 1.2*ATR", "exit": "Trail 2*ATR", "indicators": ["Donchian(20)", "ATR(14)"], "tags": ["breakout", "volatility", "long_short", "swing"] },
   direction: 'long_short',
   exits: {
     atrStopMult: 2,

@@ -5,6 +5,7 @@
  * {"id":53,"name":"bb_breakout","display_name":"BB Upper/Lower Breakout","philosophy":"A close outside the Bollinger band while the bands are widening signals expanding volatility with directional thrust. The trade seeks 3 ATR, and a close back through the middle band or a 2 ATR stop exits failed attempts.","category":"breakout","direction":"long_short","tags":["breakout","long_short","breakout","atr_stop","atr_target","BBANDS","ATR","vol_expand","swing"],"version":1,"entry_long":[{"type":"above","col":"close","ref":"bb_upper"},{"type":"rising","col":"bb_width","bars":3}],"entry_short":[{"type":"below","col":"close","ref":"bb_lower"},{"type":"rising","col":"bb_width","bars":3}],"exit_long":[{"type":"crosses_below","col_a":"close","col_b":"bb_middle"}],"exit_short":[{"type":"crosses_above","col_a":"close","col_b":"bb_middle"}],"atr_stop_mult":2,"atr_target_mult":3,"trailing_atr_mult":null,"time_stop_bars":null,"required_indicators":["bb_upper","bb_lower","bb_middle","bb_width","atr_14"],"details":{"entry_long":"Close > BB upper AND BB width rising","entry_short":"Close < BB lower AND BB width rising","exit":"BB middle cross OR stop 2*ATR; target 3*ATR","indicators":["BBANDS(20,2,2)","ATR(14)"],"tags":["breakout","long_short","swing"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { above_1, below_1, crosses_above_1, crosses_below_1, rising_1 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -13,13 +14,8 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function bb_breakout_entry_long(s: Series, out: Uint8Array): void {
   const { bb_upper, bb_width, close } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* above */ (Number.isFinite(close[i]) && Number.isFinite(bb_upper[i]) && close[i] > bb_upper[i]) &&
-        /* rising */ (i >= 3 && !Number.isNaN(bb_width[i]) && !Number.isNaN(bb_width[i - 1]) && !Number.isNaN(bb_width[i - 2]) && !Number.isNaN(bb_width[i - 3]) && bb_width[i] > bb_width[i - 1] && bb_width[i - 1] > bb_width[i - 2] && bb_width[i - 2] > bb_width[i - 3])
-        ? 1
-        : 0;
-  }
+  /* above */ above_1(out, 0, n, close, bb_upper);
+  /* rising */ rising_1(out, 1, n, bb_width, 3, 1, 2);
 }
 
 /**
@@ -29,13 +25,8 @@ export function bb_breakout_entry_long(s: Series, out: Uint8Array): void {
 export function bb_breakout_entry_short(s: Series, out: Uint8Array): void {
   const { bb_lower, bb_width, close } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* below */ (Number.isFinite(close[i]) && Number.isFinite(bb_lower[i]) && close[i] < bb_lower[i]) &&
-        /* rising */ (i >= 3 && !Number.isNaN(bb_width[i]) && !Number.isNaN(bb_width[i - 1]) && !Number.isNaN(bb_width[i - 2]) && !Number.isNaN(bb_width[i - 3]) && bb_width[i] > bb_width[i - 1] && bb_width[i - 1] > bb_width[i - 2] && bb_width[i - 2] > bb_width[i - 3])
-        ? 1
-        : 0;
-  }
+  /* below */ below_1(out, 0, n, close, bb_lower);
+  /* rising */ rising_1(out, 1, n, bb_width, 3, 1, 2);
 }
 
 /**
@@ -45,12 +36,7 @@ export function bb_breakout_entry_short(s: Series, out: Uint8Array): void {
 export function bb_breakout_exit_long(s: Series, out: Uint8Array): void {
   const { bb_middle, close } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_below */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(bb_middle[i]) && Number.isFinite(bb_middle[i - 1]) && close[i - 1] >= bb_middle[i - 1] && close[i] < bb_middle[i])
-        ? 1
-        : 0;
-  }
+  /* crosses_below */ crosses_below_1(out, 0, n, close, bb_middle, 1);
 }
 
 /**
@@ -60,12 +46,7 @@ export function bb_breakout_exit_long(s: Series, out: Uint8Array): void {
 export function bb_breakout_exit_short(s: Series, out: Uint8Array): void {
   const { bb_middle, close } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_above */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(bb_middle[i]) && Number.isFinite(bb_middle[i - 1]) && close[i - 1] <= bb_middle[i - 1] && close[i] > bb_middle[i])
-        ? 1
-        : 0;
-  }
+  /* crosses_above */ crosses_above_1(out, 0, n, close, bb_middle, 1);
 }
 
 export const bb_breakout: CompiledStrategy = {
@@ -73,6 +54,9 @@ export const bb_breakout: CompiledStrategy = {
   name: 'bb_breakout',
   displayName: 'BB Upper/Lower Breakout',
   version: 1,
+  category: 'breakout',
+  philosophy: 'A close outside the Bollinger band while the bands are widening signals expanding volatility with directional thrust. The trade seeks 3 ATR, and a close back through the middle band or a 2 ATR stop exits failed attempts.',
+  details: { "entry_long": "Close > BB upper AND BB width rising", "entry_short": "Close < BB lower AND BB width rising", "exit": "BB middle cross OR stop 2*ATR; target 3*ATR", "indicators": ["BBANDS(20,2,2)", "ATR(14)"], "tags": ["breakout", "long_short", "swing"] },
   direction: 'long_short',
   exits: {
     atrStopMult: 2,

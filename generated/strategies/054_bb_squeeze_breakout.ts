@@ -6,6 +6,7 @@
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
 import { rollingMin } from '../../runtime/kernels/rolling.js';
+import { above_1, below_1, squeeze_1 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -15,13 +16,8 @@ export function bb_squeeze_breakout_entry_long(s: Series, out: Uint8Array): void
   const { bb_upper, bb_width, close } = s.columns;
   const n = s.length;
   const rolling0 = rollingMin(bb_width, 60);
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* squeeze */ (i >= 60 && !Number.isNaN(rolling0[i]) && bb_width[i] <= rolling0[i]) &&
-        /* above */ (Number.isFinite(close[i]) && Number.isFinite(bb_upper[i]) && close[i] > bb_upper[i])
-        ? 1
-        : 0;
-  }
+  /* squeeze */ squeeze_1(out, 0, n, rolling0, bb_width, 60);
+  /* above */ above_1(out, 1, n, close, bb_upper);
 }
 
 /**
@@ -32,13 +28,8 @@ export function bb_squeeze_breakout_entry_short(s: Series, out: Uint8Array): voi
   const { bb_lower, bb_width, close } = s.columns;
   const n = s.length;
   const rolling0 = rollingMin(bb_width, 60);
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* squeeze */ (i >= 60 && !Number.isNaN(rolling0[i]) && bb_width[i] <= rolling0[i]) &&
-        /* below */ (Number.isFinite(close[i]) && Number.isFinite(bb_lower[i]) && close[i] < bb_lower[i])
-        ? 1
-        : 0;
-  }
+  /* squeeze */ squeeze_1(out, 0, n, rolling0, bb_width, 60);
+  /* below */ below_1(out, 1, n, close, bb_lower);
 }
 
 /**
@@ -48,12 +39,7 @@ export function bb_squeeze_breakout_entry_short(s: Series, out: Uint8Array): voi
 export function bb_squeeze_breakout_exit_long(s: Series, out: Uint8Array): void {
   const { bb_upper, close } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* below */ (Number.isFinite(close[i]) && Number.isFinite(bb_upper[i]) && close[i] < bb_upper[i])
-        ? 1
-        : 0;
-  }
+  /* below */ below_1(out, 0, n, close, bb_upper);
 }
 
 /**
@@ -63,12 +49,7 @@ export function bb_squeeze_breakout_exit_long(s: Series, out: Uint8Array): void 
 export function bb_squeeze_breakout_exit_short(s: Series, out: Uint8Array): void {
   const { bb_lower, close } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* above */ (Number.isFinite(close[i]) && Number.isFinite(bb_lower[i]) && close[i] > bb_lower[i])
-        ? 1
-        : 0;
-  }
+  /* above */ above_1(out, 0, n, close, bb_lower);
 }
 
 export const bb_squeeze_breakout: CompiledStrategy = {
@@ -76,6 +57,9 @@ export const bb_squeeze_breakout: CompiledStrategy = {
   name: 'bb_squeeze_breakout',
   displayName: 'BB Squeeze Breakout',
   version: 1,
+  category: 'breakout',
+  philosophy: 'Bollinger width at a 60-bar low reflects an unusually quiet market, and quiet periods tend to give way to large moves. The first close outside the bands sets the direction, trailed by a 2 ATR stop and abandoned if price closes back inside.',
+  details: { "entry_long": "BB width at 60-bar low AND close > BB upper", "entry_short": "BB width at 60-bar low AND close < BB lower", "exit": "Trail 2*ATR or close back inside bands", "indicators": ["BBANDS(20,2,2)", "ATR(14)"], "tags": ["breakout", "volatility", "long_short", "swing"] },
   direction: 'long_short',
   exits: {
     atrStopMult: 2,

@@ -5,6 +5,7 @@
  * {"id":55,"name":"atr_channel_breakout","display_name":"ATR Channel Breakout","philosophy":"A close two ATRs beyond the 20 SMA reflects a forceful move that may develop into a sustained run. The trade aims for 4 ATR, uses a 2.5 ATR stop, and exits early if price sinks back to the average.","category":"breakout","direction":"long_short","tags":["breakout","long_short","breakout","atr_stop","atr_target","ATR","SMA","vol_expand","swing"],"version":1,"entry_long":[{"type":"expr","when":{"all":[{"min_bars":1},{"finite":["close",{"col":"close","lag":1},"sma_20",{"col":"sma_20","lag":1},"atr_14",{"col":"atr_14","lag":1}]},{"cmp":"<=","a":{"col":"close","lag":1},"b":{"op":"add","args":[{"col":"sma_20","lag":1},{"op":"mul","args":[2,{"col":"atr_14","lag":1}]}]}},{"cmp":">","a":"close","b":{"op":"add","args":["sma_20",{"op":"mul","args":[2,"atr_14"]}]}}]}}],"entry_short":[{"type":"expr","when":{"all":[{"min_bars":1},{"finite":["close",{"col":"close","lag":1},"sma_20",{"col":"sma_20","lag":1},"atr_14",{"col":"atr_14","lag":1}]},{"cmp":">=","a":{"col":"close","lag":1},"b":{"op":"sub","args":[{"col":"sma_20","lag":1},{"op":"mul","args":[2,{"col":"atr_14","lag":1}]}]}},{"cmp":"<","a":"close","b":{"op":"sub","args":["sma_20",{"op":"mul","args":[2,"atr_14"]}]}}]}}],"exit_long":[{"type":"crosses_below","col_a":"close","col_b":"sma_20"}],"exit_short":[{"type":"crosses_above","col_a":"close","col_b":"sma_20"}],"atr_stop_mult":2.5,"atr_target_mult":4,"trailing_atr_mult":null,"time_stop_bars":null,"required_indicators":["sma_20","atr_14"],"details":{"entry_long":"Close breaks above SMA20 + 2*ATR","entry_short":"Close breaks below SMA20 - 2*ATR","exit":"Return to SMA20 OR target 4*ATR OR stop 2.5*ATR","indicators":["SMA(20)","ATR(14)"],"tags":["breakout","long_short","swing"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { crosses_above_1, crosses_below_1, expr_10, expr_11 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -13,12 +14,7 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function atr_channel_breakout_entry_long(s: Series, out: Uint8Array): void {
   const { atr_14, close, sma_20 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* expr */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(sma_20[i]) && Number.isFinite(sma_20[i - 1]) && Number.isFinite(atr_14[i]) && Number.isFinite(atr_14[i - 1]) && close[i - 1] <= (sma_20[i - 1] + (2 * atr_14[i - 1])) && close[i] > (sma_20[i] + (2 * atr_14[i])))
-        ? 1
-        : 0;
-  }
+  /* expr */ expr_10(out, 0, n, close, sma_20, atr_14, 1, 2);
 }
 
 /**
@@ -28,12 +24,7 @@ export function atr_channel_breakout_entry_long(s: Series, out: Uint8Array): voi
 export function atr_channel_breakout_entry_short(s: Series, out: Uint8Array): void {
   const { atr_14, close, sma_20 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* expr */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(sma_20[i]) && Number.isFinite(sma_20[i - 1]) && Number.isFinite(atr_14[i]) && Number.isFinite(atr_14[i - 1]) && close[i - 1] >= (sma_20[i - 1] - (2 * atr_14[i - 1])) && close[i] < (sma_20[i] - (2 * atr_14[i])))
-        ? 1
-        : 0;
-  }
+  /* expr */ expr_11(out, 0, n, close, sma_20, atr_14, 1, 2);
 }
 
 /**
@@ -43,12 +34,7 @@ export function atr_channel_breakout_entry_short(s: Series, out: Uint8Array): vo
 export function atr_channel_breakout_exit_long(s: Series, out: Uint8Array): void {
   const { close, sma_20 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_below */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(sma_20[i]) && Number.isFinite(sma_20[i - 1]) && close[i - 1] >= sma_20[i - 1] && close[i] < sma_20[i])
-        ? 1
-        : 0;
-  }
+  /* crosses_below */ crosses_below_1(out, 0, n, close, sma_20, 1);
 }
 
 /**
@@ -58,12 +44,7 @@ export function atr_channel_breakout_exit_long(s: Series, out: Uint8Array): void
 export function atr_channel_breakout_exit_short(s: Series, out: Uint8Array): void {
   const { close, sma_20 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_above */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(sma_20[i]) && Number.isFinite(sma_20[i - 1]) && close[i - 1] <= sma_20[i - 1] && close[i] > sma_20[i])
-        ? 1
-        : 0;
-  }
+  /* crosses_above */ crosses_above_1(out, 0, n, close, sma_20, 1);
 }
 
 export const atr_channel_breakout: CompiledStrategy = {
@@ -71,6 +52,9 @@ export const atr_channel_breakout: CompiledStrategy = {
   name: 'atr_channel_breakout',
   displayName: 'ATR Channel Breakout',
   version: 1,
+  category: 'breakout',
+  philosophy: 'A close two ATRs beyond the 20 SMA reflects a forceful move that may develop into a sustained run. The trade aims for 4 ATR, uses a 2.5 ATR stop, and exits early if price sinks back to the average.',
+  details: { "entry_long": "Close breaks above SMA20 + 2*ATR", "entry_short": "Close breaks below SMA20 - 2*ATR", "exit": "Return to SMA20 OR target 4*ATR OR stop 2.5*ATR", "indicators": ["SMA(20)", "ATR(14)"], "tags": ["breakout", "long_short", "swing"] },
   direction: 'long_short',
   exits: {
     atrStopMult: 2.5,

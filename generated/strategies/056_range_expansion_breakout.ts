@@ -5,6 +5,7 @@
  * {"id":56,"name":"range_expansion_breakout","display_name":"Range Expansion Day Breakout","philosophy":"A bar spanning more than 1.8 ATR that closes near its extreme shows one side overwhelming the other. Such thrusts often see short follow-through, so the position is trailed by 1.5 ATR and closed after eight bars.","category":"breakout","direction":"long_short","tags":["breakout","volatility","long_short","breakout","time","atr_stop","ATR","vol_expand","scalp"],"version":1,"entry_long":[{"type":"range_exceeds_atr","multiplier":1.8},{"type":"in_top_pct_of_range","pct":0.2}],"entry_short":[{"type":"range_exceeds_atr","multiplier":1.8},{"type":"in_bottom_pct_of_range","pct":0.2}],"exit_long":[],"exit_short":[],"atr_stop_mult":1.5,"atr_target_mult":null,"trailing_atr_mult":1.5,"time_stop_bars":8,"required_indicators":["atr_14","high","low","close"],"details":{"entry_long":"Bar range > 1.8*ATR AND close in top 20% of range","entry_short":"Bar range > 1.8*ATR AND close in bottom 20% of range","exit":"Time stop 8 bars OR trail 1.5*ATR","indicators":["ATR(14)"],"tags":["breakout","volatility","long_short","scalp"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { in_bottom_pct_of_range_1, in_top_pct_of_range_1, range_exceeds_atr_1 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -13,13 +14,8 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function range_expansion_breakout_entry_long(s: Series, out: Uint8Array): void {
   const { atr_14, close, high, low } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* range_exceeds_atr */ (Number.isFinite((high[i] - low[i])) && Number.isFinite(atr_14[i]) && (high[i] - low[i]) > 1.8 * atr_14[i]) &&
-        /* in_top_pct_of_range */ (Number.isFinite(high[i]) && Number.isFinite(low[i]) && Number.isFinite(close[i]) && high[i] !== low[i] && (close[i] - low[i]) / (high[i] - low[i]) >= (1 - 0.2))
-        ? 1
-        : 0;
-  }
+  /* range_exceeds_atr */ range_exceeds_atr_1(out, 0, n, high, low, atr_14, 1.8);
+  /* in_top_pct_of_range */ in_top_pct_of_range_1(out, 1, n, high, low, close, 1, 0.2);
 }
 
 /**
@@ -29,13 +25,8 @@ export function range_expansion_breakout_entry_long(s: Series, out: Uint8Array):
 export function range_expansion_breakout_entry_short(s: Series, out: Uint8Array): void {
   const { atr_14, close, high, low } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* range_exceeds_atr */ (Number.isFinite((high[i] - low[i])) && Number.isFinite(atr_14[i]) && (high[i] - low[i]) > 1.8 * atr_14[i]) &&
-        /* in_bottom_pct_of_range */ (Number.isFinite(high[i]) && Number.isFinite(low[i]) && Number.isFinite(close[i]) && high[i] !== low[i] && (close[i] - low[i]) / (high[i] - low[i]) <= 0.2)
-        ? 1
-        : 0;
-  }
+  /* range_exceeds_atr */ range_exceeds_atr_1(out, 0, n, high, low, atr_14, 1.8);
+  /* in_bottom_pct_of_range */ in_bottom_pct_of_range_1(out, 1, n, high, low, close, 0.2);
 }
 
 /**
@@ -59,6 +50,9 @@ export const range_expansion_breakout: CompiledStrategy = {
   name: 'range_expansion_breakout',
   displayName: 'Range Expansion Day Breakout',
   version: 1,
+  category: 'breakout',
+  philosophy: 'A bar spanning more than 1.8 ATR that closes near its extreme shows one side overwhelming the other. Such thrusts often see short follow-through, so the position is trailed by 1.5 ATR and closed after eight bars.',
+  details: { "entry_long": "Bar range > 1.8*ATR AND close in top 20% of range", "entry_short": "Bar range > 1.8*ATR AND close in bottom 20% of range", "exit": "Time stop 8 bars OR trail 1.5*ATR", "indicators": ["ATR(14)"], "tags": ["breakout", "volatility", "long_short", "scalp"] },
   direction: 'long_short',
   exits: {
     atrStopMult: 1.5,

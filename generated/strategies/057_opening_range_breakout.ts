@@ -5,6 +5,7 @@
  * {"id":57,"name":"opening_range_breakout","display_name":"Opening Range Breakout Proxy","philosophy":"A close through the 10-bar high or low mimics escaping an early-session range, where the initial direction often carries. The trade uses a 1.5 ATR trailing stop and a 15-bar time limit, since the edge should play out quickly.","category":"breakout","direction":"long_short","tags":["breakout","long_short","breakout","time","MAX","MIN","ATR","vol_expand","scalp"],"version":1,"entry_long":[{"type":"breaks_above_level","level_col":"donchian_high_10"}],"entry_short":[{"type":"breaks_below_level","level_col":"donchian_low_10"}],"exit_long":[],"exit_short":[],"atr_stop_mult":1.5,"atr_target_mult":null,"trailing_atr_mult":1.5,"time_stop_bars":15,"required_indicators":["donchian_high_10","donchian_low_10","atr_14"],"details":{"entry_long":"Close breaks above 10-bar Donchian high","entry_short":"Close breaks below 10-bar Donchian low","exit":"Time stop 15 bars OR trail 1.5*ATR","indicators":["Donchian(10)","ATR(14)"],"tags":["breakout","long_short","scalp"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { crosses_above_1, crosses_below_1 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -14,12 +15,7 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function opening_range_breakout_entry_long(s: Series, out: Uint8Array): void {
   const { close, donchian_high_10 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* breaks_above_level */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_high_10[i]) && Number.isFinite(donchian_high_10[i - 1]) && close[i - 1] <= donchian_high_10[i - 1] && close[i] > donchian_high_10[i])
-        ? 1
-        : 0;
-  }
+  /* breaks_above_level */ crosses_above_1(out, 0, n, close, donchian_high_10, 1);
 }
 
 /**
@@ -30,12 +26,7 @@ export function opening_range_breakout_entry_long(s: Series, out: Uint8Array): v
 export function opening_range_breakout_entry_short(s: Series, out: Uint8Array): void {
   const { close, donchian_low_10 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* breaks_below_level */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_low_10[i]) && Number.isFinite(donchian_low_10[i - 1]) && close[i - 1] >= donchian_low_10[i - 1] && close[i] < donchian_low_10[i])
-        ? 1
-        : 0;
-  }
+  /* breaks_below_level */ crosses_below_1(out, 0, n, close, donchian_low_10, 1);
 }
 
 /**
@@ -59,6 +50,9 @@ export const opening_range_breakout: CompiledStrategy = {
   name: 'opening_range_breakout',
   displayName: 'Opening Range Breakout Proxy',
   version: 1,
+  category: 'breakout',
+  philosophy: 'A close through the 10-bar high or low mimics escaping an early-session range, where the initial direction often carries. The trade uses a 1.5 ATR trailing stop and a 15-bar time limit, since the edge should play out quickly.',
+  details: { "entry_long": "Close breaks above 10-bar Donchian high", "entry_short": "Close breaks below 10-bar Donchian low", "exit": "Time stop 15 bars OR trail 1.5*ATR", "indicators": ["Donchian(10)", "ATR(14)"], "tags": ["breakout", "long_short", "scalp"] },
   direction: 'long_short',
   exits: {
     atrStopMult: 1.5,

@@ -5,6 +5,7 @@
  * {"id":58,"name":"vol_stepup_break","display_name":"Volatility Step-Up + Break","philosophy":"ATR climbing for five bars with Bollinger width also growing shows volatility is already expanding; a break of the 10-bar high or low then reveals which way it is being released. A 2 ATR trailing stop manages the ride.","category":"breakout","direction":"long_short","tags":["volatility","breakout","long_short","breakout","atr_stop","ATR","BBANDS","vol_expand","swing"],"version":1,"entry_long":[{"type":"rising","col":"atr_14","bars":5},{"type":"rising","col":"bb_width","bars":5},{"type":"breaks_above_level","level_col":"donchian_high_10"}],"entry_short":[{"type":"rising","col":"atr_14","bars":5},{"type":"rising","col":"bb_width","bars":5},{"type":"breaks_below_level","level_col":"donchian_low_10"}],"exit_long":[],"exit_short":[],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":2,"time_stop_bars":null,"required_indicators":["atr_14","bb_width","donchian_high_10","donchian_low_10"],"details":{"entry_long":"ATR rising 5 bars AND BB width rising AND close breaks 10-bar high","entry_short":"ATR rising 5 bars AND BB width rising AND close breaks 10-bar low","exit":"Trail 2*ATR","indicators":["ATR(14)","BBANDS(20,2,2)","Donchian(10)"],"tags":["volatility","breakout","long_short","swing"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { crosses_above_1, crosses_below_1, rising_2 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -14,14 +15,9 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function vol_stepup_break_entry_long(s: Series, out: Uint8Array): void {
   const { atr_14, bb_width, close, donchian_high_10 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* rising */ (i >= 5 && !Number.isNaN(atr_14[i]) && !Number.isNaN(atr_14[i - 1]) && !Number.isNaN(atr_14[i - 2]) && !Number.isNaN(atr_14[i - 3]) && !Number.isNaN(atr_14[i - 4]) && !Number.isNaN(atr_14[i - 5]) && atr_14[i] > atr_14[i - 1] && atr_14[i - 1] > atr_14[i - 2] && atr_14[i - 2] > atr_14[i - 3] && atr_14[i - 3] > atr_14[i - 4] && atr_14[i - 4] > atr_14[i - 5]) &&
-        /* rising */ (i >= 5 && !Number.isNaN(bb_width[i]) && !Number.isNaN(bb_width[i - 1]) && !Number.isNaN(bb_width[i - 2]) && !Number.isNaN(bb_width[i - 3]) && !Number.isNaN(bb_width[i - 4]) && !Number.isNaN(bb_width[i - 5]) && bb_width[i] > bb_width[i - 1] && bb_width[i - 1] > bb_width[i - 2] && bb_width[i - 2] > bb_width[i - 3] && bb_width[i - 3] > bb_width[i - 4] && bb_width[i - 4] > bb_width[i - 5]) &&
-        /* breaks_above_level */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_high_10[i]) && Number.isFinite(donchian_high_10[i - 1]) && close[i - 1] <= donchian_high_10[i - 1] && close[i] > donchian_high_10[i])
-        ? 1
-        : 0;
-  }
+  /* rising */ rising_2(out, 0, n, atr_14, 5, 1, 2, 3, 4);
+  /* rising */ rising_2(out, 1, n, bb_width, 5, 1, 2, 3, 4);
+  /* breaks_above_level */ crosses_above_1(out, 1, n, close, donchian_high_10, 1);
 }
 
 /**
@@ -32,14 +28,9 @@ export function vol_stepup_break_entry_long(s: Series, out: Uint8Array): void {
 export function vol_stepup_break_entry_short(s: Series, out: Uint8Array): void {
   const { atr_14, bb_width, close, donchian_low_10 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* rising */ (i >= 5 && !Number.isNaN(atr_14[i]) && !Number.isNaN(atr_14[i - 1]) && !Number.isNaN(atr_14[i - 2]) && !Number.isNaN(atr_14[i - 3]) && !Number.isNaN(atr_14[i - 4]) && !Number.isNaN(atr_14[i - 5]) && atr_14[i] > atr_14[i - 1] && atr_14[i - 1] > atr_14[i - 2] && atr_14[i - 2] > atr_14[i - 3] && atr_14[i - 3] > atr_14[i - 4] && atr_14[i - 4] > atr_14[i - 5]) &&
-        /* rising */ (i >= 5 && !Number.isNaN(bb_width[i]) && !Number.isNaN(bb_width[i - 1]) && !Number.isNaN(bb_width[i - 2]) && !Number.isNaN(bb_width[i - 3]) && !Number.isNaN(bb_width[i - 4]) && !Number.isNaN(bb_width[i - 5]) && bb_width[i] > bb_width[i - 1] && bb_width[i - 1] > bb_width[i - 2] && bb_width[i - 2] > bb_width[i - 3] && bb_width[i - 3] > bb_width[i - 4] && bb_width[i - 4] > bb_width[i - 5]) &&
-        /* breaks_below_level */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_low_10[i]) && Number.isFinite(donchian_low_10[i - 1]) && close[i - 1] >= donchian_low_10[i - 1] && close[i] < donchian_low_10[i])
-        ? 1
-        : 0;
-  }
+  /* rising */ rising_2(out, 0, n, atr_14, 5, 1, 2, 3, 4);
+  /* rising */ rising_2(out, 1, n, bb_width, 5, 1, 2, 3, 4);
+  /* breaks_below_level */ crosses_below_1(out, 1, n, close, donchian_low_10, 1);
 }
 
 /**
@@ -63,6 +54,9 @@ export const vol_stepup_break: CompiledStrategy = {
   name: 'vol_stepup_break',
   displayName: 'Volatility Step-Up + Break',
   version: 1,
+  category: 'breakout',
+  philosophy: 'ATR climbing for five bars with Bollinger width also growing shows volatility is already expanding; a break of the 10-bar high or low then reveals which way it is being released. A 2 ATR trailing stop manages the ride.',
+  details: { "entry_long": "ATR rising 5 bars AND BB width rising AND close breaks 10-bar high", "entry_short": "ATR rising 5 bars AND BB width rising AND close breaks 10-bar low", "exit": "Trail 2*ATR", "indicators": ["ATR(14)", "BBANDS(20,2,2)", "Donchian(10)"], "tags": ["volatility", "breakout", "long_short", "swing"] },
   direction: 'long_short',
   exits: {
     atrStopMult: 2,

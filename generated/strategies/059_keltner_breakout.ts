@@ -5,6 +5,7 @@
  * {"id":59,"name":"keltner_breakout","display_name":"Keltner-style Breakout","philosophy":"Price closing beyond a channel of 1.5 ATR around the 20 EMA shows momentum strong enough to escape the usual range. The target is 3 ATR, while a return to the EMA or a 2 ATR stop exits failures.","category":"breakout","direction":"long_short","tags":["breakout","long_short","breakout","atr_stop","atr_target","EMA","ATR","vol_expand","swing"],"version":1,"entry_long":[{"type":"expr","when":{"all":[{"min_bars":1},{"finite":["close",{"col":"close","lag":1},"ema_20",{"col":"ema_20","lag":1},"atr_14",{"col":"atr_14","lag":1}]},{"cmp":"<=","a":{"col":"close","lag":1},"b":{"op":"add","args":[{"col":"ema_20","lag":1},{"op":"mul","args":[1.5,{"col":"atr_14","lag":1}]}]}},{"cmp":">","a":"close","b":{"op":"add","args":["ema_20",{"op":"mul","args":[1.5,"atr_14"]}]}}]}}],"entry_short":[{"type":"expr","when":{"all":[{"min_bars":1},{"finite":["close",{"col":"close","lag":1},"ema_20",{"col":"ema_20","lag":1},"atr_14",{"col":"atr_14","lag":1}]},{"cmp":">=","a":{"col":"close","lag":1},"b":{"op":"sub","args":[{"col":"ema_20","lag":1},{"op":"mul","args":[1.5,{"col":"atr_14","lag":1}]}]}},{"cmp":"<","a":"close","b":{"op":"sub","args":["ema_20",{"op":"mul","args":[1.5,"atr_14"]}]}}]}}],"exit_long":[{"type":"crosses_below","col_a":"close","col_b":"ema_20"}],"exit_short":[{"type":"crosses_above","col_a":"close","col_b":"ema_20"}],"atr_stop_mult":2,"atr_target_mult":3,"trailing_atr_mult":null,"time_stop_bars":null,"required_indicators":["ema_20","atr_14"],"details":{"entry_long":"Close breaks above EMA20 + 1.5*ATR","entry_short":"Close breaks below EMA20 - 1.5*ATR","exit":"Return to EMA20 OR target 3*ATR OR stop 2*ATR","indicators":["EMA(20)","ATR(14)"],"tags":["breakout","long_short","swing"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { crosses_above_1, crosses_below_1, expr_10, expr_11 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -13,12 +14,7 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function keltner_breakout_entry_long(s: Series, out: Uint8Array): void {
   const { atr_14, close, ema_20 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* expr */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(ema_20[i]) && Number.isFinite(ema_20[i - 1]) && Number.isFinite(atr_14[i]) && Number.isFinite(atr_14[i - 1]) && close[i - 1] <= (ema_20[i - 1] + (1.5 * atr_14[i - 1])) && close[i] > (ema_20[i] + (1.5 * atr_14[i])))
-        ? 1
-        : 0;
-  }
+  /* expr */ expr_10(out, 0, n, close, ema_20, atr_14, 1, 1.5);
 }
 
 /**
@@ -28,12 +24,7 @@ export function keltner_breakout_entry_long(s: Series, out: Uint8Array): void {
 export function keltner_breakout_entry_short(s: Series, out: Uint8Array): void {
   const { atr_14, close, ema_20 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* expr */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(ema_20[i]) && Number.isFinite(ema_20[i - 1]) && Number.isFinite(atr_14[i]) && Number.isFinite(atr_14[i - 1]) && close[i - 1] >= (ema_20[i - 1] - (1.5 * atr_14[i - 1])) && close[i] < (ema_20[i] - (1.5 * atr_14[i])))
-        ? 1
-        : 0;
-  }
+  /* expr */ expr_11(out, 0, n, close, ema_20, atr_14, 1, 1.5);
 }
 
 /**
@@ -43,12 +34,7 @@ export function keltner_breakout_entry_short(s: Series, out: Uint8Array): void {
 export function keltner_breakout_exit_long(s: Series, out: Uint8Array): void {
   const { close, ema_20 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_below */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(ema_20[i]) && Number.isFinite(ema_20[i - 1]) && close[i - 1] >= ema_20[i - 1] && close[i] < ema_20[i])
-        ? 1
-        : 0;
-  }
+  /* crosses_below */ crosses_below_1(out, 0, n, close, ema_20, 1);
 }
 
 /**
@@ -58,12 +44,7 @@ export function keltner_breakout_exit_long(s: Series, out: Uint8Array): void {
 export function keltner_breakout_exit_short(s: Series, out: Uint8Array): void {
   const { close, ema_20 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_above */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(ema_20[i]) && Number.isFinite(ema_20[i - 1]) && close[i - 1] <= ema_20[i - 1] && close[i] > ema_20[i])
-        ? 1
-        : 0;
-  }
+  /* crosses_above */ crosses_above_1(out, 0, n, close, ema_20, 1);
 }
 
 export const keltner_breakout: CompiledStrategy = {
@@ -71,6 +52,9 @@ export const keltner_breakout: CompiledStrategy = {
   name: 'keltner_breakout',
   displayName: 'Keltner-style Breakout',
   version: 1,
+  category: 'breakout',
+  philosophy: 'Price closing beyond a channel of 1.5 ATR around the 20 EMA shows momentum strong enough to escape the usual range. The target is 3 ATR, while a return to the EMA or a 2 ATR stop exits failures.',
+  details: { "entry_long": "Close breaks above EMA20 + 1.5*ATR", "entry_short": "Close breaks below EMA20 - 1.5*ATR", "exit": "Return to EMA20 OR target 3*ATR OR stop 2*ATR", "indicators": ["EMA(20)", "ATR(14)"], "tags": ["breakout", "long_short", "swing"] },
   direction: 'long_short',
   exits: {
     atrStopMult: 2,

@@ -5,6 +5,7 @@
  * {"id":60,"name":"adx_breakout","display_name":"ADX Breakout (Trend Ignition)","philosophy":"Ten bars of ADX below 15 means no trend; when ADX then rises through 20 together with a 20-bar breakout, a new move is likely emerging from the lull. A 2 ATR trailing stop is the sole exit.","category":"breakout","direction":"long_short","tags":["breakout","regime","long_short","threshold","atr_stop","ADX","MAX","MIN","ATR","trend_favor","swing"],"version":1,"entry_long":[{"type":"expr","when":{"all":[{"min_bars":11},{"not_nan":["adx_14",{"col":"adx_14","lag":1}]},{"cmp":"<=","a":{"col":"adx_14","lag":1},"b":20},{"cmp":">","a":"adx_14","b":20},{"every":{"all":[{"not_nan":["adx_14"]},{"cmp":"<","a":"adx_14","b":15}]},"lags":[2,11]}]}},{"type":"breaks_above_level","level_col":"donchian_high_20"}],"entry_short":[{"type":"expr","when":{"all":[{"min_bars":11},{"not_nan":["adx_14",{"col":"adx_14","lag":1}]},{"cmp":"<=","a":{"col":"adx_14","lag":1},"b":20},{"cmp":">","a":"adx_14","b":20},{"every":{"all":[{"not_nan":["adx_14"]},{"cmp":"<","a":"adx_14","b":15}]},"lags":[2,11]}]}},{"type":"breaks_below_level","level_col":"donchian_low_20"}],"exit_long":[],"exit_short":[],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":2,"time_stop_bars":null,"required_indicators":["adx_14","donchian_high_20","donchian_low_20","atr_14"],"details":{"entry_long":"ADX<15 for 10 bars then crosses above 20 AND break 20-bar high","entry_short":"ADX<15 for 10 bars then crosses above 20 AND break 20-bar low","exit":"Trail 2*ATR","indicators":["ADX(14)","Donchian(20)","ATR(14)"],"tags":["breakout","regime","long_short","swing"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { crosses_above_1, crosses_below_1, expr_21 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -14,13 +15,8 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function adx_breakout_entry_long(s: Series, out: Uint8Array): void {
   const { adx_14, close, donchian_high_20 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* expr */ (i >= 11 && !Number.isNaN(adx_14[i]) && !Number.isNaN(adx_14[i - 1]) && adx_14[i - 1] <= 20 && adx_14[i] > 20 && !Number.isNaN(adx_14[i - 2]) && adx_14[i - 2] < 15 && !Number.isNaN(adx_14[i - 3]) && adx_14[i - 3] < 15 && !Number.isNaN(adx_14[i - 4]) && adx_14[i - 4] < 15 && !Number.isNaN(adx_14[i - 5]) && adx_14[i - 5] < 15 && !Number.isNaN(adx_14[i - 6]) && adx_14[i - 6] < 15 && !Number.isNaN(adx_14[i - 7]) && adx_14[i - 7] < 15 && !Number.isNaN(adx_14[i - 8]) && adx_14[i - 8] < 15 && !Number.isNaN(adx_14[i - 9]) && adx_14[i - 9] < 15 && !Number.isNaN(adx_14[i - 10]) && adx_14[i - 10] < 15 && !Number.isNaN(adx_14[i - 11]) && adx_14[i - 11] < 15) &&
-        /* breaks_above_level */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_high_20[i]) && Number.isFinite(donchian_high_20[i - 1]) && close[i - 1] <= donchian_high_20[i - 1] && close[i] > donchian_high_20[i])
-        ? 1
-        : 0;
-  }
+  /* expr */ expr_21(out, 0, n, adx_14, 11, 1, 20, 2, 15, 3, 4, 5, 6, 7, 8, 9, 10);
+  /* breaks_above_level */ crosses_above_1(out, 1, n, close, donchian_high_20, 1);
 }
 
 /**
@@ -31,13 +27,8 @@ export function adx_breakout_entry_long(s: Series, out: Uint8Array): void {
 export function adx_breakout_entry_short(s: Series, out: Uint8Array): void {
   const { adx_14, close, donchian_low_20 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* expr */ (i >= 11 && !Number.isNaN(adx_14[i]) && !Number.isNaN(adx_14[i - 1]) && adx_14[i - 1] <= 20 && adx_14[i] > 20 && !Number.isNaN(adx_14[i - 2]) && adx_14[i - 2] < 15 && !Number.isNaN(adx_14[i - 3]) && adx_14[i - 3] < 15 && !Number.isNaN(adx_14[i - 4]) && adx_14[i - 4] < 15 && !Number.isNaN(adx_14[i - 5]) && adx_14[i - 5] < 15 && !Number.isNaN(adx_14[i - 6]) && adx_14[i - 6] < 15 && !Number.isNaN(adx_14[i - 7]) && adx_14[i - 7] < 15 && !Number.isNaN(adx_14[i - 8]) && adx_14[i - 8] < 15 && !Number.isNaN(adx_14[i - 9]) && adx_14[i - 9] < 15 && !Number.isNaN(adx_14[i - 10]) && adx_14[i - 10] < 15 && !Number.isNaN(adx_14[i - 11]) && adx_14[i - 11] < 15) &&
-        /* breaks_below_level */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_low_20[i]) && Number.isFinite(donchian_low_20[i - 1]) && close[i - 1] >= donchian_low_20[i - 1] && close[i] < donchian_low_20[i])
-        ? 1
-        : 0;
-  }
+  /* expr */ expr_21(out, 0, n, adx_14, 11, 1, 20, 2, 15, 3, 4, 5, 6, 7, 8, 9, 10);
+  /* breaks_below_level */ crosses_below_1(out, 1, n, close, donchian_low_20, 1);
 }
 
 /**
@@ -61,6 +52,9 @@ export const adx_breakout: CompiledStrategy = {
   name: 'adx_breakout',
   displayName: 'ADX Breakout (Trend Ignition)',
   version: 1,
+  category: 'breakout',
+  philosophy: 'Ten bars of ADX below 15 means no trend; when ADX then rises through 20 together with a 20-bar breakout, a new move is likely emerging from the lull. A 2 ATR trailing stop is the sole exit.',
+  details: { "entry_long": "ADX<15 for 10 bars then crosses above 20 AND break 20-bar high", "entry_short": "ADX<15 for 10 bars then crosses above 20 AND break 20-bar low", "exit": "Trail 2*ATR", "indicators": ["ADX(14)", "Donchian(20)", "ATR(14)"], "tags": ["breakout", "regime", "long_short", "swing"] },
   direction: 'long_short',
   exits: {
     atrStopMult: 2,

@@ -5,6 +5,7 @@
  * {"id":61,"name":"rsi_breakout","display_name":"RSI Breakout (Momentum Ignition)","philosophy":"A breakout to a 10-bar high while RSI pushes above 60, or a 10-bar low with RSI under 40, shows momentum agreeing with price and reduces false breaks. The trade ends when RSI returns to 50, after 25 bars, or at a 2 ATR stop.","category":"breakout","direction":"long_short","tags":["breakout","long_short","threshold","time","atr_stop","RSI","MAX","MIN","ATR","vol_expand","swing"],"version":1,"entry_long":[{"type":"crosses_above","col_a":"rsi_14","col_b":60},{"type":"breaks_above_level","level_col":"donchian_high_10"}],"entry_short":[{"type":"crosses_below","col_a":"rsi_14","col_b":40},{"type":"breaks_below_level","level_col":"donchian_low_10"}],"exit_long":[{"type":"expr","when":{"all":[{"min_bars":1},{"not_nan":["rsi_14",{"col":"rsi_14","lag":1}]},{"cmp":">=","a":{"col":"rsi_14","lag":1},"b":50},{"cmp":"<","a":"rsi_14","b":50}]}}],"exit_short":[{"type":"expr","when":{"all":[{"min_bars":1},{"not_nan":["rsi_14",{"col":"rsi_14","lag":1}]},{"cmp":"<=","a":{"col":"rsi_14","lag":1},"b":50},{"cmp":">","a":"rsi_14","b":50}]}}],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":null,"time_stop_bars":25,"required_indicators":["rsi_14","donchian_high_10","donchian_low_10","atr_14"],"details":{"entry_long":"RSI crosses above 60 AND close breaks 10-bar high","entry_short":"RSI crosses below 40 AND close breaks 10-bar low","exit":"RSI returns to 50 OR time 25 bars OR stop 2*ATR","indicators":["RSI(14)","Donchian(10)","ATR(14)"],"tags":["breakout","long_short","swing"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { crosses_above_1, crosses_above_2, crosses_below_1, crosses_below_2, expr_22, expr_23 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -14,13 +15,8 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function rsi_breakout_entry_long(s: Series, out: Uint8Array): void {
   const { close, donchian_high_10, rsi_14 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_above */ (i >= 1 && Number.isFinite(rsi_14[i]) && Number.isFinite(rsi_14[i - 1]) && rsi_14[i - 1] <= 60 && rsi_14[i] > 60) &&
-        /* breaks_above_level */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_high_10[i]) && Number.isFinite(donchian_high_10[i - 1]) && close[i - 1] <= donchian_high_10[i - 1] && close[i] > donchian_high_10[i])
-        ? 1
-        : 0;
-  }
+  /* crosses_above */ crosses_above_2(out, 0, n, rsi_14, 1, 60);
+  /* breaks_above_level */ crosses_above_1(out, 1, n, close, donchian_high_10, 1);
 }
 
 /**
@@ -31,13 +27,8 @@ export function rsi_breakout_entry_long(s: Series, out: Uint8Array): void {
 export function rsi_breakout_entry_short(s: Series, out: Uint8Array): void {
   const { close, donchian_low_10, rsi_14 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_below */ (i >= 1 && Number.isFinite(rsi_14[i]) && Number.isFinite(rsi_14[i - 1]) && rsi_14[i - 1] >= 40 && rsi_14[i] < 40) &&
-        /* breaks_below_level */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_low_10[i]) && Number.isFinite(donchian_low_10[i - 1]) && close[i - 1] >= donchian_low_10[i - 1] && close[i] < donchian_low_10[i])
-        ? 1
-        : 0;
-  }
+  /* crosses_below */ crosses_below_2(out, 0, n, rsi_14, 1, 40);
+  /* breaks_below_level */ crosses_below_1(out, 1, n, close, donchian_low_10, 1);
 }
 
 /**
@@ -47,12 +38,7 @@ export function rsi_breakout_entry_short(s: Series, out: Uint8Array): void {
 export function rsi_breakout_exit_long(s: Series, out: Uint8Array): void {
   const { rsi_14 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* expr */ (i >= 1 && !Number.isNaN(rsi_14[i]) && !Number.isNaN(rsi_14[i - 1]) && rsi_14[i - 1] >= 50 && rsi_14[i] < 50)
-        ? 1
-        : 0;
-  }
+  /* expr */ expr_22(out, 0, n, rsi_14, 1, 50);
 }
 
 /**
@@ -62,12 +48,7 @@ export function rsi_breakout_exit_long(s: Series, out: Uint8Array): void {
 export function rsi_breakout_exit_short(s: Series, out: Uint8Array): void {
   const { rsi_14 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* expr */ (i >= 1 && !Number.isNaN(rsi_14[i]) && !Number.isNaN(rsi_14[i - 1]) && rsi_14[i - 1] <= 50 && rsi_14[i] > 50)
-        ? 1
-        : 0;
-  }
+  /* expr */ expr_23(out, 0, n, rsi_14, 1, 50);
 }
 
 export const rsi_breakout: CompiledStrategy = {
@@ -75,6 +56,9 @@ export const rsi_breakout: CompiledStrategy = {
   name: 'rsi_breakout',
   displayName: 'RSI Breakout (Momentum Ignition)',
   version: 1,
+  category: 'breakout',
+  philosophy: 'A breakout to a 10-bar high while RSI pushes above 60, or a 10-bar low with RSI under 40, shows momentum agreeing with price and reduces false breaks. The trade ends when RSI returns to 50, after 25 bars, or at a 2 ATR stop.',
+  details: { "entry_long": "RSI crosses above 60 AND close breaks 10-bar high", "entry_short": "RSI crosses below 40 AND close breaks 10-bar low", "exit": "RSI returns to 50 OR time 25 bars OR stop 2*ATR", "indicators": ["RSI(14)", "Donchian(10)", "ATR(14)"], "tags": ["breakout", "long_short", "swing"] },
   direction: 'long_short',
   exits: {
     atrStopMult: 2,

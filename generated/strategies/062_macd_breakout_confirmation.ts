@@ -5,6 +5,7 @@
  * {"id":62,"name":"macd_breakout_confirmation","display_name":"MACD Breakout Confirmation","philosophy":"Only 20-bar channel breaks where MACD is already on the same side of zero are traded, so price and momentum agree. Exits come when MACD crosses zero against the position or the 2 ATR trailing stop is hit.","category":"breakout","direction":"long_short","tags":["breakout","long_short","breakout","atr_stop","MACD","MAX","MIN","ATR","vol_expand","swing"],"version":1,"entry_long":[{"type":"breaks_above_level","level_col":"donchian_high_20"},{"type":"above","col":"macd","ref":0}],"entry_short":[{"type":"breaks_below_level","level_col":"donchian_low_20"},{"type":"below","col":"macd","ref":0}],"exit_long":[{"type":"crosses_below","col_a":"macd","col_b":0}],"exit_short":[{"type":"crosses_above","col_a":"macd","col_b":0}],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":2,"time_stop_bars":null,"required_indicators":["macd","donchian_high_20","donchian_low_20","atr_14"],"details":{"entry_long":"Close breaks 20-bar Donchian high AND MACD > 0","entry_short":"Close breaks 20-bar Donchian low AND MACD < 0","exit":"MACD crosses 0 opposite OR trail 2*ATR","indicators":["MACD(12,26,9)","Donchian(20)","ATR(14)"],"tags":["breakout","long_short","swing"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { above_2, below_2, crosses_above_1, crosses_above_2, crosses_below_1, crosses_below_2 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -14,13 +15,8 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function macd_breakout_confirmation_entry_long(s: Series, out: Uint8Array): void {
   const { close, donchian_high_20, macd } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* breaks_above_level */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_high_20[i]) && Number.isFinite(donchian_high_20[i - 1]) && close[i - 1] <= donchian_high_20[i - 1] && close[i] > donchian_high_20[i]) &&
-        /* above */ (Number.isFinite(macd[i]) && macd[i] > 0)
-        ? 1
-        : 0;
-  }
+  /* breaks_above_level */ crosses_above_1(out, 0, n, close, donchian_high_20, 1);
+  /* above */ above_2(out, 1, n, macd, 0);
 }
 
 /**
@@ -31,13 +27,8 @@ export function macd_breakout_confirmation_entry_long(s: Series, out: Uint8Array
 export function macd_breakout_confirmation_entry_short(s: Series, out: Uint8Array): void {
   const { close, donchian_low_20, macd } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* breaks_below_level */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_low_20[i]) && Number.isFinite(donchian_low_20[i - 1]) && close[i - 1] >= donchian_low_20[i - 1] && close[i] < donchian_low_20[i]) &&
-        /* below */ (Number.isFinite(macd[i]) && macd[i] < 0)
-        ? 1
-        : 0;
-  }
+  /* breaks_below_level */ crosses_below_1(out, 0, n, close, donchian_low_20, 1);
+  /* below */ below_2(out, 1, n, macd, 0);
 }
 
 /**
@@ -47,12 +38,7 @@ export function macd_breakout_confirmation_entry_short(s: Series, out: Uint8Arra
 export function macd_breakout_confirmation_exit_long(s: Series, out: Uint8Array): void {
   const { macd } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_below */ (i >= 1 && Number.isFinite(macd[i]) && Number.isFinite(macd[i - 1]) && macd[i - 1] >= 0 && macd[i] < 0)
-        ? 1
-        : 0;
-  }
+  /* crosses_below */ crosses_below_2(out, 0, n, macd, 1, 0);
 }
 
 /**
@@ -62,12 +48,7 @@ export function macd_breakout_confirmation_exit_long(s: Series, out: Uint8Array)
 export function macd_breakout_confirmation_exit_short(s: Series, out: Uint8Array): void {
   const { macd } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_above */ (i >= 1 && Number.isFinite(macd[i]) && Number.isFinite(macd[i - 1]) && macd[i - 1] <= 0 && macd[i] > 0)
-        ? 1
-        : 0;
-  }
+  /* crosses_above */ crosses_above_2(out, 0, n, macd, 1, 0);
 }
 
 export const macd_breakout_confirmation: CompiledStrategy = {
@@ -75,6 +56,9 @@ export const macd_breakout_confirmation: CompiledStrategy = {
   name: 'macd_breakout_confirmation',
   displayName: 'MACD Breakout Confirmation',
   version: 1,
+  category: 'breakout',
+  philosophy: 'Only 20-bar channel breaks where MACD is already on the same side of zero are traded, so price and momentum agree. Exits come when MACD crosses zero against the position or the 2 ATR trailing stop is hit.',
+  details: { "entry_long": "Close breaks 20-bar Donchian high AND MACD > 0", "entry_short": "Close breaks 20-bar Donchian low AND MACD < 0", "exit": "MACD crosses 0 opposite OR trail 2*ATR", "indicators": ["MACD(12,26,9)", "Donchian(20)", "ATR(14)"], "tags": ["breakout", "long_short", "swing"] },
   direction: 'long_short',
   exits: {
     atrStopMult: 2,

@@ -5,6 +5,7 @@
  * {"id":63,"name":"bb_walk_the_band","display_name":"Bollinger Walk the Band","philosophy":"Three closes in a row beyond the Bollinger band indicate a market strong enough to ride the band rather than revert from it. The first close back inside signals the surge is fading, and a 2 ATR trailing stop protects gains.","category":"breakout","direction":"long_short","tags":["breakout","trend","long_short","threshold","trailing","BBANDS","ATR","trend_favor","swing"],"version":1,"entry_long":[{"type":"expr","when":{"all":[{"min_bars":2},{"every":{"all":[{"not_nan":["close","bb_upper"]},{"not":{"cmp":"<=","a":"close","b":"bb_upper"}}]},"lags":[0,2]}]}}],"entry_short":[{"type":"expr","when":{"all":[{"min_bars":2},{"every":{"all":[{"not_nan":["close","bb_lower"]},{"not":{"cmp":">=","a":"close","b":"bb_lower"}}]},"lags":[0,2]}]}}],"exit_long":[{"type":"below","col":"close","ref":"bb_upper"}],"exit_short":[{"type":"above","col":"close","ref":"bb_lower"}],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":2,"time_stop_bars":null,"required_indicators":["bb_upper","bb_lower","atr_14"],"details":{"entry_long":"3 consecutive closes above BB upper","entry_short":"3 consecutive closes below BB lower","exit":"First close back inside bands OR trail 2*ATR","indicators":["BBANDS(20,2,2)","ATR(14)"],"tags":["breakout","trend","long_short","swing"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { above_1, below_1, expr_24, expr_25 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -13,12 +14,7 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function bb_walk_the_band_entry_long(s: Series, out: Uint8Array): void {
   const { bb_upper, close } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* expr */ (i >= 2 && !Number.isNaN(close[i]) && !Number.isNaN(bb_upper[i]) && !(close[i] <= bb_upper[i]) && !Number.isNaN(close[i - 1]) && !Number.isNaN(bb_upper[i - 1]) && !(close[i - 1] <= bb_upper[i - 1]) && !Number.isNaN(close[i - 2]) && !Number.isNaN(bb_upper[i - 2]) && !(close[i - 2] <= bb_upper[i - 2]))
-        ? 1
-        : 0;
-  }
+  /* expr */ expr_24(out, 0, n, close, bb_upper, 2, 1);
 }
 
 /**
@@ -28,12 +24,7 @@ export function bb_walk_the_band_entry_long(s: Series, out: Uint8Array): void {
 export function bb_walk_the_band_entry_short(s: Series, out: Uint8Array): void {
   const { bb_lower, close } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* expr */ (i >= 2 && !Number.isNaN(close[i]) && !Number.isNaN(bb_lower[i]) && !(close[i] >= bb_lower[i]) && !Number.isNaN(close[i - 1]) && !Number.isNaN(bb_lower[i - 1]) && !(close[i - 1] >= bb_lower[i - 1]) && !Number.isNaN(close[i - 2]) && !Number.isNaN(bb_lower[i - 2]) && !(close[i - 2] >= bb_lower[i - 2]))
-        ? 1
-        : 0;
-  }
+  /* expr */ expr_25(out, 0, n, close, bb_lower, 2, 1);
 }
 
 /**
@@ -43,12 +34,7 @@ export function bb_walk_the_band_entry_short(s: Series, out: Uint8Array): void {
 export function bb_walk_the_band_exit_long(s: Series, out: Uint8Array): void {
   const { bb_upper, close } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* below */ (Number.isFinite(close[i]) && Number.isFinite(bb_upper[i]) && close[i] < bb_upper[i])
-        ? 1
-        : 0;
-  }
+  /* below */ below_1(out, 0, n, close, bb_upper);
 }
 
 /**
@@ -58,12 +44,7 @@ export function bb_walk_the_band_exit_long(s: Series, out: Uint8Array): void {
 export function bb_walk_the_band_exit_short(s: Series, out: Uint8Array): void {
   const { bb_lower, close } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* above */ (Number.isFinite(close[i]) && Number.isFinite(bb_lower[i]) && close[i] > bb_lower[i])
-        ? 1
-        : 0;
-  }
+  /* above */ above_1(out, 0, n, close, bb_lower);
 }
 
 export const bb_walk_the_band: CompiledStrategy = {
@@ -71,6 +52,9 @@ export const bb_walk_the_band: CompiledStrategy = {
   name: 'bb_walk_the_band',
   displayName: 'Bollinger Walk the Band',
   version: 1,
+  category: 'breakout',
+  philosophy: 'Three closes in a row beyond the Bollinger band indicate a market strong enough to ride the band rather than revert from it. The first close back inside signals the surge is fading, and a 2 ATR trailing stop protects gains.',
+  details: { "entry_long": "3 consecutive closes above BB upper", "entry_short": "3 consecutive closes below BB lower", "exit": "First close back inside bands OR trail 2*ATR", "indicators": ["BBANDS(20,2,2)", "ATR(14)"], "tags": ["breakout", "trend", "long_short", "swing"] },
   direction: 'long_short',
   exits: {
     atrStopMult: 2,

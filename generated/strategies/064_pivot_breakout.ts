@@ -5,6 +5,7 @@
  * {"id":64,"name":"pivot_breakout","display_name":"Pivot Breakout (Floor Pivots Proxy)","philosophy":"A close one ATR beyond the 20-bar average of typical price approximates clearing a floor-trader pivot level, which often draws in momentum traders. The trade is short-term, closing after 15 bars or at a 1.5 ATR stop.","category":"breakout","direction":"long_short","tags":["breakout","long_short","breakout","time","SMA","ATR","vol_expand","scalp"],"version":1,"entry_long":[{"type":"expr","when":{"all":[{"min_bars":1},{"finite":["close",{"col":"close","lag":1},"typical_price_sma_20",{"col":"typical_price_sma_20","lag":1},"atr_14",{"col":"atr_14","lag":1}]},{"cmp":"<=","a":{"col":"close","lag":1},"b":{"op":"add","args":[{"col":"typical_price_sma_20","lag":1},{"col":"atr_14","lag":1}]}},{"cmp":">","a":"close","b":{"op":"add","args":["typical_price_sma_20","atr_14"]}}]}}],"entry_short":[{"type":"expr","when":{"all":[{"min_bars":1},{"finite":["close",{"col":"close","lag":1},"typical_price_sma_20",{"col":"typical_price_sma_20","lag":1},"atr_14",{"col":"atr_14","lag":1}]},{"cmp":">=","a":{"col":"close","lag":1},"b":{"op":"sub","args":[{"col":"typical_price_sma_20","lag":1},{"col":"atr_14","lag":1}]}},{"cmp":"<","a":"close","b":{"op":"sub","args":["typical_price_sma_20","atr_14"]}}]}}],"exit_long":[],"exit_short":[],"atr_stop_mult":1.5,"atr_target_mult":null,"trailing_atr_mult":null,"time_stop_bars":15,"required_indicators":["typical_price_sma_20","atr_14"],"details":{"entry_long":"Close > typical_price_sma_20 + 1*ATR","entry_short":"Close < typical_price_sma_20 - 1*ATR","exit":"Time 15 bars OR stop 1.5*ATR","indicators":["Typical Price SMA(20)","ATR(14)"],"tags":["breakout","long_short","scalp"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { expr_26, expr_27 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -13,12 +14,7 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function pivot_breakout_entry_long(s: Series, out: Uint8Array): void {
   const { atr_14, close, typical_price_sma_20 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* expr */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(typical_price_sma_20[i]) && Number.isFinite(typical_price_sma_20[i - 1]) && Number.isFinite(atr_14[i]) && Number.isFinite(atr_14[i - 1]) && close[i - 1] <= (typical_price_sma_20[i - 1] + atr_14[i - 1]) && close[i] > (typical_price_sma_20[i] + atr_14[i]))
-        ? 1
-        : 0;
-  }
+  /* expr */ expr_26(out, 0, n, close, typical_price_sma_20, atr_14, 1);
 }
 
 /**
@@ -28,12 +24,7 @@ export function pivot_breakout_entry_long(s: Series, out: Uint8Array): void {
 export function pivot_breakout_entry_short(s: Series, out: Uint8Array): void {
   const { atr_14, close, typical_price_sma_20 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* expr */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(typical_price_sma_20[i]) && Number.isFinite(typical_price_sma_20[i - 1]) && Number.isFinite(atr_14[i]) && Number.isFinite(atr_14[i - 1]) && close[i - 1] >= (typical_price_sma_20[i - 1] - atr_14[i - 1]) && close[i] < (typical_price_sma_20[i] - atr_14[i]))
-        ? 1
-        : 0;
-  }
+  /* expr */ expr_27(out, 0, n, close, typical_price_sma_20, atr_14, 1);
 }
 
 /**
@@ -57,6 +48,9 @@ export const pivot_breakout: CompiledStrategy = {
   name: 'pivot_breakout',
   displayName: 'Pivot Breakout (Floor Pivots Proxy)',
   version: 1,
+  category: 'breakout',
+  philosophy: 'A close one ATR beyond the 20-bar average of typical price approximates clearing a floor-trader pivot level, which often draws in momentum traders. The trade is short-term, closing after 15 bars or at a 1.5 ATR stop.',
+  details: { "entry_long": "Close > typical_price_sma_20 + 1*ATR", "entry_short": "Close < typical_price_sma_20 - 1*ATR", "exit": "Time 15 bars OR stop 1.5*ATR", "indicators": ["Typical Price SMA(20)", "ATR(14)"], "tags": ["breakout", "long_short", "scalp"] },
   direction: 'long_short',
   exits: {
     atrStopMult: 1.5,

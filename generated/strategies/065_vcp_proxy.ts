@@ -5,6 +5,7 @@
  * {"id":65,"name":"vcp_proxy","display_name":"Volatility Contraction Pattern Proxy","philosophy":"Volatility contracting for five bars into a 20-bar high suggests supply has dried up, so a breakout from the tight base can travel quickly. Longs only, managed with a 2 ATR trailing stop.","category":"breakout","direction":"long_only","tags":["breakout","volatility","long_only","breakout","atr_stop","ATR","MAX","vol_contract","vol_expand","swing"],"version":1,"entry_long":[{"type":"falling","col":"atr_14","bars":5},{"type":"breaks_above_level","level_col":"donchian_high_20"}],"entry_short":[],"exit_long":[],"exit_short":[],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":2,"time_stop_bars":null,"required_indicators":["atr_14","donchian_high_20"],"details":{"entry_long":"ATR falling 5 bars AND close breaks 20-bar Donchian high","entry_short":"N/A (long only)","exit":"Trail 2*ATR","indicators":["ATR(14)","Donchian(20)"],"tags":["breakout","volatility","long_only","swing"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { crosses_above_1, falling_1 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -14,13 +15,8 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function vcp_proxy_entry_long(s: Series, out: Uint8Array): void {
   const { atr_14, close, donchian_high_20 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* falling */ (i >= 5 && !Number.isNaN(atr_14[i]) && !Number.isNaN(atr_14[i - 1]) && !Number.isNaN(atr_14[i - 2]) && !Number.isNaN(atr_14[i - 3]) && !Number.isNaN(atr_14[i - 4]) && !Number.isNaN(atr_14[i - 5]) && atr_14[i] < atr_14[i - 1] && atr_14[i - 1] < atr_14[i - 2] && atr_14[i - 2] < atr_14[i - 3] && atr_14[i - 3] < atr_14[i - 4] && atr_14[i - 4] < atr_14[i - 5]) &&
-        /* breaks_above_level */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_high_20[i]) && Number.isFinite(donchian_high_20[i - 1]) && close[i - 1] <= donchian_high_20[i - 1] && close[i] > donchian_high_20[i])
-        ? 1
-        : 0;
-  }
+  /* falling */ falling_1(out, 0, n, atr_14, 5, 1, 2, 3, 4);
+  /* breaks_above_level */ crosses_above_1(out, 1, n, close, donchian_high_20, 1);
 }
 
 /**
@@ -53,6 +49,9 @@ export const vcp_proxy: CompiledStrategy = {
   name: 'vcp_proxy',
   displayName: 'Volatility Contraction Pattern Proxy',
   version: 1,
+  category: 'breakout',
+  philosophy: 'Volatility contracting for five bars into a 20-bar high suggests supply has dried up, so a breakout from the tight base can travel quickly. Longs only, managed with a 2 ATR trailing stop.',
+  details: { "entry_long": "ATR falling 5 bars AND close breaks 20-bar Donchian high", "entry_short": "N/A (long only)", "exit": "Trail 2*ATR", "indicators": ["ATR(14)", "Donchian(20)"], "tags": ["breakout", "volatility", "long_only", "swing"] },
   direction: 'long_only',
   exits: {
     atrStopMult: 2,

@@ -5,6 +5,7 @@
  * {"id":66,"name":"gap_and_go","display_name":"Gap + Go","philosophy":"Opening more than one ATR away from the prior close and then finishing the bar in the gap's direction shows the gap is being accepted, not filled. The trade rides that push with a 1.5 ATR trailing stop and a 10-bar time limit.","category":"breakout","direction":"long_short","tags":["breakout","long_short","breakout","time","ATR","vol_expand","scalp"],"version":1,"entry_long":[{"type":"gap_up","atr_mult":1},{"type":"above","col":"close","ref":"open"}],"entry_short":[{"type":"gap_down","atr_mult":1},{"type":"below","col":"close","ref":"open"}],"exit_long":[],"exit_short":[],"atr_stop_mult":1.5,"atr_target_mult":null,"trailing_atr_mult":1.5,"time_stop_bars":10,"required_indicators":["open","close","atr_14"],"details":{"entry_long":"Gap up > 1*ATR AND close > open","entry_short":"Gap down > 1*ATR AND close < open","exit":"Time 10 bars OR trail 1.5*ATR","indicators":["ATR(14)"],"tags":["breakout","long_short","scalp"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { above_1, below_1, gap_down_1, gap_up_1 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -13,13 +14,8 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function gap_and_go_entry_long(s: Series, out: Uint8Array): void {
   const { atr_14, close, open } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* gap_up */ (i >= 1 && Number.isFinite(open[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(atr_14[i]) && open[i] > close[i - 1] + 1 * atr_14[i]) &&
-        /* above */ (Number.isFinite(close[i]) && Number.isFinite(open[i]) && close[i] > open[i])
-        ? 1
-        : 0;
-  }
+  /* gap_up */ gap_up_1(out, 0, n, open, close, atr_14, 1);
+  /* above */ above_1(out, 1, n, close, open);
 }
 
 /**
@@ -29,13 +25,8 @@ export function gap_and_go_entry_long(s: Series, out: Uint8Array): void {
 export function gap_and_go_entry_short(s: Series, out: Uint8Array): void {
   const { atr_14, close, open } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* gap_down */ (i >= 1 && Number.isFinite(open[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(atr_14[i]) && open[i] < close[i - 1] - 1 * atr_14[i]) &&
-        /* below */ (Number.isFinite(close[i]) && Number.isFinite(open[i]) && close[i] < open[i])
-        ? 1
-        : 0;
-  }
+  /* gap_down */ gap_down_1(out, 0, n, open, close, atr_14, 1);
+  /* below */ below_1(out, 1, n, close, open);
 }
 
 /**
@@ -59,6 +50,9 @@ export const gap_and_go: CompiledStrategy = {
   name: 'gap_and_go',
   displayName: 'Gap + Go',
   version: 1,
+  category: 'breakout',
+  philosophy: 'Opening more than one ATR away from the prior close and then finishing the bar in the gap\'s direction shows the gap is being accepted, not filled. The trade rides that push with a 1.5 ATR trailing stop and a 10-bar time limit.',
+  details: { "entry_long": "Gap up > 1*ATR AND close > open", "entry_short": "Gap down > 1*ATR AND close < open", "exit": "Time 10 bars OR trail 1.5*ATR", "indicators": ["ATR(14)"], "tags": ["breakout", "long_short", "scalp"] },
   direction: 'long_short',
   exits: {
     atrStopMult: 1.5,

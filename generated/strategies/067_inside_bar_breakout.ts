@@ -6,6 +6,7 @@
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
 import { rollingMin } from '../../runtime/kernels/rolling.js';
+import { expr_28, expr_29, series_1 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -15,14 +16,9 @@ export function inside_bar_breakout_entry_long(s: Series, out: Uint8Array): void
   const { close, high, low } = s.columns;
   const n = s.length;
   const rolling0Input = new Float64Array(n);
-  for (let j = 0; j < n; j++) rolling0Input[j] = (high[j] - low[j]);
+  series_1(rolling0Input, n, high, low);
   const rolling0 = rollingMin(rolling0Input, 7);
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* expr */ (i >= 7 && !Number.isNaN(rolling0[i - 1]) && !((high[i - 1] - low[i - 1]) > rolling0[i - 1]) && !Number.isNaN(close[i]) && !Number.isNaN(high[i - 1]) && close[i] > high[i - 1])
-        ? 1
-        : 0;
-  }
+  /* expr */ expr_28(out, 0, n, rolling0, high, low, close, 7, 1);
 }
 
 /**
@@ -33,14 +29,9 @@ export function inside_bar_breakout_entry_short(s: Series, out: Uint8Array): voi
   const { close, high, low } = s.columns;
   const n = s.length;
   const rolling0Input = new Float64Array(n);
-  for (let j = 0; j < n; j++) rolling0Input[j] = (high[j] - low[j]);
+  series_1(rolling0Input, n, high, low);
   const rolling0 = rollingMin(rolling0Input, 7);
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* expr */ (i >= 7 && !Number.isNaN(rolling0[i - 1]) && !((high[i - 1] - low[i - 1]) > rolling0[i - 1]) && !Number.isNaN(close[i]) && !Number.isNaN(low[i - 1]) && close[i] < low[i - 1])
-        ? 1
-        : 0;
-  }
+  /* expr */ expr_29(out, 0, n, rolling0, high, low, close, 7, 1);
 }
 
 /**
@@ -64,6 +55,9 @@ export const inside_bar_breakout: CompiledStrategy = {
   name: 'inside_bar_breakout',
   displayName: 'Inside Bar Breakout (NR7 Proxy)',
   version: 1,
+  category: 'breakout',
+  philosophy: 'When the prior bar has the narrowest range of the last seven, the market is coiled; a close beyond that bar\'s high or low marks the release. Trades target 2.5 ATR, stop at 1.5 ATR, and expire after 10 bars.',
+  details: { "entry_long": "Previous bar narrowest of 7 bars AND close breaks above its high", "entry_short": "Previous bar narrowest of 7 bars AND close breaks below its low", "exit": "Time 10 bars OR stop 1.5*ATR OR target 2.5*ATR", "indicators": ["ATR(14)"], "tags": ["breakout", "pattern", "long_short", "scalp"] },
   direction: 'long_short',
   exits: {
     atrStopMult: 1.5,

@@ -5,6 +5,7 @@
  * {"id":68,"name":"one_two_three_breakout","display_name":"1-2-3 Breakout","philosophy":"A close through the 10-bar high stands in for taking out the swing high after a low and a pullback, completing a simple reversal structure. The long uses fixed bracket exits: a 2 ATR stop and a 3 ATR target.","category":"breakout","direction":"long_only","tags":["breakout","long_only","breakout","atr_stop","atr_target","MAX","MIN","ATR","vol_expand","swing"],"version":1,"entry_long":[{"type":"breaks_above_level","level_col":"donchian_high_10"}],"entry_short":[],"exit_long":[],"exit_short":[],"atr_stop_mult":2,"atr_target_mult":3,"trailing_atr_mult":null,"time_stop_bars":null,"required_indicators":["donchian_high_10","atr_14"],"details":{"entry_long":"Close breaks above 10-bar Donchian high (pullback high proxy)","entry_short":"N/A (long only)","exit":"Stop 2*ATR, target 3*ATR","indicators":["Donchian(10)","ATR(14)"],"tags":["breakout","long_only","swing"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { crosses_above_1 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -14,12 +15,7 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function one_two_three_breakout_entry_long(s: Series, out: Uint8Array): void {
   const { close, donchian_high_10 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* breaks_above_level */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_high_10[i]) && Number.isFinite(donchian_high_10[i - 1]) && close[i - 1] <= donchian_high_10[i - 1] && close[i] > donchian_high_10[i])
-        ? 1
-        : 0;
-  }
+  /* breaks_above_level */ crosses_above_1(out, 0, n, close, donchian_high_10, 1);
 }
 
 /**
@@ -52,6 +48,9 @@ export const one_two_three_breakout: CompiledStrategy = {
   name: 'one_two_three_breakout',
   displayName: '1-2-3 Breakout',
   version: 1,
+  category: 'breakout',
+  philosophy: 'A close through the 10-bar high stands in for taking out the swing high after a low and a pullback, completing a simple reversal structure. The long uses fixed bracket exits: a 2 ATR stop and a 3 ATR target.',
+  details: { "entry_long": "Close breaks above 10-bar Donchian high (pullback high proxy)", "entry_short": "N/A (long only)", "exit": "Stop 2*ATR, target 3*ATR", "indicators": ["Donchian(10)", "ATR(14)"], "tags": ["breakout", "long_only", "swing"] },
   direction: 'long_only',
   exits: {
     atrStopMult: 2,

@@ -5,6 +5,7 @@
  * {"id":69,"name":"atr_trailing_breakout","display_name":"ATR Trailing Breakout","philosophy":"A single close more than one ATR beyond the previous close is an unusually large one-bar move that often has follow-through. The position trails a 2 ATR stop and is closed after 20 bars if nothing else triggers.","category":"breakout","direction":"long_short","tags":["breakout","long_short","breakout","trailing","ATR","vol_expand","swing"],"version":1,"entry_long":[{"type":"expr","when":{"all":[{"min_bars":1},{"finite":["close",{"col":"close","lag":1},"atr_14"]},{"cmp":">","a":"close","b":{"op":"add","args":[{"col":"close","lag":1},"atr_14"]}}]}}],"entry_short":[{"type":"expr","when":{"all":[{"min_bars":1},{"finite":["close",{"col":"close","lag":1},"atr_14"]},{"cmp":"<","a":"close","b":{"op":"sub","args":[{"col":"close","lag":1},"atr_14"]}}]}}],"exit_long":[],"exit_short":[],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":2,"time_stop_bars":20,"required_indicators":["atr_14"],"details":{"entry_long":"Close > prior close + 1*ATR","entry_short":"Close < prior close - 1*ATR","exit":"Trail 2*ATR or time 20 bars","indicators":["ATR(14)"],"tags":["breakout","long_short","swing"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { expr_30, expr_31 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -13,12 +14,7 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function atr_trailing_breakout_entry_long(s: Series, out: Uint8Array): void {
   const { atr_14, close } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* expr */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(atr_14[i]) && close[i] > (close[i - 1] + atr_14[i]))
-        ? 1
-        : 0;
-  }
+  /* expr */ expr_30(out, 0, n, close, atr_14, 1);
 }
 
 /**
@@ -28,12 +24,7 @@ export function atr_trailing_breakout_entry_long(s: Series, out: Uint8Array): vo
 export function atr_trailing_breakout_entry_short(s: Series, out: Uint8Array): void {
   const { atr_14, close } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* expr */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(atr_14[i]) && close[i] < (close[i - 1] - atr_14[i]))
-        ? 1
-        : 0;
-  }
+  /* expr */ expr_31(out, 0, n, close, atr_14, 1);
 }
 
 /**
@@ -57,6 +48,9 @@ export const atr_trailing_breakout: CompiledStrategy = {
   name: 'atr_trailing_breakout',
   displayName: 'ATR Trailing Breakout',
   version: 1,
+  category: 'breakout',
+  philosophy: 'A single close more than one ATR beyond the previous close is an unusually large one-bar move that often has follow-through. The position trails a 2 ATR stop and is closed after 20 bars if nothing else triggers.',
+  details: { "entry_long": "Close > prior close + 1*ATR", "entry_short": "Close < prior close - 1*ATR", "exit": "Trail 2*ATR or time 20 bars", "indicators": ["ATR(14)"], "tags": ["breakout", "long_short", "swing"] },
   direction: 'long_short',
   exits: {
     atrStopMult: 2,

@@ -5,6 +5,7 @@
  * {"id":70,"name":"cmo_breakout","display_name":"CMO Breakout","philosophy":"CMO above +40 or below -40 reflects strongly one-sided momentum; paired with a 10-bar channel break it confirms price is moving with force. The trade exits when CMO drifts back within 10 of zero or the 2 ATR stop hits.","category":"breakout","direction":"long_short","tags":["breakout","long_short","threshold","time","CMO","MAX","MIN","ATR","vol_expand","swing"],"version":1,"entry_long":[{"type":"above","col":"cmo_14","ref":40},{"type":"breaks_above_level","level_col":"donchian_high_10"}],"entry_short":[{"type":"below","col":"cmo_14","ref":-40},{"type":"breaks_below_level","level_col":"donchian_low_10"}],"exit_long":[{"type":"expr","when":{"all":[{"finite":["cmo_14"]},{"cmp":">=","a":"cmo_14","b":-10},{"cmp":"<=","a":"cmo_14","b":10}]}}],"exit_short":[{"type":"expr","when":{"all":[{"finite":["cmo_14"]},{"cmp":">=","a":"cmo_14","b":-10},{"cmp":"<=","a":"cmo_14","b":10}]}}],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":null,"time_stop_bars":null,"required_indicators":["cmo_14","donchian_high_10","donchian_low_10","atr_14"],"details":{"entry_long":"CMO(14) > +40 AND close breaks 10-bar Donchian high","entry_short":"CMO(14) < -40 AND close breaks 10-bar Donchian low","exit":"CMO back within +/-10 OR stop 2*ATR","indicators":["CMO(14)","Donchian(10)","ATR(14)"],"tags":["breakout","long_short","swing"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { above_2, below_3, crosses_above_1, crosses_below_1, expr_32 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -14,13 +15,8 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function cmo_breakout_entry_long(s: Series, out: Uint8Array): void {
   const { close, cmo_14, donchian_high_10 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* above */ (Number.isFinite(cmo_14[i]) && cmo_14[i] > 40) &&
-        /* breaks_above_level */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_high_10[i]) && Number.isFinite(donchian_high_10[i - 1]) && close[i - 1] <= donchian_high_10[i - 1] && close[i] > donchian_high_10[i])
-        ? 1
-        : 0;
-  }
+  /* above */ above_2(out, 0, n, cmo_14, 40);
+  /* breaks_above_level */ crosses_above_1(out, 1, n, close, donchian_high_10, 1);
 }
 
 /**
@@ -31,13 +27,8 @@ export function cmo_breakout_entry_long(s: Series, out: Uint8Array): void {
 export function cmo_breakout_entry_short(s: Series, out: Uint8Array): void {
   const { close, cmo_14, donchian_low_10 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* below */ (Number.isFinite(cmo_14[i]) && cmo_14[i] < (-40)) &&
-        /* breaks_below_level */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_low_10[i]) && Number.isFinite(donchian_low_10[i - 1]) && close[i - 1] >= donchian_low_10[i - 1] && close[i] < donchian_low_10[i])
-        ? 1
-        : 0;
-  }
+  /* below */ below_3(out, 0, n, cmo_14, 40);
+  /* breaks_below_level */ crosses_below_1(out, 1, n, close, donchian_low_10, 1);
 }
 
 /**
@@ -47,12 +38,7 @@ export function cmo_breakout_entry_short(s: Series, out: Uint8Array): void {
 export function cmo_breakout_exit_long(s: Series, out: Uint8Array): void {
   const { cmo_14 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* expr */ (Number.isFinite(cmo_14[i]) && cmo_14[i] >= (-10) && cmo_14[i] <= 10)
-        ? 1
-        : 0;
-  }
+  /* expr */ expr_32(out, 0, n, cmo_14, 10);
 }
 
 /**
@@ -62,12 +48,7 @@ export function cmo_breakout_exit_long(s: Series, out: Uint8Array): void {
 export function cmo_breakout_exit_short(s: Series, out: Uint8Array): void {
   const { cmo_14 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* expr */ (Number.isFinite(cmo_14[i]) && cmo_14[i] >= (-10) && cmo_14[i] <= 10)
-        ? 1
-        : 0;
-  }
+  /* expr */ expr_32(out, 0, n, cmo_14, 10);
 }
 
 export const cmo_breakout: CompiledStrategy = {
@@ -75,6 +56,9 @@ export const cmo_breakout: CompiledStrategy = {
   name: 'cmo_breakout',
   displayName: 'CMO Breakout',
   version: 1,
+  category: 'breakout',
+  philosophy: 'CMO above +40 or below -40 reflects strongly one-sided momentum; paired with a 10-bar channel break it confirms price is moving with force. The trade exits when CMO drifts back within 10 of zero or the 2 ATR stop hits.',
+  details: { "entry_long": "CMO(14) > +40 AND close breaks 10-bar Donchian high", "entry_short": "CMO(14) < -40 AND close breaks 10-bar Donchian low", "exit": "CMO back within +/-10 OR stop 2*ATR", "indicators": ["CMO(14)", "Donchian(10)", "ATR(14)"], "tags": ["breakout", "long_short", "swing"] },
   direction: 'long_short',
   exits: {
     atrStopMult: 2,

@@ -5,6 +5,7 @@
  * {"id":71,"name":"obv_breakout_confirmation","display_name":"OBV Breakout Confirmation","philosophy":"When on-balance volume sets a 20-bar high at the same time as price, the breakout is backed by net buying (or net selling on the downside). Such breaks tend to follow through, and a 2 ATR trailing stop manages the exit.","category":"volume_flow","direction":"long_short","tags":["volume_flow","breakout","long_short","breakout","atr_stop","OBV","MAX","MIN","ATR","vol_expand","swing"],"version":1,"entry_long":[{"type":"breaks_above_level","level_col":"donchian_high_20"},{"type":"breaks_above_level","level_col":"obv_high_20"}],"entry_short":[{"type":"breaks_below_level","level_col":"donchian_low_20"},{"type":"breaks_below_level","level_col":"obv_low_20"}],"exit_long":[{"type":"breaks_below_level","level_col":"donchian_low_20"}],"exit_short":[{"type":"breaks_above_level","level_col":"donchian_high_20"}],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":2,"time_stop_bars":null,"required_indicators":["donchian_high_20","donchian_low_20","obv","obv_high_20","obv_low_20","atr_14"],"details":{"entry_long":"Close breaks 20-bar Donchian high AND OBV breaks 20-bar OBV high","entry_short":"Close breaks 20-bar Donchian low AND OBV breaks 20-bar OBV low","exit":"Trailing stop 2*ATR","indicators":["Donchian(20)","OBV","ATR(14)"],"tags":["volume_flow","breakout","long_short","swing"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { crosses_above_1, crosses_below_1 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -14,13 +15,8 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function obv_breakout_confirmation_entry_long(s: Series, out: Uint8Array): void {
   const { close, donchian_high_20, obv_high_20 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* breaks_above_level */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_high_20[i]) && Number.isFinite(donchian_high_20[i - 1]) && close[i - 1] <= donchian_high_20[i - 1] && close[i] > donchian_high_20[i]) &&
-        /* breaks_above_level */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(obv_high_20[i]) && Number.isFinite(obv_high_20[i - 1]) && close[i - 1] <= obv_high_20[i - 1] && close[i] > obv_high_20[i])
-        ? 1
-        : 0;
-  }
+  /* breaks_above_level */ crosses_above_1(out, 0, n, close, donchian_high_20, 1);
+  /* breaks_above_level */ crosses_above_1(out, 1, n, close, obv_high_20, 1);
 }
 
 /**
@@ -31,13 +27,8 @@ export function obv_breakout_confirmation_entry_long(s: Series, out: Uint8Array)
 export function obv_breakout_confirmation_entry_short(s: Series, out: Uint8Array): void {
   const { close, donchian_low_20, obv_low_20 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* breaks_below_level */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_low_20[i]) && Number.isFinite(donchian_low_20[i - 1]) && close[i - 1] >= donchian_low_20[i - 1] && close[i] < donchian_low_20[i]) &&
-        /* breaks_below_level */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(obv_low_20[i]) && Number.isFinite(obv_low_20[i - 1]) && close[i - 1] >= obv_low_20[i - 1] && close[i] < obv_low_20[i])
-        ? 1
-        : 0;
-  }
+  /* breaks_below_level */ crosses_below_1(out, 0, n, close, donchian_low_20, 1);
+  /* breaks_below_level */ crosses_below_1(out, 1, n, close, obv_low_20, 1);
 }
 
 /**
@@ -47,12 +38,7 @@ export function obv_breakout_confirmation_entry_short(s: Series, out: Uint8Array
 export function obv_breakout_confirmation_exit_long(s: Series, out: Uint8Array): void {
   const { close, donchian_low_20 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* breaks_below_level */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_low_20[i]) && Number.isFinite(donchian_low_20[i - 1]) && close[i - 1] >= donchian_low_20[i - 1] && close[i] < donchian_low_20[i])
-        ? 1
-        : 0;
-  }
+  /* breaks_below_level */ crosses_below_1(out, 0, n, close, donchian_low_20, 1);
 }
 
 /**
@@ -62,12 +48,7 @@ export function obv_breakout_confirmation_exit_long(s: Series, out: Uint8Array):
 export function obv_breakout_confirmation_exit_short(s: Series, out: Uint8Array): void {
   const { close, donchian_high_20 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* breaks_above_level */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_high_20[i]) && Number.isFinite(donchian_high_20[i - 1]) && close[i - 1] <= donchian_high_20[i - 1] && close[i] > donchian_high_20[i])
-        ? 1
-        : 0;
-  }
+  /* breaks_above_level */ crosses_above_1(out, 0, n, close, donchian_high_20, 1);
 }
 
 export const obv_breakout_confirmation: CompiledStrategy = {
@@ -75,6 +56,9 @@ export const obv_breakout_confirmation: CompiledStrategy = {
   name: 'obv_breakout_confirmation',
   displayName: 'OBV Breakout Confirmation',
   version: 1,
+  category: 'volume_flow',
+  philosophy: 'When on-balance volume sets a 20-bar high at the same time as price, the breakout is backed by net buying (or net selling on the downside). Such breaks tend to follow through, and a 2 ATR trailing stop manages the exit.',
+  details: { "entry_long": "Close breaks 20-bar Donchian high AND OBV breaks 20-bar OBV high", "entry_short": "Close breaks 20-bar Donchian low AND OBV breaks 20-bar OBV low", "exit": "Trailing stop 2*ATR", "indicators": ["Donchian(20)", "OBV", "ATR(14)"], "tags": ["volume_flow", "breakout", "long_short", "swing"] },
   direction: 'long_short',
   exits: {
     atrStopMult: 2,

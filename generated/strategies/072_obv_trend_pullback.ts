@@ -5,6 +5,7 @@
  * {"id":72,"name":"obv_trend_pullback","display_name":"OBV Trend + Pullback","philosophy":"OBV above its 20-bar average shows volume supporting the uptrend; buying a dip to the 20 EMA that closes back above it gives a well-timed entry. A close under EMA20 or a 2 ATR trailing stop closes the trade.","category":"volume_flow","direction":"long_only","tags":["volume_flow","trend","long_only","pullback","trailing","OBV","EMA","ATR","trend_favor","swing"],"version":1,"entry_long":[{"type":"above","col":"obv","ref":"obv_sma_20"},{"type":"above","col":"close","ref":"ema_50"},{"type":"pullback_to","level_col":"ema_20","tolerance_atr_mult":0.5}],"entry_short":[],"exit_long":[{"type":"below","col":"close","ref":"ema_20"}],"exit_short":[],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":2,"time_stop_bars":null,"required_indicators":["obv","obv_sma_20","ema_20","ema_50","atr_14"],"details":{"entry_long":"OBV above its SMA20 AND close > EMA50 AND pullback to EMA20 then close above","exit":"Close < EMA20 OR trailing stop 2*ATR","indicators":["OBV","SMA(OBV,20)","EMA(20)","EMA(50)","ATR(14)"],"tags":["volume_flow","trend","long_only","pullback","swing"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { above_1, below_1, pullback_to_1 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -13,14 +14,9 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function obv_trend_pullback_entry_long(s: Series, out: Uint8Array): void {
   const { atr_14, close, ema_20, ema_50, low, obv, obv_sma_20 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* above */ (Number.isFinite(obv[i]) && Number.isFinite(obv_sma_20[i]) && obv[i] > obv_sma_20[i]) &&
-        /* above */ (Number.isFinite(close[i]) && Number.isFinite(ema_50[i]) && close[i] > ema_50[i]) &&
-        /* pullback_to */ (Number.isFinite(low[i]) && Number.isFinite(close[i]) && Number.isFinite(ema_20[i]) && Number.isFinite(atr_14[i]) && low[i] <= ema_20[i] + 0.5 * atr_14[i] && close[i] > ema_20[i])
-        ? 1
-        : 0;
-  }
+  /* above */ above_1(out, 0, n, obv, obv_sma_20);
+  /* above */ above_1(out, 1, n, close, ema_50);
+  /* pullback_to */ pullback_to_1(out, 1, n, low, close, ema_20, atr_14, 0.5);
 }
 
 /**
@@ -39,12 +35,7 @@ export function obv_trend_pullback_entry_short(s: Series, out: Uint8Array): void
 export function obv_trend_pullback_exit_long(s: Series, out: Uint8Array): void {
   const { close, ema_20 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* below */ (Number.isFinite(close[i]) && Number.isFinite(ema_20[i]) && close[i] < ema_20[i])
-        ? 1
-        : 0;
-  }
+  /* below */ below_1(out, 0, n, close, ema_20);
 }
 
 /**
@@ -60,6 +51,9 @@ export const obv_trend_pullback: CompiledStrategy = {
   name: 'obv_trend_pullback',
   displayName: 'OBV Trend + Pullback',
   version: 1,
+  category: 'volume_flow',
+  philosophy: 'OBV above its 20-bar average shows volume supporting the uptrend; buying a dip to the 20 EMA that closes back above it gives a well-timed entry. A close under EMA20 or a 2 ATR trailing stop closes the trade.',
+  details: { "entry_long": "OBV above its SMA20 AND close > EMA50 AND pullback to EMA20 then close above", "exit": "Close < EMA20 OR trailing stop 2*ATR", "indicators": ["OBV", "SMA(OBV,20)", "EMA(20)", "EMA(50)", "ATR(14)"], "tags": ["volume_flow", "trend", "long_only", "pullback", "swing"] },
   direction: 'long_only',
   exits: {
     atrStopMult: 2,

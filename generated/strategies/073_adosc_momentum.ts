@@ -5,6 +5,7 @@
  * {"id":73,"name":"adosc_momentum","display_name":"ADOSC Momentum","philosophy":"The Chaikin oscillator crossing zero signals a change between accumulation and distribution; acting only when price is on the matching side of the 50 EMA aligns flow with trend. Exit comes on a reverse zero cross or a 2 ATR stop.","category":"volume_flow","direction":"long_short","tags":["volume_flow","long_short","threshold","time","ADOSC","ATR","trend_favor","swing"],"version":1,"entry_long":[{"type":"crosses_above","col_a":"adosc","col_b":0},{"type":"above","col":"close","ref":"ema_50"}],"entry_short":[{"type":"crosses_below","col_a":"adosc","col_b":0},{"type":"below","col":"close","ref":"ema_50"}],"exit_long":[{"type":"crosses_below","col_a":"adosc","col_b":0}],"exit_short":[{"type":"crosses_above","col_a":"adosc","col_b":0}],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":null,"time_stop_bars":null,"required_indicators":["adosc","ema_50","atr_14"],"details":{"entry_long":"ADOSC crosses above 0 AND close > EMA50","entry_short":"ADOSC crosses below 0 AND close < EMA50","exit":"ADOSC crosses back through 0 OR stop 2*ATR","indicators":["ADOSC(3,10)","EMA(50)","ATR(14)"],"tags":["volume_flow","long_short","threshold","swing"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { above_1, below_1, crosses_above_2, crosses_below_2 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -13,13 +14,8 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function adosc_momentum_entry_long(s: Series, out: Uint8Array): void {
   const { adosc, close, ema_50 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_above */ (i >= 1 && Number.isFinite(adosc[i]) && Number.isFinite(adosc[i - 1]) && adosc[i - 1] <= 0 && adosc[i] > 0) &&
-        /* above */ (Number.isFinite(close[i]) && Number.isFinite(ema_50[i]) && close[i] > ema_50[i])
-        ? 1
-        : 0;
-  }
+  /* crosses_above */ crosses_above_2(out, 0, n, adosc, 1, 0);
+  /* above */ above_1(out, 1, n, close, ema_50);
 }
 
 /**
@@ -29,13 +25,8 @@ export function adosc_momentum_entry_long(s: Series, out: Uint8Array): void {
 export function adosc_momentum_entry_short(s: Series, out: Uint8Array): void {
   const { adosc, close, ema_50 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_below */ (i >= 1 && Number.isFinite(adosc[i]) && Number.isFinite(adosc[i - 1]) && adosc[i - 1] >= 0 && adosc[i] < 0) &&
-        /* below */ (Number.isFinite(close[i]) && Number.isFinite(ema_50[i]) && close[i] < ema_50[i])
-        ? 1
-        : 0;
-  }
+  /* crosses_below */ crosses_below_2(out, 0, n, adosc, 1, 0);
+  /* below */ below_1(out, 1, n, close, ema_50);
 }
 
 /**
@@ -45,12 +36,7 @@ export function adosc_momentum_entry_short(s: Series, out: Uint8Array): void {
 export function adosc_momentum_exit_long(s: Series, out: Uint8Array): void {
   const { adosc } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_below */ (i >= 1 && Number.isFinite(adosc[i]) && Number.isFinite(adosc[i - 1]) && adosc[i - 1] >= 0 && adosc[i] < 0)
-        ? 1
-        : 0;
-  }
+  /* crosses_below */ crosses_below_2(out, 0, n, adosc, 1, 0);
 }
 
 /**
@@ -60,12 +46,7 @@ export function adosc_momentum_exit_long(s: Series, out: Uint8Array): void {
 export function adosc_momentum_exit_short(s: Series, out: Uint8Array): void {
   const { adosc } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_above */ (i >= 1 && Number.isFinite(adosc[i]) && Number.isFinite(adosc[i - 1]) && adosc[i - 1] <= 0 && adosc[i] > 0)
-        ? 1
-        : 0;
-  }
+  /* crosses_above */ crosses_above_2(out, 0, n, adosc, 1, 0);
 }
 
 export const adosc_momentum: CompiledStrategy = {
@@ -73,6 +54,9 @@ export const adosc_momentum: CompiledStrategy = {
   name: 'adosc_momentum',
   displayName: 'ADOSC Momentum',
   version: 1,
+  category: 'volume_flow',
+  philosophy: 'The Chaikin oscillator crossing zero signals a change between accumulation and distribution; acting only when price is on the matching side of the 50 EMA aligns flow with trend. Exit comes on a reverse zero cross or a 2 ATR stop.',
+  details: { "entry_long": "ADOSC crosses above 0 AND close > EMA50", "entry_short": "ADOSC crosses below 0 AND close < EMA50", "exit": "ADOSC crosses back through 0 OR stop 2*ATR", "indicators": ["ADOSC(3,10)", "EMA(50)", "ATR(14)"], "tags": ["volume_flow", "long_short", "threshold", "swing"] },
   direction: 'long_short',
   exits: {
     atrStopMult: 2,

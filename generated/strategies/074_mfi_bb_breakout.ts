@@ -5,6 +5,7 @@
  * {"id":74,"name":"mfi_bb_breakout","display_name":"MFI + BB Breakout","philosophy":"A close beyond the Bollinger band with MFI above 60 (or below 40) shows the move is carried by volume-weighted buying or selling. The target is 3 ATR; a 2 ATR stop or a close through the midline ends weak attempts.","category":"volume_flow","direction":"long_short","tags":["volume_flow","breakout","long_short","breakout","atr_stop","atr_target","MFI","BBANDS","ATR","vol_expand","swing"],"version":1,"entry_long":[{"type":"above","col":"close","ref":"bb_upper"},{"type":"above","col":"mfi_14","ref":60}],"entry_short":[{"type":"below","col":"close","ref":"bb_lower"},{"type":"below","col":"mfi_14","ref":40}],"exit_long":[{"type":"crosses_below","col_a":"close","col_b":"bb_middle"}],"exit_short":[{"type":"crosses_above","col_a":"close","col_b":"bb_middle"}],"atr_stop_mult":2,"atr_target_mult":3,"trailing_atr_mult":null,"time_stop_bars":null,"required_indicators":["bb_upper","bb_lower","bb_middle","mfi_14","atr_14"],"details":{"entry_long":"Close > BB upper AND MFI > 60","entry_short":"Close < BB lower AND MFI < 40","exit":"Target 3*ATR; stop 2*ATR; or BB middle cross","indicators":["BBANDS(20,2,2)","MFI(14)","ATR(14)"],"tags":["volume_flow","breakout","long_short","swing"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { above_1, above_2, below_1, below_2, crosses_above_1, crosses_below_1 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -13,13 +14,8 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function mfi_bb_breakout_entry_long(s: Series, out: Uint8Array): void {
   const { bb_upper, close, mfi_14 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* above */ (Number.isFinite(close[i]) && Number.isFinite(bb_upper[i]) && close[i] > bb_upper[i]) &&
-        /* above */ (Number.isFinite(mfi_14[i]) && mfi_14[i] > 60)
-        ? 1
-        : 0;
-  }
+  /* above */ above_1(out, 0, n, close, bb_upper);
+  /* above */ above_2(out, 1, n, mfi_14, 60);
 }
 
 /**
@@ -29,13 +25,8 @@ export function mfi_bb_breakout_entry_long(s: Series, out: Uint8Array): void {
 export function mfi_bb_breakout_entry_short(s: Series, out: Uint8Array): void {
   const { bb_lower, close, mfi_14 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* below */ (Number.isFinite(close[i]) && Number.isFinite(bb_lower[i]) && close[i] < bb_lower[i]) &&
-        /* below */ (Number.isFinite(mfi_14[i]) && mfi_14[i] < 40)
-        ? 1
-        : 0;
-  }
+  /* below */ below_1(out, 0, n, close, bb_lower);
+  /* below */ below_2(out, 1, n, mfi_14, 40);
 }
 
 /**
@@ -45,12 +36,7 @@ export function mfi_bb_breakout_entry_short(s: Series, out: Uint8Array): void {
 export function mfi_bb_breakout_exit_long(s: Series, out: Uint8Array): void {
   const { bb_middle, close } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_below */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(bb_middle[i]) && Number.isFinite(bb_middle[i - 1]) && close[i - 1] >= bb_middle[i - 1] && close[i] < bb_middle[i])
-        ? 1
-        : 0;
-  }
+  /* crosses_below */ crosses_below_1(out, 0, n, close, bb_middle, 1);
 }
 
 /**
@@ -60,12 +46,7 @@ export function mfi_bb_breakout_exit_long(s: Series, out: Uint8Array): void {
 export function mfi_bb_breakout_exit_short(s: Series, out: Uint8Array): void {
   const { bb_middle, close } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_above */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(bb_middle[i]) && Number.isFinite(bb_middle[i - 1]) && close[i - 1] <= bb_middle[i - 1] && close[i] > bb_middle[i])
-        ? 1
-        : 0;
-  }
+  /* crosses_above */ crosses_above_1(out, 0, n, close, bb_middle, 1);
 }
 
 export const mfi_bb_breakout: CompiledStrategy = {
@@ -73,6 +54,9 @@ export const mfi_bb_breakout: CompiledStrategy = {
   name: 'mfi_bb_breakout',
   displayName: 'MFI + BB Breakout',
   version: 1,
+  category: 'volume_flow',
+  philosophy: 'A close beyond the Bollinger band with MFI above 60 (or below 40) shows the move is carried by volume-weighted buying or selling. The target is 3 ATR; a 2 ATR stop or a close through the midline ends weak attempts.',
+  details: { "entry_long": "Close > BB upper AND MFI > 60", "entry_short": "Close < BB lower AND MFI < 40", "exit": "Target 3*ATR; stop 2*ATR; or BB middle cross", "indicators": ["BBANDS(20,2,2)", "MFI(14)", "ATR(14)"], "tags": ["volume_flow", "breakout", "long_short", "swing"] },
   direction: 'long_short',
   exits: {
     atrStopMult: 2,

@@ -5,6 +5,7 @@
  * {"id":75,"name":"volume_spike_trend","display_name":"Volume Spike Trend Continuation","philosophy":"Volume over twice its 20-bar average on a bar closing in the top quarter of its range, with price above the 50 SMA, points to large buyers joining the advance. The position is trailed by 2 ATR and closed after 20 bars.","category":"volume_flow","direction":"long_only","tags":["volume_flow","trend","long_only","threshold","time","SMA","ATR","trend_favor","swing"],"version":1,"entry_long":[{"type":"above","col":"close","ref":"sma_50"},{"type":"expr","when":{"all":[{"not_nan":["volume","volume_sma_20"]},{"cmp":"!=","a":"volume_sma_20","b":0},{"cmp":">","a":"volume","b":{"op":"mul","args":[2,"volume_sma_20"]}}]}},{"type":"in_top_pct_of_range","pct":0.25}],"entry_short":[],"exit_long":[],"exit_short":[],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":2,"time_stop_bars":20,"required_indicators":["sma_50","volume","volume_sma_20","atr_14"],"details":{"entry_long":"Close > SMA50 AND volume > 2*volume_sma_20 AND close in top 25% of range","exit":"Time stop 20 bars OR trailing stop 2*ATR","indicators":["SMA(50)","Volume SMA(20)","ATR(14)"],"tags":["volume_flow","trend","long_only","swing"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { above_1, expr_33, in_top_pct_of_range_1 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -13,14 +14,9 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function volume_spike_trend_entry_long(s: Series, out: Uint8Array): void {
   const { close, high, low, sma_50, volume, volume_sma_20 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* above */ (Number.isFinite(close[i]) && Number.isFinite(sma_50[i]) && close[i] > sma_50[i]) &&
-        /* expr */ (!Number.isNaN(volume[i]) && !Number.isNaN(volume_sma_20[i]) && volume_sma_20[i] !== 0 && volume[i] > (2 * volume_sma_20[i])) &&
-        /* in_top_pct_of_range */ (Number.isFinite(high[i]) && Number.isFinite(low[i]) && Number.isFinite(close[i]) && high[i] !== low[i] && (close[i] - low[i]) / (high[i] - low[i]) >= (1 - 0.25))
-        ? 1
-        : 0;
-  }
+  /* above */ above_1(out, 0, n, close, sma_50);
+  /* expr */ expr_33(out, 1, n, volume, volume_sma_20, 0, 2);
+  /* in_top_pct_of_range */ in_top_pct_of_range_1(out, 1, n, high, low, close, 1, 0.25);
 }
 
 /**
@@ -53,6 +49,9 @@ export const volume_spike_trend: CompiledStrategy = {
   name: 'volume_spike_trend',
   displayName: 'Volume Spike Trend Continuation',
   version: 1,
+  category: 'volume_flow',
+  philosophy: 'Volume over twice its 20-bar average on a bar closing in the top quarter of its range, with price above the 50 SMA, points to large buyers joining the advance. The position is trailed by 2 ATR and closed after 20 bars.',
+  details: { "entry_long": "Close > SMA50 AND volume > 2*volume_sma_20 AND close in top 25% of range", "exit": "Time stop 20 bars OR trailing stop 2*ATR", "indicators": ["SMA(50)", "Volume SMA(20)", "ATR(14)"], "tags": ["volume_flow", "trend", "long_only", "swing"] },
   direction: 'long_only',
   exits: {
     atrStopMult: 2,

@@ -5,6 +5,7 @@
  * {"id":76,"name":"obv_divergence_reversal","display_name":"OBV Divergence Reversal","philosophy":"If price sets a lower low versus ten bars ago while OBV makes a higher low, volume is quietly building underneath, and a bullish candle triggers the entry (mirror for shorts). Exits are a 3 ATR target, a 2.5 ATR stop, or 25 bars.","category":"volume_flow","direction":"long_short","tags":["volume_flow","mean_reversion","long_short","divergence","time","OBV","ATR","range_favor","swing"],"version":1,"entry_long":[{"type":"bullish_divergence","indicator_col":"obv","lookback":10},{"type":"candle_bullish","pattern_col":"cdl_engulfing"}],"entry_short":[{"type":"bearish_divergence","indicator_col":"obv","lookback":10},{"type":"candle_bearish","pattern_col":"cdl_engulfing"}],"exit_long":[],"exit_short":[],"atr_stop_mult":2.5,"atr_target_mult":3,"trailing_atr_mult":null,"time_stop_bars":25,"required_indicators":["obv","cdl_engulfing","atr_14"],"details":{"entry_long":"Price lower low vs 10 bars ago AND OBV higher low AND bullish candle","entry_short":"Price higher high AND OBV lower high AND bearish candle","exit":"Time stop 25 bars OR target 3*ATR OR stop 2.5*ATR","indicators":["OBV","CDL_ENGULFING","ATR(14)"],"tags":["volume_flow","mean_reversion","long_short","divergence","swing"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { above_2, bearish_divergence_1, below_2, bullish_divergence_1 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -13,13 +14,8 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function obv_divergence_reversal_entry_long(s: Series, out: Uint8Array): void {
   const { cdl_engulfing, low, obv } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* bullish_divergence */ (i >= 10 && Number.isFinite(low[i]) && Number.isFinite(low[i - 10]) && Number.isFinite(obv[i]) && Number.isFinite(obv[i - 10]) && low[i] < low[i - 10] && obv[i] > obv[i - 10]) &&
-        /* candle_bullish */ (Number.isFinite(cdl_engulfing[i]) && cdl_engulfing[i] > 0)
-        ? 1
-        : 0;
-  }
+  /* bullish_divergence */ bullish_divergence_1(out, 0, n, low, obv, 10);
+  /* candle_bullish */ above_2(out, 1, n, cdl_engulfing, 0);
 }
 
 /**
@@ -29,13 +25,8 @@ export function obv_divergence_reversal_entry_long(s: Series, out: Uint8Array): 
 export function obv_divergence_reversal_entry_short(s: Series, out: Uint8Array): void {
   const { cdl_engulfing, high, obv } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* bearish_divergence */ (i >= 10 && Number.isFinite(high[i]) && Number.isFinite(high[i - 10]) && Number.isFinite(obv[i]) && Number.isFinite(obv[i - 10]) && high[i] > high[i - 10] && obv[i] < obv[i - 10]) &&
-        /* candle_bearish */ (Number.isFinite(cdl_engulfing[i]) && cdl_engulfing[i] < 0)
-        ? 1
-        : 0;
-  }
+  /* bearish_divergence */ bearish_divergence_1(out, 0, n, high, obv, 10);
+  /* candle_bearish */ below_2(out, 1, n, cdl_engulfing, 0);
 }
 
 /**
@@ -59,6 +50,9 @@ export const obv_divergence_reversal: CompiledStrategy = {
   name: 'obv_divergence_reversal',
   displayName: 'OBV Divergence Reversal',
   version: 1,
+  category: 'volume_flow',
+  philosophy: 'If price sets a lower low versus ten bars ago while OBV makes a higher low, volume is quietly building underneath, and a bullish candle triggers the entry (mirror for shorts). Exits are a 3 ATR target, a 2.5 ATR stop, or 25 bars.',
+  details: { "entry_long": "Price lower low vs 10 bars ago AND OBV higher low AND bullish candle", "entry_short": "Price higher high AND OBV lower high AND bearish candle", "exit": "Time stop 25 bars OR target 3*ATR OR stop 2.5*ATR", "indicators": ["OBV", "CDL_ENGULFING", "ATR(14)"], "tags": ["volume_flow", "mean_reversion", "long_short", "divergence", "swing"] },
   direction: 'long_short',
   exits: {
     atrStopMult: 2.5,

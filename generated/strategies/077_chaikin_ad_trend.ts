@@ -5,6 +5,7 @@
  * {"id":77,"name":"chaikin_ad_trend","display_name":"Chaikin A/D Line Trend","philosophy":"Five consecutive bars of the Chaikin oscillator on one side of zero, with price on the same side of the 50 EMA, indicates persistent money flow behind the trend. The trade is closed when the oscillator changes sign or a 2 ATR trailing stop triggers.","category":"volume_flow","direction":"long_short","tags":["volume_flow","trend","long_short","threshold","trailing","ADOSC","EMA","ATR","trend_favor","swing"],"version":1,"entry_long":[{"type":"held_for_n_bars","col":"adosc","op":">","value":0,"n_bars":5},{"type":"above","col":"close","ref":"ema_50"}],"entry_short":[{"type":"held_for_n_bars","col":"adosc","op":"<","value":0,"n_bars":5},{"type":"below","col":"close","ref":"ema_50"}],"exit_long":[{"type":"crosses_below","col_a":"adosc","col_b":0}],"exit_short":[{"type":"crosses_above","col_a":"adosc","col_b":0}],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":2,"time_stop_bars":null,"required_indicators":["adosc","ema_50","atr_14"],"details":{"entry_long":"ADOSC above 0 for 5 bars AND close > EMA50","entry_short":"ADOSC below 0 for 5 bars AND close < EMA50","exit":"ADOSC flips sign OR trailing stop 2*ATR","indicators":["ADOSC(3,10)","EMA(50)","ATR(14)"],"tags":["volume_flow","trend","long_short","threshold","swing"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { above_1, below_1, crosses_above_2, crosses_below_2, held_for_n_bars_1, held_for_n_bars_2 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -13,13 +14,8 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function chaikin_ad_trend_entry_long(s: Series, out: Uint8Array): void {
   const { adosc, close, ema_50 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* held_for_n_bars */ (i >= 4 && Number.isFinite(adosc[i]) && adosc[i] > 0 && Number.isFinite(adosc[i - 1]) && adosc[i - 1] > 0 && Number.isFinite(adosc[i - 2]) && adosc[i - 2] > 0 && Number.isFinite(adosc[i - 3]) && adosc[i - 3] > 0 && Number.isFinite(adosc[i - 4]) && adosc[i - 4] > 0) &&
-        /* above */ (Number.isFinite(close[i]) && Number.isFinite(ema_50[i]) && close[i] > ema_50[i])
-        ? 1
-        : 0;
-  }
+  /* held_for_n_bars */ held_for_n_bars_1(out, 0, n, adosc, 4, 0, 1, 2, 3);
+  /* above */ above_1(out, 1, n, close, ema_50);
 }
 
 /**
@@ -29,13 +25,8 @@ export function chaikin_ad_trend_entry_long(s: Series, out: Uint8Array): void {
 export function chaikin_ad_trend_entry_short(s: Series, out: Uint8Array): void {
   const { adosc, close, ema_50 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* held_for_n_bars */ (i >= 4 && Number.isFinite(adosc[i]) && adosc[i] < 0 && Number.isFinite(adosc[i - 1]) && adosc[i - 1] < 0 && Number.isFinite(adosc[i - 2]) && adosc[i - 2] < 0 && Number.isFinite(adosc[i - 3]) && adosc[i - 3] < 0 && Number.isFinite(adosc[i - 4]) && adosc[i - 4] < 0) &&
-        /* below */ (Number.isFinite(close[i]) && Number.isFinite(ema_50[i]) && close[i] < ema_50[i])
-        ? 1
-        : 0;
-  }
+  /* held_for_n_bars */ held_for_n_bars_2(out, 0, n, adosc, 4, 0, 1, 2, 3);
+  /* below */ below_1(out, 1, n, close, ema_50);
 }
 
 /**
@@ -45,12 +36,7 @@ export function chaikin_ad_trend_entry_short(s: Series, out: Uint8Array): void {
 export function chaikin_ad_trend_exit_long(s: Series, out: Uint8Array): void {
   const { adosc } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_below */ (i >= 1 && Number.isFinite(adosc[i]) && Number.isFinite(adosc[i - 1]) && adosc[i - 1] >= 0 && adosc[i] < 0)
-        ? 1
-        : 0;
-  }
+  /* crosses_below */ crosses_below_2(out, 0, n, adosc, 1, 0);
 }
 
 /**
@@ -60,12 +46,7 @@ export function chaikin_ad_trend_exit_long(s: Series, out: Uint8Array): void {
 export function chaikin_ad_trend_exit_short(s: Series, out: Uint8Array): void {
   const { adosc } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_above */ (i >= 1 && Number.isFinite(adosc[i]) && Number.isFinite(adosc[i - 1]) && adosc[i - 1] <= 0 && adosc[i] > 0)
-        ? 1
-        : 0;
-  }
+  /* crosses_above */ crosses_above_2(out, 0, n, adosc, 1, 0);
 }
 
 export const chaikin_ad_trend: CompiledStrategy = {
@@ -73,6 +54,9 @@ export const chaikin_ad_trend: CompiledStrategy = {
   name: 'chaikin_ad_trend',
   displayName: 'Chaikin A/D Line Trend',
   version: 1,
+  category: 'volume_flow',
+  philosophy: 'Five consecutive bars of the Chaikin oscillator on one side of zero, with price on the same side of the 50 EMA, indicates persistent money flow behind the trend. The trade is closed when the oscillator changes sign or a 2 ATR trailing stop triggers.',
+  details: { "entry_long": "ADOSC above 0 for 5 bars AND close > EMA50", "entry_short": "ADOSC below 0 for 5 bars AND close < EMA50", "exit": "ADOSC flips sign OR trailing stop 2*ATR", "indicators": ["ADOSC(3,10)", "EMA(50)", "ATR(14)"], "tags": ["volume_flow", "trend", "long_short", "threshold", "swing"] },
   direction: 'long_short',
   exits: {
     atrStopMult: 2,

@@ -5,6 +5,7 @@
  * {"id":78,"name":"mfi_reversion_adx_low","display_name":"MFI Reversion with ADX Low","philosophy":"With ADX under 15 the market is drifting sideways, and MFI leaving its oversold or overbought zones often marks a turn within that range. Trades target MFI 50 and exit after 20 bars or at a 2 ATR stop.","category":"volume_flow","direction":"long_short","tags":["volume_flow","mean_reversion","regime","long_short","threshold","time","MFI","ADX","ATR","range_favor","swing"],"version":1,"entry_long":[{"type":"below","col":"adx_14","ref":15},{"type":"crosses_above","col_a":"mfi_14","col_b":20}],"entry_short":[{"type":"below","col":"adx_14","ref":15},{"type":"crosses_below","col_a":"mfi_14","col_b":80}],"exit_long":[{"type":"above","col":"mfi_14","ref":50}],"exit_short":[{"type":"below","col":"mfi_14","ref":50}],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":null,"time_stop_bars":20,"required_indicators":["adx_14","mfi_14","atr_14"],"details":{"entry_long":"ADX < 15 AND MFI crosses up through 20","entry_short":"ADX < 15 AND MFI crosses down through 80","exit":"MFI reaches 50 OR time stop 20 OR stop 2*ATR","indicators":["ADX(14)","MFI(14)","ATR(14)"],"tags":["volume_flow","mean_reversion","regime","long_short","swing"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { above_2, below_2, crosses_above_2, crosses_below_2 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -13,13 +14,8 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function mfi_reversion_adx_low_entry_long(s: Series, out: Uint8Array): void {
   const { adx_14, mfi_14 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* below */ (Number.isFinite(adx_14[i]) && adx_14[i] < 15) &&
-        /* crosses_above */ (i >= 1 && Number.isFinite(mfi_14[i]) && Number.isFinite(mfi_14[i - 1]) && mfi_14[i - 1] <= 20 && mfi_14[i] > 20)
-        ? 1
-        : 0;
-  }
+  /* below */ below_2(out, 0, n, adx_14, 15);
+  /* crosses_above */ crosses_above_2(out, 1, n, mfi_14, 1, 20);
 }
 
 /**
@@ -29,13 +25,8 @@ export function mfi_reversion_adx_low_entry_long(s: Series, out: Uint8Array): vo
 export function mfi_reversion_adx_low_entry_short(s: Series, out: Uint8Array): void {
   const { adx_14, mfi_14 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* below */ (Number.isFinite(adx_14[i]) && adx_14[i] < 15) &&
-        /* crosses_below */ (i >= 1 && Number.isFinite(mfi_14[i]) && Number.isFinite(mfi_14[i - 1]) && mfi_14[i - 1] >= 80 && mfi_14[i] < 80)
-        ? 1
-        : 0;
-  }
+  /* below */ below_2(out, 0, n, adx_14, 15);
+  /* crosses_below */ crosses_below_2(out, 1, n, mfi_14, 1, 80);
 }
 
 /**
@@ -45,12 +36,7 @@ export function mfi_reversion_adx_low_entry_short(s: Series, out: Uint8Array): v
 export function mfi_reversion_adx_low_exit_long(s: Series, out: Uint8Array): void {
   const { mfi_14 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* above */ (Number.isFinite(mfi_14[i]) && mfi_14[i] > 50)
-        ? 1
-        : 0;
-  }
+  /* above */ above_2(out, 0, n, mfi_14, 50);
 }
 
 /**
@@ -60,12 +46,7 @@ export function mfi_reversion_adx_low_exit_long(s: Series, out: Uint8Array): voi
 export function mfi_reversion_adx_low_exit_short(s: Series, out: Uint8Array): void {
   const { mfi_14 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* below */ (Number.isFinite(mfi_14[i]) && mfi_14[i] < 50)
-        ? 1
-        : 0;
-  }
+  /* below */ below_2(out, 0, n, mfi_14, 50);
 }
 
 export const mfi_reversion_adx_low: CompiledStrategy = {
@@ -73,6 +54,9 @@ export const mfi_reversion_adx_low: CompiledStrategy = {
   name: 'mfi_reversion_adx_low',
   displayName: 'MFI Reversion with ADX Low',
   version: 1,
+  category: 'volume_flow',
+  philosophy: 'With ADX under 15 the market is drifting sideways, and MFI leaving its oversold or overbought zones often marks a turn within that range. Trades target MFI 50 and exit after 20 bars or at a 2 ATR stop.',
+  details: { "entry_long": "ADX < 15 AND MFI crosses up through 20", "entry_short": "ADX < 15 AND MFI crosses down through 80", "exit": "MFI reaches 50 OR time stop 20 OR stop 2*ATR", "indicators": ["ADX(14)", "MFI(14)", "ATR(14)"], "tags": ["volume_flow", "mean_reversion", "regime", "long_short", "swing"] },
   direction: 'long_short',
   exits: {
     atrStopMult: 2,

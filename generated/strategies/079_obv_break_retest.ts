@@ -5,6 +5,7 @@
  * {"id":79,"name":"obv_break_retest","display_name":"OBV Break then Retest","philosophy":"A recent 20-bar OBV high shows buyers committing; when price then dips to within one ATR of the 20 EMA and closes back above, the retest is holding. A 2 ATR trailing stop and a 40-bar limit manage the long.","category":"volume_flow","direction":"long_only","tags":["volume_flow","breakout","long_only","pullback","atr_stop","OBV","MAX","ATR","vol_expand","swing"],"version":1,"entry_long":[{"type":"expr","when":{"all":[{"min_bars":5},{"some":{"all":[{"not_nan":["obv","obv_high_20"]},{"cmp":">","a":"obv","b":"obv_high_20"}]},"lags":[1,5]}]}},{"type":"above","col":"obv","ref":"obv_sma_20"},{"type":"pullback_to","level_col":"ema_20","tolerance_atr_mult":1}],"entry_short":[],"exit_long":[],"exit_short":[],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":2,"time_stop_bars":40,"required_indicators":["obv","obv_high_20","obv_sma_20","ema_20","atr_14"],"details":{"entry_long":"OBV broke 20-bar high recently AND pullback to EMA20 within 1*ATR then close above","exit":"Trailing stop 2*ATR or time stop 40 bars","indicators":["OBV","OBV High(20)","OBV SMA(20)","EMA(20)","ATR(14)"],"tags":["volume_flow","breakout","long_only","pullback","swing"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { above_1, expr_34, pullback_to_1 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -14,14 +15,9 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function obv_break_retest_entry_long(s: Series, out: Uint8Array): void {
   const { atr_14, close, ema_20, low, obv, obv_high_20, obv_sma_20 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* expr */ (i >= 5 && ((!Number.isNaN(obv[i - 1]) && !Number.isNaN(obv_high_20[i - 1]) && obv[i - 1] > obv_high_20[i - 1]) || (!Number.isNaN(obv[i - 2]) && !Number.isNaN(obv_high_20[i - 2]) && obv[i - 2] > obv_high_20[i - 2]) || (!Number.isNaN(obv[i - 3]) && !Number.isNaN(obv_high_20[i - 3]) && obv[i - 3] > obv_high_20[i - 3]) || (!Number.isNaN(obv[i - 4]) && !Number.isNaN(obv_high_20[i - 4]) && obv[i - 4] > obv_high_20[i - 4]) || (!Number.isNaN(obv[i - 5]) && !Number.isNaN(obv_high_20[i - 5]) && obv[i - 5] > obv_high_20[i - 5]))) &&
-        /* above */ (Number.isFinite(obv[i]) && Number.isFinite(obv_sma_20[i]) && obv[i] > obv_sma_20[i]) &&
-        /* pullback_to */ (Number.isFinite(low[i]) && Number.isFinite(close[i]) && Number.isFinite(ema_20[i]) && Number.isFinite(atr_14[i]) && low[i] <= ema_20[i] + 1 * atr_14[i] && close[i] > ema_20[i])
-        ? 1
-        : 0;
-  }
+  /* expr */ expr_34(out, 0, n, obv, obv_high_20, 5, 1, 2, 3, 4);
+  /* above */ above_1(out, 1, n, obv, obv_sma_20);
+  /* pullback_to */ pullback_to_1(out, 1, n, low, close, ema_20, atr_14, 1);
 }
 
 /**
@@ -54,6 +50,9 @@ export const obv_break_retest: CompiledStrategy = {
   name: 'obv_break_retest',
   displayName: 'OBV Break then Retest',
   version: 1,
+  category: 'volume_flow',
+  philosophy: 'A recent 20-bar OBV high shows buyers committing; when price then dips to within one ATR of the 20 EMA and closes back above, the retest is holding. A 2 ATR trailing stop and a 40-bar limit manage the long.',
+  details: { "entry_long": "OBV broke 20-bar high recently AND pullback to EMA20 within 1*ATR then close above", "exit": "Trailing stop 2*ATR or time stop 40 bars", "indicators": ["OBV", "OBV High(20)", "OBV SMA(20)", "EMA(20)", "ATR(14)"], "tags": ["volume_flow", "breakout", "long_only", "pullback", "swing"] },
   direction: 'long_only',
   exits: {
     atrStopMult: 2,

@@ -5,6 +5,7 @@
  * {"id":80,"name":"price_breakout_accumulation","display_name":"Price Breakout + Positive Accumulation","philosophy":"A new 20-bar high accompanied by a Chaikin oscillator rising three bars in a row suggests accumulation is driving the breakout, improving the odds it continues. The long is managed only with a 2 ATR trailing stop.","category":"volume_flow","direction":"long_only","tags":["volume_flow","breakout","long_only","breakout","atr_stop","ADOSC","MAX","ATR","vol_expand","swing"],"version":1,"entry_long":[{"type":"breaks_above_level","level_col":"donchian_high_20"},{"type":"rising","col":"adosc","bars":3}],"entry_short":[],"exit_long":[],"exit_short":[],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":2,"time_stop_bars":null,"required_indicators":["donchian_high_20","adosc","atr_14"],"details":{"entry_long":"Close breaks 20-bar Donchian high AND ADOSC rising 3 bars","exit":"Trailing stop 2*ATR","indicators":["Donchian(20)","ADOSC(3,10)","ATR(14)"],"tags":["volume_flow","breakout","long_only","swing"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { crosses_above_1, rising_1 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -14,13 +15,8 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function price_breakout_accumulation_entry_long(s: Series, out: Uint8Array): void {
   const { adosc, close, donchian_high_20 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* breaks_above_level */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_high_20[i]) && Number.isFinite(donchian_high_20[i - 1]) && close[i - 1] <= donchian_high_20[i - 1] && close[i] > donchian_high_20[i]) &&
-        /* rising */ (i >= 3 && !Number.isNaN(adosc[i]) && !Number.isNaN(adosc[i - 1]) && !Number.isNaN(adosc[i - 2]) && !Number.isNaN(adosc[i - 3]) && adosc[i] > adosc[i - 1] && adosc[i - 1] > adosc[i - 2] && adosc[i - 2] > adosc[i - 3])
-        ? 1
-        : 0;
-  }
+  /* breaks_above_level */ crosses_above_1(out, 0, n, close, donchian_high_20, 1);
+  /* rising */ rising_1(out, 1, n, adosc, 3, 1, 2);
 }
 
 /**
@@ -53,6 +49,9 @@ export const price_breakout_accumulation: CompiledStrategy = {
   name: 'price_breakout_accumulation',
   displayName: 'Price Breakout + Positive Accumulation',
   version: 1,
+  category: 'volume_flow',
+  philosophy: 'A new 20-bar high accompanied by a Chaikin oscillator rising three bars in a row suggests accumulation is driving the breakout, improving the odds it continues. The long is managed only with a 2 ATR trailing stop.',
+  details: { "entry_long": "Close breaks 20-bar Donchian high AND ADOSC rising 3 bars", "exit": "Trailing stop 2*ATR", "indicators": ["Donchian(20)", "ADOSC(3,10)", "ATR(14)"], "tags": ["volume_flow", "breakout", "long_only", "swing"] },
   direction: 'long_only',
   exits: {
     atrStopMult: 2,

@@ -5,6 +5,7 @@
  * {"id":81,"name":"bullish_engulfing_trend","display_name":"Bullish Engulfing + Trend Filter","philosophy":"A green candle whose body swallows the previous red one, printed above the 50 EMA, shows buyers decisively retaking control within an uptrend. The trade targets 3 ATR and exits on a close below the 20 EMA or at a 2 ATR stop.","category":"pattern","direction":"long_only","tags":["pattern","trend","long_only","pattern","atr_stop","atr_target","CDLENGULFING","EMA","ATR","trend_favor","swing"],"version":1,"entry_long":[{"type":"candle_bullish","pattern_col":"cdl_engulfing"},{"type":"above","col":"close","ref":"ema_50"}],"entry_short":[],"exit_long":[{"type":"below","col":"close","ref":"ema_20"}],"exit_short":[],"atr_stop_mult":2,"atr_target_mult":3,"trailing_atr_mult":null,"time_stop_bars":null,"required_indicators":["cdl_engulfing","ema_20","ema_50","atr_14"],"details":{"entry_long":"Bullish engulfing pattern AND close > EMA50","exit":"Target 3*ATR OR close < EMA20 OR stop 2*ATR","indicators":["CDL_ENGULFING","EMA(20)","EMA(50)","ATR(14)"],"tags":["pattern","trend","long_only","swing"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { above_1, above_2, below_1 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -13,13 +14,8 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function bullish_engulfing_trend_entry_long(s: Series, out: Uint8Array): void {
   const { cdl_engulfing, close, ema_50 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* candle_bullish */ (Number.isFinite(cdl_engulfing[i]) && cdl_engulfing[i] > 0) &&
-        /* above */ (Number.isFinite(close[i]) && Number.isFinite(ema_50[i]) && close[i] > ema_50[i])
-        ? 1
-        : 0;
-  }
+  /* candle_bullish */ above_2(out, 0, n, cdl_engulfing, 0);
+  /* above */ above_1(out, 1, n, close, ema_50);
 }
 
 /**
@@ -38,12 +34,7 @@ export function bullish_engulfing_trend_entry_short(s: Series, out: Uint8Array):
 export function bullish_engulfing_trend_exit_long(s: Series, out: Uint8Array): void {
   const { close, ema_20 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* below */ (Number.isFinite(close[i]) && Number.isFinite(ema_20[i]) && close[i] < ema_20[i])
-        ? 1
-        : 0;
-  }
+  /* below */ below_1(out, 0, n, close, ema_20);
 }
 
 /**
@@ -59,6 +50,9 @@ export const bullish_engulfing_trend: CompiledStrategy = {
   name: 'bullish_engulfing_trend',
   displayName: 'Bullish Engulfing + Trend Filter',
   version: 1,
+  category: 'pattern',
+  philosophy: 'A green candle whose body swallows the previous red one, printed above the 50 EMA, shows buyers decisively retaking control within an uptrend. The trade targets 3 ATR and exits on a close below the 20 EMA or at a 2 ATR stop.',
+  details: { "entry_long": "Bullish engulfing pattern AND close > EMA50", "exit": "Target 3*ATR OR close < EMA20 OR stop 2*ATR", "indicators": ["CDL_ENGULFING", "EMA(20)", "EMA(50)", "ATR(14)"], "tags": ["pattern", "trend", "long_only", "swing"] },
   direction: 'long_only',
   exits: {
     atrStopMult: 2,

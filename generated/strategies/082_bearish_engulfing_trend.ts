@@ -5,6 +5,7 @@
  * {"id":82,"name":"bearish_engulfing_trend","display_name":"Bearish Engulfing + Trend Filter","philosophy":"When a red body fully covers the prior green candle with price under the 50 EMA, sellers are reasserting the downtrend. The short targets 3 ATR and is covered on a close above the 20 EMA or at a 2 ATR stop.","category":"pattern","direction":"short_only","tags":["pattern","trend","short_only","pattern","atr_stop","atr_target","CDLENGULFING","EMA","ATR","trend_favor","swing"],"version":1,"entry_long":[],"entry_short":[{"type":"candle_bearish","pattern_col":"cdl_engulfing"},{"type":"below","col":"close","ref":"ema_50"}],"exit_long":[],"exit_short":[{"type":"above","col":"close","ref":"ema_20"}],"atr_stop_mult":2,"atr_target_mult":3,"trailing_atr_mult":null,"time_stop_bars":null,"required_indicators":["cdl_engulfing","ema_20","ema_50","atr_14"],"details":{"entry_short":"Bearish engulfing pattern AND close < EMA50","exit":"Target 3*ATR OR close > EMA20 OR stop 2*ATR","indicators":["CDL_ENGULFING","EMA(20)","EMA(50)","ATR(14)"],"tags":["pattern","trend","short_only","swing"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { above_1, below_1, below_2 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -22,13 +23,8 @@ export function bearish_engulfing_trend_entry_long(s: Series, out: Uint8Array): 
 export function bearish_engulfing_trend_entry_short(s: Series, out: Uint8Array): void {
   const { cdl_engulfing, close, ema_50 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* candle_bearish */ (Number.isFinite(cdl_engulfing[i]) && cdl_engulfing[i] < 0) &&
-        /* below */ (Number.isFinite(close[i]) && Number.isFinite(ema_50[i]) && close[i] < ema_50[i])
-        ? 1
-        : 0;
-  }
+  /* candle_bearish */ below_2(out, 0, n, cdl_engulfing, 0);
+  /* below */ below_1(out, 1, n, close, ema_50);
 }
 
 /**
@@ -46,12 +42,7 @@ export function bearish_engulfing_trend_exit_long(s: Series, out: Uint8Array): v
 export function bearish_engulfing_trend_exit_short(s: Series, out: Uint8Array): void {
   const { close, ema_20 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* above */ (Number.isFinite(close[i]) && Number.isFinite(ema_20[i]) && close[i] > ema_20[i])
-        ? 1
-        : 0;
-  }
+  /* above */ above_1(out, 0, n, close, ema_20);
 }
 
 export const bearish_engulfing_trend: CompiledStrategy = {
@@ -59,6 +50,9 @@ export const bearish_engulfing_trend: CompiledStrategy = {
   name: 'bearish_engulfing_trend',
   displayName: 'Bearish Engulfing + Trend Filter',
   version: 1,
+  category: 'pattern',
+  philosophy: 'When a red body fully covers the prior green candle with price under the 50 EMA, sellers are reasserting the downtrend. The short targets 3 ATR and is covered on a close above the 20 EMA or at a 2 ATR stop.',
+  details: { "entry_short": "Bearish engulfing pattern AND close < EMA50", "exit": "Target 3*ATR OR close > EMA20 OR stop 2*ATR", "indicators": ["CDL_ENGULFING", "EMA(20)", "EMA(50)", "ATR(14)"], "tags": ["pattern", "trend", "short_only", "swing"] },
   direction: 'short_only',
   exits: {
     atrStopMult: 2,

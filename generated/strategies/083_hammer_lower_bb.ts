@@ -5,6 +5,7 @@
  * {"id":83,"name":"hammer_lower_bb","display_name":"Hammer at Lower BB","philosophy":"A hammer whose low pierces the lower Bollinger band shows sellers forcing price to an extreme and buyers driving it back up. The long aims for the middle band, with a 20-bar limit and a 2 ATR stop.","category":"pattern","direction":"long_only","tags":["pattern","mean_reversion","long_only","pattern","time","CDLHAMMER","BBANDS","ATR","range_favor","swing"],"version":1,"entry_long":[{"type":"candle_bullish","pattern_col":"cdl_hammer"},{"type":"expr","when":{"all":[{"not_nan":["low","bb_lower"]},{"cmp":"<","a":"low","b":"bb_lower"}]}}],"entry_short":[],"exit_long":[{"type":"above","col":"close","ref":"bb_middle"}],"exit_short":[],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":null,"time_stop_bars":20,"required_indicators":["cdl_hammer","bb_lower","bb_middle","atr_14"],"details":{"entry_long":"Hammer candle AND low < BB lower","exit":"BB middle touch OR time stop 20 bars OR stop 2*ATR","indicators":["CDL_HAMMER","BBANDS(20,2,2)","ATR(14)"],"tags":["pattern","mean_reversion","long_only","swing"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { above_1, above_2, expr_35 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -13,13 +14,8 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function hammer_lower_bb_entry_long(s: Series, out: Uint8Array): void {
   const { bb_lower, cdl_hammer, low } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* candle_bullish */ (Number.isFinite(cdl_hammer[i]) && cdl_hammer[i] > 0) &&
-        /* expr */ (!Number.isNaN(low[i]) && !Number.isNaN(bb_lower[i]) && low[i] < bb_lower[i])
-        ? 1
-        : 0;
-  }
+  /* candle_bullish */ above_2(out, 0, n, cdl_hammer, 0);
+  /* expr */ expr_35(out, 1, n, low, bb_lower);
 }
 
 /**
@@ -38,12 +34,7 @@ export function hammer_lower_bb_entry_short(s: Series, out: Uint8Array): void {
 export function hammer_lower_bb_exit_long(s: Series, out: Uint8Array): void {
   const { bb_middle, close } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* above */ (Number.isFinite(close[i]) && Number.isFinite(bb_middle[i]) && close[i] > bb_middle[i])
-        ? 1
-        : 0;
-  }
+  /* above */ above_1(out, 0, n, close, bb_middle);
 }
 
 /**
@@ -59,6 +50,9 @@ export const hammer_lower_bb: CompiledStrategy = {
   name: 'hammer_lower_bb',
   displayName: 'Hammer at Lower BB',
   version: 1,
+  category: 'pattern',
+  philosophy: 'A hammer whose low pierces the lower Bollinger band shows sellers forcing price to an extreme and buyers driving it back up. The long aims for the middle band, with a 20-bar limit and a 2 ATR stop.',
+  details: { "entry_long": "Hammer candle AND low < BB lower", "exit": "BB middle touch OR time stop 20 bars OR stop 2*ATR", "indicators": ["CDL_HAMMER", "BBANDS(20,2,2)", "ATR(14)"], "tags": ["pattern", "mean_reversion", "long_only", "swing"] },
   direction: 'long_only',
   exits: {
     atrStopMult: 2,

@@ -5,6 +5,7 @@
  * {"id":84,"name":"shooting_star_upper_bb","display_name":"Shooting Star at Upper BB","philosophy":"A shooting star with its high above the upper band shows a spike that buyers could not hold. The short targets the middle band and is closed after 20 bars, or at a 2 ATR stop if the rejection fails.","category":"pattern","direction":"short_only","tags":["pattern","mean_reversion","short_only","pattern","time","CDLSHOOTINGSTAR","BBANDS","ATR","range_favor","swing"],"version":1,"entry_long":[],"entry_short":[{"type":"candle_bearish","pattern_col":"cdl_shooting_star"},{"type":"expr","when":{"all":[{"not_nan":["high","bb_upper"]},{"cmp":">","a":"high","b":"bb_upper"}]}}],"exit_long":[],"exit_short":[{"type":"below","col":"close","ref":"bb_middle"}],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":null,"time_stop_bars":20,"required_indicators":["cdl_shooting_star","bb_upper","bb_middle","atr_14"],"details":{"entry_short":"Shooting star candle AND high > BB upper","exit":"BB middle touch OR time stop 20 bars OR stop 2*ATR","indicators":["CDL_SHOOTING_STAR","BBANDS(20,2,2)","ATR(14)"],"tags":["pattern","mean_reversion","short_only","swing"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { below_1, below_2, expr_36 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -22,13 +23,8 @@ export function shooting_star_upper_bb_entry_long(s: Series, out: Uint8Array): v
 export function shooting_star_upper_bb_entry_short(s: Series, out: Uint8Array): void {
   const { bb_upper, cdl_shooting_star, high } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* candle_bearish */ (Number.isFinite(cdl_shooting_star[i]) && cdl_shooting_star[i] < 0) &&
-        /* expr */ (!Number.isNaN(high[i]) && !Number.isNaN(bb_upper[i]) && high[i] > bb_upper[i])
-        ? 1
-        : 0;
-  }
+  /* candle_bearish */ below_2(out, 0, n, cdl_shooting_star, 0);
+  /* expr */ expr_36(out, 1, n, high, bb_upper);
 }
 
 /**
@@ -46,12 +42,7 @@ export function shooting_star_upper_bb_exit_long(s: Series, out: Uint8Array): vo
 export function shooting_star_upper_bb_exit_short(s: Series, out: Uint8Array): void {
   const { bb_middle, close } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* below */ (Number.isFinite(close[i]) && Number.isFinite(bb_middle[i]) && close[i] < bb_middle[i])
-        ? 1
-        : 0;
-  }
+  /* below */ below_1(out, 0, n, close, bb_middle);
 }
 
 export const shooting_star_upper_bb: CompiledStrategy = {
@@ -59,6 +50,9 @@ export const shooting_star_upper_bb: CompiledStrategy = {
   name: 'shooting_star_upper_bb',
   displayName: 'Shooting Star at Upper BB',
   version: 1,
+  category: 'pattern',
+  philosophy: 'A shooting star with its high above the upper band shows a spike that buyers could not hold. The short targets the middle band and is closed after 20 bars, or at a 2 ATR stop if the rejection fails.',
+  details: { "entry_short": "Shooting star candle AND high > BB upper", "exit": "BB middle touch OR time stop 20 bars OR stop 2*ATR", "indicators": ["CDL_SHOOTING_STAR", "BBANDS(20,2,2)", "ATR(14)"], "tags": ["pattern", "mean_reversion", "short_only", "swing"] },
   direction: 'short_only',
   exits: {
     atrStopMult: 2,

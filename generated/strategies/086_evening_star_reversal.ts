@@ -5,6 +5,7 @@
  * {"id":86,"name":"evening_star_reversal","display_name":"Evening Star Reversal","philosophy":"An evening star, meaning a rally, a small stalling candle, then a strong down bar, records buyers losing their grip at a high. The short uses a 2.5 ATR stop and a 3 ATR target, and is closed after 30 bars.","category":"pattern","direction":"short_only","tags":["pattern","mean_reversion","short_only","pattern","atr_stop","CDLEVENINGSTAR","ATR","range_favor","swing"],"version":1,"entry_long":[],"entry_short":[{"type":"candle_bearish","pattern_col":"cdl_evening_star"}],"exit_long":[],"exit_short":[],"atr_stop_mult":2.5,"atr_target_mult":3,"trailing_atr_mult":null,"time_stop_bars":30,"required_indicators":["cdl_evening_star","atr_14"],"details":{"entry_short":"Evening star pattern detected (cdl_evening_star < 0)","exit":"Time stop 30 bars OR target 3*ATR OR stop 2.5*ATR","indicators":["CDL_EVENING_STAR","ATR(14)"],"tags":["pattern","mean_reversion","short_only","swing"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { below_2 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -22,12 +23,7 @@ export function evening_star_reversal_entry_long(s: Series, out: Uint8Array): vo
 export function evening_star_reversal_entry_short(s: Series, out: Uint8Array): void {
   const { cdl_evening_star } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* candle_bearish */ (Number.isFinite(cdl_evening_star[i]) && cdl_evening_star[i] < 0)
-        ? 1
-        : 0;
-  }
+  /* candle_bearish */ below_2(out, 0, n, cdl_evening_star, 0);
 }
 
 /**
@@ -51,6 +47,9 @@ export const evening_star_reversal: CompiledStrategy = {
   name: 'evening_star_reversal',
   displayName: 'Evening Star Reversal',
   version: 1,
+  category: 'pattern',
+  philosophy: 'An evening star, meaning a rally, a small stalling candle, then a strong down bar, records buyers losing their grip at a high. The short uses a 2.5 ATR stop and a 3 ATR target, and is closed after 30 bars.',
+  details: { "entry_short": "Evening star pattern detected (cdl_evening_star < 0)", "exit": "Time stop 30 bars OR target 3*ATR OR stop 2.5*ATR", "indicators": ["CDL_EVENING_STAR", "ATR(14)"], "tags": ["pattern", "mean_reversion", "short_only", "swing"] },
   direction: 'short_only',
   exits: {
     atrStopMult: 2.5,

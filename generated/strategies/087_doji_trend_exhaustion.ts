@@ -5,6 +5,7 @@
  * {"id":87,"name":"doji_trend_exhaustion","display_name":"Doji + Trend Exhaustion","philosophy":"A doji on an unusually wide bar reflects a violent tug-of-war that ended in a draw; with RSI leaning weak (or strong), the preceding push may be spent. Trades bet on a turn with a 2.5 ATR target, a 2 ATR stop, and a 20-bar limit.","category":"pattern","direction":"long_short","tags":["pattern","mean_reversion","volatility","long_short","pattern","time","CDLDOJI","ATR","RSI","range_favor","swing"],"version":1,"entry_long":[{"type":"expr","when":{"all":[{"not_nan":["cdl_doji"]},{"cmp":"!=","a":"cdl_doji","b":0}]}},{"type":"range_exceeds_atr","multiplier":1.8},{"type":"below","col":"rsi_14","ref":45}],"entry_short":[{"type":"expr","when":{"all":[{"not_nan":["cdl_doji"]},{"cmp":"!=","a":"cdl_doji","b":0}]}},{"type":"range_exceeds_atr","multiplier":1.8},{"type":"above","col":"rsi_14","ref":55}],"exit_long":[],"exit_short":[],"atr_stop_mult":2,"atr_target_mult":2.5,"trailing_atr_mult":null,"time_stop_bars":20,"required_indicators":["cdl_doji","atr_14","rsi_14"],"details":{"entry_long":"Doji candle AND bar range > 1.8*ATR AND RSI < 45","entry_short":"Doji candle AND bar range > 1.8*ATR AND RSI > 55","exit":"Time stop 20 bars OR target 2.5*ATR OR stop 2*ATR","indicators":["CDL_DOJI","ATR(14)","RSI(14)"],"tags":["pattern","mean_reversion","volatility","long_short","swing"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { above_2, below_2, expr_37, range_exceeds_atr_1 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -13,14 +14,9 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function doji_trend_exhaustion_entry_long(s: Series, out: Uint8Array): void {
   const { atr_14, cdl_doji, high, low, rsi_14 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* expr */ (!Number.isNaN(cdl_doji[i]) && cdl_doji[i] !== 0) &&
-        /* range_exceeds_atr */ (Number.isFinite((high[i] - low[i])) && Number.isFinite(atr_14[i]) && (high[i] - low[i]) > 1.8 * atr_14[i]) &&
-        /* below */ (Number.isFinite(rsi_14[i]) && rsi_14[i] < 45)
-        ? 1
-        : 0;
-  }
+  /* expr */ expr_37(out, 0, n, cdl_doji, 0);
+  /* range_exceeds_atr */ range_exceeds_atr_1(out, 1, n, high, low, atr_14, 1.8);
+  /* below */ below_2(out, 1, n, rsi_14, 45);
 }
 
 /**
@@ -30,14 +26,9 @@ export function doji_trend_exhaustion_entry_long(s: Series, out: Uint8Array): vo
 export function doji_trend_exhaustion_entry_short(s: Series, out: Uint8Array): void {
   const { atr_14, cdl_doji, high, low, rsi_14 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* expr */ (!Number.isNaN(cdl_doji[i]) && cdl_doji[i] !== 0) &&
-        /* range_exceeds_atr */ (Number.isFinite((high[i] - low[i])) && Number.isFinite(atr_14[i]) && (high[i] - low[i]) > 1.8 * atr_14[i]) &&
-        /* above */ (Number.isFinite(rsi_14[i]) && rsi_14[i] > 55)
-        ? 1
-        : 0;
-  }
+  /* expr */ expr_37(out, 0, n, cdl_doji, 0);
+  /* range_exceeds_atr */ range_exceeds_atr_1(out, 1, n, high, low, atr_14, 1.8);
+  /* above */ above_2(out, 1, n, rsi_14, 55);
 }
 
 /**
@@ -61,6 +52,9 @@ export const doji_trend_exhaustion: CompiledStrategy = {
   name: 'doji_trend_exhaustion',
   displayName: 'Doji + Trend Exhaustion',
   version: 1,
+  category: 'pattern',
+  philosophy: 'A doji on an unusually wide bar reflects a violent tug-of-war that ended in a draw; with RSI leaning weak (or strong), the preceding push may be spent. Trades bet on a turn with a 2.5 ATR target, a 2 ATR stop, and a 20-bar limit.',
+  details: { "entry_long": "Doji candle AND bar range > 1.8*ATR AND RSI < 45", "entry_short": "Doji candle AND bar range > 1.8*ATR AND RSI > 55", "exit": "Time stop 20 bars OR target 2.5*ATR OR stop 2*ATR", "indicators": ["CDL_DOJI", "ATR(14)", "RSI(14)"], "tags": ["pattern", "mean_reversion", "volatility", "long_short", "swing"] },
   direction: 'long_short',
   exits: {
     atrStopMult: 2,

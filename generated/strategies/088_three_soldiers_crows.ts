@@ -5,6 +5,7 @@
  * {"id":88,"name":"three_soldiers_crows","display_name":"Three White Soldiers / Three Black Crows","philosophy":"Three white soldiers or three black crows, three strong candles in the same direction, show persistent pressure that often carries on. The position is held with a 2 ATR trailing stop and closed if the opposite pattern appears.","category":"pattern","direction":"long_short","tags":["pattern","trend","long_short","pattern","trailing","CDL3WHITESOLDIERS","CDL3BLACKCROWS","ATR","trend_favor","swing"],"version":1,"entry_long":[{"type":"candle_bullish","pattern_col":"cdl_3white_soldiers"}],"entry_short":[{"type":"candle_bearish","pattern_col":"cdl_3black_crows"}],"exit_long":[{"type":"candle_bearish","pattern_col":"cdl_3black_crows"}],"exit_short":[{"type":"candle_bullish","pattern_col":"cdl_3white_soldiers"}],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":2,"time_stop_bars":null,"required_indicators":["cdl_3white_soldiers","cdl_3black_crows","atr_14"],"details":{"entry_long":"Three white soldiers pattern (cdl_3white_soldiers > 0)","entry_short":"Three black crows pattern (cdl_3black_crows < 0)","exit":"Trailing stop 2*ATR or opposite pattern","indicators":["CDL_3WHITE_SOLDIERS","CDL_3BLACK_CROWS","ATR(14)"],"tags":["pattern","trend","long_short","swing"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { above_2, below_2 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -13,12 +14,7 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function three_soldiers_crows_entry_long(s: Series, out: Uint8Array): void {
   const { cdl_3white_soldiers } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* candle_bullish */ (Number.isFinite(cdl_3white_soldiers[i]) && cdl_3white_soldiers[i] > 0)
-        ? 1
-        : 0;
-  }
+  /* candle_bullish */ above_2(out, 0, n, cdl_3white_soldiers, 0);
 }
 
 /**
@@ -28,12 +24,7 @@ export function three_soldiers_crows_entry_long(s: Series, out: Uint8Array): voi
 export function three_soldiers_crows_entry_short(s: Series, out: Uint8Array): void {
   const { cdl_3black_crows } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* candle_bearish */ (Number.isFinite(cdl_3black_crows[i]) && cdl_3black_crows[i] < 0)
-        ? 1
-        : 0;
-  }
+  /* candle_bearish */ below_2(out, 0, n, cdl_3black_crows, 0);
 }
 
 /**
@@ -43,12 +34,7 @@ export function three_soldiers_crows_entry_short(s: Series, out: Uint8Array): vo
 export function three_soldiers_crows_exit_long(s: Series, out: Uint8Array): void {
   const { cdl_3black_crows } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* candle_bearish */ (Number.isFinite(cdl_3black_crows[i]) && cdl_3black_crows[i] < 0)
-        ? 1
-        : 0;
-  }
+  /* candle_bearish */ below_2(out, 0, n, cdl_3black_crows, 0);
 }
 
 /**
@@ -58,12 +44,7 @@ export function three_soldiers_crows_exit_long(s: Series, out: Uint8Array): void
 export function three_soldiers_crows_exit_short(s: Series, out: Uint8Array): void {
   const { cdl_3white_soldiers } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* candle_bullish */ (Number.isFinite(cdl_3white_soldiers[i]) && cdl_3white_soldiers[i] > 0)
-        ? 1
-        : 0;
-  }
+  /* candle_bullish */ above_2(out, 0, n, cdl_3white_soldiers, 0);
 }
 
 export const three_soldiers_crows: CompiledStrategy = {
@@ -71,6 +52,9 @@ export const three_soldiers_crows: CompiledStrategy = {
   name: 'three_soldiers_crows',
   displayName: 'Three White Soldiers / Three Black Crows',
   version: 1,
+  category: 'pattern',
+  philosophy: 'Three white soldiers or three black crows, three strong candles in the same direction, show persistent pressure that often carries on. The position is held with a 2 ATR trailing stop and closed if the opposite pattern appears.',
+  details: { "entry_long": "Three white soldiers pattern (cdl_3white_soldiers > 0)", "entry_short": "Three black crows pattern (cdl_3black_crows < 0)", "exit": "Trailing stop 2*ATR or opposite pattern", "indicators": ["CDL_3WHITE_SOLDIERS", "CDL_3BLACK_CROWS", "ATR(14)"], "tags": ["pattern", "trend", "long_short", "swing"] },
   direction: 'long_short',
   exits: {
     atrStopMult: 2,

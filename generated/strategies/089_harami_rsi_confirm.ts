@@ -5,6 +5,7 @@
  * {"id":89,"name":"harami_rsi_confirm","display_name":"Harami + RSI Confirm","philosophy":"A harami, where a small candle sits inside the prior large one, hints that the move is stalling; requiring RSI to be stretched and turning for two bars adds confirmation. Exits are RSI reaching 50, 25 bars, or a 2 ATR stop.","category":"pattern","direction":"long_short","tags":["pattern","mean_reversion","long_short","pattern","time","CDLHARAMI","RSI","ATR","range_favor","swing"],"version":1,"entry_long":[{"type":"candle_bullish","pattern_col":"cdl_harami"},{"type":"below","col":"rsi_14","ref":45},{"type":"rising","col":"rsi_14","bars":2}],"entry_short":[{"type":"candle_bearish","pattern_col":"cdl_harami"},{"type":"above","col":"rsi_14","ref":55},{"type":"falling","col":"rsi_14","bars":2}],"exit_long":[{"type":"above","col":"rsi_14","ref":50}],"exit_short":[{"type":"below","col":"rsi_14","ref":50}],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":null,"time_stop_bars":25,"required_indicators":["cdl_harami","rsi_14","atr_14"],"details":{"entry_long":"Harami bullish AND RSI < 45 AND RSI rising 2 bars","entry_short":"Harami bearish AND RSI > 55 AND RSI falling 2 bars","exit":"RSI reaches 50 OR time stop 25 bars OR stop 2*ATR","indicators":["CDL_HARAMI","RSI(14)","ATR(14)"],"tags":["pattern","mean_reversion","long_short","swing"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { above_2, below_2, consecutive_higher_closes_1, consecutive_lower_closes_2 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -13,14 +14,9 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function harami_rsi_confirm_entry_long(s: Series, out: Uint8Array): void {
   const { cdl_harami, rsi_14 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* candle_bullish */ (Number.isFinite(cdl_harami[i]) && cdl_harami[i] > 0) &&
-        /* below */ (Number.isFinite(rsi_14[i]) && rsi_14[i] < 45) &&
-        /* rising */ (i >= 2 && !Number.isNaN(rsi_14[i]) && !Number.isNaN(rsi_14[i - 1]) && !Number.isNaN(rsi_14[i - 2]) && rsi_14[i] > rsi_14[i - 1] && rsi_14[i - 1] > rsi_14[i - 2])
-        ? 1
-        : 0;
-  }
+  /* candle_bullish */ above_2(out, 0, n, cdl_harami, 0);
+  /* below */ below_2(out, 1, n, rsi_14, 45);
+  /* rising */ consecutive_higher_closes_1(out, 1, n, rsi_14, 2, 1);
 }
 
 /**
@@ -30,14 +26,9 @@ export function harami_rsi_confirm_entry_long(s: Series, out: Uint8Array): void 
 export function harami_rsi_confirm_entry_short(s: Series, out: Uint8Array): void {
   const { cdl_harami, rsi_14 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* candle_bearish */ (Number.isFinite(cdl_harami[i]) && cdl_harami[i] < 0) &&
-        /* above */ (Number.isFinite(rsi_14[i]) && rsi_14[i] > 55) &&
-        /* falling */ (i >= 2 && !Number.isNaN(rsi_14[i]) && !Number.isNaN(rsi_14[i - 1]) && !Number.isNaN(rsi_14[i - 2]) && rsi_14[i] < rsi_14[i - 1] && rsi_14[i - 1] < rsi_14[i - 2])
-        ? 1
-        : 0;
-  }
+  /* candle_bearish */ below_2(out, 0, n, cdl_harami, 0);
+  /* above */ above_2(out, 1, n, rsi_14, 55);
+  /* falling */ consecutive_lower_closes_2(out, 1, n, rsi_14, 2, 1);
 }
 
 /**
@@ -47,12 +38,7 @@ export function harami_rsi_confirm_entry_short(s: Series, out: Uint8Array): void
 export function harami_rsi_confirm_exit_long(s: Series, out: Uint8Array): void {
   const { rsi_14 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* above */ (Number.isFinite(rsi_14[i]) && rsi_14[i] > 50)
-        ? 1
-        : 0;
-  }
+  /* above */ above_2(out, 0, n, rsi_14, 50);
 }
 
 /**
@@ -62,12 +48,7 @@ export function harami_rsi_confirm_exit_long(s: Series, out: Uint8Array): void {
 export function harami_rsi_confirm_exit_short(s: Series, out: Uint8Array): void {
   const { rsi_14 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* below */ (Number.isFinite(rsi_14[i]) && rsi_14[i] < 50)
-        ? 1
-        : 0;
-  }
+  /* below */ below_2(out, 0, n, rsi_14, 50);
 }
 
 export const harami_rsi_confirm: CompiledStrategy = {
@@ -75,6 +56,9 @@ export const harami_rsi_confirm: CompiledStrategy = {
   name: 'harami_rsi_confirm',
   displayName: 'Harami + RSI Confirm',
   version: 1,
+  category: 'pattern',
+  philosophy: 'A harami, where a small candle sits inside the prior large one, hints that the move is stalling; requiring RSI to be stretched and turning for two bars adds confirmation. Exits are RSI reaching 50, 25 bars, or a 2 ATR stop.',
+  details: { "entry_long": "Harami bullish AND RSI < 45 AND RSI rising 2 bars", "entry_short": "Harami bearish AND RSI > 55 AND RSI falling 2 bars", "exit": "RSI reaches 50 OR time stop 25 bars OR stop 2*ATR", "indicators": ["CDL_HARAMI", "RSI(14)", "ATR(14)"], "tags": ["pattern", "mean_reversion", "long_short", "swing"] },
   direction: 'long_short',
   exits: {
     atrStopMult: 2,

@@ -5,6 +5,7 @@
  * {"id":90,"name":"marubozu_breakout","display_name":"Marubozu Breakout Continuation","philosophy":"A marubozu, a candle with almost no wicks, closing through the 10-bar high or low shows one side in full control at a key level. The trade is trailed by 2 ATR and closed after 20 bars.","category":"pattern","direction":"long_short","tags":["pattern","breakout","long_short","pattern","breakout","time","CDLMARUBOZU","ATR","vol_expand","swing"],"version":1,"entry_long":[{"type":"candle_bullish","pattern_col":"cdl_marubozu"},{"type":"breaks_above_level","level_col":"donchian_high_10"}],"entry_short":[{"type":"candle_bearish","pattern_col":"cdl_marubozu"},{"type":"breaks_below_level","level_col":"donchian_low_10"}],"exit_long":[],"exit_short":[],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":2,"time_stop_bars":20,"required_indicators":["cdl_marubozu","donchian_high_10","donchian_low_10","atr_14"],"details":{"entry_long":"Bullish marubozu AND close breaks 10-bar Donchian high","entry_short":"Bearish marubozu AND close breaks 10-bar Donchian low","exit":"Time stop 20 bars OR trailing stop 2*ATR","indicators":["CDL_MARUBOZU","Donchian(10)","ATR(14)"],"tags":["pattern","breakout","long_short","swing"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { above_2, below_2, crosses_above_1, crosses_below_1 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -14,13 +15,8 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function marubozu_breakout_entry_long(s: Series, out: Uint8Array): void {
   const { cdl_marubozu, close, donchian_high_10 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* candle_bullish */ (Number.isFinite(cdl_marubozu[i]) && cdl_marubozu[i] > 0) &&
-        /* breaks_above_level */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_high_10[i]) && Number.isFinite(donchian_high_10[i - 1]) && close[i - 1] <= donchian_high_10[i - 1] && close[i] > donchian_high_10[i])
-        ? 1
-        : 0;
-  }
+  /* candle_bullish */ above_2(out, 0, n, cdl_marubozu, 0);
+  /* breaks_above_level */ crosses_above_1(out, 1, n, close, donchian_high_10, 1);
 }
 
 /**
@@ -31,13 +27,8 @@ export function marubozu_breakout_entry_long(s: Series, out: Uint8Array): void {
 export function marubozu_breakout_entry_short(s: Series, out: Uint8Array): void {
   const { cdl_marubozu, close, donchian_low_10 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* candle_bearish */ (Number.isFinite(cdl_marubozu[i]) && cdl_marubozu[i] < 0) &&
-        /* breaks_below_level */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_low_10[i]) && Number.isFinite(donchian_low_10[i - 1]) && close[i - 1] >= donchian_low_10[i - 1] && close[i] < donchian_low_10[i])
-        ? 1
-        : 0;
-  }
+  /* candle_bearish */ below_2(out, 0, n, cdl_marubozu, 0);
+  /* breaks_below_level */ crosses_below_1(out, 1, n, close, donchian_low_10, 1);
 }
 
 /**
@@ -61,6 +52,9 @@ export const marubozu_breakout: CompiledStrategy = {
   name: 'marubozu_breakout',
   displayName: 'Marubozu Breakout Continuation',
   version: 1,
+  category: 'pattern',
+  philosophy: 'A marubozu, a candle with almost no wicks, closing through the 10-bar high or low shows one side in full control at a key level. The trade is trailed by 2 ATR and closed after 20 bars.',
+  details: { "entry_long": "Bullish marubozu AND close breaks 10-bar Donchian high", "entry_short": "Bearish marubozu AND close breaks 10-bar Donchian low", "exit": "Time stop 20 bars OR trailing stop 2*ATR", "indicators": ["CDL_MARUBOZU", "Donchian(10)", "ATR(14)"], "tags": ["pattern", "breakout", "long_short", "swing"] },
   direction: 'long_short',
   exits: {
     atrStopMult: 2,

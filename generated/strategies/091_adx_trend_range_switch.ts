@@ -5,6 +5,7 @@
  * {"id":91,"name":"adx_trend_range_switch","display_name":"ADX Trend vs Range Switch","philosophy":"No single approach suits every market: with ADX above 25 this system follows EMA crossovers, and with ADX below 18 it fades Bollinger band extremes. Each mode has its own exit (reverse cross or midline), with a 2 ATR trailing stop on all trades.","category":"regime","direction":"long_short","tags":["regime","multi_filter","long_short","threshold","mixed","ADX","EMA","RSI","BBANDS","ATR","swing"],"version":1,"entry_long":[{"type":"any_of","conditions":[{"type":"all_of","conditions":[{"type":"above","col":"adx_14","ref":25},{"type":"crosses_above","col_a":"ema_20","col_b":"ema_50"}]},{"type":"all_of","conditions":[{"type":"below","col":"adx_14","ref":18},{"type":"crosses_above","col_a":"close","col_b":"bb_lower"}]}]}],"entry_short":[{"type":"any_of","conditions":[{"type":"all_of","conditions":[{"type":"above","col":"adx_14","ref":25},{"type":"crosses_below","col_a":"ema_20","col_b":"ema_50"}]},{"type":"all_of","conditions":[{"type":"below","col":"adx_14","ref":18},{"type":"crosses_below","col_a":"close","col_b":"bb_upper"}]}]}],"exit_long":[{"type":"any_of","conditions":[{"type":"crosses_below","col_a":"ema_20","col_b":"ema_50"},{"type":"above","col":"close","ref":"bb_middle"}]}],"exit_short":[{"type":"any_of","conditions":[{"type":"crosses_above","col_a":"ema_20","col_b":"ema_50"},{"type":"below","col":"close","ref":"bb_middle"}]}],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":2,"time_stop_bars":null,"required_indicators":["adx_14","ema_20","ema_50","bb_upper","bb_lower","bb_middle","atr_14"],"details":{"entry_long":"ADX>25: EMA20 crosses above EMA50; ADX<18: close crosses above BB lower","entry_short":"ADX>25: EMA20 crosses below EMA50; ADX<18: close crosses below BB upper","exit":"Trend: opposite EMA cross; Range: BB middle cross; OR trail 2*ATR","indicators":["ADX(14)","EMA(20)","EMA(50)","BBANDS(20,2,2)","ATR(14)"],"tags":["regime","multi_filter","long_short","swing"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { any_of_5, any_of_6, any_of_7, any_of_8 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -13,12 +14,7 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function adx_trend_range_switch_entry_long(s: Series, out: Uint8Array): void {
   const { adx_14, bb_lower, close, ema_20, ema_50 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* any_of */ ((Number.isFinite(adx_14[i]) && adx_14[i] > 25 && i >= 1 && Number.isFinite(ema_20[i]) && Number.isFinite(ema_20[i - 1]) && Number.isFinite(ema_50[i]) && Number.isFinite(ema_50[i - 1]) && ema_20[i - 1] <= ema_50[i - 1] && ema_20[i] > ema_50[i]) || (Number.isFinite(adx_14[i]) && adx_14[i] < 18 && i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(bb_lower[i]) && Number.isFinite(bb_lower[i - 1]) && close[i - 1] <= bb_lower[i - 1] && close[i] > bb_lower[i]))
-        ? 1
-        : 0;
-  }
+  /* any_of */ any_of_5(out, 0, n, adx_14, ema_20, ema_50, close, bb_lower, 25, 1, 18);
 }
 
 /**
@@ -28,12 +24,7 @@ export function adx_trend_range_switch_entry_long(s: Series, out: Uint8Array): v
 export function adx_trend_range_switch_entry_short(s: Series, out: Uint8Array): void {
   const { adx_14, bb_upper, close, ema_20, ema_50 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* any_of */ ((Number.isFinite(adx_14[i]) && adx_14[i] > 25 && i >= 1 && Number.isFinite(ema_20[i]) && Number.isFinite(ema_20[i - 1]) && Number.isFinite(ema_50[i]) && Number.isFinite(ema_50[i - 1]) && ema_20[i - 1] >= ema_50[i - 1] && ema_20[i] < ema_50[i]) || (Number.isFinite(adx_14[i]) && adx_14[i] < 18 && i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(bb_upper[i]) && Number.isFinite(bb_upper[i - 1]) && close[i - 1] >= bb_upper[i - 1] && close[i] < bb_upper[i]))
-        ? 1
-        : 0;
-  }
+  /* any_of */ any_of_6(out, 0, n, adx_14, ema_20, ema_50, close, bb_upper, 25, 1, 18);
 }
 
 /**
@@ -43,12 +34,7 @@ export function adx_trend_range_switch_entry_short(s: Series, out: Uint8Array): 
 export function adx_trend_range_switch_exit_long(s: Series, out: Uint8Array): void {
   const { bb_middle, close, ema_20, ema_50 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* any_of */ ((i >= 1 && Number.isFinite(ema_20[i]) && Number.isFinite(ema_20[i - 1]) && Number.isFinite(ema_50[i]) && Number.isFinite(ema_50[i - 1]) && ema_20[i - 1] >= ema_50[i - 1] && ema_20[i] < ema_50[i]) || (Number.isFinite(close[i]) && Number.isFinite(bb_middle[i]) && close[i] > bb_middle[i]))
-        ? 1
-        : 0;
-  }
+  /* any_of */ any_of_7(out, 0, n, ema_20, ema_50, close, bb_middle, 1);
 }
 
 /**
@@ -58,12 +44,7 @@ export function adx_trend_range_switch_exit_long(s: Series, out: Uint8Array): vo
 export function adx_trend_range_switch_exit_short(s: Series, out: Uint8Array): void {
   const { bb_middle, close, ema_20, ema_50 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* any_of */ ((i >= 1 && Number.isFinite(ema_20[i]) && Number.isFinite(ema_20[i - 1]) && Number.isFinite(ema_50[i]) && Number.isFinite(ema_50[i - 1]) && ema_20[i - 1] <= ema_50[i - 1] && ema_20[i] > ema_50[i]) || (Number.isFinite(close[i]) && Number.isFinite(bb_middle[i]) && close[i] < bb_middle[i]))
-        ? 1
-        : 0;
-  }
+  /* any_of */ any_of_8(out, 0, n, ema_20, ema_50, close, bb_middle, 1);
 }
 
 export const adx_trend_range_switch: CompiledStrategy = {
@@ -71,6 +52,9 @@ export const adx_trend_range_switch: CompiledStrategy = {
   name: 'adx_trend_range_switch',
   displayName: 'ADX Trend vs Range Switch',
   version: 1,
+  category: 'regime',
+  philosophy: 'No single approach suits every market: with ADX above 25 this system follows EMA crossovers, and with ADX below 18 it fades Bollinger band extremes. Each mode has its own exit (reverse cross or midline), with a 2 ATR trailing stop on all trades.',
+  details: { "entry_long": "ADX>25: EMA20 crosses above EMA50; ADX<18: close crosses above BB lower", "entry_short": "ADX>25: EMA20 crosses below EMA50; ADX<18: close crosses below BB upper", "exit": "Trend: opposite EMA cross; Range: BB middle cross; OR trail 2*ATR", "indicators": ["ADX(14)", "EMA(20)", "EMA(50)", "BBANDS(20,2,2)", "ATR(14)"], "tags": ["regime", "multi_filter", "long_short", "swing"] },
   direction: 'long_short',
   exits: {
     atrStopMult: 2,

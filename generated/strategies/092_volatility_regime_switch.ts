@@ -5,6 +5,7 @@
  * {"id":92,"name":"volatility_regime_switch","display_name":"Volatility Regime Switch","philosophy":"When ATR is above its 50-bar average, moves tend to extend, so channel breakouts are traded; when ATR is well below average, price tends to oscillate, so stretched readings are faded. Every position is managed with a 2 ATR trailing stop.","category":"regime","direction":"long_short","tags":["regime","volatility","long_short","threshold","mixed","ATR","BBANDS","MAX","MIN","swing"],"version":1,"entry_long":[{"type":"any_of","conditions":[{"type":"all_of","conditions":[{"type":"above","col":"atr_14","ref":"atr_sma_50"},{"type":"breaks_above_level","level_col":"donchian_high_20"}]},{"type":"all_of","conditions":[{"type":"expr","when":{"all":[{"not_nan":["atr_14","atr_sma_50"]},{"cmp":"<","a":"atr_14","b":{"op":"mul","args":[0.85,"atr_sma_50"]}}]}},{"type":"expr","when":{"all":[{"not_nan":["close","typical_price_sma_20","atr_14"]},{"cmp":">","a":{"op":"sub","args":["typical_price_sma_20","close"]},"b":{"op":"mul","args":[1.5,"atr_14"]}}]}}]}]}],"entry_short":[{"type":"any_of","conditions":[{"type":"all_of","conditions":[{"type":"above","col":"atr_14","ref":"atr_sma_50"},{"type":"breaks_below_level","level_col":"donchian_low_20"}]},{"type":"all_of","conditions":[{"type":"expr","when":{"all":[{"not_nan":["atr_14","atr_sma_50"]},{"cmp":"<","a":"atr_14","b":{"op":"mul","args":[0.85,"atr_sma_50"]}}]}},{"type":"expr","when":{"all":[{"not_nan":["close","typical_price_sma_20","atr_14"]},{"cmp":">","a":{"op":"sub","args":["close","typical_price_sma_20"]},"b":{"op":"mul","args":[1.5,"atr_14"]}}]}}]}]}],"exit_long":[],"exit_short":[],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":2,"time_stop_bars":null,"required_indicators":["atr_14","atr_sma_50","donchian_high_20","donchian_low_20","typical_price_sma_20"],"details":{"entry_long":"Expand: ATR>ATR_SMA50 AND break Donchian high; Contract: ATR<0.85*ATR_SMA50 AND oversold","entry_short":"Expand: ATR>ATR_SMA50 AND break Donchian low; Contract: ATR<0.85*ATR_SMA50 AND overbought","exit":"Trailing stop 2*ATR","indicators":["ATR(14)","ATR SMA(50)","Donchian(20)","Typical Price SMA(20)"],"tags":["regime","volatility","long_short","swing"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { any_of_10, any_of_9 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -13,12 +14,7 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function volatility_regime_switch_entry_long(s: Series, out: Uint8Array): void {
   const { atr_14, atr_sma_50, close, donchian_high_20, typical_price_sma_20 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* any_of */ ((Number.isFinite(atr_14[i]) && Number.isFinite(atr_sma_50[i]) && atr_14[i] > atr_sma_50[i] && i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_high_20[i]) && Number.isFinite(donchian_high_20[i - 1]) && close[i - 1] <= donchian_high_20[i - 1] && close[i] > donchian_high_20[i]) || (!Number.isNaN(atr_14[i]) && !Number.isNaN(atr_sma_50[i]) && atr_14[i] < (0.85 * atr_sma_50[i]) && !Number.isNaN(close[i]) && !Number.isNaN(typical_price_sma_20[i]) && !Number.isNaN(atr_14[i]) && (typical_price_sma_20[i] - close[i]) > (1.5 * atr_14[i])))
-        ? 1
-        : 0;
-  }
+  /* any_of */ any_of_9(out, 0, n, atr_14, atr_sma_50, close, donchian_high_20, typical_price_sma_20, 1, 0.85, 1.5);
 }
 
 /**
@@ -28,12 +24,7 @@ export function volatility_regime_switch_entry_long(s: Series, out: Uint8Array):
 export function volatility_regime_switch_entry_short(s: Series, out: Uint8Array): void {
   const { atr_14, atr_sma_50, close, donchian_low_20, typical_price_sma_20 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* any_of */ ((Number.isFinite(atr_14[i]) && Number.isFinite(atr_sma_50[i]) && atr_14[i] > atr_sma_50[i] && i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_low_20[i]) && Number.isFinite(donchian_low_20[i - 1]) && close[i - 1] >= donchian_low_20[i - 1] && close[i] < donchian_low_20[i]) || (!Number.isNaN(atr_14[i]) && !Number.isNaN(atr_sma_50[i]) && atr_14[i] < (0.85 * atr_sma_50[i]) && !Number.isNaN(close[i]) && !Number.isNaN(typical_price_sma_20[i]) && !Number.isNaN(atr_14[i]) && (close[i] - typical_price_sma_20[i]) > (1.5 * atr_14[i])))
-        ? 1
-        : 0;
-  }
+  /* any_of */ any_of_10(out, 0, n, atr_14, atr_sma_50, close, donchian_low_20, typical_price_sma_20, 1, 0.85, 1.5);
 }
 
 /**
@@ -57,6 +48,9 @@ export const volatility_regime_switch: CompiledStrategy = {
   name: 'volatility_regime_switch',
   displayName: 'Volatility Regime Switch',
   version: 1,
+  category: 'regime',
+  philosophy: 'When ATR is above its 50-bar average, moves tend to extend, so channel breakouts are traded; when ATR is well below average, price tends to oscillate, so stretched readings are faded. Every position is managed with a 2 ATR trailing stop.',
+  details: { "entry_long": "Expand: ATR>ATR_SMA50 AND break Donchian high; Contract: ATR<0.85*ATR_SMA50 AND oversold", "entry_short": "Expand: ATR>ATR_SMA50 AND break Donchian low; Contract: ATR<0.85*ATR_SMA50 AND overbought", "exit": "Trailing stop 2*ATR", "indicators": ["ATR(14)", "ATR SMA(50)", "Donchian(20)", "Typical Price SMA(20)"], "tags": ["regime", "volatility", "long_short", "swing"] },
   direction: 'long_short',
   exits: {
     atrStopMult: 2,

@@ -5,6 +5,7 @@
  * {"id":93,"name":"trend_quality_filter","display_name":"Trend Quality Filter","philosophy":"Good trend entries need a real trend (ADX above 20), growing volatility (Bollinger width up three bars) and a reasonable price (a dip to the 20 EMA that closes back above). Exit on a close below EMA20 or a 2 ATR trailing stop.","category":"regime","direction":"long_only","tags":["regime","trend","long_only","pullback","trailing","ADX","BBANDS","EMA","ATR","trend_favor","swing"],"version":1,"entry_long":[{"type":"above","col":"adx_14","ref":20},{"type":"rising","col":"bb_width","bars":3},{"type":"pullback_to","level_col":"ema_20","tolerance_atr_mult":0.5}],"entry_short":[],"exit_long":[{"type":"below","col":"close","ref":"ema_20"}],"exit_short":[],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":2,"time_stop_bars":null,"required_indicators":["adx_14","bb_width","ema_20","atr_14"],"details":{"entry_long":"ADX > 20 AND BB width rising 3 bars AND pullback to EMA20 then close above","exit":"Close < EMA20 OR trailing stop 2*ATR","indicators":["ADX(14)","BBANDS width","EMA(20)","ATR(14)"],"tags":["regime","trend","long_only","pullback","swing"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { above_2, below_1, pullback_to_1, rising_1 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -13,14 +14,9 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function trend_quality_filter_entry_long(s: Series, out: Uint8Array): void {
   const { adx_14, atr_14, bb_width, close, ema_20, low } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* above */ (Number.isFinite(adx_14[i]) && adx_14[i] > 20) &&
-        /* rising */ (i >= 3 && !Number.isNaN(bb_width[i]) && !Number.isNaN(bb_width[i - 1]) && !Number.isNaN(bb_width[i - 2]) && !Number.isNaN(bb_width[i - 3]) && bb_width[i] > bb_width[i - 1] && bb_width[i - 1] > bb_width[i - 2] && bb_width[i - 2] > bb_width[i - 3]) &&
-        /* pullback_to */ (Number.isFinite(low[i]) && Number.isFinite(close[i]) && Number.isFinite(ema_20[i]) && Number.isFinite(atr_14[i]) && low[i] <= ema_20[i] + 0.5 * atr_14[i] && close[i] > ema_20[i])
-        ? 1
-        : 0;
-  }
+  /* above */ above_2(out, 0, n, adx_14, 20);
+  /* rising */ rising_1(out, 1, n, bb_width, 3, 1, 2);
+  /* pullback_to */ pullback_to_1(out, 1, n, low, close, ema_20, atr_14, 0.5);
 }
 
 /**
@@ -39,12 +35,7 @@ export function trend_quality_filter_entry_short(s: Series, out: Uint8Array): vo
 export function trend_quality_filter_exit_long(s: Series, out: Uint8Array): void {
   const { close, ema_20 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* below */ (Number.isFinite(close[i]) && Number.isFinite(ema_20[i]) && close[i] < ema_20[i])
-        ? 1
-        : 0;
-  }
+  /* below */ below_1(out, 0, n, close, ema_20);
 }
 
 /**
@@ -60,6 +51,9 @@ export const trend_quality_filter: CompiledStrategy = {
   name: 'trend_quality_filter',
   displayName: 'Trend Quality Filter',
   version: 1,
+  category: 'regime',
+  philosophy: 'Good trend entries need a real trend (ADX above 20), growing volatility (Bollinger width up three bars) and a reasonable price (a dip to the 20 EMA that closes back above). Exit on a close below EMA20 or a 2 ATR trailing stop.',
+  details: { "entry_long": "ADX > 20 AND BB width rising 3 bars AND pullback to EMA20 then close above", "exit": "Close < EMA20 OR trailing stop 2*ATR", "indicators": ["ADX(14)", "BBANDS width", "EMA(20)", "ATR(14)"], "tags": ["regime", "trend", "long_only", "pullback", "swing"] },
   direction: 'long_only',
   exits: {
     atrStopMult: 2,

@@ -6,6 +6,7 @@
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
 import { rollingPercentile } from '../../runtime/kernels/rolling.js';
+import { above_1, below_1, crosses_above_2, crosses_below_2, expr_38, expr_39 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -15,15 +16,10 @@ export function no_trade_filter_entry_long(s: Series, out: Uint8Array): void {
   const { adx_14, atr_14, close, roc_10, sma_200 } = s.columns;
   const n = s.length;
   const rolling0 = rollingPercentile(atr_14, 200, 20, 20);
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* expr */ (!Number.isNaN(adx_14[i]) && 18 <= adx_14[i] && adx_14[i] <= 35) &&
-        /* expr */ (i >= 200 && !Number.isNaN(atr_14[i]) && atr_14[i] > rolling0[i]) &&
-        /* crosses_above */ (i >= 1 && Number.isFinite(roc_10[i]) && Number.isFinite(roc_10[i - 1]) && roc_10[i - 1] <= 0 && roc_10[i] > 0) &&
-        /* above */ (Number.isFinite(close[i]) && Number.isFinite(sma_200[i]) && close[i] > sma_200[i])
-        ? 1
-        : 0;
-  }
+  /* expr */ expr_38(out, 0, n, adx_14, 18, 35);
+  /* expr */ expr_39(out, 1, n, atr_14, rolling0, 200);
+  /* crosses_above */ crosses_above_2(out, 1, n, roc_10, 1, 0);
+  /* above */ above_1(out, 1, n, close, sma_200);
 }
 
 /**
@@ -34,15 +30,10 @@ export function no_trade_filter_entry_short(s: Series, out: Uint8Array): void {
   const { adx_14, atr_14, close, roc_10, sma_200 } = s.columns;
   const n = s.length;
   const rolling0 = rollingPercentile(atr_14, 200, 20, 20);
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* expr */ (!Number.isNaN(adx_14[i]) && 18 <= adx_14[i] && adx_14[i] <= 35) &&
-        /* expr */ (i >= 200 && !Number.isNaN(atr_14[i]) && atr_14[i] > rolling0[i]) &&
-        /* crosses_below */ (i >= 1 && Number.isFinite(roc_10[i]) && Number.isFinite(roc_10[i - 1]) && roc_10[i - 1] >= 0 && roc_10[i] < 0) &&
-        /* below */ (Number.isFinite(close[i]) && Number.isFinite(sma_200[i]) && close[i] < sma_200[i])
-        ? 1
-        : 0;
-  }
+  /* expr */ expr_38(out, 0, n, adx_14, 18, 35);
+  /* expr */ expr_39(out, 1, n, atr_14, rolling0, 200);
+  /* crosses_below */ crosses_below_2(out, 1, n, roc_10, 1, 0);
+  /* below */ below_1(out, 1, n, close, sma_200);
 }
 
 /**
@@ -66,6 +57,9 @@ export const no_trade_filter: CompiledStrategy = {
   name: 'no_trade_filter',
   displayName: 'No-Trade Filter Strategy',
   version: 1,
+  category: 'regime',
+  philosophy: 'Trades are skipped when trends are too weak or overheated (ADX outside 18-35) or volatility is in its lowest fifth, conditions where signals tend to misfire. Remaining ROC zero crosses in the direction of the 200 SMA are taken, with a 15-bar limit and a 2 ATR stop.',
+  details: { "entry_long": "ADX 18-35 AND ATR not bottom 20% AND ROC crosses above 0 AND close > SMA200", "entry_short": "ADX 18-35 AND ATR not bottom 20% AND ROC crosses below 0 AND close < SMA200", "exit": "Time stop 15 bars OR stop 2*ATR", "indicators": ["ADX(14)", "ATR(14)", "ROC(10)", "SMA(200)"], "tags": ["regime", "long_short", "threshold", "scalp"] },
   direction: 'long_short',
   exits: {
     atrStopMult: 2,

@@ -5,6 +5,7 @@
  * {"id":95,"name":"dual_timeframe_filter","display_name":"Dual-Timeframe Filter","philosophy":"Treating the 200-bar average as a stand-in for the higher timeframe, longs are only taken above it. Within that, an RSI dip below 40 recovering over 50, with price above the 20 EMA, times the entry; a close under EMA20 or a 2 ATR trailing stop exits.","category":"regime","direction":"long_only","tags":["multi_filter","trend","long_only","pullback","trailing","EMA","RSI","ATR","trend_favor","swing"],"version":1,"entry_long":[{"type":"above","col":"close","ref":"sma_200"},{"type":"was_below_then_crosses_above","col":"rsi_14","threshold":50,"lookback":10},{"type":"above","col":"close","ref":"ema_20"}],"entry_short":[],"exit_long":[{"type":"below","col":"close","ref":"ema_20"}],"exit_short":[],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":2,"time_stop_bars":null,"required_indicators":["sma_200","rsi_14","ema_20","atr_14"],"details":{"entry_long":"Close > SMA200 (HTF filter) AND RSI crosses above 50 after dip < 40 AND close > EMA20","exit":"Close < EMA20 OR trailing stop 2*ATR","indicators":["SMA(200)","RSI(14)","EMA(20)","ATR(14)"],"tags":["multi_filter","trend","long_only","pullback","swing"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { above_1, below_1, was_below_then_crosses_above_2 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -13,14 +14,9 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function dual_timeframe_filter_entry_long(s: Series, out: Uint8Array): void {
   const { close, ema_20, rsi_14, sma_200 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* above */ (Number.isFinite(close[i]) && Number.isFinite(sma_200[i]) && close[i] > sma_200[i]) &&
-        /* was_below_then_crosses_above */ (i >= 10 && Number.isFinite(rsi_14[i]) && Number.isFinite(rsi_14[i - 1]) && rsi_14[i - 1] <= 50 && rsi_14[i] > 50 && (rsi_14[i - 1] < 50 || rsi_14[i - 2] < 50 || rsi_14[i - 3] < 50 || rsi_14[i - 4] < 50 || rsi_14[i - 5] < 50 || rsi_14[i - 6] < 50 || rsi_14[i - 7] < 50 || rsi_14[i - 8] < 50 || rsi_14[i - 9] < 50 || rsi_14[i - 10] < 50)) &&
-        /* above */ (Number.isFinite(close[i]) && Number.isFinite(ema_20[i]) && close[i] > ema_20[i])
-        ? 1
-        : 0;
-  }
+  /* above */ above_1(out, 0, n, close, sma_200);
+  /* was_below_then_crosses_above */ was_below_then_crosses_above_2(out, 1, n, rsi_14, 10, 1, 50, 2, 3, 4, 5, 6, 7, 8, 9);
+  /* above */ above_1(out, 1, n, close, ema_20);
 }
 
 /**
@@ -39,12 +35,7 @@ export function dual_timeframe_filter_entry_short(s: Series, out: Uint8Array): v
 export function dual_timeframe_filter_exit_long(s: Series, out: Uint8Array): void {
   const { close, ema_20 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* below */ (Number.isFinite(close[i]) && Number.isFinite(ema_20[i]) && close[i] < ema_20[i])
-        ? 1
-        : 0;
-  }
+  /* below */ below_1(out, 0, n, close, ema_20);
 }
 
 /**
@@ -60,6 +51,9 @@ export const dual_timeframe_filter: CompiledStrategy = {
   name: 'dual_timeframe_filter',
   displayName: 'Dual-Timeframe Filter',
   version: 1,
+  category: 'regime',
+  philosophy: 'Treating the 200-bar average as a stand-in for the higher timeframe, longs are only taken above it. Within that, an RSI dip below 40 recovering over 50, with price above the 20 EMA, times the entry; a close under EMA20 or a 2 ATR trailing stop exits.',
+  details: { "entry_long": "Close > SMA200 (HTF filter) AND RSI crosses above 50 after dip < 40 AND close > EMA20", "exit": "Close < EMA20 OR trailing stop 2*ATR", "indicators": ["SMA(200)", "RSI(14)", "EMA(20)", "ATR(14)"], "tags": ["multi_filter", "trend", "long_only", "pullback", "swing"] },
   direction: 'long_only',
   exits: {
     atrStopMult: 2,

@@ -5,6 +5,7 @@
  * {"id":96,"name":"trend_flat_mean_reversion","display_name":"Trend Flat Mean Reversion","philosophy":"Reversion signals are most reliable when price is going nowhere, so trades require a near-flat 20-bar regression slope. RSI leaving oversold or overbought zones then triggers entry, with exits at RSI 50, 25 bars, or a 2 ATR stop.","category":"regime","direction":"long_short","tags":["multi_filter","mean_reversion","regime","long_short","threshold","time","SMA","LINEARREG_SLOPE","RSI","ATR","range_favor","swing"],"version":1,"entry_long":[{"type":"expr","when":{"all":[{"not_nan":["linearreg_slope_20"]},{"cmp":"<","a":{"op":"abs","args":["linearreg_slope_20"]},"b":0.001}]}},{"type":"crosses_above","col_a":"rsi_14","col_b":30}],"entry_short":[{"type":"expr","when":{"all":[{"not_nan":["linearreg_slope_20"]},{"cmp":"<","a":{"op":"abs","args":["linearreg_slope_20"]},"b":0.001}]}},{"type":"crosses_below","col_a":"rsi_14","col_b":70}],"exit_long":[{"type":"above","col":"rsi_14","ref":50}],"exit_short":[{"type":"below","col":"rsi_14","ref":50}],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":null,"time_stop_bars":25,"required_indicators":["linearreg_slope_20","rsi_14","atr_14"],"details":{"entry_long":"abs(linearreg_slope_20) < epsilon AND RSI crosses up through 30","entry_short":"abs(linearreg_slope_20) < epsilon AND RSI crosses down through 70","exit":"RSI reaches 50 OR time stop 25 bars OR stop 2*ATR","indicators":["LINEARREG_SLOPE(20)","RSI(14)","ATR(14)"],"tags":["multi_filter","mean_reversion","regime","long_short","swing"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { above_2, below_2, crosses_above_2, crosses_below_2, expr_40 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -13,13 +14,8 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function trend_flat_mean_reversion_entry_long(s: Series, out: Uint8Array): void {
   const { linearreg_slope_20, rsi_14 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* expr */ (!Number.isNaN(linearreg_slope_20[i]) && Math.abs(linearreg_slope_20[i]) < 0.001) &&
-        /* crosses_above */ (i >= 1 && Number.isFinite(rsi_14[i]) && Number.isFinite(rsi_14[i - 1]) && rsi_14[i - 1] <= 30 && rsi_14[i] > 30)
-        ? 1
-        : 0;
-  }
+  /* expr */ expr_40(out, 0, n, linearreg_slope_20, 0.001);
+  /* crosses_above */ crosses_above_2(out, 1, n, rsi_14, 1, 30);
 }
 
 /**
@@ -29,13 +25,8 @@ export function trend_flat_mean_reversion_entry_long(s: Series, out: Uint8Array)
 export function trend_flat_mean_reversion_entry_short(s: Series, out: Uint8Array): void {
   const { linearreg_slope_20, rsi_14 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* expr */ (!Number.isNaN(linearreg_slope_20[i]) && Math.abs(linearreg_slope_20[i]) < 0.001) &&
-        /* crosses_below */ (i >= 1 && Number.isFinite(rsi_14[i]) && Number.isFinite(rsi_14[i - 1]) && rsi_14[i - 1] >= 70 && rsi_14[i] < 70)
-        ? 1
-        : 0;
-  }
+  /* expr */ expr_40(out, 0, n, linearreg_slope_20, 0.001);
+  /* crosses_below */ crosses_below_2(out, 1, n, rsi_14, 1, 70);
 }
 
 /**
@@ -45,12 +36,7 @@ export function trend_flat_mean_reversion_entry_short(s: Series, out: Uint8Array
 export function trend_flat_mean_reversion_exit_long(s: Series, out: Uint8Array): void {
   const { rsi_14 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* above */ (Number.isFinite(rsi_14[i]) && rsi_14[i] > 50)
-        ? 1
-        : 0;
-  }
+  /* above */ above_2(out, 0, n, rsi_14, 50);
 }
 
 /**
@@ -60,12 +46,7 @@ export function trend_flat_mean_reversion_exit_long(s: Series, out: Uint8Array):
 export function trend_flat_mean_reversion_exit_short(s: Series, out: Uint8Array): void {
   const { rsi_14 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* below */ (Number.isFinite(rsi_14[i]) && rsi_14[i] < 50)
-        ? 1
-        : 0;
-  }
+  /* below */ below_2(out, 0, n, rsi_14, 50);
 }
 
 export const trend_flat_mean_reversion: CompiledStrategy = {
@@ -73,6 +54,9 @@ export const trend_flat_mean_reversion: CompiledStrategy = {
   name: 'trend_flat_mean_reversion',
   displayName: 'Trend Flat Mean Reversion',
   version: 1,
+  category: 'regime',
+  philosophy: 'Reversion signals are most reliable when price is going nowhere, so trades require a near-flat 20-bar regression slope. RSI leaving oversold or overbought zones then triggers entry, with exits at RSI 50, 25 bars, or a 2 ATR stop.',
+  details: { "entry_long": "abs(linearreg_slope_20) < epsilon AND RSI crosses up through 30", "entry_short": "abs(linearreg_slope_20) < epsilon AND RSI crosses down through 70", "exit": "RSI reaches 50 OR time stop 25 bars OR stop 2*ATR", "indicators": ["LINEARREG_SLOPE(20)", "RSI(14)", "ATR(14)"], "tags": ["multi_filter", "mean_reversion", "regime", "long_short", "swing"] },
   direction: 'long_short',
   exits: {
     atrStopMult: 2,

@@ -5,6 +5,7 @@
  * {"id":97,"name":"volume_confirmed_breakout","display_name":"Breakout Only When Volume/Flow Confirms","philosophy":"A channel breakout is trusted only when OBV also makes a new high (or low) and the Chaikin oscillator agrees in sign, showing real money behind the move. A 2 ATR trailing stop handles the exit.","category":"regime","direction":"long_short","tags":["multi_filter","breakout","volume_flow","long_short","breakout","atr_stop","MAX","MIN","OBV","ADOSC","ATR","vol_expand","swing"],"version":1,"entry_long":[{"type":"breaks_above_level","level_col":"donchian_high_20"},{"type":"breaks_above_level","level_col":"obv_high_20"},{"type":"above","col":"adosc","ref":0}],"entry_short":[{"type":"breaks_below_level","level_col":"donchian_low_20"},{"type":"breaks_below_level","level_col":"obv_low_20"},{"type":"below","col":"adosc","ref":0}],"exit_long":[],"exit_short":[],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":2,"time_stop_bars":null,"required_indicators":["donchian_high_20","donchian_low_20","obv","obv_high_20","obv_low_20","adosc","atr_14"],"details":{"entry_long":"Close breaks Donchian high AND OBV breaks OBV high AND ADOSC > 0","entry_short":"Close breaks Donchian low AND OBV breaks OBV low AND ADOSC < 0","exit":"Trailing stop 2*ATR","indicators":["Donchian(20)","OBV","ADOSC(3,10)","ATR(14)"],"tags":["multi_filter","breakout","volume_flow","long_short","swing"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { above_2, below_2, crosses_above_1, crosses_below_1 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -14,14 +15,9 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function volume_confirmed_breakout_entry_long(s: Series, out: Uint8Array): void {
   const { adosc, close, donchian_high_20, obv_high_20 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* breaks_above_level */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_high_20[i]) && Number.isFinite(donchian_high_20[i - 1]) && close[i - 1] <= donchian_high_20[i - 1] && close[i] > donchian_high_20[i]) &&
-        /* breaks_above_level */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(obv_high_20[i]) && Number.isFinite(obv_high_20[i - 1]) && close[i - 1] <= obv_high_20[i - 1] && close[i] > obv_high_20[i]) &&
-        /* above */ (Number.isFinite(adosc[i]) && adosc[i] > 0)
-        ? 1
-        : 0;
-  }
+  /* breaks_above_level */ crosses_above_1(out, 0, n, close, donchian_high_20, 1);
+  /* breaks_above_level */ crosses_above_1(out, 1, n, close, obv_high_20, 1);
+  /* above */ above_2(out, 1, n, adosc, 0);
 }
 
 /**
@@ -32,14 +28,9 @@ export function volume_confirmed_breakout_entry_long(s: Series, out: Uint8Array)
 export function volume_confirmed_breakout_entry_short(s: Series, out: Uint8Array): void {
   const { adosc, close, donchian_low_20, obv_low_20 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* breaks_below_level */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(donchian_low_20[i]) && Number.isFinite(donchian_low_20[i - 1]) && close[i - 1] >= donchian_low_20[i - 1] && close[i] < donchian_low_20[i]) &&
-        /* breaks_below_level */ (i >= 1 && Number.isFinite(close[i]) && Number.isFinite(close[i - 1]) && Number.isFinite(obv_low_20[i]) && Number.isFinite(obv_low_20[i - 1]) && close[i - 1] >= obv_low_20[i - 1] && close[i] < obv_low_20[i]) &&
-        /* below */ (Number.isFinite(adosc[i]) && adosc[i] < 0)
-        ? 1
-        : 0;
-  }
+  /* breaks_below_level */ crosses_below_1(out, 0, n, close, donchian_low_20, 1);
+  /* breaks_below_level */ crosses_below_1(out, 1, n, close, obv_low_20, 1);
+  /* below */ below_2(out, 1, n, adosc, 0);
 }
 
 /**
@@ -63,6 +54,9 @@ export const volume_confirmed_breakout: CompiledStrategy = {
   name: 'volume_confirmed_breakout',
   displayName: 'Breakout Only When Volume/Flow Confirms',
   version: 1,
+  category: 'regime',
+  philosophy: 'A channel breakout is trusted only when OBV also makes a new high (or low) and the Chaikin oscillator agrees in sign, showing real money behind the move. A 2 ATR trailing stop handles the exit.',
+  details: { "entry_long": "Close breaks Donchian high AND OBV breaks OBV high AND ADOSC > 0", "entry_short": "Close breaks Donchian low AND OBV breaks OBV low AND ADOSC < 0", "exit": "Trailing stop 2*ATR", "indicators": ["Donchian(20)", "OBV", "ADOSC(3,10)", "ATR(14)"], "tags": ["multi_filter", "breakout", "volume_flow", "long_short", "swing"] },
   direction: 'long_short',
   exits: {
     atrStopMult: 2,

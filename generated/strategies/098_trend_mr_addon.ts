@@ -5,6 +5,7 @@
  * {"id":98,"name":"trend_mr_addon","display_name":"Trend + Mean Reversion Add-on","philosophy":"An EMA20-over-EMA50 cross with price above the slower line signals a fresh uptrend; the idea is to join early and stay while price holds above the 50 EMA. A close below it or a 2 ATR trailing stop ends the trade.","category":"regime","direction":"long_only","tags":["trend","mean_reversion","multi_filter","long_only","pullback","trailing","EMA","RSI","ATR","trend_favor","position"],"version":1,"entry_long":[{"type":"crosses_above","col_a":"ema_20","col_b":"ema_50"},{"type":"above","col":"close","ref":"ema_50"}],"entry_short":[],"exit_long":[{"type":"below","col":"close","ref":"ema_50"}],"exit_short":[],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":2,"time_stop_bars":null,"required_indicators":["ema_20","ema_50","atr_14"],"details":{"entry_long":"EMA20 crosses above EMA50 AND close > EMA50","exit":"Close < EMA50 OR trailing stop 2*ATR","indicators":["EMA(20)","EMA(50)","ATR(14)"],"tags":["trend","mean_reversion","multi_filter","long_only","position"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { above_1, below_1, crosses_above_1 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -13,13 +14,8 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function trend_mr_addon_entry_long(s: Series, out: Uint8Array): void {
   const { close, ema_20, ema_50 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* crosses_above */ (i >= 1 && Number.isFinite(ema_20[i]) && Number.isFinite(ema_20[i - 1]) && Number.isFinite(ema_50[i]) && Number.isFinite(ema_50[i - 1]) && ema_20[i - 1] <= ema_50[i - 1] && ema_20[i] > ema_50[i]) &&
-        /* above */ (Number.isFinite(close[i]) && Number.isFinite(ema_50[i]) && close[i] > ema_50[i])
-        ? 1
-        : 0;
-  }
+  /* crosses_above */ crosses_above_1(out, 0, n, ema_20, ema_50, 1);
+  /* above */ above_1(out, 1, n, close, ema_50);
 }
 
 /**
@@ -38,12 +34,7 @@ export function trend_mr_addon_entry_short(s: Series, out: Uint8Array): void {
 export function trend_mr_addon_exit_long(s: Series, out: Uint8Array): void {
   const { close, ema_50 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* below */ (Number.isFinite(close[i]) && Number.isFinite(ema_50[i]) && close[i] < ema_50[i])
-        ? 1
-        : 0;
-  }
+  /* below */ below_1(out, 0, n, close, ema_50);
 }
 
 /**
@@ -59,6 +50,9 @@ export const trend_mr_addon: CompiledStrategy = {
   name: 'trend_mr_addon',
   displayName: 'Trend + Mean Reversion Add-on',
   version: 1,
+  category: 'regime',
+  philosophy: 'An EMA20-over-EMA50 cross with price above the slower line signals a fresh uptrend; the idea is to join early and stay while price holds above the 50 EMA. A close below it or a 2 ATR trailing stop ends the trade.',
+  details: { "entry_long": "EMA20 crosses above EMA50 AND close > EMA50", "exit": "Close < EMA50 OR trailing stop 2*ATR", "indicators": ["EMA(20)", "EMA(50)", "ATR(14)"], "tags": ["trend", "mean_reversion", "multi_filter", "long_only", "position"] },
   direction: 'long_only',
   exits: {
     atrStopMult: 2,

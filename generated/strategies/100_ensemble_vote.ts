@@ -5,6 +5,7 @@
  * {"id":100,"name":"ensemble_vote","display_name":"Ensemble Vote (3-Strategy Majority)","philosophy":"Three quick signals, EMA trend, RSI level and MACD histogram sign, each cast a vote, and a trade needs at least two in agreement so no single indicator's noise decides the entry. The position exits when the vote flips, at a 3 ATR target, or at a 2 ATR stop.","category":"regime","direction":"long_short","tags":["regime","ensemble","multi_filter","long_short","mixed","EMA","RSI","MACD","ATR","swing"],"version":1,"entry_long":[{"type":"expr","when":{"all":[{"not_nan":["ema_20","ema_50","rsi_14","macd_hist"]},{"votes":[{"cmp":">","a":"ema_20","b":"ema_50"},{"cmp":">","a":"rsi_14","b":55},{"cmp":">","a":"macd_hist","b":0}],"at_least":2}]}}],"entry_short":[{"type":"expr","when":{"all":[{"not_nan":["ema_20","ema_50","rsi_14","macd_hist"]},{"votes":[{"cmp":"<","a":"ema_20","b":"ema_50"},{"cmp":"<","a":"rsi_14","b":45},{"cmp":"<","a":"macd_hist","b":0}],"at_least":2}]}}],"exit_long":[{"type":"expr","when":{"all":[{"not_nan":["ema_20","ema_50","rsi_14","macd_hist"]},{"votes":[{"cmp":"<","a":"ema_20","b":"ema_50"},{"cmp":"<","a":"rsi_14","b":45},{"cmp":"<","a":"macd_hist","b":0}],"at_least":2}]}}],"exit_short":[{"type":"expr","when":{"all":[{"not_nan":["ema_20","ema_50","rsi_14","macd_hist"]},{"votes":[{"cmp":">","a":"ema_20","b":"ema_50"},{"cmp":">","a":"rsi_14","b":55},{"cmp":">","a":"macd_hist","b":0}],"at_least":2}]}}],"atr_stop_mult":2,"atr_target_mult":3,"trailing_atr_mult":null,"time_stop_bars":null,"required_indicators":["ema_20","ema_50","rsi_14","macd_hist","atr_14"],"details":{"entry_long":">=2 of: EMA20>EMA50, RSI>55, MACD hist>0","entry_short":">=2 of: EMA20<EMA50, RSI<45, MACD hist<0","exit":"Vote flips (>=2 opposite) OR stop 2*ATR OR target 3*ATR","indicators":["EMA(20)","EMA(50)","RSI(14)","MACD(12,26,9)","ATR(14)"],"tags":["regime","ensemble","multi_filter","long_short","swing"]}}
  */
 import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import { expr_41, expr_42 } from '../kernels.js';
 
 /**
  * long entry signal: every condition holds.
@@ -13,12 +14,7 @@ import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.j
 export function ensemble_vote_entry_long(s: Series, out: Uint8Array): void {
   const { ema_20, ema_50, macd_hist, rsi_14 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* expr */ (!Number.isNaN(ema_20[i]) && !Number.isNaN(ema_50[i]) && !Number.isNaN(rsi_14[i]) && !Number.isNaN(macd_hist[i]) && ((ema_20[i] > ema_50[i] ? 1 : 0) + (rsi_14[i] > 55 ? 1 : 0) + (macd_hist[i] > 0 ? 1 : 0)) >= 2)
-        ? 1
-        : 0;
-  }
+  /* expr */ expr_41(out, 0, n, ema_20, ema_50, rsi_14, macd_hist, 1, 0, 55, 2);
 }
 
 /**
@@ -28,12 +24,7 @@ export function ensemble_vote_entry_long(s: Series, out: Uint8Array): void {
 export function ensemble_vote_entry_short(s: Series, out: Uint8Array): void {
   const { ema_20, ema_50, macd_hist, rsi_14 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* expr */ (!Number.isNaN(ema_20[i]) && !Number.isNaN(ema_50[i]) && !Number.isNaN(rsi_14[i]) && !Number.isNaN(macd_hist[i]) && ((ema_20[i] < ema_50[i] ? 1 : 0) + (rsi_14[i] < 45 ? 1 : 0) + (macd_hist[i] < 0 ? 1 : 0)) >= 2)
-        ? 1
-        : 0;
-  }
+  /* expr */ expr_42(out, 0, n, ema_20, ema_50, rsi_14, macd_hist, 1, 0, 45, 2);
 }
 
 /**
@@ -43,12 +34,7 @@ export function ensemble_vote_entry_short(s: Series, out: Uint8Array): void {
 export function ensemble_vote_exit_long(s: Series, out: Uint8Array): void {
   const { ema_20, ema_50, macd_hist, rsi_14 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* expr */ (!Number.isNaN(ema_20[i]) && !Number.isNaN(ema_50[i]) && !Number.isNaN(rsi_14[i]) && !Number.isNaN(macd_hist[i]) && ((ema_20[i] < ema_50[i] ? 1 : 0) + (rsi_14[i] < 45 ? 1 : 0) + (macd_hist[i] < 0 ? 1 : 0)) >= 2)
-        ? 1
-        : 0;
-  }
+  /* expr */ expr_42(out, 0, n, ema_20, ema_50, rsi_14, macd_hist, 1, 0, 45, 2);
 }
 
 /**
@@ -58,12 +44,7 @@ export function ensemble_vote_exit_long(s: Series, out: Uint8Array): void {
 export function ensemble_vote_exit_short(s: Series, out: Uint8Array): void {
   const { ema_20, ema_50, macd_hist, rsi_14 } = s.columns;
   const n = s.length;
-  for (let i = 0; i < n; i++) {
-    out[i] =
-        /* expr */ (!Number.isNaN(ema_20[i]) && !Number.isNaN(ema_50[i]) && !Number.isNaN(rsi_14[i]) && !Number.isNaN(macd_hist[i]) && ((ema_20[i] > ema_50[i] ? 1 : 0) + (rsi_14[i] > 55 ? 1 : 0) + (macd_hist[i] > 0 ? 1 : 0)) >= 2)
-        ? 1
-        : 0;
-  }
+  /* expr */ expr_41(out, 0, n, ema_20, ema_50, rsi_14, macd_hist, 1, 0, 55, 2);
 }
 
 export const ensemble_vote: CompiledStrategy = {
@@ -71,6 +52,9 @@ export const ensemble_vote: CompiledStrategy = {
   name: 'ensemble_vote',
   displayName: 'Ensemble Vote (3-Strategy Majority)',
   version: 1,
+  category: 'regime',
+  philosophy: 'Three quick signals, EMA trend, RSI level and MACD histogram sign, each cast a vote, and a trade needs at least two in agreement so no single indicator\'s noise decides the entry. The position exits when the vote flips, at a 3 ATR target, or at a 2 ATR stop.',
+  details: { "entry_long": ">=2 of: EMA20>EMA50, RSI>55, MACD hist>0", "entry_short": ">=2 of: EMA20<EMA50, RSI<45, MACD hist<0", "exit": "Vote flips (>=2 opposite) OR stop 2*ATR OR target 3*ATR", "indicators": ["EMA(20)", "EMA(50)", "RSI(14)", "MACD(12,26,9)", "ATR(14)"], "tags": ["regime", "ensemble", "multi_filter", "long_short", "swing"] },
   direction: 'long_short',
   exits: {
     atrStopMult: 2,

@@ -1,23 +1,31 @@
 import type { Pool } from 'pg';
-import { loadRegistry } from '../registry/load.js';
 import type { CompiledStrategy } from '../strategy/compiled.js';
-import { seedStrategies, strategyIds } from './strategies.js';
+import { type SeedStrategy, seedStrategies, strategyIds } from './strategies.js';
 
 /**
  * probe_strategies ids of the given strategies, by name. Strategies missing
- * from the table are inserted from the registry first (results reference
- * them); strategies already there are left as they are.
+ * from the table are inserted first (results reference them), from the
+ * registry fields compiled into them; strategies already there are left as
+ * they are.
  */
-export async function ensureStrategies(
-  pool: Pool,
-  strategies: readonly CompiledStrategy[],
-  registryFile = 'strategies.json',
-): Promise<Map<string, { id: number; version: number }>> {
+export async function ensureStrategies(pool: Pool, strategies: readonly CompiledStrategy[]): Promise<Map<string, { id: number; version: number }>> {
   let ids = await strategyIds(pool);
-  const missing = new Set(strategies.filter((s) => !ids.has(s.name)).map((s) => s.name));
-  if (missing.size > 0) {
-    await seedStrategies(pool, loadRegistry(registryFile).filter((s) => missing.has(s.name)));
+  const missing = strategies.filter((s) => !ids.has(s.name));
+  if (missing.length > 0) {
+    await seedStrategies(pool, missing.map(seedRow));
     ids = await strategyIds(pool);
   }
   return ids;
+}
+
+function seedRow(s: CompiledStrategy): SeedStrategy {
+  return {
+    name: s.name,
+    display_name: s.displayName,
+    philosophy: s.philosophy,
+    category: s.category,
+    direction: s.direction,
+    details: { ...s.details },
+    version: s.version,
+  };
 }

@@ -52,7 +52,6 @@ export async function startService(config: Config, env: NodeJS.ProcessEnv = proc
     const service = new PgRunService(db.pool, boss, STRATEGIES);
     const unitWorker = new UnitWorker(db.pool, boss, workers, STRATEGIES, {
       batchRows: config.engine.db_batch_size,
-      registryFile: config.strategies.registry_file,
     });
     const server = buildServer({
       service,

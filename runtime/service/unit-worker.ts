@@ -10,7 +10,6 @@ import type { RunRequest } from './types.js';
 
 export interface UnitWorkerOptions {
   readonly batchRows: number;
-  readonly registryFile: string;
   /** How often a running unit records its progress. */
   readonly progressMs?: number;
 }
@@ -87,7 +86,7 @@ export class UnitWorker {
         runId: unit.runId,
         persistTrades: request.persistTrades,
         batchRows: this.options.batchRows,
-        strategyIds: await ensureStrategies(this.pool, strategies, this.options.registryFile),
+        strategyIds: await ensureStrategies(this.pool, strategies),
         onProgress: (done) => {
           const now = Date.now();
           if (now - lastProgress < (this.options.progressMs ?? 500)) return;

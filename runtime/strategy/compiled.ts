@@ -28,6 +28,10 @@ export interface CompiledStrategy {
   readonly name: string;
   readonly displayName: string;
   readonly version: number;
+  /** Registry fields the database's probe_strategies holds, so no run needs the registry itself. */
+  readonly category: Category;
+  readonly philosophy: string;
+  readonly details: Readonly<Record<string, unknown>>;
   readonly direction: Direction;
   readonly exits: ExitRules;
   /** As written in the registry: the labels of the entry justification's snapshot. */

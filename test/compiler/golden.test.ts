@@ -44,6 +44,7 @@ function goldenFile(path: string): string {
 
 const EXPECTED_FILES = [
   'index.ts',
+  'kernels.ts',
   'strategies/001_ema_cross_with_momentum.ts',
   'strategies/002_above_mean_pullback.ts',
   'strategies/003_impossible_channel_breakout.ts',
@@ -146,12 +147,27 @@ describe('compiler golden output (small registry)', () => {
       }
     });
 
-    it('writes straight-line loops over the typed columns, with no calls back into the registry', () => {
+    it('writes strategy functions as straight-line kernel calls, with no calls back into the registry', () => {
       for (const path of EXPECTED_FILES.filter((p) => p.startsWith('strategies/'))) {
         const text = file(path);
         expect(text).not.toMatch(/\beval\b|new Function|JSON\.parse|strategies\.json'/);
         expect(text).not.toMatch(/\.(map|filter|reduce|forEach|some|every)\(/);
+        // the bar loops live in the shared kernels
+        expect(text).not.toMatch(/\bfor \(/);
       }
+      const kernels = file('kernels.ts');
+      expect(kernels).not.toMatch(/\beval\b|new Function|JSON\.parse|\.(map|filter|reduce|forEach|some|every)\(/);
+      expect(kernels.match(/^export function \w+\(out: (Uint8Array|Float64Array), /gm)?.length).toBe(kernels.match(/^export function /gm)?.length);
+    });
+
+    it('emits each condition shape once, shared by every strategy that has it', () => {
+      // strategies 1 and 2 both test a column above another (above: close > ema_50 / close > sma_20 ...)
+      const kernels = file('kernels.ts');
+      const names = [...kernels.matchAll(/^export function (\w+)\(/gm)].map((m) => m[1]!);
+      expect(new Set(names).size).toBe(names.length);
+      const calls = EXPECTED_FILES.filter((p) => p.startsWith('strategies/')).flatMap((p) => [...file(p).matchAll(/ (\w+_\d+)\(out, [012], n\b/g)].map((m) => m[1]!));
+      expect(new Set(calls)).toEqual(new Set(names.filter((n) => !n.startsWith('series_'))));
+      expect(calls.length).toBeGreaterThan(new Set(calls).size);
     });
 
     it('stubs sides the direction never consults', () => {
@@ -166,21 +182,28 @@ describe('compiler golden output (small registry)', () => {
 
     it('resolves column aliases to their canonical names in code and metadata', () => {
       const text = file('strategies/003_impossible_channel_breakout.ts');
-      expect(text).toContain('donchian_high_20[i - 1]');
+      // breaks_above_level has the shape of crosses_above, so it calls that kernel
+      expect(text).toMatch(/\/\* breaks_above_level \*\/ \w+_\d+\(out, 0, n, close, donchian_high_20, 1\);/);
       expect(text).toContain("requiredIndicators: ['max_high_20', 'donchian_low_10', 'donchian_mid_20', 'volume_sma_20', 'atr_14']");
       expect(text).toContain("requiredColumns: ['donchian_high_20', 'donchian_low_10', 'donchian_mid_20', 'volume_sma_20', 'atr_14']");
-      expect(file('strategies/004_gap_up_fade.ts')).toContain('cdl_3black_crows[i]');
+      expect(file('strategies/004_gap_up_fade.ts')).toMatch(/candle_bearish_\d+\(out, [012], n, cdl_3black_crows\b/);
     });
 
-    it('computes rolling series once, before the bar loop, and imports only the kernels it uses', () => {
+    it('computes rolling series once, before the conditions, and imports only the kernels it uses', () => {
       const text = file('strategies/002_above_mean_pullback.ts');
       expect(text).toContain("import { rollingMean } from '../../runtime/kernels/rolling.js';");
       expect(text).not.toContain('pyMax');
-      const loop = text.indexOf('for (let i = 0; i < n; i++)');
+      const firstCondition = text.search(/\w+_\d+\(out, 0, n\b/);
       expect(text.indexOf('= rollingMean(')).toBeGreaterThan(-1);
-      expect(text.indexOf('= rollingMean(')).toBeLessThan(loop);
-      expect(file('strategies/004_gap_up_fade.ts')).toContain("import { pyMax } from '../../runtime/kernels/python.js';");
+      expect(text.lastIndexOf('= rollingMean(')).toBeLessThan(firstCondition);
+      expect(file('kernels.ts')).toContain("import { pyMax } from '../runtime/kernels/python.js';");
       expect(file('strategies/001_ema_cross_with_momentum.ts')).not.toContain('runtime/kernels');
+      for (const path of EXPECTED_FILES.filter((p) => p.startsWith('strategies/'))) {
+        const text = file(path);
+        const imported = /import \{ ([^}]*) \} from '\.\.\/kernels\.js';/.exec(text)?.[1]?.split(', ') ?? [];
+        const called = new Set([...text.matchAll(/ (\w+_\d+)\((?:out|\w+Input), /g)].map((m) => m[1]!));
+        expect(new Set(imported), path).toEqual(called);
+      }
     });
 
     it('lists every strategy in the index, in id order', () => {

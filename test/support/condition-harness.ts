@@ -1,13 +1,14 @@
 import { conditions } from '../../compiler/conditions/index.js';
 import type { Condition } from '../../compiler/conditions/definition.js';
 import { ConditionSchema } from '../../compiler/conditions/schema.js';
+import { KernelTable } from '../../compiler/emit/kernels.js';
 import { emitSide } from '../../compiler/emit/strategy.js';
 import type { Strategy } from '../../compiler/registry/schema.js';
 import * as python from '../../runtime/kernels/python.js';
 import * as rolling from '../../runtime/kernels/rolling.js';
 import type { Series } from '../../runtime/strategy/compiled.js';
 
-const KERNELS = { ...python, ...rolling };
+const RUNTIME_KERNELS: Record<string, unknown> = { ...python, ...rolling };
 
 /**
  * Compiles one registry condition the way `make generate` does and returns
@@ -26,15 +27,22 @@ export function evaluateCondition(condition: unknown, columns: Record<string, Ar
     exit_long: [],
     exit_short: [],
   } as unknown as Strategy;
-  const emitted = emitSide(strategy, 'entry_long');
-  const names = Object.keys(KERNELS);
+  const table = new KernelTable();
+  const emitted = emitSide(strategy, 'entry_long', table);
+  // the generated kernels, as kernels.ts defines them, over the runtime's
+  const kernels: Record<string, unknown> = { ...RUNTIME_KERNELS };
+  for (const f of table.functions()) {
+    const make = new Function(...Object.keys(RUNTIME_KERNELS), `return function ${f.name}(${f.parameters.map((p) => p.name).join(', ')}) {\n${f.body}\n};`);
+    kernels[f.name] = make(...Object.values(RUNTIME_KERNELS)) as unknown;
+  }
+  const names = Object.keys(kernels);
   const fn = new Function(...names, 's', 'out', emitted.body) as (...args: unknown[]) => void;
   const series: Series = {
     length,
     columns: Object.fromEntries(Object.entries(columns).map(([k, v]) => [k, Float64Array.from(v)])),
   };
   const out = new Uint8Array(length);
-  fn(...names.map((n) => KERNELS[n as keyof typeof KERNELS]), series, out);
+  fn(...names.map((n) => kernels[n]), series, out);
   return Array.from(out, (v) => v === 1);
 }
 
