@@ -8,7 +8,7 @@ help:
 	@echo "make setup     install dependencies, build the talib addon, generate and bundle"
 	@echo "make test      typecheck, lint, unit/parity tests, stale generated/ check"
 	@echo "make generate  strategies.json -> generated/"
-	@echo "make bench     the benchmarks (engine: 10,000 bars x 900 combinations; then through PostgreSQL)"
+	@echo "make bench     the benchmarks (a cold probe backtest of 900 combinations x 10,000 and 50,000 bars; start-up; then through PostgreSQL)"
 	@echo "make demo      sample bars for two symbols -> embedded PostgreSQL -> probe run -> summary"
 
 setup: install generate build
@@ -47,7 +47,7 @@ check-generated:
 	  fi; \
 	fi
 
-bench:
+bench: build
 	npx tsx scripts/bench.ts
 	npx tsx scripts/bench-db.ts
 	npx tsx scripts/bench-api.ts

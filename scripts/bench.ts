@@ -1,55 +1,165 @@
 /**
- * `make bench`: the seed protocol without a database. Synthetic 10,000 bars
- * per timeframe, every strategy x 3 risk profiles x 3 timeframes (900
- * combinations), on the worker pool. Prints wall seconds for indicators and
- * engine separately, peak RSS, ms per combination, bar-steps per second.
+ * `make bench`, first part: what a user meets. A fresh `probe backtest`
+ * process (the bundle in dist/, as `make setup` builds it) on synthetic CSV
+ * bars, every strategy x 3 risk profiles x 3 timeframes (900 combinations),
+ * start to exit with trades.csv and results.csv written:
+ *   1. 10,000 bars per timeframe, the median of 3 runs;
+ *   2. 50,000 bars per timeframe, with the process's peak RSS;
+ *   3. start-up: `probe --version` and `probe backtest --help` against a
+ *      bare `node -e 0`;
+ *   4. the warm, in-process breakdown of the engine alone (no output), a
+ *      diagnostic, never the headline.
  */
-import { availableParallelism, cpus } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { STRATEGIES } from '../generated/index.js';
 import { RISK_PROFILE_NAMES } from '../runtime/engine/risk-profiles.js';
+import { isoSeconds } from '../runtime/format/time.js';
 import { WorkerPool } from '../runtime/pool/pool.js';
 import { runBacktest } from '../runtime/run/backtest.js';
+import type { Bars } from '../runtime/series/bars.js';
 import { SYNTHETIC_TIMEFRAMES, syntheticBars } from '../runtime/synthetic/bars.js';
 
+const ROOT = resolve(import.meta.dirname, '..');
+const CLI = join(ROOT, 'dist/cli.js');
 const BARS = Number(process.env.BENCH_BARS ?? 10_000);
+const LARGE_BARS = Number(process.env.BENCH_LARGE_BARS ?? 50_000);
+const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 3);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
-/** The Python reference's measured cost per bar-step on this kind of machine. */
-const PYTHON_SECONDS_PER_BAR_STEP = 48e-6;
+const REFERENCE_TIMING = join(ROOT, '../shared/parity/synth/reference_timing.txt');
 
+const combinations = SYNTHETIC_TIMEFRAMES.length * STRATEGIES.length * RISK_PROFILE_NAMES.length;
+const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/**
+ * The Python reference's seconds per bar-step (one combination over one
+ * bar), from its measured timings when the parity fixtures are beside the
+ * checkout, else the figure they gave on this kind of machine.
+ */
+function pythonSecondsPerBarStep(): { perStep: number; source: string } {
+  if (!existsSync(REFERENCE_TIMING)) return { perStep: 60e-6, source: 'the parity fixtures\' reference_timing.txt, as last measured' };
+  let seconds = 0;
+  let steps = 0;
+  for (const line of readFileSync(REFERENCE_TIMING, 'utf8').split('\n')) {
+    const m = /bars=(\d+) combos=(\d+) seconds=([\d.]+)/.exec(line);
+    if (!m) continue;
+    steps += Number(m[1]) * Number(m[2]);
+    seconds += Number(m[3]);
+  }
+  return { perStep: seconds / steps, source: REFERENCE_TIMING };
+}
+
+function writeBarsCsv(path: string, bars: Bars): void {
+  const lines = ['timestamp,open,high,low,close,volume'];
+  for (let i = 0; i < bars.length; i++) {
+    lines.push(`${isoSeconds(bars.time[i]!)},${bars.open[i]},${bars.high[i]},${bars.low[i]},${bars.close[i]},${bars.volume[i]}`);
+  }
+  writeFileSync(path, `${lines.join('\n')}\n`);
+}
+
+interface ColdRun {
+  readonly seconds: number;
+  readonly trades: number;
+  readonly rows: number;
+  readonly peakRssMib: number;
+}
+
+/** One fresh `probe backtest` process, timed from spawn to exit. */
+function coldRun(data: string, out: string): ColdRun {
+  const started = process.hrtime.bigint();
+  const run = spawnSync(process.execPath, [CLI, 'backtest', '--data', data, '--symbol', 'BENCH', '--out', out], {
+    encoding: 'utf8',
+  });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (run.status !== 0) throw new Error(`probe backtest failed (${run.status}):\n${run.stderr}`);
+  const finish = run.stderr
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as { event?: string; trades?: number; result_rows?: number; peak_rss_mib?: number })
+    .find((l) => l.event === 'run_finish');
+  if (!finish) throw new Error(`no run_finish log line from probe backtest:\n${run.stderr}`);
+  return { seconds, trades: finish.trades ?? 0, rows: finish.result_rows ?? 0, peakRssMib: finish.peak_rss_mib ?? 0 };
+}
+
+function coldBench(bars: number, runs: number, python: { perStep: number }): ColdRun {
+  const dir = mkdtempSync(join(tmpdir(), 'probe-bench-'));
+  try {
+    const data = join(dir, 'data');
+    mkdirSync(data);
+    SYNTHETIC_TIMEFRAMES.forEach((timeframe, k) => writeBarsCsv(join(data, `bars_${timeframe}.csv`), syntheticBars(timeframe, bars, k + 1)));
+    const results: ColdRun[] = [];
+    for (let k = 0; k < runs; k++) {
+      const run = coldRun(data, join(dir, 'out'));
+      results.push(run);
+      console.log(`  run ${k + 1}: ${run.seconds.toFixed(2)} s, peak RSS ${run.peakRssMib} MiB, ${run.trades} trades, ${run.rows} result rows`);
+    }
+    const result = { ...results[0]!, seconds: median(results.map((r) => r.seconds)), peakRssMib: Math.max(...results.map((r) => r.peakRssMib)) };
+    const reference = combinations * bars * python.perStep;
+    console.log(
+      `  => median ${result.seconds.toFixed(2)} s from start to exit, CSV written; peak RSS ${result.peakRssMib} MiB; ` +
+        `Python reference ~${reference.toFixed(0)} s -> ${Math.round(reference / result.seconds)}x`,
+    );
+    return result;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run make setup (or make build) first`);
+const python = pythonSecondsPerBarStep();
+console.log(`probe bench: ${STRATEGIES.length} strategies x ${RISK_PROFILE_NAMES.length} risk profiles x ${SYNTHETIC_TIMEFRAMES.length} timeframes = ${combinations} combinations`);
+console.log(`machine: ${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? 'unknown cpu'}), node ${process.version}`);
+console.log(`Python reference: ${(python.perStep * 1e6).toFixed(1)} us per bar-step (${python.source})`);
+console.log('');
+console.log(`1. cold probe backtest, ${BARS.toLocaleString('en')} bars per timeframe (median of ${COLD_RUNS} fresh processes):`);
+const small = coldBench(BARS, COLD_RUNS, python);
+console.log('');
+console.log(`2. cold probe backtest, ${LARGE_BARS.toLocaleString('en')} bars per timeframe (median of ${COLD_RUNS}):`);
+const large = coldBench(LARGE_BARS, COLD_RUNS, python);
+console.log(`  => ${(large.seconds / small.seconds).toFixed(1)}x the ${BARS.toLocaleString('en')}-bar time for ${(LARGE_BARS / BARS).toFixed(0)}x the bars`);
+console.log('');
+
+/** Median wall milliseconds of `runs` fresh processes. */
+function startup(args: readonly string[], runs = 11): number {
+  const times: number[] = [];
+  for (let k = 0; k < runs; k++) {
+    const started = process.hrtime.bigint();
+    const run = spawnSync(process.execPath, args, { stdio: 'ignore' });
+    if (run.status !== 0) throw new Error(`node ${args.join(' ')} failed (${run.status})`);
+    times.push(Number(process.hrtime.bigint() - started) / 1e6);
+  }
+  return median(times);
+}
+
+console.log('3. start-up (median of 11 fresh processes):');
+const bare = startup(['-e', '0']);
+console.log(`  node -e 0                ${bare.toFixed(0)} ms`);
+for (const args of [['--version'], ['backtest', '--help']]) {
+  const ms = startup([CLI, ...args]);
+  console.log(`  probe ${args.join(' ').padEnd(18)} ${ms.toFixed(0)} ms = ${(ms / bare).toFixed(1)}x node -e 0`);
+}
+console.log('');
+
+// 4. the engine alone, warm: V8 has optimised everything after the first rounds
+console.log(`4. warm in-process breakdown, engine only, no output (${ROUNDS} rounds, the first 3 warm-up), ${BARS.toLocaleString('en')} bars:`);
 const datasets = SYNTHETIC_TIMEFRAMES.map((timeframe, k) => ({ timeframe, bars: syntheticBars(timeframe, BARS, k + 1) }));
 const pool = new WorkerPool();
-const combinations = datasets.length * STRATEGIES.length * RISK_PROFILE_NAMES.length;
-const barSteps = combinations * BARS;
-
-console.log(`probe bench: ${STRATEGIES.length} strategies x ${RISK_PROFILE_NAMES.length} risk profiles x ${datasets.length} timeframes = ${combinations} combinations, ${BARS} bars each`);
-console.log(`machine: ${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? 'unknown cpu'}), node ${process.version}, ${pool.size} workers`);
-
-const runs: { indicators: number; engine: number; wall: number; trades: number }[] = [];
+const runs: { indicators: number; engine: number; wall: number }[] = [];
 for (let round = 0; round < ROUNDS; round++) {
   const result = await runBacktest({ datasets, strategies: STRATEGIES, profiles: RISK_PROFILE_NAMES, pool });
-  const trades = result.combinations.reduce((n, c) => n + c.tradeCount, 0);
-  runs.push({ indicators: result.indicatorSeconds, engine: result.engineSeconds, wall: result.wallSeconds, trades });
+  runs.push({ indicators: result.indicatorSeconds, engine: result.engineSeconds, wall: result.wallSeconds });
   console.log(
-    `round ${round + 1}${round < 3 ? ' (warm-up)' : ''}: indicators ${result.indicatorSeconds.toFixed(3)} s, ` +
-      `engine ${result.engineSeconds.toFixed(3)} s, wall ${result.wallSeconds.toFixed(3)} s, ${trades} trades`,
+    `  round ${round + 1}${round < 3 ? ' (warm-up)' : ''}: indicators ${result.indicatorSeconds.toFixed(3)} s, ` +
+      `engine ${result.engineSeconds.toFixed(3)} s, wall ${result.wallSeconds.toFixed(3)} s`,
   );
 }
 await pool.close();
-
-// the first rounds include V8's tiering of ~400 generated functions per worker
 const warm = runs.length > 3 ? runs.slice(3) : runs;
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const indicators = median(warm.map((r) => r.indicators));
 const engine = median(warm.map((r) => r.engine));
-const total = median(warm.map((r) => r.wall));
-const python = barSteps * PYTHON_SECONDS_PER_BAR_STEP;
-console.log('');
-console.log(`median of ${warm.length} warm rounds:`);
-console.log(`  indicators (main)    ${indicators.toFixed(3)} s`);
-console.log(`  engine (pool)        ${engine.toFixed(3)} s   (wall after the indicators; later timeframes overlap)`);
-console.log(`  total wall           ${total.toFixed(3)} s   (goal: < 0.45 s)`);
-console.log(`  per combination      ${((engine * 1000) / combinations).toFixed(3)} ms`);
-console.log(`  per strategy         ${((total * 1000) / STRATEGIES.length).toFixed(2)} ms (3 profiles x 3 timeframes)`);
-console.log(`  bar-steps per second ${(barSteps / engine / 1e6).toFixed(1)} M`);
-console.log(`  peak RSS             ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
-console.log(`  vs Python reference  ${python.toFixed(0)} s estimated (48 us/bar-step) -> ${Math.round(python / total)}x faster`);
+console.log(
+  `  => median of ${warm.length} warm rounds: indicators ${median(warm.map((r) => r.indicators)).toFixed(3)} s, ` +
+    `engine ${engine.toFixed(3)} s, wall ${median(warm.map((r) => r.wall)).toFixed(3)} s, ` +
+    `${((combinations * BARS) / engine / 1e6).toFixed(1)} M bar-steps/s`,
+);
