@@ -1,5 +1,9 @@
-import { closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync, rmdirSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync, rmdirSync, statSync, writeSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+
+/** An output path that cannot be written (e.g. a folder where a file should go). */
+export class StagedFileError extends Error {}
 
 /**
  * Output files written as they are produced, under temporary names beside
@@ -22,6 +26,7 @@ export class StagedFiles {
           const top = mkdirSync(folder, { recursive: true });
           if (top !== undefined) this.createdFolders.push({ folder, top });
         }
+        if (existsSync(path) && !statSync(path).isFile()) throw new StagedFileError(`${path} exists and is not a file`);
         const temporary = join(folder, `.${basename(path)}.${process.pid}.tmp`);
         this.fds.push(openSync(temporary, 'w'));
         this.temporary.push(temporary);
@@ -39,9 +44,37 @@ export class StagedFiles {
     for (let offset = 0; offset < bytes.length; ) offset += writeSync(fd, bytes, offset, bytes.length - offset);
   }
 
-  commit(): void {
+  /**
+   * Moves every file into place, all or none: files it replaces are moved
+   * aside first, and put back if any move fails. The replaced files are
+   * deleted in the background: freeing a few hundred megabytes of an old
+   * trades.csv takes the file system a while, and the new output does not
+   * need to wait for it. Await the result before exiting.
+   */
+  commit(): Promise<void> {
     this.closeAll();
-    this.temporary.forEach((t, k) => renameSync(t, this.paths[k]!));
+    const asides: (string | undefined)[] = [];
+    const placed: string[] = [];
+    try {
+      this.paths.forEach((path, k) => {
+        const aside = join(dirname(path), `.${basename(path)}.${process.pid}.old`);
+        if (existsSync(path)) {
+          renameSync(path, aside);
+          asides[k] = aside;
+        }
+        renameSync(this.temporary[k]!, path);
+        placed.push(path);
+      });
+    } catch (error) {
+      for (const path of placed) rmSync(path, { force: true });
+      asides.forEach((aside, k) => {
+        if (aside !== undefined) renameSync(aside, this.paths[k]!);
+      });
+      for (const t of this.temporary) rmSync(t, { force: true });
+      throw error;
+    }
+    const replaced = asides.filter((a): a is string => a !== undefined);
+    return Promise.all(replaced.map((aside) => rm(aside, { force: true }))).then(() => undefined);
   }
 
   abort(): void {

@@ -1,9 +1,10 @@
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { probe } from '../support/cli.js';
+import { ROOT, probe } from '../support/cli.js';
 import { PARITY_DIR } from '../support/parity-fixtures.js';
 
 const fixture = (name: string): string => gunzipSync(readFileSync(join(PARITY_DIR, name))).toString('utf8');
@@ -119,16 +120,40 @@ describe('probe backtest rejects bad input, naming file, line and value, and wri
     expect(readFileSync(join(out, 'results.csv'), 'utf8')).toBe('old results\r\n');
   });
 
-  it('leaves existing output as it was and no temporary file when the run fails after writing started', async () => {
+  it('refuses an output path that is a folder before any work, changing nothing', async () => {
     const out = tempDir();
-    // trades.csv cannot be replaced by a file: the run writes everything, then fails to move it into place
     mkdirSync(join(out, 'trades.csv'));
     writeFileSync(join(out, 'results.csv'), 'old results\r\n');
-    const run = await probe(['backtest', '--data', PARITY_DIR, '--symbol', 'SYNTH', '--out', out, '--timeframes', '1Day', '--strategies', '1,2']);
-    expect(run.status).not.toBe(0);
-    expect(run.stderr).toMatch(/trades\.csv/);
+    const run = await probe(['backtest', '--data', PARITY_DIR, '--symbol', 'SYNTH', '--out', out, '--timeframes', '1Day']);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/^error: --out: .*trades\.csv exists and is not a file/m);
     expect(readdirSync(out).sort()).toEqual(['results.csv', 'trades.csv']);
-    expect(readdirSync(join(out, 'trades.csv'))).toEqual([]);
+    expect(readFileSync(join(out, 'results.csv'), 'utf8')).toBe('old results\r\n');
+  });
+
+  it('leaves existing output as it was, without temporary files, when stopped halfway', async () => {
+    const out = tempDir();
+    writeFileSync(join(out, 'trades.csv'), 'old trades\r\n');
+    writeFileSync(join(out, 'results.csv'), 'old results\r\n');
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'runtime/cli/main.ts'), 'backtest', '--data', PARITY_DIR, '--symbol', 'SYNTH', '--out', out], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+    // stop it once it is writing: its staged files have appeared and grown
+    const deadline = Date.now() + 60_000;
+    const staged = (): string[] => readdirSync(out).filter((f) => f.endsWith('.tmp'));
+    while (!(staged().length === 2 && staged().every((f) => statSync(join(out, f)).size > 1000)) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(staged()).toHaveLength(2);
+    child.kill('SIGTERM');
+    expect(await exited, stderr).toBe(143);
+    expect(stderr).toMatch(/SIGTERM: backtest interrupted/);
+    expect(readdirSync(out).sort()).toEqual(['results.csv', 'trades.csv']);
+    expect(readFileSync(join(out, 'trades.csv'), 'utf8')).toBe('old trades\r\n');
     expect(readFileSync(join(out, 'results.csv'), 'utf8')).toBe('old results\r\n');
   });
 

@@ -4,7 +4,7 @@ import { INDICATOR_ENGINES } from '../../indicators/engines.js';
 import type { BacktestArgs } from '../commands/backtest.js';
 import { loadConfig } from '../../config/config.js';
 import { InputError, readBarsCsv } from '../../io/bars-csv.js';
-import { StagedFiles } from '../../io/staged-files.js';
+import { StagedFileError, StagedFiles } from '../../io/staged-files.js';
 import { createLogger } from '../../log/logger.js';
 import { RESULT_COLUMNS, TRADE_COLUMNS, headerLine } from '../../output/csv-rows.js';
 import { WorkerPool } from '../../pool/pool.js';
@@ -49,11 +49,28 @@ export async function backtest(args: BacktestArgs): Promise<void> {
   const started = performance.now();
   const tradesPath = join(args.out, 'trades.csv');
   const resultsPath = join(args.out, 'results.csv');
+  // both files grow as combinations finish, under temporary names until all succeeded
+  let files: StagedFiles;
+  try {
+    files = new StagedFiles([tradesPath, resultsPath]);
+  } catch (error) {
+    if (error instanceof StagedFileError) throw new InputError([`--out: ${error.message}`]);
+    throw error;
+  }
+  // an interrupted run leaves the output folder as it was, without temporary files
+  const interrupted = (signal: NodeJS.Signals, code: number) => (): void => {
+    files.abort();
+    console.error(`${signal}: backtest interrupted; ${args.out} left as it was`);
+    process.exit(code);
+  };
+  const onInt = interrupted('SIGINT', 130);
+  const onTerm = interrupted('SIGTERM', 143);
+  process.once('SIGINT', onInt);
+  process.once('SIGTERM', onTerm);
   const pool = new WorkerPool(workers);
   const progress = progressReporter('backtest');
-  // both files grow as combinations finish, under temporary names until all succeeded
-  const files = new StagedFiles([tradesPath, resultsPath]);
   let committed = false;
+  let replacedRemoved: Promise<void> = Promise.resolve();
   try {
     log.info(
       { event: 'run_start', ...counts, workers: pool.size, indicators: indicatorEngine, data: args.data, out: args.out },
@@ -73,7 +90,7 @@ export async function backtest(args: BacktestArgs): Promise<void> {
         rows += done.rowCount;
       },
     );
-    files.commit();
+    replacedRemoved = files.commit();
     committed = true;
     progress.end();
     const seconds = (performance.now() - started) / 1000;
@@ -97,6 +114,9 @@ export async function backtest(args: BacktestArgs): Promise<void> {
     );
   } finally {
     if (!committed) files.abort();
+    process.off('SIGINT', onInt);
+    process.off('SIGTERM', onTerm);
     await pool.close();
+    await replacedRemoved;
   }
 }
