@@ -1,5 +1,5 @@
 import { pyFixed, pySignedFixed } from '../format/python.js';
-import { type ByteSink, utf8 } from '../output/byte-sink.js';
+import { type ByteSink, type Chunk, chunk } from '../output/byte-sink.js';
 import type { CompiledStrategy } from '../strategy/compiled.js';
 import type { Series } from '../strategy/compiled.js';
 import {
@@ -66,19 +66,19 @@ function quoteEscaped(text: string): string {
 }
 
 const QUOTE = 34;
-const EXIT_REASON_PREFIX = EXIT_REASONS.map((reason) => utf8(`"Exit reason: ${reason}`));
-const STOP_DISTANCE = utf8('; stop distance=');
-const TARGET_DISTANCE = utf8('; target distance=');
-const ATR_MULTIPLE = utf8('x ATR)');
-const TRAILING_STOP_AT = utf8('; trailing stop at ');
-const AFTER = utf8('; after ');
-const BARS_LIMIT = utf8(' bars (limit=');
-const NONE = utf8('None');
-const SIGNAL_CLOSE = utf8('; signal-based exit at close=');
-const EXIT_PRICE = utf8('; exit_price=');
-const PNL = utf8(', pnl=');
-const ATR_OPEN = utf8(' (ATR=');
-const SPACE_PAREN = utf8(' (');
+const EXIT_REASON_PREFIX = EXIT_REASONS.map((reason) => chunk(`"Exit reason: ${reason}`));
+const STOP_DISTANCE = chunk('; stop distance=');
+const TARGET_DISTANCE = chunk('; target distance=');
+const ATR_MULTIPLE = chunk('x ATR)');
+const TRAILING_STOP_AT = chunk('; trailing stop at ');
+const AFTER = chunk('; after ');
+const BARS_LIMIT = chunk(' bars (limit=');
+const NONE = chunk('None');
+const SIGNAL_CLOSE = chunk('; signal-based exit at close=');
+const EXIT_PRICE = chunk('; exit_price=');
+const PNL = chunk(', pnl=');
+const ATR_OPEN = chunk(' (ATR=');
+const SPACE_PAREN = chunk(' (');
 
 /**
  * entryJustification and exitJustification of one strategy's trades on one
@@ -92,37 +92,37 @@ const SPACE_PAREN = utf8(' (');
  */
 export class JustificationWriter {
   /** `"Strategy '<display name>' long entry at ` (index LONG) and the short one, quote included. */
-  private readonly heads: readonly Uint8Array[];
+  private readonly heads: readonly Chunk[];
   private readonly columns: readonly (Float64Array | undefined)[];
   /** ` [label=` for the first value shown, `, label=` for the others. */
-  private readonly firstLabels: readonly Uint8Array[];
-  private readonly nextLabels: readonly Uint8Array[];
-  private readonly riskTails = new Map<string, Uint8Array>();
+  private readonly firstLabels: readonly Chunk[];
+  private readonly nextLabels: readonly Chunk[];
+  private readonly riskTails = new Map<string, Chunk>();
 
   constructor(strategy: CompiledStrategy, series: Series) {
     const name = quoteEscaped(strategy.displayName);
-    this.heads = [LONG, SHORT].map((side) => utf8(`"Strategy '${name}' ${sideName(side)} entry at `));
+    this.heads = [LONG, SHORT].map((side) => chunk(`"Strategy '${name}' ${sideName(side)} entry at `));
     const { requiredIndicators, requiredColumns } = strategy;
     this.columns = requiredIndicators.map((_, k) => series.columns[requiredColumns[k]!]);
-    this.firstLabels = requiredIndicators.map((label) => utf8(` [${quoteEscaped(label)}=`));
-    this.nextLabels = requiredIndicators.map((label) => utf8(`, ${quoteEscaped(label)}=`));
+    this.firstLabels = requiredIndicators.map((label) => chunk(` [${quoteEscaped(label)}=`));
+    this.nextLabels = requiredIndicators.map((label) => chunk(`, ${quoteEscaped(label)}=`));
   }
 
   /** The entry justification of the trade at packed[o..] (TRADE_FIELDS numbers), as a quoted field. */
   entry(sink: ByteSink, packed: Float64Array, o: number, profileName: string): void {
     const entryIndex = packed[o + F_ENTRY_INDEX]!;
-    sink.raw(this.heads[packed[o + F_SIDE] === SHORT ? SHORT : LONG]!);
+    sink.chunk(this.heads[packed[o + F_SIDE] === SHORT ? SHORT : LONG]!);
     sink.pyFixed(packed[o + F_ENTRY_PRICE]!, 4);
-    sink.raw(ATR_OPEN);
+    sink.chunk(ATR_OPEN);
     sink.pyFixed(packed[o + F_ATR]!, 4);
-    sink.raw(this.riskTail(profileName));
+    sink.chunk(this.riskTail(profileName));
     let shown = 0;
     const columns = this.columns;
     for (let k = 0; k < columns.length && shown < SNAPSHOT_SIZE; k++) {
       const column = columns[k];
       const value = column === undefined ? Number.NaN : column[entryIndex]!;
       if (!Number.isFinite(value)) continue;
-      sink.raw(shown === 0 ? this.firstLabels[k]! : this.nextLabels[k]!);
+      sink.chunk(shown === 0 ? this.firstLabels[k]! : this.nextLabels[k]!);
       sink.pyFixed(value, 4);
       shown++;
     }
@@ -138,50 +138,50 @@ export class JustificationWriter {
     const reason = packed[o + F_EXIT_REASON]!;
     const prefix = EXIT_REASON_PREFIX[reason];
     if (prefix === undefined) sink.append(`"Exit reason: ${EXIT_REASONS[reason]}`);
-    else sink.raw(prefix);
+    else sink.chunk(prefix);
     // NaN in the packed log is null in a Trade
     const stopDist = reason === STOP_LOSS ? packed[o + F_STOP_DIST]! : Number.NaN;
     const targetDist = reason === TARGET ? packed[o + F_TARGET_DIST]! : Number.NaN;
     const trailingStop = reason === TRAILING_STOP ? packed[o + F_TRAILING_STOP]! : Number.NaN;
     if (stopDist === stopDist) {
-      sink.raw(STOP_DISTANCE);
+      sink.chunk(STOP_DISTANCE);
       sink.pyFixed(stopDist, 4);
-      sink.raw(SPACE_PAREN);
+      sink.chunk(SPACE_PAREN);
       sink.pyFixed(stopDist / packed[o + F_ATR]!, 1);
-      sink.raw(ATR_MULTIPLE);
+      sink.chunk(ATR_MULTIPLE);
     } else if (targetDist === targetDist) {
-      sink.raw(TARGET_DISTANCE);
+      sink.chunk(TARGET_DISTANCE);
       sink.pyFixed(targetDist, 4);
-      sink.raw(SPACE_PAREN);
+      sink.chunk(SPACE_PAREN);
       sink.pyFixed(targetDist / packed[o + F_ATR]!, 1);
-      sink.raw(ATR_MULTIPLE);
+      sink.chunk(ATR_MULTIPLE);
     } else if (trailingStop === trailingStop) {
-      sink.raw(TRAILING_STOP_AT);
+      sink.chunk(TRAILING_STOP_AT);
       sink.pyFixed(trailingStop, 4);
     } else if (reason === TIME_STOP) {
-      sink.raw(AFTER);
+      sink.chunk(AFTER);
       sink.jsNumber(packed[o + F_BARS_HELD]!);
-      sink.raw(BARS_LIMIT);
+      sink.chunk(BARS_LIMIT);
       const timeLimit = packed[o + F_TIME_LIMIT]!;
       if (timeLimit === timeLimit) sink.jsNumber(timeLimit);
-      else sink.raw(NONE);
+      else sink.chunk(NONE);
       sink.byte(41 /* ')' */);
     } else if (reason === SIGNAL_EXIT) {
-      sink.raw(SIGNAL_CLOSE);
+      sink.chunk(SIGNAL_CLOSE);
       sink.pyFixed(close, 4);
     }
-    sink.raw(EXIT_PRICE);
+    sink.chunk(EXIT_PRICE);
     sink.pyFixed(exit, 4);
-    sink.raw(PNL);
+    sink.chunk(PNL);
     sink.pySignedFixed(pnlPercent, 2);
     sink.bytes2(37 /* '%' */, QUOTE);
   }
 
   /** `, risk=<profile>)`. */
-  private riskTail(profileName: string): Uint8Array {
+  private riskTail(profileName: string): Chunk {
     let tail = this.riskTails.get(profileName);
     if (tail === undefined) {
-      tail = utf8(`, risk=${quoteEscaped(profileName)})`);
+      tail = chunk(`, risk=${quoteEscaped(profileName)})`);
       this.riskTails.set(profileName, tail);
     }
     return tail;

@@ -34,6 +34,24 @@ const TWO_52 = 4_503_599_627_370_496;
 const EPSILON = 2.220446049250313e-16;
 
 /**
+ * Dekker's TwoProduct for a * 10^d: with product = fl(a * 10^d), returns e
+ * such that a * 10^d = product + e exactly (d in 0..22). Veltkamp's split
+ * cuts a and 10^d into halves of at most 26 significant bits, so each partial
+ * product is exact and so is each step of ((ah*sh - p) + ah*sl + al*sh) + al*sl,
+ * provided nothing overflows (Veltkamp's split needs |a| < 2^996 or so) and
+ * nothing underflows (the terms stay above 2^-1022 when |a * 10^d| >= 2^-900,
+ * say). Callers stay far inside both limits.
+ */
+export function productError(a: number, d: number, product: number): number {
+  const c = SPLITTER * a;
+  const ah = c - (c - a);
+  const al = a - ah;
+  const sh = POW10_HIGH[d]!;
+  const sl = POW10_LOW[d]!;
+  return ah * sh - product + ah * sl + al * sh + al * sl;
+}
+
+/**
  * The integer nearest to a * 10^d, ties to even, computed exactly: Python's
  * '.{d}f' of a, as an integer count of 10^-d. Returns -1 when a * 10^d is
  * 2^52 or more (or a is nan or infinite): the caller then takes the slow way.
@@ -66,12 +84,7 @@ export function roundScaled(a: number, d: number): number {
   const margin = p * EPSILON;
   if (above > margin) return n0 + 1;
   if (above < -margin) return n0;
-  const c = SPLITTER * a;
-  const ah = c - (c - a);
-  const al = a - ah;
-  const sh = POW10_HIGH[d]!;
-  const sl = POW10_LOW[d]!;
-  const e = ah * sh - p + ah * sl + al * sh + al * sl;
+  const e = productError(a, d, p);
   if (above > -e) return n0 + 1;
   if (above < -e) return n0;
   return n0 % 2 === 0 ? n0 : n0 + 1;

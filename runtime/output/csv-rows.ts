@@ -5,11 +5,11 @@ import {
   F_PNL, F_PNL_STD, F_SIDE, TRADE_FIELDS,
 } from '../engine/trade-log.js';
 import { EXIT_REASONS, SHORT } from '../engine/trade.js';
-import { isoSeconds, isoSecondsInto } from '../format/time.js';
+import { isoDay, isoDayInto, isoSeconds, isoSecondsInto } from '../format/time.js';
 import { csvField } from '../io/csv.js';
 import type { BarSeries } from '../strategy/bar-series.js';
 import type { CompiledStrategy } from '../strategy/compiled.js';
-import { type ByteSink, utf8 } from './byte-sink.js';
+import { type ByteSink, chunk } from './byte-sink.js';
 
 export const TRADE_COLUMNS = [
   'symbol', 'timeframe', 'strategy_id', 'strategy_name', 'risk_profile', 'direction', 'entry_time', 'exit_time',
@@ -30,12 +30,19 @@ export function headerLine(columns: readonly string[]): string {
 const COMMA = 44;
 const CR = 13;
 const LF = 10;
-/** Bytes per timestamp: `2024-01-02T14:30:00Z`. */
+/** Bytes per timestamp: `2024-01-02T14:30:00Z`; five words. */
 const ISO_BYTES = 20;
+const STAMP_WORDS = 5;
+/** Bytes of a day, `2024-01-02`, in three words. */
+const DAY_BYTES = 10;
+const DAY_WORDS = 3;
+/** Scratch for one timestamp or day on its way into a cache. */
+const STAMP_BYTES = new Uint8Array(ISO_BYTES);
+const STAMP_VIEW = new DataView(STAMP_BYTES.buffer);
 /** `long,` and `short,` (index LONG, SHORT). */
-const SIDE_FIELDS = ['long,', 'short,'].map(utf8);
+const SIDE_FIELDS = ['long,', 'short,'].map(chunk);
 /** Each exit reason and the comma after it. */
-const EXIT_REASON_FIELDS = EXIT_REASONS.map((reason) => utf8(`${reason},`));
+const EXIT_REASON_FIELDS = EXIT_REASONS.map((reason) => chunk(`${reason},`));
 
 /**
  * The reference's trades.csv and results.csv lines for the combinations of
@@ -45,10 +52,12 @@ const EXIT_REASON_FIELDS = EXIT_REASONS.map((reason) => utf8(`${reason},`));
  */
 export class CsvRows {
   private readonly close: Float64Array;
-  /** Per bar, its timestamp as ISO_BYTES bytes, written the first time a trade needs it (bounded by the bars). */
-  private readonly stamps: Uint8Array;
+  /** Per bar, its timestamp as ISO_BYTES bytes packed as in a chunk, written the first time a trade needs it (bounded by the bars). */
+  private readonly stamps: Uint32Array;
   private readonly stamped: Uint8Array;
   private readonly justifications = new Map<CompiledStrategy, JustificationWriter>();
+  private lastDay = Number.NaN;
+  private readonly dayWords = new Uint32Array(DAY_WORDS);
 
   constructor(
     private readonly symbol: string,
@@ -58,18 +67,18 @@ export class CsvRows {
     const close = series.columns.close;
     if (close === undefined) throw new Error('a series without a close column');
     this.close = close;
-    this.stamps = new Uint8Array(series.length * ISO_BYTES);
+    this.stamps = new Uint32Array(series.length * STAMP_WORDS);
     this.stamped = new Uint8Array(series.length);
   }
 
   /** Every trade of one combination, one CRLF-terminated line each. */
   trades(strategy: CompiledStrategy, profile: string, packed: Float64Array, sink: ByteSink): void {
-    const prefix = utf8(`${csvField(this.symbol)},${csvField(this.timeframe)},${strategy.id},${csvField(strategy.name)},${csvField(profile)},`);
+    const prefix = chunk(`${csvField(this.symbol)},${csvField(this.timeframe)},${strategy.id},${csvField(strategy.name)},${csvField(profile)},`);
     const justification = this.justification(strategy);
     const close = this.close;
     for (let o = 0; o + TRADE_FIELDS <= packed.length; o += TRADE_FIELDS) {
-      sink.raw(prefix);
-      sink.raw(SIDE_FIELDS[packed[o + F_SIDE] === SHORT ? 1 : 0]!);
+      sink.chunk(prefix);
+      sink.chunk(SIDE_FIELDS[packed[o + F_SIDE] === SHORT ? 1 : 0]!);
       this.timestamp(packed[o + F_ENTRY_INDEX]!, sink);
       sink.byte(COMMA);
       this.timestamp(packed[o + F_EXIT_INDEX]!, sink);
@@ -90,7 +99,7 @@ export class CsvRows {
       sink.byte(COMMA);
       const reason = EXIT_REASON_FIELDS[packed[o + F_EXIT_REASON]!];
       if (reason === undefined) sink.append(`${EXIT_REASONS[packed[o + F_EXIT_REASON]!]},`);
-      else sink.raw(reason);
+      else sink.chunk(reason);
       justification.entry(sink, packed, o, profile);
       sink.byte(COMMA);
       justification.exit(sink, packed, o, close[packed[o + F_EXIT_INDEX]!]!);
@@ -100,14 +109,14 @@ export class CsvRows {
 
   /** Every aggregated row of one combination (packed as ROW_FIELDS numbers each). */
   results(strategy: CompiledStrategy, profile: string, packed: Float64Array, sink: ByteSink): void {
-    const prefix = utf8(`${csvField(this.symbol.toUpperCase())},${csvField(this.timeframe)},${strategy.id},${csvField(profile)},`);
+    const prefix = chunk(`${csvField(this.symbol.toUpperCase())},${csvField(this.timeframe)},${strategy.id},${csvField(profile)},`);
     for (let o = 0; o + ROW_FIELDS <= packed.length; o += ROW_FIELDS) {
-      sink.raw(prefix);
-      sink.isoDay(packed[o]!);
+      sink.chunk(prefix);
+      this.day(packed[o]!, sink);
       sink.byte(COMMA);
       sink.jsNumber(packed[o + 1]!);
       sink.byte(COMMA);
-      sink.raw(SIDE_FIELDS[packed[o + 2] === SHORT ? 1 : 0]!);
+      sink.chunk(SIDE_FIELDS[packed[o + 2] === SHORT ? 1 : 0]!);
       sink.jsNumber(packed[o + 3]!);
       sink.byte(COMMA);
       sink.pyRepr(packed[o + 4]!);
@@ -123,16 +132,30 @@ export class CsvRows {
 
   /** The ISO timestamp of bar `index`, from the per-bar cache. */
   private timestamp(index: number, sink: ByteSink): void {
-    const at = index * ISO_BYTES;
+    const at = index * STAMP_WORDS;
     if (this.stamped[index] !== 1) {
       const time = this.series.time[index]!;
-      if (!isoSecondsInto(time, this.stamps, at)) {
+      if (!isoSecondsInto(time, STAMP_BYTES, 0)) {
         sink.ascii(isoSeconds(time));
         return;
       }
+      for (let k = 0; k < STAMP_WORDS; k++) this.stamps[at + k] = STAMP_VIEW.getUint32(4 * k, true);
       this.stamped[index] = 1;
     }
-    sink.rawRange(this.stamps, at, ISO_BYTES);
+    sink.words(this.stamps, at, ISO_BYTES);
+  }
+
+  /** `YYYY-MM-DD` of a day number; rows come in time order, so the last day is kept as words. */
+  private day(day: number, sink: ByteSink): void {
+    if (day !== this.lastDay) {
+      if (!isoDayInto(day, STAMP_BYTES, 0)) {
+        sink.ascii(isoDay(day));
+        return;
+      }
+      for (let k = 0; k < DAY_WORDS; k++) this.dayWords[k] = STAMP_VIEW.getUint32(4 * k, true);
+      this.lastDay = day;
+    }
+    sink.words(this.dayWords, 0, DAY_BYTES);
   }
 
   private justification(strategy: CompiledStrategy): JustificationWriter {

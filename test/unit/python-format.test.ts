@@ -5,13 +5,17 @@
  * Python rounds the exact binary value half to even; JavaScript's toFixed
  * rounds exact ties away from zero and drops the sign of -0.
  *
- * The last two suites ask python3 itself, run inside the test: every double
- * is sent as its exact 64-bit pattern, so edge values, ties and 200,000
- * pseudo-random doubles are compared byte for byte with Python's output.
+ * The python3 suites ask python3 itself, run inside the test: every double
+ * is sent as its exact 64-bit pattern, so edge values, ties, values next to
+ * the rounding points and 200,000 pseudo-random doubles are compared byte for
+ * byte with Python's output. Each is formatted twice on our side, by the
+ * string functions and by the byte writers of ByteSink (the CSV output's
+ * path), and both must match.
  */
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { pyFixed, pyRepr, pySignedFixed } from '../../runtime/format/python.js';
+import { ByteSink } from '../../runtime/output/byte-sink.js';
 
 describe('pyFixed = format(x, ".Nf")', () => {
   it.each([
@@ -163,11 +167,25 @@ function pythonFormat(values: readonly number[], specs: readonly Spec[]): string
   return lines.map((line) => line.split('\t'));
 }
 
+const sink = new ByteSink();
+
+/** Our string for a spec; if the string function and the byte writer disagree, both, so the comparison fails. */
 function ours(x: number, spec: Spec): string {
-  if (spec === 'repr') return pyRepr(x);
   const signed = spec.startsWith('+');
   const digits = Number(spec.slice(signed ? 2 : 1, -1));
-  return signed ? pySignedFixed(x, digits) : pyFixed(x, digits);
+  let text: string;
+  if (spec === 'repr') {
+    text = pyRepr(x);
+    sink.pyRepr(x);
+  } else if (signed) {
+    text = pySignedFixed(x, digits);
+    sink.pySignedFixed(x, digits);
+  } else {
+    text = pyFixed(x, digits);
+    sink.pyFixed(x, digits);
+  }
+  const bytes = sink.takeText();
+  return bytes === text ? text : `string ${text} / bytes ${bytes}`;
 }
 
 interface Mismatch {
@@ -220,7 +238,45 @@ const EDGE_VALUES: number[] = [
   ...[0.00005, 1.00005, 123.45675, 0.5, 2.5].flatMap((b) => [-2, -1, 1, 2].map((k) => nextDouble(b, k))),
 ];
 
+/**
+ * Values at and next to the rounding points of the exact fast path (pyFixed
+ * by way of roundScaled): decimal halves n + 1/2 at 1, 2 and 4 digits, for n
+ * small and near the path's limit |x| * 10^d = 2^52 (4.5e11 at 4 digits);
+ * negative values that round to zero; and the limit itself.
+ */
+function roundingPoints(): number[] {
+  const values: number[] = [];
+  for (const d of [1, 2, 4]) {
+    const scale = 10 ** d;
+    const limit = 2 ** 52 / scale;
+    const wholes = [0, 1, 2, 3, 7, 42, 95, 99, 100, 12345, 987654, 2 ** 31, 2 ** 40 / scale, limit / 3, limit / 1.001, limit - 2, limit - 1];
+    for (const w of wholes) {
+      for (const f of [0, 1, 4, 5, 6, 9, 45, 50, 55, 4999, 5000, 5001]) {
+        const half = (Math.floor(w) * scale + (f % scale) + 0.5) / scale;
+        for (const k of [-3, -2, -1, 0, 1, 2, 3]) {
+          const x = nextDouble(half, k);
+          values.push(x, -x);
+        }
+      }
+    }
+    for (const k of [-4, -1, 0, 1, 4, 1000]) values.push(nextDouble(limit, k), -nextDouble(limit, k));
+    // negative numbers that round to zero, and to the smallest step
+    for (const m of [0.1, 0.25, 0.4999, 0.5, 0.5001, 0.9, 1.5]) values.push(-m / scale, m / scale);
+  }
+  values.push(-1e-300, -5e-324, 1e-300, -1e-23, -2.5e-23, 2.5e-23, 0.25e-22, -4.5e11, 4.5e11, 450359962737.0496, -450359962737.0495);
+  return values;
+}
+
 describe('agrees with python3 on edge values', () => {
+  it('.1f, .2f, .4f and +.2f around the rounding points of the exact fast path', () => {
+    const values = roundingPoints();
+    const specs = ['.1f', '.2f', '.4f', '+.1f', '+.2f', '+.4f', 'repr'];
+    const { mismatches, compared } = compareWithPython(values, specs);
+    expect(mismatches).toEqual([]);
+    expect(compared).toBe(values.length * specs.length);
+    expect(values.length).toBeGreaterThan(5000);
+  });
+
   it('repr, .Nf for N in 0..4, 6, 10, 20 and +.Nf', () => {
     const specs = ['repr', '.0f', '.1f', '.2f', '.3f', '.4f', '.6f', '.10f', '.20f', '+.0f', '+.1f', '+.2f', '+.4f'];
     const { mismatches, compared } = compareWithPython(EDGE_VALUES, specs);
@@ -285,5 +341,50 @@ describe('agrees with python3 on 200,000 pseudo-random doubles', () => {
     const { mismatches, compared } = compareWithPython(values, specs);
     expect(mismatches).toEqual([]);
     expect(compared).toBe(values.length * specs.length);
+  });
+});
+
+/**
+ * repr's byte writer finds the shortest digits by itself (reprInto); String(x)
+ * has the same digits (see pyRepr). So in the range where Python prints no
+ * exponent both must give the same text, which is quick to check on many
+ * more doubles than python3 could format in a test.
+ */
+describe('repr bytes agree with String(x) on 1,000,000 doubles', () => {
+  it('every binade from 1e-4 to 1e16, prices, ratios, powers of two and their neighbours', () => {
+    const random = prng(987654321);
+    const int = (below: number): number => Math.floor(random() * below);
+    const generators: (() => number)[] = [
+      // random mantissa and exponent in 2^-14 .. 2^54
+      () => fromBits(((1009 + int(45)) << 20) | int(0x100000), int(2 ** 32)),
+      // powers of two (the narrower rounding interval below) and next to them
+      () => fromBits((1009 + int(45)) << 20, 0),
+      () => nextDouble(fromBits((1009 + int(45)) << 20, 0), int(7) - 3),
+      // prices, pnl ratios, percentages
+      () => (int(10 ** 7) / 1e4) * (1 + (random() - 0.5) / 100),
+      () => (int(10 ** 7) / 1e4 - int(10 ** 7) / 1e4) / (int(10 ** 7) / 1e4 + 1),
+      () => (random() - 0.5) * 0.02,
+      // powers of ten and short decimals, and next to them
+      () => nextDouble(10 ** (int(20) - 4), int(41) - 20),
+      () => Number(`${int(10 ** 6)}e${int(20) - 10}`),
+      () => Number((random() * 10 ** (int(20) - 4)).toPrecision(1 + int(17))),
+    ];
+    const mismatches: string[] = [];
+    let compared = 0;
+    for (let i = 0; i < 1_000_000; i++) {
+      const x = generators[i % generators.length]!();
+      const magnitude = Math.abs(x);
+      if (!(magnitude >= 1e-4 && magnitude < 1e16)) continue;
+      for (const v of [x, -x]) {
+        sink.pyRepr(v);
+        const bytes = sink.takeText();
+        const text = String(v);
+        const expected = Number.isInteger(v) ? `${text}.0` : text;
+        compared++;
+        if (bytes !== expected && mismatches.length < 20) mismatches.push(`${expected} (0x${bitsHex(v)}): ${bytes}`);
+      }
+    }
+    expect(mismatches).toEqual([]);
+    expect(compared).toBeGreaterThan(1_800_000);
   });
 });
