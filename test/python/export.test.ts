@@ -58,32 +58,41 @@ async function exportStandin(): Promise<string> {
 
 // ---------------------------------------------------------------- compiled registries, in process
 
-const KERNEL_MODULES: Readonly<Record<string, unknown>> = {
-  '../../runtime/kernels/python.js': python,
-  '../../runtime/kernels/rolling.js': rolling,
-};
+/**
+ * Runs one emitted module without writing it: the TypeScript is transpiled
+ * and run with `new Function`, its imports resolved from `modules`.
+ */
+function evaluateModule(path: string, text: string, modules: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const js = ts.transpileModule(text, {
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: false },
+  }).outputText;
+  const require = (id: string): unknown => {
+    const found = modules[id];
+    if (found === undefined) throw new Error(`${path} imports ${id}, which the harness does not provide`);
+    return found;
+  };
+  const exports: Record<string, unknown> = {};
+  new Function('require', 'exports', 'module', js)(require, exports, { exports });
+  return exports;
+}
 
 /**
  * Compiles a registry (given as data) with the compiler `make generate`
- * uses and evaluates each emitted strategy module without writing it: the
- * TypeScript is transpiled and run with `new Function`, its only imports
- * being the kernels.
+ * uses and evaluates each emitted strategy module without writing it, its
+ * only imports being the runtime's kernels and the generated kernels.
  */
 function compileInProcess(registry: unknown): CompiledStrategy[] {
   const { files } = compileRegistry(registry);
+  const kernels = evaluateModule('kernels.ts', files.get('kernels.ts')!, { '../runtime/kernels/python.js': python });
+  const modules: Readonly<Record<string, unknown>> = {
+    '../../runtime/kernels/python.js': python,
+    '../../runtime/kernels/rolling.js': rolling,
+    '../kernels.js': kernels,
+  };
   const compiled: CompiledStrategy[] = [];
   for (const [path, text] of files) {
     if (!path.startsWith('strategies/')) continue;
-    const js = ts.transpileModule(text, {
-      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: false },
-    }).outputText;
-    const require = (id: string): unknown => {
-      const found = KERNEL_MODULES[id];
-      if (found === undefined) throw new Error(`${path} imports ${id}, which the harness does not provide`);
-      return found;
-    };
-    const exports: Record<string, unknown> = {};
-    new Function('require', 'exports', 'module', js)(require, exports, { exports });
+    const exports = evaluateModule(path, text, modules);
     const strategies = Object.values(exports).filter((v): v is CompiledStrategy => typeof v === 'object' && v !== null && 'entryLong' in v);
     expect(strategies, path).toHaveLength(1);
     compiled.push(strategies[0]!);
