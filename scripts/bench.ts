@@ -26,6 +26,8 @@ const ROOT = resolve(import.meta.dirname, '..');
 const CLI = join(ROOT, 'dist/cli.js');
 const BARS = Number(process.env.BENCH_BARS ?? 10_000);
 const LARGE_BARS = Number(process.env.BENCH_LARGE_BARS ?? 50_000);
+/** Peak RSS may not grow with the trades: the large run stays within this (issue: Speed as users meet it). */
+const RSS_BOUND_MIB = 600;
 const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 3);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
 const REFERENCE_TIMING = join(ROOT, '../shared/parity/synth/reference_timing.txt');
@@ -119,6 +121,7 @@ console.log('');
 console.log(`2. cold probe backtest, ${LARGE_BARS.toLocaleString('en')} bars per timeframe (median of ${COLD_RUNS}):`);
 const large = coldBench(LARGE_BARS, COLD_RUNS, python);
 console.log(`  => ${(large.seconds / small.seconds).toFixed(1)}x the ${BARS.toLocaleString('en')}-bar time for ${(LARGE_BARS / BARS).toFixed(0)}x the bars`);
+console.log(`  => peak RSS ${large.peakRssMib} MiB: ${large.peakRssMib <= RSS_BOUND_MIB ? 'within' : 'OVER'} the ${RSS_BOUND_MIB} MiB bound`);
 console.log('');
 
 /** Median wall milliseconds of `runs` fresh processes. */
