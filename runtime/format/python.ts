@@ -271,13 +271,3 @@ function pyReprSlow(x: number): string {
   if (decpt < digits.length) return `${sign}${digits.slice(0, decpt)}.${digits.slice(decpt)}`;
   return `${sign}${digits}${'0'.repeat(decpt - digits.length)}.0`;
 }
-
-/** ISO-8601 UTC without milliseconds, as the reference writes timestamps. */
-export function isoSeconds(epochMs: number): string {
-  return `${new Date(epochMs).toISOString().slice(0, 19)}Z`;
-}
-
-/** `YYYY-MM-DD` of a UTC instant. */
-export function utcDay(epochMs: number): string {
-  return new Date(epochMs).toISOString().slice(0, 10);
-}

@@ -4,10 +4,6 @@ export function csvField(value: string): string {
   return value.includes(',') || value.includes('\n') || value.includes('\r') ? `"${value}"` : value;
 }
 
-export function csvLine(fields: readonly string[]): string {
-  return `${fields.map(csvField).join(',')}\r\n`;
-}
-
 /** Splits one CSV line with minimal quoting back into fields. */
 export function parseCsvLine(line: string): string[] {
   const fields: string[] = [];

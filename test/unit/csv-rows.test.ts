@@ -12,10 +12,9 @@
 import { describe, expect, it } from 'vitest';
 import { ROW_FIELDS } from '../../runtime/aggregate/aggregate.js';
 import { entryJustification, exitJustification, sideName } from '../../runtime/engine/justification.js';
-import { TRADE_FIELDS, TradeCursor, tradeCount } from '../../runtime/engine/trade-log.js';
+import { TRADE_FIELDS, tradeCount, unpackTrades } from '../../runtime/engine/trade-log.js';
 import { EXIT_REASONS } from '../../runtime/engine/trade.js';
 import { pyRepr } from '../../runtime/format/python.js';
-import { isoDay, isoSeconds } from '../../runtime/format/time.js';
 import { csvField } from '../../runtime/io/csv.js';
 import { ByteSink } from '../../runtime/output/byte-sink.js';
 import { CsvRows } from '../../runtime/output/csv-rows.js';
@@ -23,15 +22,17 @@ import type { BarSeries } from '../../runtime/strategy/bar-series.js';
 import type { CompiledStrategy } from '../../runtime/strategy/compiled.js';
 
 // ---------------------------------------------------------------------------
-// The reference: one template string per line, as the lines were built before
+// The reference: one template string per line, as the lines were built before,
+// with Date's own ISO formatting
+
+const isoSeconds = (epochMs: number): string => `${new Date(epochMs).toISOString().slice(0, 19)}Z`;
+const isoDay = (days: number): string => new Date(days * 86_400_000).toISOString().slice(0, 10);
 
 function referenceTrades(symbol: string, timeframe: string, series: BarSeries, strategy: CompiledStrategy, profile: string, packed: Float64Array): string {
   const prefix = `${csvField(symbol)},${csvField(timeframe)},${strategy.id},${csvField(strategy.name)},${csvField(profile)},`;
   const close = series.columns.close!;
-  const t = new TradeCursor();
   let text = '';
-  for (let k = 0; k < tradeCount(packed); k++) {
-    t.at(packed, k);
+  for (const t of unpackTrades(packed)) {
     text +=
       `${prefix}${sideName(t.side)},${isoSeconds(series.time[t.entryIndex]!)},${isoSeconds(series.time[t.exitIndex]!)},` +
       `${pyRepr(t.entryPrice)},${pyRepr(t.exitPrice)},${pyRepr(t.pnlPct)},${t.barsHeld},` +
