@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { mulberry32 as random } from '../runtime/synthetic/random.js';
 import { allocateBars, type Bars } from '../runtime/series/bars.js';
 import { canonicalColumn, INDICATOR_COLUMNS } from '../runtime/indicators/catalog.js';
 import { computeIndicators, INDICATOR_ENGINES, type IndicatorEngine } from '../runtime/indicators/compute.js';
@@ -193,17 +194,6 @@ describe('pandas rolling statistics', () => {
   });
 });
 
-/** Deterministic PRNG (mulberry32) so failures reproduce. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Bars built to hit the branches the fixtures rarely reach: opening gaps,

@@ -1,4 +1,5 @@
 import { type Bars, allocateBars } from '../series/bars.js';
+import { mulberry32 as random } from './random.js';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
@@ -12,17 +13,6 @@ const SESSIONS: Readonly<Record<string, { minutes: number; perDay: number; first
 
 export const SYNTHETIC_TIMEFRAMES = Object.keys(SESSIONS);
 
-/** A small deterministic PRNG (mulberry32), so synthetic data is the same everywhere. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * A random walk with regimes of trend and volatility, weekday sessions and

@@ -2,6 +2,7 @@ import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mulberry32 as prng } from '../../runtime/synthetic/random.js';
 import { loadRegistry } from '../../runtime/registry/load.js';
 import { DATE_PATTERN, ERROR_CODES, RUN_ID_PATTERN, SYMBOL_PATTERN, TIMEFRAME_PATTERN } from '../../runtime/service/http/schemas.js';
 import { buildServer } from '../../runtime/service/http/server.js';
@@ -21,17 +22,6 @@ const BODY_LIMIT = 32 * 1024;
 const TOKEN = 'fuzz-token';
 const STRATEGIES = strategyInfos(loadRegistry());
 
-/** mulberry32: small, fast, deterministic. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const random = prng(SEED);
 const int = (lo: number, hi: number): number => lo + Math.floor(random() * (hi - lo + 1));

@@ -10,6 +10,7 @@
  * names with commas, quotes and non-ASCII text.
  */
 import { describe, expect, it } from 'vitest';
+import { mulberry32 as prng } from '../../runtime/synthetic/random.js';
 import { ROW_FIELDS } from '../../runtime/aggregate/aggregate.js';
 import { entryJustification, exitJustification, sideName } from '../../runtime/engine/justification.js';
 import { TRADE_FIELDS, tradeCount, unpackTrades } from '../../runtime/engine/trade-log.js';
@@ -57,17 +58,6 @@ function referenceResults(symbol: string, timeframe: string, strategy: CompiledS
 // ---------------------------------------------------------------------------
 // Random inputs
 
-/** mulberry32: a small seeded PRNG, uniform in [0, 1). */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const BARS = 400;
 const YEAR_10000 = 253_402_300_800_000;

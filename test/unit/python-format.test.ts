@@ -14,6 +14,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { mulberry32 as prng } from '../../runtime/synthetic/random.js';
 import { pyFixed, pyRepr, pySignedFixed } from '../../runtime/format/python.js';
 import { ByteSink } from '../../runtime/output/byte-sink.js';
 
@@ -290,17 +291,6 @@ describe('agrees with python3 on edge values', () => {
   });
 });
 
-/** mulberry32: a small seeded PRNG, uniform in [0, 1). */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomDoubles(count: number, seed: number): number[] {
   const random = prng(seed);
