@@ -1,15 +1,14 @@
 /**
  * UTC timestamps as the reference writes them, without a Date per call:
  * output formats two per trade, and `toISOString` was a visible share of it.
- * Each comes as a string and as bytes written into a caller's buffer.
+ * Each is written as bytes into a caller's buffer; the string forms decode
+ * those bytes, so there is one implementation of each.
  */
 
 const DAY_SECONDS = 86_400;
 /** 0000-01-01 .. 9999-12-31: where `toISOString` has four-digit years and these formatters agree with it. */
 const MIN_MS = -62_167_219_200_000;
 const MAX_MS = 253_402_300_800_000;
-
-const TWO_DIGITS: readonly string[] = Array.from({ length: 100 }, (_, k) => (k < 10 ? `0${k}` : String(k)));
 
 /** Year, month and day of days since 1970-01-01 (Howard Hinnant's civil_from_days), in `scratch`. */
 const scratch = [0, 0, 0];
@@ -25,14 +24,6 @@ function civilInto(days: number): void {
   scratch[0] = yoe + era * 400 + (month <= 2 ? 1 : 0);
   scratch[1] = month;
   scratch[2] = day;
-}
-
-/** `YYYY-MM-DD` of days since 1970-01-01. */
-function civil(days: number): string {
-  civilInto(days);
-  const year = scratch[0]!;
-  const century = Math.floor(year / 100);
-  return `${TWO_DIGITS[century]}${TWO_DIGITS[year - century * 100]}-${TWO_DIGITS[scratch[1]!]}-${TWO_DIGITS[scratch[2]!]}`;
 }
 
 /** Writes 0 <= v < 100 as two ASCII digits at out[at]. */
@@ -53,18 +44,6 @@ function civilBytes(days: number, out: Uint8Array, at: number): void {
   two(out, at + 5, scratch[1]!);
   out[at + 7] = 45;
   two(out, at + 8, scratch[2]!);
-}
-
-/** ISO-8601 UTC without milliseconds (`2024-01-02T14:30:00Z`). */
-export function isoSeconds(epochMs: number): string {
-  if (!(epochMs >= MIN_MS && epochMs < MAX_MS)) return `${new Date(epochMs).toISOString().slice(0, 19)}Z`;
-  const seconds = Math.floor(epochMs / 1000);
-  const days = Math.floor(seconds / DAY_SECONDS);
-  let rest = seconds - days * DAY_SECONDS;
-  const hour = Math.floor(rest / 3600);
-  rest -= hour * 3600;
-  const minute = Math.floor(rest / 60);
-  return `${civil(days)}T${TWO_DIGITS[hour]}:${TWO_DIGITS[minute]}:${TWO_DIGITS[rest - minute * 60]}Z`;
 }
 
 /**
@@ -91,17 +70,23 @@ export function isoSecondsInto(epochMs: number, out: Uint8Array, at: number): bo
   return true;
 }
 
-/** `YYYY-MM-DD` of a day number (days since the epoch, UTC). */
-export function isoDay(days: number): string {
-  const ms = days * DAY_SECONDS * 1000;
-  if (!(ms >= MIN_MS && ms < MAX_MS)) return new Date(ms).toISOString().slice(0, 10);
-  return civil(days);
-}
-
 /** isoDay as 10 ASCII bytes at out[at]; false, writing nothing, where isoDay takes another length. */
 export function isoDayInto(days: number, out: Uint8Array, at: number): boolean {
   const ms = days * DAY_SECONDS * 1000;
   if (!(ms >= MIN_MS && ms < MAX_MS)) return false;
   civilBytes(days, out, at);
   return true;
+}
+
+const TEXT = new Uint8Array(20);
+const latin1 = (length: number): string => String.fromCharCode(...TEXT.subarray(0, length));
+
+/** ISO-8601 UTC without milliseconds (`2024-01-02T14:30:00Z`). */
+export function isoSeconds(epochMs: number): string {
+  return isoSecondsInto(epochMs, TEXT, 0) ? latin1(20) : `${new Date(epochMs).toISOString().slice(0, 19)}Z`;
+}
+
+/** `YYYY-MM-DD` of a day number (days since the epoch, UTC). */
+export function isoDay(days: number): string {
+  return isoDayInto(days, TEXT, 0) ? latin1(10) : new Date(days * DAY_SECONDS * 1000).toISOString().slice(0, 10);
 }
