@@ -8,7 +8,7 @@
  * named below); bytes written before a -1 are to be ignored. The caller
  * makes room for MAX_NUMBER_BYTES.
  */
-import { POW10, isNegative, productError, roundScaled, shortDecimal } from './python.js';
+import { POW10, isNegative, productError, roundScaled, shortDecimal } from './exact.js';
 
 /** The most bytes reprInto and fixedInto write: a sign, 16 integer digits, '.', 22 fraction digits. */
 export const MAX_NUMBER_BYTES = 40;

@@ -4,6 +4,8 @@
  * from zero (Python: to even), it drops the sign of -0, and its shortest
  * representation switches to exponents at other magnitudes.
  */
+import { Buffer } from 'node:buffer';
+import { MAX_NUMBER_BYTES, fixedInto, reprInto } from './python-bytes.js';
 
 /**
  * `TIE_SCALE[d]` is 2^(d+1), exactly. See pyFixedSlow for why. Indexed by the
@@ -11,115 +13,16 @@
  */
 const TIE_SCALE: readonly number[] = Array.from({ length: 101 }, (_, d) => 2 ** (d + 1));
 
-/** 10^d for d = 0..22: written out, so each is the exact power (every 10^d up to 10^22 is a double). */
-export const POW10: readonly number[] = [
-  1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
-];
-
-/** Veltkamp's splitter for doubles, 2^27 + 1. */
-const SPLITTER = 134_217_729;
-
-/** The high half of Veltkamp's split of v (26 significant bits; v minus it is the low half, exactly). */
-function splitHigh(v: number): number {
-  const c = SPLITTER * v;
-  return c - (c - v);
-}
-
-const POW10_HIGH: readonly number[] = POW10.map(splitHigh);
-const POW10_LOW: readonly number[] = POW10.map((v, d) => v - POW10_HIGH[d]!);
-
-/** 2^52: from here on a double has no fraction bits left below 1/2. */
-const TWO_52 = 4_503_599_627_370_496;
-/** 2^-52. */
-const EPSILON = 2.220446049250313e-16;
+/** Scratch for the byte writers whose output the string functions decode. */
+const TEXT = Buffer.alloc(MAX_NUMBER_BYTES);
 
 /**
- * Dekker's TwoProduct for a * 10^d: with product = fl(a * 10^d), returns e
- * such that a * 10^d = product + e exactly (d in 0..22). Veltkamp's split
- * cuts a and 10^d into halves of at most 26 significant bits, so each partial
- * product is exact and so is each step of ((ah*sh - p) + ah*sl + al*sh) + al*sl,
- * provided nothing overflows (Veltkamp's split needs |a| < 2^996 or so) and
- * nothing underflows (the terms stay above 2^-1022 when |a * 10^d| >= 2^-900,
- * say). Callers stay far inside both limits.
- */
-export function productError(a: number, d: number, product: number): number {
-  const c = SPLITTER * a;
-  const ah = c - (c - a);
-  const al = a - ah;
-  const sh = POW10_HIGH[d]!;
-  const sl = POW10_LOW[d]!;
-  return ah * sh - product + ah * sl + al * sh + al * sl;
-}
-
-/**
- * The integer nearest to a * 10^d, ties to even, computed exactly: Python's
- * '.{d}f' of a, as an integer count of 10^-d. Returns -1 when a * 10^d is
- * 2^52 or more (or a is nan or infinite): the caller then takes the slow way.
- * a must be >= 0 (or nan), d an integer in 0..22.
- *
- * Why it is exact. Write s = 10^d (a double, exactly, for d <= 22) and
- * y = a * s, the real product. p = fl(a * s) is y rounded to a double.
- * - p < 1/4: then y <= p + ulp(p)/2 < 1/2, so the answer is 0.
- * - Otherwise let n0 = floor(p) and h = n0 + 1/2. The answer is n0 + 1 if
- *   y > h, n0 if y < h, and the even one of them if y = h. Because p < 2^52,
- *   h is a double, and p - h is computed exactly (Sterbenz: h/2 <= p <= 2h,
- *   since p >= 1/4 and n0 <= p < n0 + 1). Dekker's TwoProduct gives the
- *   rounding error e of the product exactly, y = p + e: with Veltkamp's split
- *   a = ah + al and s = sh + sl into halves of at most 26 significant bits,
- *   every partial product ah*sh, ah*sl, al*sh, al*sl is exact and so is each
- *   step of ((ah*sh - p) + ah*sl + al*sh) + al*sl. That takes no overflow
- *   (a < 2^52 here) and no underflow: a >= 1/4 / 10^22, so all the terms are
- *   far above 2^-1022. Then y - h = (p - h) + e, and its sign is the sign of
- *   (p - h) - (-e): an exact comparison of two doubles.
- * - Most of the time |p - h| is larger than any possible e, and e is not
- *   needed: |e| <= ulp(p)/2 <= p * 2^-53, so |p - h| > p * 2^-52 (a power of
- *   two times p, computed exactly) settles it.
- */
-export function roundScaled(a: number, d: number): number {
-  const p = a * POW10[d]!;
-  if (!(p < TWO_52)) return -1;
-  if (p < 0.25) return 0;
-  const n0 = Math.floor(p);
-  const above = p - (n0 + 0.5);
-  const margin = p * EPSILON;
-  if (above > margin) return n0 + 1;
-  if (above < -margin) return n0;
-  const e = productError(a, d, p);
-  if (above > -e) return n0 + 1;
-  if (above < -e) return n0;
-  return n0 % 2 === 0 ? n0 : n0 + 1;
-}
-
-/** Python writes a minus sign for every negative number, -0 and numbers that round to zero included. */
-export function isNegative(x: number): boolean {
-  return x < 0 || (x === 0 && 1 / x < 0);
-}
-
-/** FRACTIONS[d - 1][f]: f as d digits with leading zeros, for d = 1..4 (the reference uses 1, 2 and 4). */
-const FRACTIONS: readonly (readonly string[] | undefined)[] = [1, 2, 3, 4].map((d) =>
-  Array.from({ length: 10 ** d }, (_, f) => String(f).padStart(d, '0')),
-);
-
-/**
- * Python's `format(x, '.{digits}f')`.
- *
- * For 1 to 4 digits and |x| * 10^digits < 2^52 (every price and
- * percentage the reference prints) the answer is an exact integer count of
- * 10^-digits from roundScaled, split into whole part and a fraction from a
- * table. Everything else takes pyFixedSlow.
+ * Python's `format(x, '.{digits}f')`: the byte writer's digits where it has
+ * them (|x| * 10^digits < 2^52, digits 0..22), else pyFixedSlow.
  */
 export function pyFixed(x: number, digits: number): string {
-  const table = FRACTIONS[digits - 1];
-  if (table !== undefined) {
-    const negative = isNegative(x);
-    const n = roundScaled(negative ? -x : x, digits);
-    if (n >= 0) {
-      const scale = POW10[digits]!;
-      const whole = Math.floor(n / scale);
-      return `${negative ? '-' : ''}${whole}.${table[n - whole * scale]!}`;
-    }
-  }
-  return pyFixedSlow(x, digits);
+  const end = fixedInto(x, digits, false, TEXT, 0);
+  return end >= 0 ? TEXT.toString('latin1', 0, end) : pyFixedSlow(x, digits);
 }
 
 /**
@@ -172,7 +75,13 @@ export function pyFixedSlow(x: number, digits: number): string {
 
 /** Python's `format(x, '+.{digits}f')`. */
 export function pySignedFixed(x: number, digits: number): string {
-  const text = pyFixed(x, digits);
+  const end = fixedInto(x, digits, true, TEXT, 0);
+  return end >= 0 ? TEXT.toString('latin1', 0, end) : pySignedFixedSlow(x, digits);
+}
+
+/** pySignedFixed by way of pyFixedSlow. */
+export function pySignedFixedSlow(x: number, digits: number): string {
+  const text = pyFixedSlow(x, digits);
   return text.charCodeAt(0) === 45 /* '-' */ ? text : `+${text}`;
 }
 
@@ -200,57 +109,22 @@ export function pySignedFixed(x: number, digits: number): string {
  * decpt <= 16 is inside its range): no 'e' can occur. A double there has a '.'
  * in String(x) exactly when it is not an integer.
  *
- * Inside that range, doubles of at most four decimals (prices, integers)
- * skip String(x) when |x| < 1e11; see shortDecimal.
+ * Inside that range the byte writer reprInto (./python-bytes.ts) finds the
+ * same digits without String(x), and String(x) is what remains for the
+ * cases it leaves.
  */
 export function pyRepr(x: number): string {
+  const end = reprInto(x, TEXT, 0);
+  return end >= 0 ? TEXT.toString('latin1', 0, end) : pyReprFallback(x);
+}
+
+/** pyRepr where the byte writer leaves it: String(x) in the fast range (see pyRepr), else pyReprSlow. */
+export function pyReprFallback(x: number): string {
   const magnitude = x < 0 ? -x : x;
-  if (magnitude >= 1e-4 && magnitude < 1e16) {
-    const n = shortDecimal(magnitude);
-    if (n >= 0) {
-      const whole = Math.floor(n / 1e4);
-      return `${x < 0 ? '-' : ''}${whole}.${SHORT_FRACTIONS[n - whole * 1e4]!}`;
-    }
-    const text = String(x);
-    return Number.isInteger(x) ? `${text}.0` : text;
-  }
-  return pyReprSlow(x);
+  if (!(magnitude >= 1e-4 && magnitude < 1e16)) return pyReprSlow(x);
+  const text = String(x);
+  return Number.isInteger(x) ? `${text}.0` : text;
 }
-
-/**
- * For 1e-4 <= a < 1e11: the integer n such that repr(a) is n / 10^4 written
- * out (trailing zeros of the fraction dropped), when a has such a short
- * representation; otherwise -1.
- *
- * Any n with n / 10^4 === a will do: that division is the correctly rounded
- * quotient of the real number n * 10^-4, which is what parsing the decimal
- * n * 10^-4 gives, so d = n * 10^-4 lies in a's rounding interval I. It is the
- * shortest decimal in I, which is what repr prints (Python and V8 agree on
- * the digits, see pyRepr):
- * (i) I is at most ulp(a) wide, and ulp(a) <= 2^-16 < 10^-4 for a < 1e11 <
- *   2^37, so d is the only decimal with at most four fraction digits in I.
- * (ii) Let D be the shortest decimal in I, with s significant digits and f
- *   fraction digits (its last nonzero digit at 10^-f); s <= t, the number of
- *   significant digits of d. If f <= 4, D = d by (i). If f > 4, the leading
- *   digit of D sits at 10^(s-f-1), below 10^(t-5) <= 10^L where L is the
- *   place of d's leading digit (d has at most four fraction digits). So D <
- *   10^L <= d, and 10^L is in I too (I is an interval). 10^L has at most four
- *   fraction digits (d >= 10^-4 gives L >= -4), so 10^L = d by (i): d has one
- *   significant digit, so D has one too, D <= 9 * 10^(L-1), and d - D >= d/10,
- *   far wider than I. So f > 4 cannot happen.
- * n = Math.round(a * 10^4) is the natural candidate; when its check fails we
- * answer -1 even if another n might pass, which is merely slower, not wrong.
- */
-export function shortDecimal(a: number): number {
-  if (!(a < 1e11)) return -1;
-  const n = Math.round(a * 1e4);
-  return n / 1e4 === a ? n : -1;
-}
-
-/** SHORT_FRACTIONS[f]: four-digit f without its trailing zeros ('0' for 0), as repr ends a number. */
-const SHORT_FRACTIONS: readonly string[] = Array.from({ length: 10_000 }, (_, f) =>
-  f === 0 ? '0' : String(f).padStart(4, '0').replace(/0+$/, ''),
-);
 
 /** pyRepr outside 1e-4 <= |x| < 1e16: exponents, zeros, nan, inf. */
 function pyReprSlow(x: number): string {

@@ -1,6 +1,6 @@
 import { Buffer } from 'node:buffer';
 import { MAX_NUMBER_BYTES, fixedInto, reprInto, uintInto } from '../format/python-bytes.js';
-import { pyFixed, pyRepr, pySignedFixed } from '../format/python.js';
+import { pyFixedSlow, pyReprFallback, pySignedFixedSlow } from '../format/python.js';
 
 const MINUS = 45;
 
@@ -111,7 +111,7 @@ export class ByteSink {
     this.room(MAX_NUMBER_BYTES);
     const end = reprInto(x, this.bytes, this.length);
     if (end >= 0) this.length = end;
-    else this.ascii(pyRepr(x));
+    else this.ascii(pyReprFallback(x));
   }
 
   /** Python's `format(x, '.{digits}f')`, as pyFixed. */
@@ -119,7 +119,7 @@ export class ByteSink {
     this.room(MAX_NUMBER_BYTES);
     const end = fixedInto(x, digits, false, this.bytes, this.length);
     if (end >= 0) this.length = end;
-    else this.ascii(pyFixed(x, digits));
+    else this.ascii(pyFixedSlow(x, digits));
   }
 
   /** Python's `format(x, '+.{digits}f')`, as pySignedFixed. */
@@ -127,7 +127,7 @@ export class ByteSink {
     this.room(MAX_NUMBER_BYTES);
     const end = fixedInto(x, digits, true, this.bytes, this.length);
     if (end >= 0) this.length = end;
-    else this.ascii(pySignedFixed(x, digits));
+    else this.ascii(pySignedFixedSlow(x, digits));
   }
 
   get size(): number {

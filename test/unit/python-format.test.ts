@@ -15,7 +15,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { mulberry32 as prng } from '../../runtime/synthetic/random.js';
-import { pyFixed, pyRepr, pySignedFixed } from '../../runtime/format/python.js';
+import { pyFixed, pyFixedSlow, pyRepr, pyReprFallback, pySignedFixed, pySignedFixedSlow } from '../../runtime/format/python.js';
 import { ByteSink } from '../../runtime/output/byte-sink.js';
 
 describe('pyFixed = format(x, ".Nf")', () => {
@@ -170,23 +170,32 @@ function pythonFormat(values: readonly number[], specs: readonly Spec[]): string
 
 const sink = new ByteSink();
 
-/** Our string for a spec; if the string function and the byte writer disagree, both, so the comparison fails. */
+/**
+ * Our string for a spec. The string function, the byte writer and the slow
+ * path that both fall back on (kept exact over the whole range, so that it is
+ * right wherever it is reached) must agree; if they do not, all three are
+ * returned, so the comparison fails.
+ */
 function ours(x: number, spec: Spec): string {
   const signed = spec.startsWith('+');
   const digits = Number(spec.slice(signed ? 2 : 1, -1));
   let text: string;
+  let slow: string;
   if (spec === 'repr') {
     text = pyRepr(x);
+    slow = pyReprFallback(x);
     sink.pyRepr(x);
   } else if (signed) {
     text = pySignedFixed(x, digits);
+    slow = pySignedFixedSlow(x, digits);
     sink.pySignedFixed(x, digits);
   } else {
     text = pyFixed(x, digits);
+    slow = pyFixedSlow(x, digits);
     sink.pyFixed(x, digits);
   }
   const bytes = sink.takeText();
-  return bytes === text ? text : `string ${text} / bytes ${bytes}`;
+  return bytes === text && slow === text ? text : `string ${text} / bytes ${bytes} / slow ${slow}`;
 }
 
 interface Mismatch {
