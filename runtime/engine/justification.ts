@@ -139,21 +139,14 @@ export class JustificationWriter {
     const prefix = EXIT_REASON_PREFIX[reason];
     if (prefix === undefined) sink.append(`"Exit reason: ${EXIT_REASONS[reason]}`);
     else sink.chunk(prefix);
-    // NaN in the packed log is null in a Trade
-    const stopDist = reason === STOP_LOSS ? packed[o + F_STOP_DIST]! : Number.NaN;
-    const targetDist = reason === TARGET ? packed[o + F_TARGET_DIST]! : Number.NaN;
+    // NaN in the packed log is null in a Trade; a stop and a target read alike
+    const distance = reason === STOP_LOSS ? packed[o + F_STOP_DIST]! : reason === TARGET ? packed[o + F_TARGET_DIST]! : Number.NaN;
     const trailingStop = reason === TRAILING_STOP ? packed[o + F_TRAILING_STOP]! : Number.NaN;
-    if (stopDist === stopDist) {
-      sink.chunk(STOP_DISTANCE);
-      sink.pyFixed(stopDist, 4);
+    if (distance === distance) {
+      sink.chunk(reason === STOP_LOSS ? STOP_DISTANCE : TARGET_DISTANCE);
+      sink.pyFixed(distance, 4);
       sink.chunk(SPACE_PAREN);
-      sink.pyFixed(stopDist / packed[o + F_ATR]!, 1);
-      sink.chunk(ATR_MULTIPLE);
-    } else if (targetDist === targetDist) {
-      sink.chunk(TARGET_DISTANCE);
-      sink.pyFixed(targetDist, 4);
-      sink.chunk(SPACE_PAREN);
-      sink.pyFixed(targetDist / packed[o + F_ATR]!, 1);
+      sink.pyFixed(distance / packed[o + F_ATR]!, 1);
       sink.chunk(ATR_MULTIPLE);
     } else if (trailingStop === trailingStop) {
       sink.chunk(TRAILING_STOP_AT);
