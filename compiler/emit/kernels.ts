@@ -56,6 +56,12 @@ export function shapeOf(code: Code, columns: ReadonlySet<string>): Shape {
 export const MASK_MODES = { set: 0, and: 1, or: 2 } as const;
 export type MaskMode = keyof typeof MASK_MODES;
 
+/** A statement calling a kernel, and the kernel's name (for the caller's imports). */
+export interface KernelCall {
+  readonly name: string;
+  readonly call: Code;
+}
+
 interface KernelEntry {
   readonly name: string;
   readonly kind: 'mask' | 'series';
@@ -68,20 +74,16 @@ export class KernelTable {
   private readonly byText = new Map<string, KernelEntry>();
   private readonly perName = new Map<string, number>();
 
-  /** A call filling `out` with the condition's 0/1 per bar, combined with `mode`. */
-  maskCall(what: string, shape: Shape, mode: MaskMode): Code {
-    const entry = this.entry('mask', what, shape);
-    return new Code(`${entry.name}(out, ${MASK_MODES[mode]}, n${this.arguments(shape)});`);
+  /** A call filling `out` with the condition's 0/1 per bar, combined with `mode`; `name` is the kernel it calls. */
+  maskCall(what: string, shape: Shape, mode: MaskMode): KernelCall {
+    const { name } = this.entry('mask', what, shape);
+    return { name, call: new Code(`${name}(out, ${MASK_MODES[mode]}, n${this.arguments(shape)});`) };
   }
 
   /** A call filling the Float64Array `target` with an expression's value per bar. */
-  seriesCall(shape: Shape, target: Code): Code {
-    const entry = this.entry('series', 'series', shape);
-    return new Code(`${entry.name}(${target.text}, n${this.arguments(shape)});`);
-  }
-
-  get names(): string[] {
-    return [...this.byText.values()].map((e) => e.name);
+  seriesCall(shape: Shape, target: Code): KernelCall {
+    const { name } = this.entry('series', 'series', shape);
+    return { name, call: new Code(`${name}(${target.text}, n${this.arguments(shape)});`) };
   }
 
   /** The kernels module: one exported function per shape, in first-use order. */

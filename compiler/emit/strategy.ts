@@ -60,8 +60,8 @@ export function emitSide(strategy: Strategy, side: Side, kernels: KernelTable): 
   const reads = new Set([...scope.columns, ...scope.rollings.map((r) => r.variable.text)]);
   const calls = parts.map((p, k) => {
     const mode = k === 0 ? 'set' : SIDE_TEXT[side].all ? 'and' : 'or';
-    const call = kernels.maskCall(p.type, shapeOf(p.code, reads), mode);
-    used.kernels.add(call.text.slice(0, call.text.indexOf('(')));
+    const { name, call } = kernels.maskCall(p.type, shapeOf(p.code, reads), mode);
+    used.kernels.add(name);
     return `/* ${p.type} */ ${call.text}`;
   });
   const lines: string[] = [];
@@ -100,8 +100,8 @@ function rollingPrologue(
     const value = emitNum(request.of, scope.context('j'));
     const guarded = lag === 0 ? value : code`j >= ${lag} ? ${value} : Number.NaN`;
     const reads = new Set([...scope.columns, ...scope.rollings.map((r) => r.variable.text)]);
-    const call = kernels.seriesCall(shapeOf(guarded, reads), input);
-    used.kernels.add(call.text.slice(0, call.text.indexOf('(')));
+    const { name, call } = kernels.seriesCall(shapeOf(guarded, reads), input);
+    used.kernels.add(name);
     lines.push(code`const ${input} = new Float64Array(n);`.text, call.text);
   }
   const extra = request.kind === 'percentile' ? code`, ${request.q ?? 0}, ${request.minCount ?? 0}` : new Code('');
