@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { COPY_NULL, copyEscaped } from '../output/copy-text.js';
 
 export type CopyValue = string | number | null;
 
@@ -10,16 +11,14 @@ export type CopyValue = string | number | null;
  * and carriage return are backslash-escaped (anything else is taken literally).
  */
 export function copyField(value: CopyValue): string {
-  if (value === null) return '\\N';
+  if (value === null) return COPY_NULL;
   if (typeof value === 'number') {
     // String(x) is the shortest text that parses back to x, and PostgreSQL's
     // float8 input parses it exactly; only the sign of zero needs help
     return Object.is(value, -0) ? '-0' : String(value);
   }
-  return /[\\\t\n\r]/.test(value) ? value.replace(/[\\\t\n\r]/g, (c) => ESCAPES[c]!) : value;
+  return copyEscaped(value);
 }
-
-const ESCAPES: Readonly<Record<string, string>> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 
 /** Rows grouped into chunks of about this many characters: one write per row would dominate the cost. */
 const CHUNK = 1 << 16;
@@ -54,5 +53,22 @@ export async function copyRows(
   const names = columns.map((c) => pg.escapeIdentifier(c)).join(', ');
   const stream = client.query(copyFrom(`COPY ${pg.escapeIdentifier(table)} (${names}) FROM STDIN`));
   await pipeline(Readable.from(lines(rows, columns.length)), stream);
+  return stream.rowCount;
+}
+
+/**
+ * COPY ... FROM STDIN of text that is ready (COPY text format, whole rows),
+ * buffer by buffer as given: nothing is formatted here. Returns the number
+ * of rows copied.
+ */
+export async function copyBuffers(
+  client: pg.ClientBase,
+  table: string,
+  columns: readonly string[],
+  buffers: readonly Uint8Array[],
+): Promise<number> {
+  const names = columns.map((c) => pg.escapeIdentifier(c)).join(', ');
+  const stream = client.query(copyFrom(`COPY ${pg.escapeIdentifier(table)} (${names}) FROM STDIN`));
+  await pipeline(Readable.from(buffers.filter((b) => b.length > 0).map((b) => Buffer.from(b.buffer, b.byteOffset, b.length))), stream);
   return stream.rowCount;
 }

@@ -1,29 +1,17 @@
 import { performance } from 'node:perf_hooks';
 import type { Pool, PoolClient } from 'pg';
-import { entryJustification, exitJustification, sideName } from '../engine/justification.js';
-import type { Combination } from '../run/backtest.js';
-import { copyRows } from './copy.js';
+import { RESULT_COPY_COLUMNS, TRADE_STAGING_COLUMNS } from '../output/copy-rows.js';
+import { copyBuffers } from './copy.js';
 
-const DAY_MS = 86_400_000;
-const HOUR_MS = 3_600_000;
-
-const RESULT_COLUMNS = [
-  'run_id', 'symbol', 'strategy_id', 'strategy_version', 'period_start', 'period_end', 'timeframe', 'risk_profile',
-  'open_day', 'open_hour', 'long_short', 'num_trades', 'pnl_mean', 'pnl_std', 'max_drawdown', 'max_profit',
-] as const;
-
-const TRADE_COLUMNS = [
-  'strategy_probe_result_id', 'ticker', 'open_timestamp', 'close_timestamp', 'direction', 'open_justification',
-  'close_justification', 'pnl', 'pnl_pct', 'bars_held', 'max_drawdown', 'max_profit', 'pnl_std',
-] as const;
-
-/** What is written with every combination of one (symbol, timeframe). */
-export interface WriteContext {
-  readonly runId: string;
-  readonly symbol: string;
-  /** UTC epoch ms: the requested dates, else the data's first and last bar. */
-  readonly periodStart: number;
-  readonly periodEnd: number;
+/** COPY text of whole combinations, as a worker formats it (see CopyRows). */
+export interface CopyPayload {
+  /** strategy_probe_results rows (RESULT_COPY_COLUMNS). */
+  readonly results: Uint8Array;
+  /** Their trades (TRADE_STAGING_COLUMNS), null when trades are not stored. */
+  readonly trades: Uint8Array | null;
+  readonly rowCount: number;
+  readonly tradeCount: number;
+  readonly combinations: number;
 }
 
 export interface WriterOptions {
@@ -31,8 +19,6 @@ export interface WriterOptions {
   readonly persistTrades: boolean;
   /** Result rows per transaction (config engine.db_batch_size). */
   readonly batchRows: number;
-  /** probe_strategies ids and versions by strategy name. */
-  readonly strategyIds: ReadonlyMap<string, { id: number; version: number }>;
   /** Batches written at once, each on its own connection. */
   readonly concurrency?: number;
 }
@@ -41,30 +27,58 @@ export interface WriteStats {
   combinations: number;
   resultRows: number;
   trades: number;
-  /** Each committed batch: result rows and milliseconds from BEGIN to COMMIT. */
-  batches: { rows: number; ms: number }[];
+  /** Each committed batch: result rows, milliseconds from BEGIN to COMMIT, and whether it met a conflict. */
+  batches: { rows: number; ms: number; conflict: boolean }[];
 }
 
-const iso = (ms: number): string => new Date(ms).toISOString();
-const day = (ms: number): string => new Date(Math.floor(ms / DAY_MS) * DAY_MS).toISOString().slice(0, 10);
+const RESULT_LIST = RESULT_COPY_COLUMNS.join(', ');
+const DIMENSIONS = ['symbol', 'strategy_id', 'timeframe', 'risk_profile', 'open_day', 'open_hour', 'long_short'] as const;
+const TRADE_FIELDS = [
+  'open_timestamp', 'close_timestamp', 'open_justification', 'close_justification', 'pnl', 'pnl_pct', 'bars_held',
+  'max_drawdown', 'max_profit', 'pnl_std',
+] as const;
+const TRADE_INSERT = `INSERT INTO strategy_probe_trades (strategy_probe_result_id, ticker, direction, ${TRADE_FIELDS.join(', ')})`;
+const TRADE_SELECT = `t.symbol, t.direction, ${TRADE_FIELDS.map((c) => `t.${c}`).join(', ')}`;
+/** A staged trade's result row: the same dimensions, its direction as long_short. */
+const TRADE_MATCHES = (r: string): string =>
+  DIMENSIONS.map((c) => `${r}.${c} = t.${c === 'long_short' ? 'direction' : c}`).join(' AND ');
+
+/** PostgreSQL's unique_violation: a row of the batch is stored already. */
+const UNIQUE_VIOLATION = '23505';
+/** deadlock_detected: two writers took the same combinations in another order; one of them starts over. */
+const DEADLOCK = '40P01';
+const ATTEMPTS = 3;
+
+const errorCode = (error: unknown): unknown => (error as { code?: unknown } | null)?.code;
 
 /**
- * Streams finished combinations to strategy_probe_results (and, asked to,
- * strategy_probe_trades) in batches. A batch is one transaction holding
- * whole combinations: results are COPYed into a staging table, inserted with
- * ON CONFLICT ON CONSTRAINT uq_probe_result_dimensions DO NOTHING, and the
- * trades of the rows actually inserted are COPYed linked to their ids. A
- * crash therefore never leaves a combination half-written, and a rerun with
- * the same run id can skip what is stored.
+ * Streams the COPY text of finished combinations to strategy_probe_results
+ * (and, asked to, strategy_probe_trades) in batches. A batch is one
+ * transaction holding whole combinations, so a crash never leaves a
+ * combination half-written and a rerun with the same run id skips what is
+ * stored.
+ *
+ * Rows are COPYed straight into strategy_probe_results: the combinations
+ * written are those the resume check found missing, so a conflict is
+ * possible only when another writer stores the same ones at the same time
+ * (a unit retried while its first instance still writes). A batch that
+ * meets one is rolled back to its savepoint and written again through a
+ * staging table with ON CONFLICT DO NOTHING: rows another writer stored
+ * keep that writer's values and trades. Trades are staged with their
+ * result row's dimensions and linked by a join on the unique key, as a
+ * result row's id exists only once it is stored.
  */
 export class ResultWriter {
   readonly stats: WriteStats = { combinations: 0, resultRows: 0, trades: 0, batches: [] };
-  private pending: { context: WriteContext; combination: Combination }[] = [];
+  private pending: CopyPayload[] = [];
   private pendingRows = 0;
+  /** Rows handed over and not yet committed, pending ones included. */
+  private backlogRows = 0;
   private readonly writing = new Set<Promise<void>>();
   private readonly waiters: (() => void)[] = [];
+  private readonly drainers: { rows: number; resolve: () => void }[] = [];
   private failure: unknown;
-  /** Connections that already hold the staging table (it lives as long as the session). */
+  /** Connections that already hold the staging tables (they live as long as the session). */
   private readonly staged = new WeakSet<PoolClient>();
 
   constructor(
@@ -72,12 +86,19 @@ export class ResultWriter {
     private readonly options: WriterOptions,
   ) {}
 
-  add(context: WriteContext, combinations: readonly Combination[]): void {
-    for (const combination of combinations) {
-      this.pending.push({ context, combination });
-      this.pendingRows += Math.max(1, combination.rowCount);
-    }
+  add(payload: CopyPayload): void {
+    this.pending.push(payload);
+    const rows = Math.max(1, payload.rowCount);
+    this.pendingRows += rows;
+    this.backlogRows += rows;
     if (this.pendingRows >= this.options.batchRows) this.flush();
+  }
+
+  /** Resolves once at most `rows` result rows wait to be committed: the engine may run ahead of the database only so far. */
+  drained(rows: number): Promise<void> {
+    this.flush();
+    if (this.backlogRows <= rows || this.failure !== undefined) return Promise.resolve();
+    return new Promise((resolve) => this.drainers.push({ rows, resolve }));
   }
 
   /** Writes what is pending and waits for every batch; rethrows the first failure. */
@@ -91,6 +112,7 @@ export class ResultWriter {
   private flush(): void {
     if (this.pending.length === 0) return;
     const batch = this.pending;
+    const rows = this.pendingRows;
     this.pending = [];
     this.pendingRows = 0;
     const write = this.whenFree()
@@ -102,9 +124,21 @@ export class ResultWriter {
       })
       .finally(() => {
         this.writing.delete(write);
+        this.backlogRows -= rows;
         this.waiters.shift()?.();
+        this.wakeDrainers();
       });
     this.writing.add(write);
+  }
+
+  private wakeDrainers(): void {
+    for (let k = this.drainers.length - 1; k >= 0; k--) {
+      const drainer = this.drainers[k]!;
+      if (this.backlogRows <= drainer.rows || this.failure !== undefined) {
+        this.drainers.splice(k, 1);
+        drainer.resolve();
+      }
+    }
   }
 
   /** Batches hold whole combinations, so several may be written at once and commit in any order. */
@@ -114,20 +148,41 @@ export class ResultWriter {
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 
-  private async writeBatch(batch: readonly { context: WriteContext; combination: Combination }[]): Promise<void> {
+  private async writeBatch(batch: readonly CopyPayload[]): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.writeBatchOnce(batch);
+        return;
+      } catch (error) {
+        if (errorCode(error) !== DEADLOCK || attempt >= ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  private async writeBatchOnce(batch: readonly CopyPayload[]): Promise<void> {
     const client = await this.pool.connect();
     try {
       const started = performance.now();
       await client.query('BEGIN');
       // a commit lost with the server itself is recomputed by resuming the run; atomicity is unaffected
       await client.query('SET LOCAL synchronous_commit TO off');
-      const { ids, inserted } = await this.insertResults(client, batch);
-      const trades = this.options.persistTrades ? await this.insertTrades(client, batch, ids) : 0;
+      await this.stage(client);
+      await client.query('SAVEPOINT straight');
+      let written: { results: number; trades: number };
+      let conflict = false;
+      try {
+        written = await this.writeStraight(client, batch);
+      } catch (error) {
+        if (errorCode(error) !== UNIQUE_VIOLATION) throw error;
+        await client.query('ROLLBACK TO SAVEPOINT straight');
+        conflict = true;
+        written = await this.writeSkippingStored(client, batch);
+      }
       await client.query('COMMIT');
-      this.stats.trades += trades;
-      this.stats.combinations += batch.length;
-      this.stats.resultRows += inserted;
-      this.stats.batches.push({ rows: inserted, ms: performance.now() - started });
+      this.stats.trades += written.trades;
+      this.stats.combinations += batch.reduce((n, p) => n + p.combinations, 0);
+      this.stats.resultRows += written.results;
+      this.stats.batches.push({ rows: written.results, ms: performance.now() - started, conflict });
     } catch (error) {
       await client.query('ROLLBACK').catch(() => {});
       throw error;
@@ -136,85 +191,63 @@ export class ResultWriter {
     }
   }
 
-  /** Inserts the batch's rows; returns how many were new and, when trades follow, their ids by dimensions. */
-  private async insertResults(
-    client: PoolClient,
-    batch: readonly { context: WriteContext; combination: Combination }[],
-  ): Promise<{ ids: Map<string, number>; inserted: number }> {
-    if (!this.staged.has(client)) {
-      // created once per connection and emptied by every commit: no catalog churn per batch
-      await client.query(`CREATE TEMP TABLE IF NOT EXISTS probe_results_staging (
-        seq INTEGER, run_id VARCHAR(50), symbol VARCHAR(20), strategy_id INTEGER, strategy_version INTEGER,
-        period_start TIMESTAMPTZ, period_end TIMESTAMPTZ, timeframe VARCHAR(10), risk_profile VARCHAR(10),
-        open_day DATE, open_hour INTEGER, long_short VARCHAR(5), num_trades INTEGER, pnl_mean DOUBLE PRECISION,
-        pnl_std DOUBLE PRECISION, max_drawdown DOUBLE PRECISION, max_profit DOUBLE PRECISION
-      ) ON COMMIT DELETE ROWS`);
-      this.staged.add(client);
-    }
-    let seq = 0;
-    const rows = function* (this: ResultWriter): Generator<(string | number)[]> {
-      for (const { context, combination } of batch) {
-        const strategy = this.strategyId(combination.strategy.name);
-        for (const r of combination.rows()) {
-          yield [
-            seq++, context.runId, context.symbol.toUpperCase(), strategy.id, combination.strategy.version, iso(context.periodStart),
-            iso(context.periodEnd), combination.timeframe, combination.profile, day(r.openDay * DAY_MS), r.openHour, r.longShort,
-            r.numTrades, r.pnlMean, r.pnlStd, r.maxDrawdown, r.maxProfit,
-          ];
-        }
-      }
-    }.call(this);
-    await copyRows(client, 'probe_results_staging', ['seq', ...RESULT_COLUMNS], rows);
-    const columns = RESULT_COLUMNS.join(', ');
-    // the inserted rows' ids are needed only to link trades to them
-    const returning = this.options.persistTrades
-      ? `RETURNING id, concat_ws('|', symbol, strategy_id, timeframe, risk_profile, open_day::text, open_hour, long_short) AS key`
-      : '';
-    const inserted = await client.query<{ id: number; key: string }>(
-      `INSERT INTO strategy_probe_results (${columns})
-       SELECT ${columns} FROM probe_results_staging ORDER BY seq
-       ON CONFLICT ON CONSTRAINT uq_probe_result_dimensions DO NOTHING ${returning}`,
+  /** No row of the batch is stored yet: COPY into the table itself. */
+  private async writeStraight(client: PoolClient, batch: readonly CopyPayload[]): Promise<{ results: number; trades: number }> {
+    const results = await copyBuffers(client, 'strategy_probe_results', RESULT_COPY_COLUMNS, batch.map((p) => p.results));
+    if (!this.options.persistTrades) return { results, trades: 0 };
+    await this.stageTrades(client, batch);
+    const trades = await client.query(
+      `${TRADE_INSERT}
+       SELECT r.id, ${TRADE_SELECT} FROM probe_trades_staging t
+       JOIN strategy_probe_results r ON r.run_id = $1 AND ${TRADE_MATCHES('r')}
+       ORDER BY t.seq`,
+      [this.options.runId],
     );
-    return { ids: new Map(inserted.rows.map((r) => [r.key, r.id])), inserted: inserted.rowCount ?? 0 };
+    return { results, trades: trades.rowCount ?? 0 };
   }
 
-  private async insertTrades(
-    client: PoolClient,
-    batch: readonly { context: WriteContext; combination: Combination }[],
-    ids: ReadonlyMap<string, number>,
-  ): Promise<number> {
-    let count = 0;
-    const rows = function* (this: ResultWriter): Generator<(string | number)[]> {
-      for (const { context, combination } of batch) {
-        const { series, strategy, profile } = combination;
-        const symbol = context.symbol.toUpperCase();
-        const strategyId = this.strategyId(strategy.name).id;
-        for (const trade of combination.trades()) {
-          const opened = series.time[trade.entryIndex]!;
-          const hourKey = Math.floor(opened / HOUR_MS);
-          const direction = sideName(trade.side);
-          const key = [symbol, strategyId, combination.timeframe, profile, day(opened), hourKey - Math.floor(opened / DAY_MS) * 24, direction].join('|');
-          const resultId = ids.get(key);
-          // rows another writer stored first keep that writer's trades
-          if (resultId === undefined) continue;
-          count++;
-          yield [
-            resultId, symbol, iso(opened), iso(series.time[trade.exitIndex]!), direction,
-            entryJustification(trade, strategy, profile, series), exitJustification(trade, series.columns.close![trade.exitIndex]!),
-            trade.pnlPct * trade.entryPrice, trade.pnlPct, trade.barsHeld, trade.maxDrawdownPct, trade.maxProfitPct, trade.pnlStd,
-          ];
-        }
-      }
-    }.call(this);
-    await copyRows(client, 'strategy_probe_trades', TRADE_COLUMNS, rows);
-    // counted only once the transaction commits
-    return count;
+  /** Some rows are stored already: insert the others, and the trades of those only. */
+  private async writeSkippingStored(client: PoolClient, batch: readonly CopyPayload[]): Promise<{ results: number; trades: number }> {
+    await copyBuffers(client, 'probe_results_staging', RESULT_COPY_COLUMNS, batch.map((p) => p.results));
+    const insert = `INSERT INTO strategy_probe_results (${RESULT_LIST})
+       SELECT ${RESULT_LIST} FROM probe_results_staging ORDER BY seq
+       ON CONFLICT ON CONSTRAINT uq_probe_result_dimensions DO NOTHING`;
+    if (!this.options.persistTrades) return { results: (await client.query(insert)).rowCount ?? 0, trades: 0 };
+    await this.stageTrades(client, batch);
+    const { rows } = await client.query<{ results: number; trades: number }>(
+      `WITH inserted AS (${insert} RETURNING id, ${DIMENSIONS.join(', ')}),
+       linked AS (
+         ${TRADE_INSERT}
+         SELECT inserted.id, ${TRADE_SELECT} FROM probe_trades_staging t JOIN inserted ON ${TRADE_MATCHES('inserted')}
+         ORDER BY t.seq RETURNING 1
+       )
+       SELECT (SELECT count(*) FROM inserted)::int AS results, (SELECT count(*) FROM linked)::int AS trades`,
+    );
+    return rows[0]!;
   }
 
-  private strategyId(name: string): { id: number; version: number } {
-    const found = this.options.strategyIds.get(name);
-    if (!found) throw new Error(`strategy ${name} is not in probe_strategies`);
-    return found;
+  private async stageTrades(client: PoolClient, batch: readonly CopyPayload[]): Promise<void> {
+    const buffers = batch.flatMap((p) => (p.trades === null ? [] : [p.trades]));
+    await copyBuffers(client, 'probe_trades_staging', TRADE_STAGING_COLUMNS, buffers);
+  }
+
+  /** Staging tables, created once per connection and emptied by every commit: no catalog churn per batch. */
+  private async stage(client: PoolClient): Promise<void> {
+    if (this.staged.has(client)) return;
+    await client.query(`CREATE TEMP TABLE IF NOT EXISTS probe_results_staging (
+      seq BIGINT GENERATED ALWAYS AS IDENTITY, run_id VARCHAR(50), symbol VARCHAR(20), strategy_id INTEGER,
+      strategy_version INTEGER, period_start TIMESTAMPTZ, period_end TIMESTAMPTZ, timeframe VARCHAR(10),
+      risk_profile VARCHAR(10), open_day DATE, open_hour INTEGER, long_short VARCHAR(5), num_trades INTEGER,
+      pnl_mean DOUBLE PRECISION, pnl_std DOUBLE PRECISION, max_drawdown DOUBLE PRECISION, max_profit DOUBLE PRECISION
+    ) ON COMMIT DELETE ROWS`);
+    await client.query(`CREATE TEMP TABLE IF NOT EXISTS probe_trades_staging (
+      seq BIGINT GENERATED ALWAYS AS IDENTITY, symbol VARCHAR(20), strategy_id INTEGER, timeframe VARCHAR(10),
+      risk_profile VARCHAR(10), open_day DATE, open_hour INTEGER, direction VARCHAR(5), open_timestamp TIMESTAMPTZ,
+      close_timestamp TIMESTAMPTZ, open_justification TEXT, close_justification TEXT, pnl DOUBLE PRECISION,
+      pnl_pct DOUBLE PRECISION, bars_held INTEGER, max_drawdown DOUBLE PRECISION, max_profit DOUBLE PRECISION,
+      pnl_std DOUBLE PRECISION
+    ) ON COMMIT DELETE ROWS`);
+    this.staged.add(client);
   }
 }
 

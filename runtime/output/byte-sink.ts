@@ -114,6 +114,18 @@ export class ByteSink {
     else this.ascii(pyReprFallback(x));
   }
 
+  /**
+   * A double as PostgreSQL's float8 input reads it back exactly: the
+   * shortest round-trip digits (repr's), and NaN and the infinities in
+   * PostgreSQL's spelling.
+   */
+  float8(x: number): void {
+    if (x !== x) this.ascii('NaN');
+    else if (x === Infinity) this.ascii('Infinity');
+    else if (x === -Infinity) this.ascii('-Infinity');
+    else this.pyRepr(x);
+  }
+
   /** Python's `format(x, '.{digits}f')`, as pyFixed. */
   pyFixed(x: number, digits: number): void {
     this.room(MAX_NUMBER_BYTES);

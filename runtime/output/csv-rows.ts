@@ -5,10 +5,10 @@ import {
   F_PNL, F_PNL_STD, F_SIDE, TRADE_FIELDS,
 } from '../engine/trade-log.js';
 import { EXIT_REASONS, SHORT } from '../engine/trade.js';
-import { isoDay, isoDayInto, isoSeconds, isoSecondsInto } from '../format/time.js';
 import { csvField } from '../io/csv.js';
 import type { BarSeries } from '../strategy/bar-series.js';
 import type { CompiledStrategy } from '../strategy/compiled.js';
+import { BarTimes } from './bar-times.js';
 import { type ByteSink, chunk } from './byte-sink.js';
 
 export const TRADE_COLUMNS = [
@@ -30,15 +30,6 @@ export function headerLine(columns: readonly string[]): string {
 const COMMA = 44;
 const CR = 13;
 const LF = 10;
-/** Bytes per timestamp: `2024-01-02T14:30:00Z`; five words. */
-const ISO_BYTES = 20;
-const STAMP_WORDS = 5;
-/** Bytes of a day, `2024-01-02`, in three words. */
-const DAY_BYTES = 10;
-const DAY_WORDS = 3;
-/** Scratch for one timestamp or day on its way into a cache. */
-const STAMP_BYTES = new Uint8Array(ISO_BYTES);
-const STAMP_VIEW = new DataView(STAMP_BYTES.buffer);
 /** `long,` and `short,` (index LONG, SHORT). */
 const SIDE_FIELDS = ['long,', 'short,'].map(chunk);
 /** Each exit reason and the comma after it. */
@@ -52,12 +43,8 @@ const EXIT_REASON_FIELDS = EXIT_REASONS.map((reason) => chunk(`${reason},`));
  */
 export class CsvRows {
   private readonly close: Float64Array;
-  /** Per bar, its timestamp as ISO_BYTES bytes packed as in a chunk, written the first time a trade needs it (bounded by the bars). */
-  private readonly stamps: Uint32Array;
-  private readonly stamped: Uint8Array;
+  private readonly times: BarTimes;
   private readonly justifications = new Map<CompiledStrategy, JustificationWriter>();
-  private lastDay = Number.NaN;
-  private readonly dayWords = new Uint32Array(DAY_WORDS);
 
   constructor(
     private readonly symbol: string,
@@ -67,8 +54,7 @@ export class CsvRows {
     const close = series.columns.close;
     if (close === undefined) throw new Error('a series without a close column');
     this.close = close;
-    this.stamps = new Uint32Array(series.length * STAMP_WORDS);
-    this.stamped = new Uint8Array(series.length);
+    this.times = new BarTimes(series.time, false);
   }
 
   /** Every trade of one combination, one CRLF-terminated line each. */
@@ -79,9 +65,9 @@ export class CsvRows {
     for (let o = 0; o + TRADE_FIELDS <= packed.length; o += TRADE_FIELDS) {
       sink.chunk(prefix);
       sink.chunk(SIDE_FIELDS[packed[o + F_SIDE] === SHORT ? 1 : 0]!);
-      this.timestamp(packed[o + F_ENTRY_INDEX]!, sink);
+      this.times.stamp(packed[o + F_ENTRY_INDEX]!, sink);
       sink.byte(COMMA);
-      this.timestamp(packed[o + F_EXIT_INDEX]!, sink);
+      this.times.stamp(packed[o + F_EXIT_INDEX]!, sink);
       sink.byte(COMMA);
       sink.pyRepr(packed[o + F_ENTRY_PRICE]!);
       sink.byte(COMMA);
@@ -112,7 +98,7 @@ export class CsvRows {
     const prefix = chunk(`${csvField(this.symbol.toUpperCase())},${csvField(this.timeframe)},${strategy.id},${csvField(profile)},`);
     for (let o = 0; o + ROW_FIELDS <= packed.length; o += ROW_FIELDS) {
       sink.chunk(prefix);
-      this.day(packed[o]!, sink);
+      this.times.day(packed[o]!, sink);
       sink.byte(COMMA);
       sink.jsNumber(packed[o + 1]!);
       sink.byte(COMMA);
@@ -128,34 +114,6 @@ export class CsvRows {
       sink.pyRepr(packed[o + 7]!);
       sink.bytes2(CR, LF);
     }
-  }
-
-  /** The ISO timestamp of bar `index`, from the per-bar cache. */
-  private timestamp(index: number, sink: ByteSink): void {
-    const at = index * STAMP_WORDS;
-    if (this.stamped[index] !== 1) {
-      const time = this.series.time[index]!;
-      if (!isoSecondsInto(time, STAMP_BYTES, 0)) {
-        sink.ascii(isoSeconds(time));
-        return;
-      }
-      for (let k = 0; k < STAMP_WORDS; k++) this.stamps[at + k] = STAMP_VIEW.getUint32(4 * k, true);
-      this.stamped[index] = 1;
-    }
-    sink.words(this.stamps, at, ISO_BYTES);
-  }
-
-  /** `YYYY-MM-DD` of a day number; rows come in time order, so the last day is kept as words. */
-  private day(day: number, sink: ByteSink): void {
-    if (day !== this.lastDay) {
-      if (!isoDayInto(day, STAMP_BYTES, 0)) {
-        sink.ascii(isoDay(day));
-        return;
-      }
-      for (let k = 0; k < DAY_WORDS; k++) this.dayWords[k] = STAMP_VIEW.getUint32(4 * k, true);
-      this.lastDay = day;
-    }
-    sink.words(this.dayWords, 0, DAY_BYTES);
   }
 
   private justification(strategy: CompiledStrategy): JustificationWriter {

@@ -1,12 +1,16 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { BarSeries } from '../strategy/bar-series.js';
-import type { CsvDone, FromWorker, PackedDone, TaskDone, TaskMessage, ToWorker } from './protocol.js';
+import type { IndicatorEngine } from '../indicators/engines.js';
+import type { Bars } from '../series/bars.js';
+import type {
+  CopyDone, CsvDone, DatasetMessage, FromWorker, IndicatorsMessage, PackedDone, TaskDone, TaskMessage, ToWorker,
+} from './protocol.js';
 
-type TaskInput = Omit<TaskMessage, 'kind' | 'taskId' | 'format'>;
+type TaskInput = Omit<TaskMessage, 'kind' | 'taskId' | 'format' | 'copy'>;
 
 interface PendingTask {
-  readonly message: TaskMessage;
+  readonly message: TaskMessage | IndicatorsMessage;
   readonly resolve: (done: TaskDone) => void;
   readonly reject: (error: Error) => void;
 }
@@ -62,7 +66,7 @@ export class WorkerPool {
   }
 
   /** Shares a series with every worker; returns the id tasks refer to. */
-  share(series: BarSeries, labels: { readonly symbol: string; readonly timeframe: string }): number {
+  share(series: BarSeries, labels: Pick<DatasetMessage, 'symbol' | 'timeframe' | 'run'>): number {
     const datasetId = this.nextDatasetId++;
     const message: ToWorker = {
       kind: 'dataset',
@@ -70,8 +74,7 @@ export class WorkerPool {
       length: series.length,
       time: series.time,
       columns: series.columns,
-      symbol: labels.symbol,
-      timeframe: labels.timeframe,
+      ...labels,
     };
     for (const slot of this.slots) slot.worker.postMessage(message);
     return datasetId;
@@ -95,10 +98,34 @@ export class WorkerPool {
     return done;
   }
 
+  /** Runs a task; its rows (and trades, if asked) come back as COPY text for the database. */
+  async runCopy(input: TaskInput & Required<Pick<TaskMessage, 'copy'>>): Promise<CopyDone> {
+    const done = await this.submit({ ...input, format: 'copy' });
+    if (done.kind !== 'copy') throw new Error(`a worker answered a copy task with ${done.kind}`);
+    return done;
+  }
+
+  /**
+   * Indicator columns of `bars`, computed on a worker: the caller's thread
+   * stays free (the service's serves HTTP). Ahead of every queued task, as
+   * the tasks of these bars wait for it.
+   */
+  async indicators(bars: Bars, wanted: readonly string[], engine: IndicatorEngine): Promise<ReadonlyMap<string, Float64Array>> {
+    const done = await this.enqueue((taskId) => ({ kind: 'indicators', taskId, bars, wanted, engine }), true);
+    if (done.kind !== 'indicators') throw new Error(`a worker answered an indicators task with ${done.kind}`);
+    return done.columns;
+  }
+
   private submit(input: Omit<TaskMessage, 'kind' | 'taskId'>): Promise<TaskDone> {
+    return this.enqueue((taskId) => ({ kind: 'task', taskId, ...input }), false);
+  }
+
+  private enqueue(message: (taskId: number) => TaskMessage | IndicatorsMessage, first: boolean): Promise<TaskDone> {
     if (this.failure) return Promise.reject(this.failure);
     return new Promise<TaskDone>((resolve, reject) => {
-      this.queue.push({ message: { kind: 'task', taskId: this.nextTaskId++, ...input }, resolve, reject });
+      const task = { message: message(this.nextTaskId++), resolve, reject };
+      if (first) this.queue.unshift(task);
+      else this.queue.push(task);
       this.dispatch();
     });
   }

@@ -1,4 +1,7 @@
 import type { RiskProfileName } from '../engine/risk-profiles.js';
+import type { IndicatorEngine } from '../indicators/engines.js';
+import type { Bars } from '../series/bars.js';
+import type { StoredStrategy } from '../output/copy-rows.js';
 
 /** A series shared with the workers: its columns live in SharedArrayBuffers. */
 export interface DatasetMessage {
@@ -10,6 +13,8 @@ export interface DatasetMessage {
   /** What output rows say the series is. */
   readonly symbol: string;
   readonly timeframe: string;
+  /** For COPY rows: the database run the rows belong to, and its period (UTC epoch ms). */
+  readonly run?: { readonly runId: string; readonly periodStart: number; readonly periodEnd: number };
 }
 
 export interface ForgetMessage {
@@ -18,10 +23,10 @@ export interface ForgetMessage {
 }
 
 /**
- * What a task sends back: the packed trades and rows, or the finished
- * trades.csv and results.csv lines.
+ * What a task sends back: the packed trades and rows, the finished
+ * trades.csv and results.csv lines, or COPY text for the database.
  */
-export type TaskFormat = 'packed' | 'csv';
+export type TaskFormat = 'packed' | 'csv' | 'copy';
 
 /** One strategy over one dataset for some risk profiles. */
 export interface TaskMessage {
@@ -31,9 +36,20 @@ export interface TaskMessage {
   readonly strategyId: number;
   readonly profiles: readonly RiskProfileName[];
   readonly format: TaskFormat;
+  /** With format 'copy': the strategy's row in probe_strategies, and whether trades are wanted too. */
+  readonly copy?: { readonly strategy: StoredStrategy; readonly trades: boolean };
 }
 
-export type ToWorker = DatasetMessage | ForgetMessage | TaskMessage;
+/** Indicator columns of some bars, computed off the main thread (whose event loop may serve HTTP). */
+export interface IndicatorsMessage {
+  readonly kind: 'indicators';
+  readonly taskId: number;
+  readonly bars: Bars;
+  readonly wanted: readonly string[];
+  readonly engine: IndicatorEngine;
+}
+
+export type ToWorker = DatasetMessage | ForgetMessage | TaskMessage | IndicatorsMessage;
 
 export interface PackedDone {
   readonly kind: 'packed';
@@ -53,7 +69,25 @@ export interface CsvDone {
   readonly rowCount: number;
 }
 
-export type TaskDone = PackedDone | CsvDone;
+export interface CopyDone {
+  readonly kind: 'copy';
+  readonly taskId: number;
+  /** strategy_probe_results rows of every profile, in the task's order (RESULT_COPY_COLUMNS). */
+  readonly results: Uint8Array;
+  /** Their trades (TRADE_STAGING_COLUMNS), when asked for. */
+  readonly trades: Uint8Array | null;
+  readonly rowCount: number;
+  readonly tradeCount: number;
+}
+
+export interface IndicatorsDone {
+  readonly kind: 'indicators';
+  readonly taskId: number;
+  /** SharedArrayBuffer-backed, by the names asked for. */
+  readonly columns: ReadonlyMap<string, Float64Array>;
+}
+
+export type TaskDone = PackedDone | CsvDone | CopyDone | IndicatorsDone;
 
 export interface TaskFailed {
   readonly kind: 'failed';

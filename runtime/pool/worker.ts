@@ -1,22 +1,27 @@
-import { parentPort } from 'node:worker_threads';
+import { type MessagePort, parentPort } from 'node:worker_threads';
 import { STRATEGIES } from '../../generated/index.js';
 import { ROW_FIELDS } from '../aggregate/aggregate.js';
 import { RISK_PROFILES } from '../engine/risk-profiles.js';
 import { tradeCount } from '../engine/trade-log.js';
 import { ByteSink } from '../output/byte-sink.js';
+import { CopyRows } from '../output/copy-rows.js';
 import { CsvRows } from '../output/csv-rows.js';
-import { RunBuffers, runStrategy } from '../run/strategy-run.js';
+import { type ProfileRun, RunBuffers, runStrategy } from '../run/strategy-run.js';
 import type { BarSeries } from '../strategy/bar-series.js';
 import type { CompiledStrategy } from '../strategy/compiled.js';
-import type { DatasetMessage, FromWorker, TaskMessage, ToWorker } from './protocol.js';
+import type { DatasetMessage, FromWorker, IndicatorsMessage, TaskMessage, ToWorker } from './protocol.js';
 
-const port = parentPort;
-if (!port) throw new Error('runtime/pool/worker.ts runs only as a worker thread');
+function parent(): MessagePort {
+  if (!parentPort) throw new Error('runtime/pool/worker.ts runs only as a worker thread');
+  return parentPort;
+}
+const port = parent();
 
 interface Dataset {
   readonly series: BarSeries;
   readonly message: DatasetMessage;
   csv?: CsvRows;
+  copy?: CopyRows;
 }
 
 const strategies = new Map(STRATEGIES.map((s) => [s.id, s]));
@@ -25,13 +30,25 @@ const tradeSink = new ByteSink();
 const resultSink = new ByteSink();
 let buffers: RunBuffers | undefined;
 
+/** Tasks run one after another and are answered in order (the pool relies on it), the asynchronous ones included. */
+let queue: Promise<void> = Promise.resolve();
+
 port.on('message', (message: ToWorker) => {
   if (message.kind === 'dataset') {
+    // at once: the tasks that use it come after it
     datasets.set(message.datasetId, { series: { length: message.length, time: message.time, columns: message.columns }, message });
     return;
   }
+  queue = queue.then(() => handle(message));
+});
+
+async function handle(message: Exclude<ToWorker, DatasetMessage>): Promise<void> {
   if (message.kind === 'forget') {
     datasets.delete(message.datasetId);
+    return;
+  }
+  if (message.kind === 'indicators') {
+    port.postMessage(await indicators(message).catch((error: unknown) => failed(message.taskId, error)));
     return;
   }
   const transfer: ArrayBuffer[] = [];
@@ -39,10 +56,21 @@ port.on('message', (message: ToWorker) => {
   try {
     reply = runTask(message, transfer);
   } catch (error) {
-    reply = { kind: 'failed', taskId: message.taskId, message: error instanceof Error ? error.stack ?? error.message : String(error) };
+    reply = failed(message.taskId, error);
   }
   port.postMessage(reply, transfer);
-});
+}
+
+function failed(taskId: number, error: unknown): FromWorker {
+  return { kind: 'failed', taskId, message: error instanceof Error ? error.stack ?? error.message : String(error) };
+}
+
+/** The indicator code loads with the first such task: a worker that only runs strategies never parses it. */
+async function indicators(message: IndicatorsMessage): Promise<FromWorker> {
+  const { computeIndicators } = await import('../indicators/compute.js');
+  const columns = computeIndicators(message.bars, message.wanted, { engine: message.engine });
+  return { kind: 'indicators', taskId: message.taskId, columns };
+}
 
 function runTask(message: TaskMessage, transfer: ArrayBuffer[]): FromWorker {
   const dataset = datasets.get(message.datasetId);
@@ -58,6 +86,7 @@ function runTask(message: TaskMessage, transfer: ArrayBuffer[]): FromWorker {
     for (const a of [...trades, ...rows]) transfer.push(a.buffer as ArrayBuffer);
     return { kind: 'packed', taskId: message.taskId, trades, rows };
   }
+  if (message.format === 'copy') return copyRows(message, dataset, strategy, runs, transfer);
   // the lines are formatted here, beside the trades, so the main thread only writes bytes
   dataset.csv ??= new CsvRows(dataset.message.symbol, dataset.message.timeframe, series);
   let trades = 0;
@@ -72,4 +101,27 @@ function runTask(message: TaskMessage, transfer: ArrayBuffer[]): FromWorker {
   const resultBytes = resultSink.take();
   transfer.push(tradeBytes.buffer as ArrayBuffer, resultBytes.buffer as ArrayBuffer);
   return { kind: 'csv', taskId: message.taskId, trades: tradeBytes, results: resultBytes, tradeCount: trades, rowCount: rows };
+}
+
+/** COPY text of a task's combinations, for the database; formatted here, as the CSV lines are. */
+function copyRows(message: TaskMessage, dataset: Dataset, strategy: CompiledStrategy, runs: readonly ProfileRun[], transfer: ArrayBuffer[]): FromWorker {
+  const { copy } = message;
+  const { run, symbol, timeframe } = dataset.message;
+  if (!copy || !run) throw new Error(`task ${message.taskId} asks for COPY rows of dataset ${message.datasetId}, which has no run`);
+  dataset.copy ??= new CopyRows({ ...run, symbol, timeframe }, dataset.series);
+  let trades = 0;
+  let rows = 0;
+  for (const { profile, trades: packedTrades, rows: packedRows } of runs) {
+    dataset.copy.results(copy.strategy, profile.name, packedRows, resultSink);
+    rows += packedRows.length / ROW_FIELDS;
+    if (copy.trades) {
+      dataset.copy.trades(copy.strategy, strategy, profile.name, packedTrades, tradeSink);
+      trades += tradeCount(packedTrades);
+    }
+  }
+  const resultBytes = resultSink.take();
+  const tradeBytes = copy.trades ? tradeSink.take() : null;
+  transfer.push(resultBytes.buffer as ArrayBuffer);
+  if (tradeBytes) transfer.push(tradeBytes.buffer as ArrayBuffer);
+  return { kind: 'copy', taskId: message.taskId, results: resultBytes, trades: tradeBytes, rowCount: rows, tradeCount: trades };
 }

@@ -5,11 +5,12 @@ import { RISK_PROFILES, type RiskProfileName } from '../engine/risk-profiles.js'
 import type { Trade } from '../engine/trade.js';
 import type { IndicatorEngine } from '../indicators/compute.js';
 import type { WorkerPool } from '../pool/pool.js';
-import type { CsvDone } from '../pool/protocol.js';
+import type { StoredStrategy } from '../output/copy-rows.js';
+import type { CopyDone, CsvDone, DatasetMessage } from '../pool/protocol.js';
 import type { Bars } from '../series/bars.js';
 import type { BarSeries } from '../strategy/bar-series.js';
 import type { CompiledStrategy } from '../strategy/compiled.js';
-import { prepareSeries, withIndicators } from './prepare.js';
+import { indicatorsNeeded, prepareSeries, withIndicators } from './prepare.js';
 
 export interface Dataset {
   readonly timeframe: string;
@@ -30,6 +31,12 @@ export interface BacktestRequest {
   readonly onProgress?: (done: number, total: number) => void;
   /** Combinations to leave out, e.g. those a resumed run already stored. */
   readonly skip?: (timeframe: string, strategyId: number, profile: RiskProfileName) => boolean;
+  /**
+   * Where missing indicators are computed: on this thread (default; the CLI's
+   * is free while the workers start), or on the pool (the service's thread
+   * serves HTTP and must not block).
+   */
+  readonly indicatorsOn?: 'main' | 'pool';
 }
 
 /**
@@ -65,7 +72,7 @@ export class Combination {
 }
 
 export interface BacktestTiming {
-  /** Main-thread time spent computing indicators. */
+  /** Time spent waiting for indicators (computed on this thread, or on the pool). */
   readonly indicatorSeconds: number;
   /** The rest of the wall time: strategies on the pool (overlapping the indicators of later timeframes). */
   readonly engineSeconds: number;
@@ -91,19 +98,16 @@ interface Task {
  * packed. For tests, benchmarks and the database path; a CSV run streams
  * instead (backtestCsv).
  */
-export async function runBacktest(
-  request: BacktestRequest & { readonly onCombinations?: (combinations: readonly Combination[]) => void },
-): Promise<BacktestResult> {
+export async function runBacktest(request: BacktestRequest): Promise<BacktestResult> {
   const combinations: Combination[] = [];
   const timing = await runInOrder(
     request,
+    () => ({ symbol: request.symbol ?? '' }),
     (task) => request.pool.run({ datasetId: task.datasetId, strategyId: task.strategy.id, profiles: task.profiles }),
     (task, done) => {
-      const finished = task.profiles.map(
-        (profile, j) => new Combination(task.timeframe, task.series, task.strategy, profile, done.trades[j]!, done.rows[j]!),
+      combinations.push(
+        ...task.profiles.map((profile, j) => new Combination(task.timeframe, task.series, task.strategy, profile, done.trades[j]!, done.rows[j]!)),
       );
-      request.onCombinations?.(finished);
-      combinations.push(...finished);
     },
   );
   return { ...timing, combinations };
@@ -120,8 +124,51 @@ export async function backtestCsv(
 ): Promise<BacktestTiming> {
   return runInOrder(
     request,
+    () => ({ symbol: request.symbol }),
     (task) => request.pool.runCsv({ datasetId: task.datasetId, strategyId: task.strategy.id, profiles: task.profiles }),
     (_task, done) => write(done),
+  );
+}
+
+/** A dataset of a database run, with the period its rows record (UTC epoch ms). */
+export interface RunDataset extends Dataset {
+  readonly periodStart: number;
+  readonly periodEnd: number;
+}
+
+export interface CopyRequest extends BacktestRequest {
+  readonly datasets: readonly RunDataset[];
+  readonly symbol: string;
+  readonly runId: string;
+  /** probe_strategies rows by registry id. */
+  readonly stored: ReadonlyMap<number, StoredStrategy>;
+  readonly trades: boolean;
+}
+
+/**
+ * Every combination on the pool, each task's strategy_probe_results rows
+ * (and trades, if asked) formatted as COPY text by the worker and handed
+ * to `write` in the reference's order as soon as all before it are done.
+ * Nothing is kept.
+ */
+export async function backtestCopy(request: CopyRequest, write: (done: CopyDone, profiles: readonly RiskProfileName[]) => void): Promise<BacktestTiming> {
+  return runInOrder(
+    request,
+    (dataset) => {
+      const { periodStart, periodEnd } = dataset as RunDataset;
+      return { symbol: request.symbol, run: { runId: request.runId, periodStart, periodEnd } };
+    },
+    (task) => {
+      const strategy = request.stored.get(task.strategy.id);
+      if (strategy === undefined) throw new Error(`strategy ${task.strategy.id} ${task.strategy.name} is not in probe_strategies`);
+      return request.pool.runCopy({
+        datasetId: task.datasetId,
+        strategyId: task.strategy.id,
+        profiles: task.profiles,
+        copy: { strategy, trades: request.trades },
+      });
+    },
+    (task, done) => write(done, task.profiles),
   );
 }
 
@@ -135,6 +182,7 @@ export async function backtestCsv(
  */
 async function runInOrder<R>(
   request: BacktestRequest,
+  labels: (dataset: Dataset) => Pick<DatasetMessage, 'symbol' | 'run'>,
   run: (task: Task) => Promise<R>,
   deliver: (task: Task, result: R) => void,
 ): Promise<BacktestTiming> {
@@ -156,15 +204,16 @@ async function runInOrder<R>(
       if (ready !== null) deliver(ready.task, ready.result);
     }
   };
+  const pending: Promise<void>[] = [];
   try {
     let index = 0;
-    const pending = request.datasets.flatMap((dataset) => {
+    for (const dataset of request.datasets) {
       const before = performance.now();
-      const series = dataset.indicators ? withIndicators(dataset.bars, dataset.indicators) : prepareSeries(dataset.bars, strategies, request.indicatorEngine);
+      const series = await seriesOf(dataset, strategies, request);
       indicatorMs += performance.now() - before;
-      const datasetId = request.pool.share(series, { symbol: request.symbol ?? '', timeframe: dataset.timeframe });
+      const datasetId = request.pool.share(series, { ...labels(dataset), timeframe: dataset.timeframe });
       ids.push(datasetId);
-      return strategies.map(async (strategy) => {
+      pending.push(...strategies.map(async (strategy) => {
         const position = index++;
         const wanted = profiles.filter((p) => !request.skip?.(dataset.timeframe, strategy.id, p));
         const task: Task = { timeframe: dataset.timeframe, series, datasetId, strategy, profiles: wanted };
@@ -178,12 +227,22 @@ async function runInOrder<R>(
         done += profiles.length;
         request.onProgress?.(done, total);
         finish(position, { task, result });
-      });
-    });
+      }));
+    }
     await Promise.all(pending);
     const wall = (performance.now() - started) / 1000;
     return { indicatorSeconds: indicatorMs / 1000, engineSeconds: wall - indicatorMs / 1000, wallSeconds: wall };
   } finally {
+    // a dataset is forgotten only once no task of it is pending, even when one failed
+    await Promise.allSettled(pending);
     for (const id of ids) request.pool.forget(id);
   }
+}
+
+/** Bars plus indicators: those at hand, else computed where the request says. */
+async function seriesOf(dataset: Dataset, strategies: readonly CompiledStrategy[], request: BacktestRequest): Promise<BarSeries> {
+  if (dataset.indicators) return withIndicators(dataset.bars, dataset.indicators);
+  if (request.indicatorsOn !== 'pool') return prepareSeries(dataset.bars, strategies, request.indicatorEngine);
+  const columns = await request.pool.indicators(dataset.bars, indicatorsNeeded(strategies), request.indicatorEngine ?? 'port');
+  return withIndicators(dataset.bars, columns);
 }

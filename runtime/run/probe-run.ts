@@ -9,7 +9,8 @@ import type { CompiledStrategy } from '../strategy/compiled.js';
 import { loadBars, rangeSql, tickerExists } from '../db/bars.js';
 import { loadFeatures } from '../db/features.js';
 import { ResultWriter, storedCombinations } from '../db/results.js';
-import { type Dataset, runBacktest } from './backtest.js';
+import type { StoredStrategy } from '../output/copy-rows.js';
+import { type RunDataset, backtestCopy } from './backtest.js';
 import { indicatorsNeeded } from './prepare.js';
 
 export interface ProbeRunRequest {
@@ -28,6 +29,8 @@ export interface ProbeRunRequest {
   readonly batchRows: number;
   readonly strategyIds: ReadonlyMap<string, { id: number; version: number }>;
   readonly indicatorEngine?: IndicatorEngine;
+  /** Where missing indicators are computed (see BacktestRequest); the service keeps its thread free with 'pool'. */
+  readonly indicatorsOn?: 'main' | 'pool';
   readonly onProgress?: (done: number, total: number) => void;
   readonly onNote?: (message: string) => void;
 }
@@ -41,8 +44,8 @@ export interface ProbeRunSummary {
   readonly featuresFromDatabase: number;
   readonly featuresComputed: number;
   readonly seconds: number;
-  /** Result rows and milliseconds of each committed write transaction. */
-  readonly batches: readonly { rows: number; ms: number }[];
+  /** Result rows and milliseconds of each committed write transaction, and whether it met rows stored by another writer. */
+  readonly batches: readonly { rows: number; ms: number; conflict: boolean }[];
 }
 
 const asDate = (ms: number | undefined): Date | undefined => (ms === undefined ? undefined : new Date(ms));
@@ -60,13 +63,14 @@ export function newRunId(): string {
 export async function probeRun(db: Pool, workers: WorkerPool, request: ProbeRunRequest): Promise<ProbeRunSummary> {
   const started = performance.now();
   await checkSymbols(db, request);
-  const stored = await storedCombinations(db, request.runId);
-  const writer = new ResultWriter(db, {
-    runId: request.runId,
-    persistTrades: request.persistTrades,
-    batchRows: request.batchRows,
-    strategyIds: request.strategyIds,
-  });
+  const done = await storedCombinations(db, request.runId);
+  const writer = new ResultWriter(db, { runId: request.runId, persistTrades: request.persistTrades, batchRows: request.batchRows });
+  const stored = new Map<number, StoredStrategy>();
+  for (const strategy of request.strategies) {
+    const row = request.strategyIds.get(strategy.name);
+    if (!row) throw new Error(`strategy ${strategy.id} ${strategy.name} is not in probe_strategies`);
+    stored.set(strategy.id, row);
+  }
   const wanted = indicatorsNeeded(request.strategies);
   const perSymbol = request.timeframes.length * request.strategies.length * request.profiles.length;
   const total = request.symbols.length * perSymbol;
@@ -76,7 +80,7 @@ export async function probeRun(db: Pool, workers: WorkerPool, request: ProbeRunR
 
   for (const [k, rawSymbol] of request.symbols.entries()) {
     const symbol = rawSymbol.toUpperCase();
-    const datasets: (Dataset & { periodStart: number; periodEnd: number })[] = [];
+    const datasets: RunDataset[] = [];
     for (const timeframe of request.timeframes) {
       const loaded = await loadBars(db, symbol, timeframe, asDate(request.start), asDate(request.end));
       if (loaded.bars.length === 0) {
@@ -94,27 +98,29 @@ export async function probeRun(db: Pool, workers: WorkerPool, request: ProbeRunR
         periodEnd: request.periodEnd ?? request.end ?? loaded.bars.time[loaded.bars.length - 1]!,
       });
     }
-    const contexts = new Map(
-      datasets.map((d) => [d.timeframe, { runId: request.runId, symbol, periodStart: d.periodStart, periodEnd: d.periodEnd }]),
-    );
-    const dbId = (strategyId: number): number => {
-      const strategy = request.strategies.find((s) => s.id === strategyId)!;
-      return request.strategyIds.get(strategy.name)!.id;
-    };
-    await runBacktest({
-      datasets,
-      strategies: request.strategies,
-      profiles: request.profiles,
-      pool: workers,
-      indicatorEngine: request.indicatorEngine,
-      skip: (timeframe, strategyId, profile) => {
-        const done = stored.has([symbol, dbId(strategyId), timeframe, profile].join('|'));
-        if (done) resumed++;
-        return done;
+    await backtestCopy(
+      {
+        datasets,
+        symbol,
+        runId: request.runId,
+        stored,
+        trades: request.persistTrades,
+        strategies: request.strategies,
+        profiles: request.profiles,
+        pool: workers,
+        indicatorEngine: request.indicatorEngine,
+        indicatorsOn: request.indicatorsOn,
+        skip: (timeframe, strategyId, profile) => {
+          const skipped = done.has([symbol, stored.get(strategyId)!.id, timeframe, profile].join('|'));
+          if (skipped) resumed++;
+          return skipped;
+        },
+        onProgress: (count) => request.onProgress?.(k * perSymbol + count, total),
       },
-      onProgress: (done) => request.onProgress?.(k * perSymbol + done, total),
-      onCombinations: (combinations) => writer.add(contexts.get(combinations[0]!.timeframe)!, combinations),
-    });
+      (payload, profiles) => writer.add({ ...payload, combinations: profiles.length }),
+    );
+    // the next symbol's engine may run ahead of the database by about one batch per connection, not by a whole symbol
+    await writer.drained(2 * request.batchRows);
   }
   const stats = await writer.finish();
   return {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { arrayRows } from '../../runtime/db/bars.js';
-import { type CopyValue, copyField, copyRows } from '../../runtime/db/copy.js';
+import { type CopyValue, copyBuffers, copyField, copyRows } from '../../runtime/db/copy.js';
+import { ByteSink } from '../../runtime/output/byte-sink.js';
 import { type TestDatabase, freshDatabase } from '../support/database.js';
 
 let db: TestDatabase;
@@ -8,6 +9,7 @@ let db: TestDatabase;
 beforeAll(async () => {
   db = await freshDatabase();
   await db.pool.query('CREATE TABLE copied (k INTEGER, label TEXT, x DOUBLE PRECISION)');
+  await db.pool.query('CREATE TABLE copied_float8 (k INTEGER, x DOUBLE PRECISION)');
 });
 
 afterAll(async () => {
@@ -56,5 +58,42 @@ describe('copyRows', () => {
     expect((await db.pool.query(`SELECT count(*)::int AS n FROM copied WHERE label = 'ok'`)).rows[0]).toEqual({ n: 0 });
     // the client went back to the pool usable
     expect((await db.pool.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+  });
+});
+
+describe('copyBuffers', () => {
+  it('stores ByteSink.float8 text of awkward doubles bit for bit', async () => {
+    const doubles = [0.1 + 0.2, -0, 0, 5e-324, 2.2250738585072014e-308, 1e-7, -1.5e-300, 1e16, 1e21, 1.7976931348623157e308, 123456789.12345679, NaN, Infinity, -Infinity];
+    const sink = new ByteSink();
+    doubles.forEach((x, k) => {
+      sink.jsNumber(k);
+      sink.byte(9);
+      sink.float8(x);
+      sink.byte(10);
+    });
+    const client = await db.pool.connect();
+    try {
+      expect(await copyBuffers(client, 'copied_float8', ['k', 'x'], [sink.take()])).toBe(doubles.length);
+    } finally {
+      client.release();
+    }
+    const back = (await arrayRows(db.pool, 'SELECT x FROM copied_float8 ORDER BY k', [])).map((r) => r[0]);
+    expect(back).toHaveLength(doubles.length);
+    back.forEach((x, k) => expect(Object.is(x, doubles[k]), `${doubles[k]} came back as ${String(x)}`).toBe(true));
+    // the stored bits themselves, and the sign of zero as PostgreSQL prints it
+    const stored = await db.pool.query<{ text: string; bits: string }>(
+      `SELECT x::text AS text, encode(float8send(x), 'hex') AS bits FROM copied_float8 ORDER BY k`,
+    );
+    stored.rows.forEach(({ text, bits }, k) => {
+      const x = doubles[k]!;
+      if (Number.isNaN(x)) {
+        expect(text).toBe('NaN');
+      } else {
+        const expected = Buffer.alloc(8);
+        expected.writeDoubleBE(x);
+        expect(bits, `bits of ${x}`).toBe(expected.toString('hex'));
+      }
+    });
+    expect(stored.rows[1]!.text).toBe('-0');
   });
 });
