@@ -83,7 +83,8 @@ class ProbeClient:
     # ------------------------------------------------------------ system
 
     def health(self) -> dict[str, Any]:
-        """GET /health: status, version, strategies_loaded, database."""
+        """GET /health: status, version, strategies_loaded, uptime_seconds,
+        database, event_loop_lag_ms ``{p50, p99, max}``."""
         return self._request("GET", "/health")
 
     # -------------------------------------------------------------- runs
@@ -128,7 +129,8 @@ class ProbeClient:
 
     def run_status(self, run_id: str) -> dict[str, Any]:
         """GET /api/v1/runs/{run_id}: ``{run_id, status, progress:
-        {completed, total, elapsed_seconds}}``, plus ``summary`` once
+        {completed, total, elapsed_seconds, estimated_seconds}}`` (the
+        last only while queued or running), plus ``summary`` once
         completed or ``error`` when failed."""
         return self._request("GET", f"{API}/runs/{_segment(run_id)}")
 

@@ -1,11 +1,25 @@
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
+
+export interface TableDefinition {
+  readonly name: string;
+  readonly create: string;
+  readonly indexes: readonly string[];
+  /**
+   * Columns added after the table's first release (probe's own tables only:
+   * the shared ones are never altered), each with the statements that add it
+   * and its indexes. They run whenever the column is missing, so a table an
+   * older probe created catches up, and a new table gets them right after
+   * its CREATE: the columns are written down once.
+   */
+  readonly added?: readonly { readonly column: string; readonly statements: readonly string[] }[];
+}
 
 /**
  * The Python system's tables, as its migrations leave them (001 tickers and
  * ohlcv_bars, 002 computed_features, 015-018 and 020-021 the probe tables),
  * each created only when missing. An existing table is never altered.
  */
-export const TABLES: readonly { name: string; create: string; indexes: readonly string[] }[] = [
+export const TABLES: readonly TableDefinition[] = [
   {
     name: 'tickers',
     create: `CREATE TABLE IF NOT EXISTS tickers (
@@ -150,7 +164,7 @@ export const TABLES: readonly { name: string; create: string; indexes: readonly 
  * probe's own tables (the HTTP service's run state), beside the shared ones:
  * any instance answers for any run, also after a restart.
  */
-export const SERVICE_TABLES: readonly { name: string; create: string; indexes: readonly string[] }[] = [
+export const SERVICE_TABLES: readonly TableDefinition[] = [
   {
     name: 'probe_service_runs',
     create: `CREATE TABLE IF NOT EXISTS probe_service_runs (
@@ -186,12 +200,27 @@ export const SERVICE_TABLES: readonly { name: string; create: string; indexes: r
       PRIMARY KEY (run_id, symbol, timeframe)
     )`,
     indexes: [],
+    // what a unit's time is learned from (runtime/service/estimate.ts): its bars in the run's range (counted at
+    // submission) and when its last attempt started and finished; the index serves the recent finished units
+    added: [
+      { column: 'bars', statements: ['ALTER TABLE probe_service_units ADD COLUMN IF NOT EXISTS bars INTEGER'] },
+      { column: 'started_at', statements: ['ALTER TABLE probe_service_units ADD COLUMN IF NOT EXISTS started_at TIMESTAMPTZ'] },
+      {
+        column: 'finished_at',
+        statements: [
+          'ALTER TABLE probe_service_units ADD COLUMN IF NOT EXISTS finished_at TIMESTAMPTZ',
+          'CREATE INDEX IF NOT EXISTS ix_probe_service_units_finished_at ON probe_service_units (finished_at)',
+        ],
+      },
+    ],
   },
 ];
 
 /**
  * Creates the missing tables (and their indexes) in one transaction; leaves
- * every existing table exactly as it is. Returns the tables it created.
+ * every existing shared table exactly as it is, and adds to probe's own only
+ * the columns they lack. Returns the tables it created and the columns it
+ * added to existing tables (as table.column).
  */
 export async function initSchema(pool: Pool): Promise<string[]> {
   const client = await pool.connect();
@@ -212,6 +241,7 @@ export async function initSchema(pool: Pool): Promise<string[]> {
       for (const index of table.indexes) await client.query(index);
       created.push(table.name);
     }
+    created.push(...(await addColumns(client, all, present)));
     await client.query('COMMIT');
     return created;
   } catch (error) {
@@ -220,4 +250,28 @@ export async function initSchema(pool: Pool): Promise<string[]> {
   } finally {
     client.release();
   }
+}
+
+/**
+ * The `added` columns the tables lack, added; only a missing column costs
+ * an ALTER (and its brief exclusive lock), so a start-up against an
+ * up-to-date schema locks nothing. Returns those of tables that existed before.
+ */
+async function addColumns(client: PoolClient, tables: readonly TableDefinition[], existed: ReadonlySet<string>): Promise<string[]> {
+  const growing = tables.filter((t) => t.added !== undefined && t.added.length > 0);
+  if (growing.length === 0) return [];
+  const { rows } = await client.query<{ table_name: string; column_name: string }>(
+    `SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ANY($1)`,
+    [growing.map((t) => t.name)],
+  );
+  const columns = new Set(rows.map((r) => `${r.table_name}.${r.column_name}`));
+  const added: string[] = [];
+  for (const table of growing) {
+    for (const addition of table.added!) {
+      if (columns.has(`${table.name}.${addition.column}`)) continue;
+      for (const statement of addition.statements) await client.query(statement);
+      if (existed.has(table.name)) added.push(`${table.name}.${addition.column}`);
+    }
+  }
+  return added;
 }

@@ -3,14 +3,16 @@ import type { Pool } from 'pg';
 import { RISK_PROFILE_NAMES } from '../engine/risk-profiles.js';
 import { newRunId } from '../run/probe-run.js';
 import type { CompiledStrategy } from '../strategy/compiled.js';
+import { type EstimateOptions, type Rates, type Work, estimateSeconds, roundedEstimate, unitsWork } from './estimate.js';
+import { learnedRates } from './learned-rates.js';
 import { UNIT_QUEUE, type UnitJob, unitKey } from './queue.js';
 import {
   type ResultFilters, type ResultItem, type RunRequest, type RunService, type RunStatus, type RunStatusName,
   ServiceError, type Submitted,
 } from './types.js';
 
-/** Throughput assumed before any run has finished, in combinations per second. */
-const DEFAULT_THROUGHPUT = 300;
+/** How long learned rates are used before the finished units are read again. */
+const RATES_TTL_MS = 30_000;
 
 interface RunRow {
   run_id: string;
@@ -25,6 +27,11 @@ interface RunRow {
   total_trades: number | null;
   total_result_records: number | null;
   completed: number;
+  /** What is left (see estimate.ts's Work); bars_unknown when a unit left has no bar count (submitted before probe counted them). */
+  units_left: number;
+  bars_left: number;
+  steps_left: number;
+  bars_unknown: boolean;
 }
 
 /**
@@ -41,37 +48,54 @@ export class PgRunService implements RunService {
 
   async submit(request: RunRequest): Promise<Submitted> {
     const symbols = [...new Set(request.symbols.map((s) => s.toUpperCase()))];
-    await this.checkSymbols(symbols, request);
+    const bars = await this.countBars(symbols, request);
     const strategies = request.strategyIds === null ? this.strategies.length : new Set(request.strategyIds).size;
     const profiles = RISK_PROFILE_NAMES.filter((p) => request.riskProfiles.includes(p));
     const timeframes = [...new Set(request.timeframes)];
     const total = symbols.length * timeframes.length * strategies * profiles.length;
     const runId = request.runId ?? newRunId();
     const normalized: RunRequest = { ...request, symbols, timeframes, riskProfiles: profiles, runId };
+    const combinations = strategies * profiles.length;
+    const units = symbols.flatMap((symbol) =>
+      timeframes.map((timeframe) => ({ symbol, timeframe, bars: bars.get(unitKeyOf(symbol, timeframe)) ?? 0 })),
+    );
 
     const existing = await this.row(runId);
-    if (existing && existing.status === 'completed') return this.submitted(existing);
+    if (existing && existing.status === 'completed') return this.submitted(existing, bars);
     if (existing && JSON.stringify(comparable(existing.request)) !== JSON.stringify(comparable(normalized))) {
       throw new ServiceError('CONFLICT', `run ${runId} exists with a different request; resubmit it unchanged to resume it`, { run_id: runId });
     }
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
+      let pending: readonly { symbol: string; timeframe: string }[] = units;
       if (existing) {
         // resubmitting resumes: failed or cancelled units go back on the queue
         await client.query(`UPDATE probe_service_runs SET status = 'queued', error = NULL, finished_at = NULL WHERE run_id = $1 AND status <> 'running'`, [runId]);
+        pending = (
+          await client.query<{ symbol: string; timeframe: string }>(
+            `SELECT symbol, timeframe FROM probe_service_units WHERE run_id = $1 AND NOT done ORDER BY symbol, timeframe`,
+            [runId],
+          )
+        ).rows;
       } else {
         await client.query(
           `INSERT INTO probe_service_runs (run_id, status, request, total_combinations, units_total) VALUES ($1, 'queued', $2, $3, $4)`,
           [runId, JSON.stringify(normalized), total, symbols.length * timeframes.length],
         );
-        const units = symbols.flatMap((symbol) => timeframes.map((timeframe) => [symbol, timeframe] as const));
         await client.query(
-          `INSERT INTO probe_service_units (run_id, symbol, timeframe, combinations)
-           SELECT $1, u.symbol, u.timeframe, $4 FROM unnest($2::text[], $3::text[]) AS u(symbol, timeframe)`,
-          [runId, units.map((u) => u[0]), units.map((u) => u[1]), strategies * profiles.length],
+          `INSERT INTO probe_service_units (run_id, symbol, timeframe, combinations, bars)
+           SELECT $1, u.symbol, u.timeframe, $4, u.bars FROM unnest($2::text[], $3::text[], $5::int[]) AS u(symbol, timeframe, bars)`,
+          [runId, units.map((u) => u.symbol), units.map((u) => u.timeframe), combinations, units.map((u) => u.bars)],
         );
       }
+      // the units' jobs in the same transaction, in one statement: one commit per submission, and a run is
+      // never stored without its jobs; the singleton key keeps a unit from being queued twice while it waits or runs
+      const jobs = pending.map((unit) => {
+        const job: UnitJob = { runId, symbol: unit.symbol, timeframe: unit.timeframe };
+        return { name: UNIT_QUEUE, data: job, singletonKey: unitKey(job) };
+      });
+      await this.boss.insert(jobs, { db: { executeSql: (text: string, values: unknown[]) => client.query(text, values) } });
       await client.query('COMMIT');
     } catch (error) {
       await client.query('ROLLBACK').catch(() => {});
@@ -79,28 +103,23 @@ export class PgRunService implements RunService {
     } finally {
       client.release();
     }
-    const pending = existing
-      ? (
-          await this.pool.query<{ symbol: string; timeframe: string }>(
-            `SELECT symbol, timeframe FROM probe_service_units WHERE run_id = $1 AND NOT done ORDER BY symbol, timeframe`,
-            [runId],
-          )
-        ).rows
-      : symbols.flatMap((symbol) => timeframes.map((timeframe) => ({ symbol, timeframe })));
-    await Promise.all(
-      pending.map((unit) => {
-        const job: UnitJob = { runId, symbol: unit.symbol, timeframe: unit.timeframe };
-        // the singleton key keeps a unit from being queued twice while it waits or runs
-        return this.boss.send(UNIT_QUEUE, job, { singletonKey: unitKey(job) });
-      }),
-    );
-    if (existing) return this.submitted((await this.row(runId))!);
-    return { runId, status: 'queued', totalCombinations: total, estimatedSeconds: await this.estimate(total) };
+    if (existing) return this.submitted((await this.row(runId))!, bars);
+    const work = unitsWork(units.map((u) => ({ combinations, bars: u.bars })));
+    return {
+      runId,
+      status: 'queued',
+      totalCombinations: total,
+      estimatedSeconds: await this.estimate(work, { persistTrades: request.persistTrades, queued: true }),
+    };
   }
 
   async status(runId: string): Promise<RunStatus | undefined> {
     const row = await this.row(runId);
-    return row && toStatus(row);
+    if (row === undefined) return undefined;
+    const finished = row.status !== 'queued' && row.status !== 'running';
+    // unknown rather than wrong for a run whose units were submitted before their bars were counted
+    const left = finished || row.bars_unknown ? null : await this.estimate(workLeft(row), estimateOptions(row));
+    return { ...toStatus(row), estimatedSecondsLeft: left };
   }
 
   async cancel(runId: string): Promise<RunStatus | undefined> {
@@ -146,10 +165,14 @@ export class PgRunService implements RunService {
     }
   }
 
-  /** The run with its units' progress summed. */
+  /** The run with its units' progress summed, and what is left of them. */
   private async row(runId: string): Promise<RunRow | undefined> {
     const { rows } = await this.pool.query<RunRow>(
-      `SELECT r.*, coalesce(sum(u.completed), 0)::int AS completed
+      `SELECT r.*, coalesce(sum(u.completed), 0)::int AS completed,
+              count(*) FILTER (WHERE NOT u.done AND u.completed = 0)::int AS units_left,
+              coalesce(sum(u.bars) FILTER (WHERE NOT u.done AND u.completed = 0), 0)::float8 AS bars_left,
+              coalesce(sum((u.combinations - u.completed)::float8 * u.bars) FILTER (WHERE NOT u.done), 0)::float8 AS steps_left,
+              coalesce(bool_or(NOT u.done AND u.bars IS NULL), false) AS bars_unknown
        FROM probe_service_runs r LEFT JOIN probe_service_units u ON u.run_id = r.run_id
        WHERE r.run_id = $1 GROUP BY r.run_id`,
       [runId],
@@ -157,45 +180,62 @@ export class PgRunService implements RunService {
     return rows[0];
   }
 
-  private async submitted(row: RunRow): Promise<Submitted> {
+  /** An existing run as a submission answers it; `bars` (counted now) stands in for bar counts its units lack. */
+  private async submitted(row: RunRow, bars: ReadonlyMap<string, number>): Promise<Submitted> {
+    let work = workLeft(row);
+    if (row.bars_unknown) {
+      const { rows } = await this.pool.query<{ symbol: string; timeframe: string; combinations: number; completed: number }>(
+        `SELECT symbol, timeframe, combinations, completed FROM probe_service_units WHERE run_id = $1 AND NOT done`,
+        [row.run_id],
+      );
+      work = unitsWork(rows.map((u) => ({ combinations: u.combinations - u.completed, bars: bars.get(unitKeyOf(u.symbol, u.timeframe)) ?? 0 })));
+    }
     return {
       runId: row.run_id,
       status: row.status,
       totalCombinations: row.total_combinations,
-      estimatedSeconds: await this.estimate(row.total_combinations - row.completed),
+      estimatedSeconds: await this.estimate(work, estimateOptions(row)),
     };
   }
 
-  private async estimate(combinations: number): Promise<number> {
-    return Math.ceil((10 * combinations) / (await this.throughput())) / 10;
+  private async estimate(work: Work, options: EstimateOptions): Promise<number> {
+    return roundedEstimate(estimateSeconds(work, options, await this.rates()));
   }
 
-  private measured: { rate: number; at: number } | undefined;
+  private learned: { rates: Rates; at: number } | undefined;
 
-  /** Combinations per second over the runs finished in the last week (looked up at most every 30 s). */
-  private async throughput(): Promise<number> {
-    if (this.measured && Date.now() - this.measured.at < 30_000) return this.measured.rate;
-    const { rows } = await this.pool.query<{ rate: number | null }>(
-      `SELECT sum(total_combinations) / nullif(sum(extract(epoch FROM finished_at - started_at)), 0) AS rate
-       FROM probe_service_runs WHERE status = 'completed' AND finished_at > now() - interval '7 days' AND started_at IS NOT NULL`,
-    );
-    const rate = Number(rows[0]?.rate);
-    this.measured = { rate: Number.isFinite(rate) && rate > 0 ? rate : DEFAULT_THROUGHPUT, at: Date.now() };
-    return this.measured.rate;
+  /**
+   * The unit model's rates fitted to the units finished in the last week by
+   * any instance (read at most every RATES_TTL_MS); the defaults until one has.
+   */
+  private async rates(): Promise<Rates> {
+    if (this.learned && Date.now() - this.learned.at < RATES_TTL_MS) return this.learned.rates;
+    this.learned = { rates: await learnedRates(this.pool), at: Date.now() };
+    return this.learned.rates;
   }
 
-  /** Unknown symbols and symbols without bars in the range, in one indexed query. */
-  private async checkSymbols(symbols: readonly string[], request: RunRequest): Promise<void> {
-    const values: unknown[] = [symbols, [...request.timeframes]];
+  /**
+   * Bars per (symbol, timeframe) in the requested range, keyed by unitKeyOf,
+   * in one query on the (ticker_id, timeframe, timestamp) index; refuses
+   * unknown symbols and symbols without bars in the range.
+   */
+  private async countBars(symbols: readonly string[], request: RunRequest): Promise<Map<string, number>> {
+    const values: unknown[] = [symbols, [...new Set(request.timeframes)]];
     let range = '';
     if (request.startDate !== null) range += ` AND b.timestamp >= $${values.push(`${request.startDate}T00:00:00Z`)}`;
     if (request.endDate !== null) range += ` AND b.timestamp < ($${values.push(`${request.endDate}T00:00:00Z`)}::timestamptz + interval '1 day')`;
-    const known = await this.pool.query<{ symbol: string; has_bars: boolean }>(
-      `SELECT t.symbol, EXISTS (SELECT 1 FROM ohlcv_bars b WHERE b.ticker_id = t.id AND b.timeframe = ANY($2)${range}) AS has_bars
-       FROM tickers t WHERE t.symbol = ANY($1)`,
+    const counted = await this.pool.query<{ symbol: string; timeframe: string; bars: number }>(
+      `SELECT t.symbol, tf.timeframe,
+              (SELECT count(*) FROM ohlcv_bars b WHERE b.ticker_id = t.id AND b.timeframe = tf.timeframe${range})::int AS bars
+       FROM tickers t CROSS JOIN unnest($2::text[]) AS tf(timeframe) WHERE t.symbol = ANY($1)`,
       values,
     );
-    const found = new Map(known.rows.map((r) => [r.symbol, r.has_bars]));
+    const found = new Map<string, number>();
+    const bars = new Map<string, number>();
+    for (const row of counted.rows) {
+      found.set(row.symbol, (found.get(row.symbol) ?? 0) + row.bars);
+      bars.set(unitKeyOf(row.symbol, row.timeframe), row.bars);
+    }
     const unknown = symbols.filter((s) => !found.has(s));
     if (unknown.length > 0) {
       throw new ServiceError('INVALID_SYMBOL', `Symbol ${unknown.join(', ')} not found in database`, { symbols: unknown });
@@ -204,7 +244,20 @@ export class PgRunService implements RunService {
     if (empty.length > 0) {
       throw new ServiceError('VALIDATION_ERROR', `no bars for ${empty.join(', ')} in the requested timeframes and dates`, { field: 'symbols', symbols: empty });
     }
+    return bars;
   }
+}
+
+function unitKeyOf(symbol: string, timeframe: string): string {
+  return `${symbol}/${timeframe}`;
+}
+
+function estimateOptions(row: RunRow): EstimateOptions {
+  return { persistTrades: row.request.persistTrades, queued: row.status === 'queued' };
+}
+
+function workLeft(row: RunRow): Work {
+  return { units: row.units_left, bars: row.bars_left, steps: row.steps_left };
 }
 
 /** What must match for a resubmission to resume the same run. */

@@ -7,6 +7,7 @@ import { probeVersion } from '../version.js';
 import { WorkerPool } from '../pool/pool.js';
 import { fastifyLoggerOptions } from '../log/logger.js';
 import { loadRegistry } from '../registry/load.js';
+import { EventLoopLag, type LagFigures } from './event-loop-lag.js';
 import { buildServer } from './http/server.js';
 import { strategyInfos } from './http/strategies.js';
 import { PgRunService } from './pg-run-service.js';
@@ -29,6 +30,11 @@ function bytes(size: string): number {
   return Number(amount) * (unit!.toLowerCase() === 'mb' ? 1024 * 1024 : 1024);
 }
 
+/** p50/p99/max in ms, for a log message. */
+function describeLag(figures: LagFigures): string {
+  return `p50 ${figures.p50} ms, p99 ${figures.p99} ms, max ${figures.max} ms`;
+}
+
 /**
  * `probe serve`: the HTTP API, and a worker taking work units from the
  * PostgreSQL queue. Any number of instances may share one database.
@@ -41,6 +47,8 @@ export async function startService(config: Config, env: NodeJS.ProcessEnv = proc
   }
   const db: Database = await openDatabase(config, env);
   let workers: WorkerPool | undefined;
+  // one monitor for /health, the periodic log line and the units' log lines; sampling from the start shows what start-up costs
+  const lag = new EventLoopLag();
   try {
     if (!db.embedded) await initSchema(db.pool);
     const boss = await startQueue(db.pool, {
@@ -50,9 +58,6 @@ export async function startService(config: Config, env: NodeJS.ProcessEnv = proc
     });
     workers = new WorkerPool(config.engine.max_workers > 0 ? config.engine.max_workers : undefined);
     const service = new PgRunService(db.pool, boss, STRATEGIES);
-    const unitWorker = new UnitWorker(db.pool, boss, workers, STRATEGIES, {
-      batchRows: config.engine.db_batch_size,
-    });
     const server = buildServer({
       service,
       version: probeVersion(),
@@ -63,6 +68,13 @@ export async function startService(config: Config, env: NodeJS.ProcessEnv = proc
       strategies: strategyInfos(loadRegistry(config.strategies.registry_file)),
       // config.logging's level, format and redaction; a request's lines are logged at `debug` only, failures behind a 500 always
       logger: fastifyLoggerOptions(config.logging),
+      eventLoopLag: lag,
+    });
+    lag.onWindow((figures) => server.log.info({ event: 'event_loop', event_loop_lag_ms: figures }, `event loop lag ${describeLag(figures)}`));
+    const unitWorker = new UnitWorker(db.pool, boss, workers, STRATEGIES, {
+      batchRows: config.engine.db_batch_size,
+      log: server.log,
+      eventLoopLag: () => lag.figures(),
     });
     const url = await server.listen({ host, port });
     await unitWorker.start();
@@ -73,13 +85,18 @@ export async function startService(config: Config, env: NodeJS.ProcessEnv = proc
       server,
       shutdown: () =>
         (closing ??= (async () => {
-          await unitWorker.stop(config.server.shutdown_timeout);
-          await server.close();
-          await pool.close();
-          await db.close();
+          try {
+            await unitWorker.stop(config.server.shutdown_timeout);
+            await server.close();
+            await pool.close();
+            await db.close();
+          } finally {
+            lag.close();
+          }
         })()),
     };
   } catch (error) {
+    lag.close();
     await workers?.close();
     await db.close();
     throw error;

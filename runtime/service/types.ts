@@ -25,6 +25,8 @@ export interface RunStatus {
   readonly completedCombinations: number;
   /** Seconds since the run started (or until it finished); null while queued. */
   readonly elapsedSeconds: number | null;
+  /** Rough seconds until the work left is done, by the submission's model; null (or absent) when finished or unknown. */
+  readonly estimatedSecondsLeft?: number | null;
   readonly summary: RunSummary | null;
   readonly error: string | null;
   readonly createdAt: string;

@@ -2,9 +2,11 @@ import { hostname } from 'node:os';
 import type PgBoss from 'pg-boss';
 import type { Pool } from 'pg';
 import { ensureStrategies } from '../db/ensure-strategies.js';
+import { type Logger, scrubSecrets } from '../log/logger.js';
 import type { WorkerPool } from '../pool/pool.js';
 import { probeRun } from '../run/probe-run.js';
 import type { CompiledStrategy } from '../strategy/compiled.js';
+import type { LagFigures } from './event-loop-lag.js';
 import { FAILED_UNIT_QUEUE, UNIT_QUEUE, type UnitJob } from './queue.js';
 import type { RunRequest } from './types.js';
 
@@ -12,6 +14,10 @@ export interface UnitWorkerOptions {
   readonly batchRows: number;
   /** How often a running unit records its progress. */
   readonly progressMs?: number;
+  /** Where a unit's finish and failure are logged; default nowhere. */
+  readonly log?: Pick<Logger, 'info' | 'warn'>;
+  /** The event loop's recent lag, logged with each unit: whether serving stayed responsive while the unit ran. */
+  readonly eventLoopLag?: () => LagFigures;
 }
 
 const DAY_MS = 86_400_000;
@@ -68,13 +74,14 @@ export class UnitWorker {
         `UPDATE probe_service_runs SET status = 'running', started_at = coalesce(started_at, now()) WHERE run_id = $1 AND status = 'queued'`,
         [unit.runId],
       );
-      await this.record(unit, `instance = $4, error = NULL`, [this.instance]);
+      // started_at and finished_at time this attempt: the run service learns its estimates from them
+      await this.record(unit, `instance = $4, error = NULL, started_at = now(), finished_at = NULL`, [this.instance]);
       const request = run.request;
       const strategies = request.strategyIds === null ? this.strategies : this.strategies.filter((s) => request.strategyIds!.includes(s.id));
       const start = request.startDate === null ? undefined : Date.parse(`${request.startDate}T00:00:00Z`);
       const end = request.endDate === null ? undefined : Date.parse(`${request.endDate}T00:00:00Z`);
       let lastProgress = 0;
-      await probeRun(this.pool, this.workers, {
+      const summary = await probeRun(this.pool, this.workers, {
         symbols: [unit.symbol],
         timeframes: [unit.timeframe],
         profiles: request.riskProfiles,
@@ -87,6 +94,8 @@ export class UnitWorker {
         persistTrades: request.persistTrades,
         batchRows: this.options.batchRows,
         strategyIds: await ensureStrategies(this.pool, strategies),
+        // this thread serves HTTP: indicators are computed on the pool, as everything else CPU-heavy is
+        indicatorsOn: 'pool',
         onProgress: (done) => {
           const now = Date.now();
           if (now - lastProgress < (this.options.progressMs ?? 500)) return;
@@ -94,14 +103,40 @@ export class UnitWorker {
           void this.record(unit, 'completed = greatest(completed, $4)', [done]).catch(() => {});
         },
       });
-      await this.record(unit, 'done = true, completed = combinations', []);
+      await this.record(unit, 'done = true, completed = combinations, finished_at = now()', []);
       await this.completeRunIfDone(unit.runId);
+      this.options.log?.info(
+        {
+          event: 'unit_finish',
+          run_id: unit.runId,
+          symbol: unit.symbol,
+          timeframe: unit.timeframe,
+          combinations_run: summary.combinations,
+          resumed: summary.resumed,
+          result_rows: summary.resultRows,
+          trades: summary.trades,
+          persist_trades: request.persistTrades,
+          seconds: Number(summary.seconds.toFixed(3)),
+          ...this.lagFields(),
+        },
+        `unit ${unit.runId} ${unit.symbol} ${unit.timeframe} finished: ${summary.combinations} combinations in ${summary.seconds.toFixed(2)} s`,
+      );
     } catch (error) {
-      await this.record(unit, 'error = $4', [error instanceof Error ? error.message : String(error)]).catch(() => {});
+      const message = error instanceof Error ? error.message : String(error);
+      await this.record(unit, 'error = $4', [message]).catch(() => {});
+      this.options.log?.warn(
+        // the logger masks passwords in messages only, not in fields
+        { event: 'unit_failed', run_id: unit.runId, symbol: unit.symbol, timeframe: unit.timeframe, error: scrubSecrets(message), ...this.lagFields() },
+        `unit ${unit.runId} ${unit.symbol} ${unit.timeframe} failed: ${message}`,
+      );
       throw error;
     } finally {
       this.running--;
     }
+  }
+
+  private lagFields(): { event_loop_lag_ms?: LagFigures } {
+    return this.options.eventLoopLag === undefined ? {} : { event_loop_lag_ms: this.options.eventLoopLag() };
   }
 
   private async record(unit: UnitJob, set: string, values: unknown[]): Promise<void> {

@@ -91,6 +91,44 @@ describe('probe db init', () => {
     }
   });
 
+  it('adds the columns probe\'s own tables gained to the tables an older probe created, and nothing else', async () => {
+    const older = await freshDatabase();
+    try {
+      expect((await probe(['db', 'init'], { DATABASE_URL: older.url })).status).toBe(0);
+      const complete = (await schemaDump(older.pool)).filter((l) => / probe_service_units /.test(l) && !l.startsWith('column'));
+      // probe_service_units as the first release of the service created it
+      await older.pool.query('ALTER TABLE probe_service_units DROP COLUMN bars, DROP COLUMN started_at, DROP COLUMN finished_at');
+      await older.pool.query(`INSERT INTO probe_service_runs (run_id, status, request, total_combinations, units_total) VALUES ('old', 'completed', '{}', 9, 1)`);
+      await older.pool.query(`INSERT INTO probe_service_units (run_id, symbol, timeframe, combinations, done) VALUES ('old', 'SPY', '1Day', 9, true)`);
+      const shared = (await schemaDump(older.pool)).filter((l) => !/ probe_service_/.test(l));
+
+      const run = await probe(['db', 'init'], { DATABASE_URL: older.url });
+      expect(run.stderr).toBe('');
+      expect(run.status).toBe(0);
+      expect(run.stdout).toMatch(/: created probe_service_units\.bars, probe_service_units\.started_at, probe_service_units\.finished_at\n$/);
+      const columns = await older.pool.query<{ column_name: string; data_type: string; is_nullable: string }>(
+        `SELECT column_name, data_type, is_nullable FROM information_schema.columns
+         WHERE table_schema = current_schema() AND table_name = 'probe_service_units' AND column_name IN ('bars', 'started_at', 'finished_at')
+         ORDER BY column_name`,
+      );
+      expect(columns.rows).toEqual([
+        { column_name: 'bars', data_type: 'integer', is_nullable: 'YES' },
+        { column_name: 'finished_at', data_type: 'timestamp with time zone', is_nullable: 'YES' },
+        { column_name: 'started_at', data_type: 'timestamp with time zone', is_nullable: 'YES' },
+      ]);
+      // the same constraints and indexes as a table created today; the old unit kept, its new columns empty
+      expect((await schemaDump(older.pool)).filter((l) => / probe_service_units /.test(l) && !l.startsWith('column'))).toEqual(complete);
+      expect((await older.pool.query('SELECT symbol, bars, started_at FROM probe_service_units')).rows).toEqual([
+        { symbol: 'SPY', bars: null, started_at: null },
+      ]);
+      // the shared tables untouched, and a second init has nothing left to do
+      expect((await schemaDump(older.pool)).filter((l) => !/ probe_service_/.test(l))).toEqual(shared);
+      expect((await probe(['db', 'init'], { DATABASE_URL: older.url })).stdout).toMatch(/: schema complete: nothing to create\n$/);
+    } finally {
+      await older.drop();
+    }
+  });
+
   it('explains a database it cannot reach and a config file that does not exist', async () => {
     const unreachable = await probe(['db', 'init'], { DATABASE_URL: 'postgres://probe:secret@127.0.0.1:1/none' });
     expect(unreachable.status).toBe(1);

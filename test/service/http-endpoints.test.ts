@@ -213,7 +213,14 @@ describe.each(['inject', 'http'] as const)('endpoints (%s)', (kind) => {
       h = await harness(kind, { startedAt: Date.now() - 65_000 });
       const r = await h.send('GET', '/health');
       expect(r.status).toBe(200);
-      expect(r.json).toEqual({ status: 'ok', version: VERSION, strategies_loaded: 100, uptime_seconds: expect.any(Number), database: 'ok' });
+      expect(r.json).toEqual({
+        status: 'ok',
+        version: VERSION,
+        strategies_loaded: 100,
+        uptime_seconds: expect.any(Number),
+        database: 'ok',
+        event_loop_lag_ms: { p50: expect.any(Number), p99: expect.any(Number), max: expect.any(Number) },
+      });
       expect((r.json as { uptime_seconds: number }).uptime_seconds).toBeGreaterThanOrEqual(65);
       expect((r.json as { uptime_seconds: number }).uptime_seconds).toBeLessThan(70);
     });
@@ -404,7 +411,8 @@ describe.each(['inject', 'http'] as const)('endpoints (%s)', (kind) => {
       const id = await submit();
       const r = await h.send('GET', `/api/v1/runs/${id}`);
       expect(r.status).toBe(200);
-      expect(r.json).toEqual({ run_id: id, status: 'queued', progress: { completed: 0, total: 12, elapsed_seconds: null } });
+      // 12 combinations at the fake's 300 a second, rounded up to a tenth
+      expect(r.json).toEqual({ run_id: id, status: 'queued', progress: { completed: 0, total: 12, elapsed_seconds: null, estimated_seconds: 0.1 } });
     });
 
     it('shows a running run’s progress and elapsed time', async () => {
@@ -412,7 +420,7 @@ describe.each(['inject', 'http'] as const)('endpoints (%s)', (kind) => {
       h.service.start(id, Date.now() - 4200);
       h.service.progress(id, 5);
       const r = await h.send('GET', `/api/v1/runs/${id}`);
-      expect(r.json).toMatchObject({ run_id: id, status: 'running', progress: { completed: 5, total: 12 } });
+      expect(r.json).toMatchObject({ run_id: id, status: 'running', progress: { completed: 5, total: 12, estimated_seconds: 0.1 } });
       const elapsed = (r.json as { progress: { elapsed_seconds: number } }).progress.elapsed_seconds;
       expect(elapsed).toBeGreaterThanOrEqual(4.2);
       expect(elapsed).toBeLessThan(10);
@@ -429,6 +437,7 @@ describe.each(['inject', 'http'] as const)('endpoints (%s)', (kind) => {
         summary: { total_combinations: 12, total_trades: 12345, total_result_records: 2 },
       });
       expect(r.json).not.toHaveProperty('error');
+      expect((r.json as { progress: object }).progress).not.toHaveProperty('estimated_seconds');
     });
 
     it('adds the error once failed', async () => {

@@ -134,7 +134,7 @@ export class FakeRunService implements RunService {
     this.enter({ method: 'status', runId });
     await this.settle('status');
     const run = this.runs.get(runId);
-    return run && toStatus(run);
+    return run && this.withEstimate(run);
   }
 
   async cancel(runId: string): Promise<RunStatus | undefined> {
@@ -146,7 +146,7 @@ export class FakeRunService implements RunService {
       run.status = 'cancelled';
       run.finishedAt = Date.now();
     }
-    return toStatus(run);
+    return this.withEstimate(run);
   }
 
   async results(runId: string, filters: ResultFilters, limit: number, offset: number): Promise<{ total: number; results: ResultItem[] }> {
@@ -209,12 +209,18 @@ export class FakeRunService implements RunService {
   }
 
   private submitted(run: FakeRun): Submitted {
-    return {
-      runId: run.runId,
-      status: run.status,
-      totalCombinations: run.total,
-      estimatedSeconds: Math.ceil((10 * (run.total - run.completed)) / this.throughput) / 10,
-    };
+    return { runId: run.runId, status: run.status, totalCombinations: run.total, estimatedSeconds: this.estimate(run) };
+  }
+
+  /** The run's status, with the seconds left while it is queued or running (as PgRunService gives them). */
+  private withEstimate(run: FakeRun): RunStatus {
+    const active = run.status === 'queued' || run.status === 'running';
+    return { ...toStatus(run), estimatedSecondsLeft: active ? this.estimate(run) : null };
+  }
+
+  /** Seconds the combinations left take at `throughput`, to a tenth. */
+  private estimate(run: FakeRun): number {
+    return Math.ceil((10 * (run.total - run.completed)) / this.throughput) / 10;
   }
 }
 

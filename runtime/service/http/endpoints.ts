@@ -49,8 +49,10 @@ export const ENDPOINTS = {
     operationId: 'getHealth',
     method: 'GET',
     path: '/health',
-    summary: 'Liveness and database reachability',
-    description: 'Never needs the token. status is degraded (still 200) when the database does not answer.',
+    summary: 'Liveness, database reachability and event-loop lag',
+    description:
+      'Never needs the token. status is degraded (still 200) when the database does not answer. event_loop_lag_ms shows ' +
+      'whether the server stays responsive while it runs work units.',
     tag: 'system',
     auth: false,
     responses: { 200: { description: 'The server is up.', schema: 'Health' }, 500: E500, 503: E503 },

@@ -2,6 +2,7 @@ import type {
   FastifyInstance, FastifyRequest, HTTPMethods, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault,
   RouteGenericInterface, RouteHandlerMethod,
 } from 'fastify';
+import type { LagFigures } from '../event-loop-lag.js';
 import type { OpenApiDocument } from '../openapi.js';
 import type { RunService } from '../types.js';
 import { ApiError } from './api-error.js';
@@ -68,5 +69,7 @@ export interface RouteContext {
   /** How long a service call may take (see timed()). */
   readonly serviceTimeoutMs: number;
   readonly document: OpenApiDocument;
+  /** The event loop's recent lag, for /health. */
+  readonly eventLoopLag: () => LagFigures;
 }
 

@@ -17,7 +17,12 @@ export interface RunAcceptedBody {
 export interface RunStatusBody {
   readonly run_id: string;
   readonly status: RunStatusName;
-  readonly progress: { readonly completed: number; readonly total: number; readonly elapsed_seconds: number | null };
+  readonly progress: {
+    readonly completed: number;
+    readonly total: number;
+    readonly elapsed_seconds: number | null;
+    readonly estimated_seconds?: number;
+  };
   readonly summary?: {
     readonly total_combinations: number;
     readonly total_trades: number;
@@ -85,7 +90,12 @@ export function toStatusBody(run: RunStatus): RunStatusBody {
   return {
     run_id: run.runId,
     status: run.status,
-    progress: { completed: run.completedCombinations, total: run.totalCombinations, elapsed_seconds: elapsed },
+    progress: {
+      completed: run.completedCombinations,
+      total: run.totalCombinations,
+      elapsed_seconds: elapsed,
+      ...(typeof run.estimatedSecondsLeft === 'number' ? { estimated_seconds: run.estimatedSecondsLeft } : {}),
+    },
     ...(run.status === 'completed' && run.summary !== null
       ? {
           summary: {

@@ -82,6 +82,7 @@ const strategyId: JsonSchema = { type: 'integer', minimum: 1, maximum: MAX_INT32
 const runId: JsonSchema = { type: 'string', pattern: RUN_ID_PATTERN };
 const date = (description: string): JsonSchema => ({ type: 'string', format: 'date', pattern: DATE_PATTERN, nullable: true, description });
 const count = (description: string): JsonSchema => ({ type: 'integer', minimum: 0, description });
+const lagMs = (description: string): JsonSchema => ({ type: 'number', minimum: 0, description });
 const seconds = (description: string, nullable = false): JsonSchema => ({ type: 'number', minimum: 0, description, ...(nullable ? { nullable } : {}) });
 const object = (properties: Record<string, JsonSchema>, required: readonly string[] = Object.keys(properties), description?: string): JsonSchema => ({
   type: 'object',
@@ -172,8 +173,11 @@ const progress = object(
     completed: count('Combinations finished.'),
     total: count('Combinations in the run.'),
     elapsed_seconds: seconds('Seconds since the run started (or until it finished); null while queued.', true),
+    estimated_seconds: seconds(
+      'Rough seconds until the work left is done, by the same model as the submission\'s estimated_seconds; only while queued or running.',
+    ),
   },
-  undefined,
+  ['completed', 'total', 'elapsed_seconds'],
 );
 
 const summaryProperties: Record<string, JsonSchema> = {
@@ -201,7 +205,11 @@ export const COMPONENT_SCHEMAS: Readonly<Record<SchemaName, JsonSchema>> = {
     run_id: runId,
     status: { type: 'string', enum: RUN_STATUSES },
     total_combinations: count('symbols x timeframes x strategies x risk profiles.'),
-    estimated_seconds: seconds('Rough time to finish, from recent throughput.'),
+    estimated_seconds: seconds(
+      'Rough seconds the run\'s work takes on one instance: per work unit a fixed time, a time per bar in the range and a time per ' +
+        'bar and combination (more when trades are stored), learned from the units finished in the last week. Excludes waiting ' +
+        'behind other runs\' units; several instances sharing the run finish it sooner.',
+    ),
   }),
   RunSummary: object({
     total_combinations: count('Combinations in the run.'),
@@ -269,6 +277,17 @@ export const COMPONENT_SCHEMAS: Readonly<Record<SchemaName, JsonSchema>> = {
     strategies_loaded: count('Strategies in the registry.'),
     uptime_seconds: count('Whole seconds since the server started.'),
     database: { type: 'string', enum: ['ok', 'unreachable'] },
+    event_loop_lag_ms: object(
+      {
+        p50: lagMs('Median lag.'),
+        p99: lagMs('99th percentile lag.'),
+        max: lagMs('Largest lag.'),
+      },
+      undefined,
+      'How late the server\'s event loop ran a 10 ms timer, in milliseconds (0 = on time): a lag of L ms delays every request ' +
+        'by up to L ms. Measured in windows of 60 s: the current window once it is 10 s old, else the previous one; all 0 ' +
+        'only before the first sample. The same figures are logged (event `event_loop`) as each window ends.',
+    ),
   }),
   OpenApiDocument: {
     type: 'object',

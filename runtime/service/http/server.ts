@@ -1,4 +1,5 @@
 import fastify, { type FastifyInstance, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import { EventLoopLag } from '../event-loop-lag.js';
 import { openApiDocument } from '../openapi.js';
 import type { RunService } from '../types.js';
 import { ApiError } from './api-error.js';
@@ -35,6 +36,8 @@ export interface ServerOptions {
   readonly healthTimeoutMs?: number;
   /** How long a call of the service may take before the request gets 503 SERVICE_UNAVAILABLE; default requestTimeoutMs. */
   readonly serviceTimeoutMs?: number;
+  /** The event-loop lag /health reports; default one of the server's own, closed with it. */
+  readonly eventLoopLag?: EventLoopLag;
 }
 
 /** A route as fastify registered it. */
@@ -122,6 +125,10 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     reply.header('x-content-type-options', 'nosniff');
   });
 
+  // the caller's monitor is the caller's to close; one made here lives as long as the server
+  const lag = options.eventLoopLag ?? new EventLoopLag();
+  if (options.eventLoopLag === undefined) app.addHook('onClose', async () => lag.close());
+
   const ctx: RouteContext = {
     service: options.service,
     strategies: options.strategies,
@@ -130,6 +137,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     healthTimeoutMs: options.healthTimeoutMs ?? 2000,
     serviceTimeoutMs: options.serviceTimeoutMs ?? options.requestTimeoutMs,
     document: openApiDocument(options.version),
+    eventLoopLag: () => lag.figures(),
   };
 
   systemRoutes(app, ctx);

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { LagFigures } from '../event-loop-lag.js';
 import type { RunService } from '../types.js';
 import { ENDPOINTS } from './endpoints.js';
 import { addRoute, type RouteContext } from './route.js';
@@ -9,6 +10,7 @@ export interface HealthBody {
   readonly strategies_loaded: number;
   readonly uptime_seconds: number;
   readonly database: 'ok' | 'unreachable';
+  readonly event_loop_lag_ms: LagFigures;
 }
 
 /** databaseOk(), counting a failure or no answer within `timeoutMs` as unreachable. */
@@ -34,6 +36,7 @@ export function systemRoutes(app: FastifyInstance, ctx: RouteContext): void {
       strategies_loaded: ctx.strategies.length,
       uptime_seconds: Math.max(0, Math.floor((Date.now() - ctx.startedAt) / 1000)),
       database: ok ? 'ok' : 'unreachable',
+      event_loop_lag_ms: ctx.eventLoopLag(),
     };
   });
   addRoute(app, '', ENDPOINTS.openapi, async () => ctx.document);
