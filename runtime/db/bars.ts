@@ -1,6 +1,7 @@
 import type { CustomTypesConfig, Pool, PoolClient, QueryArrayConfig } from 'pg';
 import { InputError } from '../io/bars-csv.js';
 import { type Bars, allocateBars } from '../series/bars.js';
+import { checkout } from './connect.js';
 import { copyRows } from './copy.js';
 
 /** Tickers are stored upper-case (AAPL), as the Python engine upper-cases the symbols it writes. */
@@ -48,7 +49,7 @@ export interface ImportCounts {
 export async function importBars(pool: Pool, symbol: string, timeframe: string, bars: Bars): Promise<ImportCounts> {
   const problems = storageProblems(bars, (i) => `bar ${i + 1}`);
   if (problems.length > 0) throw new InputError(problems);
-  const client = await pool.connect();
+  const client = await checkout(pool);
   try {
     await client.query('BEGIN');
     const ticker = normalizeSymbol(symbol);

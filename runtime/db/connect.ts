@@ -6,6 +6,53 @@ import { initSchema } from './schema.js';
 // BIGINT ids and counts arrive as strings by default; ours fit in a double
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 
+/**
+ * What a lost or refused connection to PostgreSQL looks like: the socket's
+ * errors, the server going down or not accepting connections yet (57P01
+ * admin_shutdown, 57P02 crash_shutdown, 57P03 cannot_connect_now, class 08),
+ * and pg's own words for a connection that died under it. Looks through
+ * `cause` and an AggregateError's errors (a connection tried on several
+ * addresses).
+ */
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN',
+  '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006',
+]);
+const CONNECTION_MESSAGES = /^(Connection terminated|Client has encountered a connection error|Client was closed and is not queryable)/;
+
+export function isConnectionError(error: unknown, depth = 0): boolean {
+  if (!(error instanceof Error) || depth > 4) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && CONNECTION_CODES.has(code)) return true;
+  if (CONNECTION_MESSAGES.test(error.message)) return true;
+  if (error instanceof AggregateError && error.errors.some((e) => isConnectionError(e, depth + 1))) return true;
+  return isConnectionError(error.cause, depth + 1);
+}
+
+/**
+ * A client of `pool` for a transaction of several statements. pg emits
+ * 'error' on a checked-out client whose connection dies (the server
+ * restarting, the network), and the pool listens only to its idle clients:
+ * an 'error' event without a listener crashes the process. The client
+ * checked out here has a listener until it is released; the statement in
+ * flight fails with the error all the same, and release() hands a broken
+ * connection back to be discarded, not reused.
+ */
+export async function checkout(pool: pg.Pool): Promise<pg.PoolClient> {
+  const client = await pool.connect();
+  let lost: Error | undefined;
+  const onError = (error: Error): void => {
+    lost ??= error;
+  };
+  client.on('error', onError);
+  const release = client.release.bind(client);
+  client.release = (destroy?: Error | boolean) => {
+    client.removeListener('error', onError);
+    release(destroy ?? lost);
+  };
+  return client;
+}
+
 export interface Database {
   readonly pool: pg.Pool;
   /** Where it is, without credentials, for messages. */
@@ -57,8 +104,11 @@ export async function openDatabase(config: Config, env: NodeJS.ProcessEnv = proc
     // doubles must travel as their shortest exact text on any server version
     options: '-c extra_float_digits=3',
   });
-  // an idle client's error (e.g. the server restarting) must not crash the process
+  // an idle client's error (e.g. the server restarting) must not crash the process; nor may a checked-out
+  // client's: checkout() listens while it holds one, and so does every client of this pool from its start, for
+  // the code that checks one out with pool.connect() (the statement in flight fails with the error all the same)
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   let created: string[] = [];
   try {
     if (server) created = await initSchema(pool);

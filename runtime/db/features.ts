@@ -4,6 +4,7 @@ import type { Bars } from '../series/bars.js';
 import { newColumn } from '../series/column.js';
 import { canonicalColumn } from '../indicators/catalog.js';
 import { type TimeBound, arrayRows, normalizeSymbol, rangeSql, tickerId } from './bars.js';
+import { checkout } from './connect.js';
 import { copyRows } from './copy.js';
 
 /**
@@ -48,7 +49,7 @@ export async function storeFeatures(
   }
   const ticker = await tickerId(pool, symbol);
   if (ticker === undefined) throw new InputError([`unknown symbol ${normalizeSymbol(symbol)}: no such ticker in the database`]);
-  const client = await pool.connect();
+  const client = await checkout(pool);
   try {
     await client.query('BEGIN');
     await client.query('CREATE TEMP TABLE probe_import_features (bar_id BIGINT, timestamp TIMESTAMPTZ, features JSONB) ON COMMIT DROP');

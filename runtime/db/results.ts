@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Pool, PoolClient } from 'pg';
 import { RESULT_COPY_COLUMNS, TRADE_STAGING_COLUMNS } from '../output/copy-rows.js';
+import { checkout } from './connect.js';
 import { copyBuffers } from './copy.js';
 
 /** COPY text of whole combinations, as a worker formats it (see CopyRows). */
@@ -160,7 +161,7 @@ export class ResultWriter {
   }
 
   private async writeBatchOnce(batch: readonly CopyPayload[]): Promise<void> {
-    const client = await this.pool.connect();
+    const client = await checkout(this.pool);
     try {
       const started = performance.now();
       await client.query('BEGIN');

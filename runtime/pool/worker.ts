@@ -1,4 +1,4 @@
-import { type MessagePort, parentPort } from 'node:worker_threads';
+import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import { STRATEGIES } from '../../generated/index.js';
 import { ROW_FIELDS } from '../aggregate/aggregate.js';
 import { RISK_PROFILES } from '../engine/risk-profiles.js';
@@ -33,7 +33,25 @@ let buffers: RunBuffers | undefined;
 /** Tasks run one after another and are answered in order (the pool relies on it), the asynchronous ones included. */
 let queue: Promise<void> = Promise.resolve();
 
+/**
+ * TEST HOOK, for tests only (test/unit/pool-worker-exit.test.ts): with
+ * PROBE_TEST_WORKER_EXIT=<n>, a worker thread the pool started first (not a
+ * replacement) ends with process.exit(1) as it receives its n-th task, as a
+ * worker dying of a bug or of running out of memory would; with
+ * PROBE_TEST_WORKER_EXIT=<n>:every, replacements do too. Unset, as it is
+ * outside tests, it costs one comparison per task.
+ */
+const exitAtTask = ((): number => {
+  const [count, scope] = (process.env.PROBE_TEST_WORKER_EXIT ?? '').split(':');
+  const n = Number(count);
+  if (!Number.isInteger(n) || n < 1) return 0;
+  const replacement = (workerData as { replacement?: boolean } | null)?.replacement === true;
+  return replacement && scope !== 'every' ? 0 : n;
+})();
+let tasksReceived = 0;
+
 port.on('message', (message: ToWorker) => {
+  if (exitAtTask > 0 && (message.kind === 'task' || message.kind === 'indicators') && ++tasksReceived === exitAtTask) process.exit(1);
   if (message.kind === 'dataset') {
     // at once: the tasks that use it come after it
     datasets.set(message.datasetId, { series: { length: message.length, time: message.time, columns: message.columns }, message });

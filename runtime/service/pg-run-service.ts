@@ -1,5 +1,5 @@
 import type PgBoss from 'pg-boss';
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { RISK_PROFILE_NAMES } from '../engine/risk-profiles.js';
 import { newRunId } from '../run/probe-run.js';
 import type { CompiledStrategy } from '../strategy/compiled.js';
@@ -60,57 +60,131 @@ export class PgRunService implements RunService {
       timeframes.map((timeframe) => ({ symbol, timeframe, bars: bars.get(unitKeyOf(symbol, timeframe)) ?? 0 })),
     );
 
-    const existing = await this.row(runId);
-    if (existing && existing.status === 'completed') return this.submitted(existing, bars);
-    if (existing && JSON.stringify(comparable(existing.request)) !== JSON.stringify(comparable(normalized))) {
+    // a submission that finds the run id taken, before its insert or by it (a concurrent identical submission
+    // committed first), answers as a resubmission; runs are never deleted, so the second look finds the row
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const existing = await this.row(runId);
+      if (existing) return this.resubmit(existing, normalized, bars);
+      if (await this.create(normalized, units, total, combinations)) {
+        const work = unitsWork(units.filter((u) => u.bars > 0).map((u) => ({ combinations, bars: u.bars })));
+        return {
+          runId,
+          status: 'queued',
+          totalCombinations: total,
+          estimatedSeconds: await this.estimate(work, { persistTrades: request.persistTrades, queued: true }),
+          unchanged: false,
+        };
+      }
+    }
+    throw new Error(`run ${runId} was neither stored nor found`);
+  }
+
+  /**
+   * The run, its units and their jobs in one transaction: one commit per
+   * submission, and a run is never stored without its jobs. False when the
+   * run id is taken (by a submission that committed meanwhile): nothing is
+   * stored then. A unit without bars in the range has nothing to do (the
+   * run's other units hold its symbol's bars, see countBars): it is stored
+   * done, as `probe run` skips such a timeframe, and gets no job, which would
+   * fail for want of bars and fail the run with it.
+   */
+  private async create(
+    request: RunRequest,
+    units: readonly { symbol: string; timeframe: string; bars: number }[],
+    total: number,
+    combinations: number,
+  ): Promise<boolean> {
+    const runId = request.runId!;
+    return this.transaction(async (client) => {
+      // waits for a concurrent insert of the same id to commit or roll back, then inserts or does nothing
+      const inserted = await client.query(
+        `INSERT INTO probe_service_runs (run_id, status, request, total_combinations, units_total) VALUES ($1, 'queued', $2, $3, $4)
+         ON CONFLICT (run_id) DO NOTHING`,
+        [runId, JSON.stringify(request), total, units.length],
+      );
+      if (inserted.rowCount !== 1) return false;
+      await client.query(
+        `INSERT INTO probe_service_units (run_id, symbol, timeframe, combinations, bars, done, completed)
+         SELECT $1, u.symbol, u.timeframe, $4, u.bars, u.bars = 0, CASE WHEN u.bars = 0 THEN $4 ELSE 0 END
+         FROM unnest($2::text[], $3::text[], $5::int[]) AS u(symbol, timeframe, bars)`,
+        [runId, units.map((u) => u.symbol), units.map((u) => u.timeframe), combinations, units.map((u) => u.bars)],
+      );
+      await this.queueUnits(client, runId, units.filter((u) => u.bars > 0));
+      return true;
+    });
+  }
+
+  /**
+   * A submission of an existing run id: refused when the request differs;
+   * a failed or cancelled run is resumed (its unfinished units go back on
+   * the queue); a queued, running or completed one is answered as it is.
+   */
+  private async resubmit(existing: RunRow, request: RunRequest, bars: ReadonlyMap<string, number>): Promise<Submitted> {
+    const runId = existing.run_id;
+    if (existing.status === 'completed') return { ...(await this.submitted(existing, bars)), unchanged: true };
+    if (!sameRequest(existing.request, request)) {
       throw new ServiceError('CONFLICT', `run ${runId} exists with a different request; resubmit it unchanged to resume it`, { run_id: runId });
     }
+    let resumed = false;
+    if (existing.status === 'failed' || existing.status === 'cancelled') {
+      resumed = await this.transaction(async (client) => {
+        // only one of concurrent resubmissions resumes: the others wait for its commit and then find the run queued
+        const updated = await client.query(
+          `UPDATE probe_service_runs SET status = 'queued', error = NULL, finished_at = NULL WHERE run_id = $1 AND status IN ('failed', 'cancelled')`,
+          [runId],
+        );
+        if (updated.rowCount !== 1) return false;
+        const pending = await client.query<{ symbol: string; timeframe: string }>(
+          `SELECT symbol, timeframe FROM probe_service_units WHERE run_id = $1 AND NOT done ORDER BY symbol, timeframe`,
+          [runId],
+        );
+        await this.queueUnits(client, runId, pending.rows);
+        return true;
+      });
+    }
+    // resumed here or by a concurrent resubmission: as it is now
+    const current = existing.status === 'failed' || existing.status === 'cancelled' ? (await this.row(runId))! : existing;
+    return { ...(await this.submitted(current, bars)), unchanged: !resumed };
+  }
+
+  /** The units' jobs, in one statement, on the transaction's client. */
+  private async queueUnits(client: PoolClient, runId: string, units: readonly { symbol: string; timeframe: string }[]): Promise<void> {
+    if (units.length === 0) return;
+    const jobs = units.map((unit) => {
+      const job: UnitJob = { runId, symbol: unit.symbol, timeframe: unit.timeframe };
+      return { name: UNIT_QUEUE, data: job, singletonKey: unitKey(job) };
+    });
+    await this.boss.insert(jobs, { db: { executeSql: (text: string, values: unknown[]) => client.query(text, values) } });
+  }
+
+  /**
+   * `work` in a transaction on a client of its own, committed when it
+   * resolves, rolled back when it throws. pg emits 'error' on a checked-out
+   * client whose connection dies, and the pool listens only while a client
+   * is idle: without a listener of ours the event would end the process.
+   * While held, the client's error is recorded (the statement in flight
+   * fails with it all the same) and the client is then released with it, so
+   * that the pool discards the broken connection instead of reusing it.
+   */
+  private async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    let lost: Error | undefined;
+    const onError = (error: Error): void => {
+      lost ??= error;
+    };
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
-      let pending: readonly { symbol: string; timeframe: string }[] = units;
-      if (existing) {
-        // resubmitting resumes: failed or cancelled units go back on the queue
-        await client.query(`UPDATE probe_service_runs SET status = 'queued', error = NULL, finished_at = NULL WHERE run_id = $1 AND status <> 'running'`, [runId]);
-        pending = (
-          await client.query<{ symbol: string; timeframe: string }>(
-            `SELECT symbol, timeframe FROM probe_service_units WHERE run_id = $1 AND NOT done ORDER BY symbol, timeframe`,
-            [runId],
-          )
-        ).rows;
-      } else {
-        await client.query(
-          `INSERT INTO probe_service_runs (run_id, status, request, total_combinations, units_total) VALUES ($1, 'queued', $2, $3, $4)`,
-          [runId, JSON.stringify(normalized), total, symbols.length * timeframes.length],
-        );
-        await client.query(
-          `INSERT INTO probe_service_units (run_id, symbol, timeframe, combinations, bars)
-           SELECT $1, u.symbol, u.timeframe, $4, u.bars FROM unnest($2::text[], $3::text[], $5::int[]) AS u(symbol, timeframe, bars)`,
-          [runId, units.map((u) => u.symbol), units.map((u) => u.timeframe), combinations, units.map((u) => u.bars)],
-        );
-      }
-      // the units' jobs in the same transaction, in one statement: one commit per submission, and a run is
-      // never stored without its jobs; the singleton key keeps a unit from being queued twice while it waits or runs
-      const jobs = pending.map((unit) => {
-        const job: UnitJob = { runId, symbol: unit.symbol, timeframe: unit.timeframe };
-        return { name: UNIT_QUEUE, data: job, singletonKey: unitKey(job) };
-      });
-      await this.boss.insert(jobs, { db: { executeSql: (text: string, values: unknown[]) => client.query(text, values) } });
+      const result = await work(client);
       await client.query('COMMIT');
+      return result;
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
+      if (lost === undefined) await client.query('ROLLBACK').catch(() => {});
       throw error;
     } finally {
-      client.release();
+      client.removeListener('error', onError);
+      client.release(lost);
     }
-    if (existing) return this.submitted((await this.row(runId))!, bars);
-    const work = unitsWork(units.map((u) => ({ combinations, bars: u.bars })));
-    return {
-      runId,
-      status: 'queued',
-      totalCombinations: total,
-      estimatedSeconds: await this.estimate(work, { persistTrades: request.persistTrades, queued: true }),
-    };
   }
 
   async status(runId: string): Promise<RunStatus | undefined> {
@@ -260,9 +334,31 @@ function workLeft(row: RunRow): Work {
   return { units: row.units_left, bars: row.bars_left, steps: row.steps_left };
 }
 
-/** What must match for a resubmission to resume the same run. */
-function comparable(request: RunRequest): unknown {
-  return { ...request, symbols: [...request.symbols].sort(), timeframes: [...request.timeframes].sort(), riskProfiles: [...request.riskProfiles].sort() };
+/**
+ * Whether a resubmission asks for the same run as the stored request: the
+ * request as submit normalised it, compared as values. The stored copy comes
+ * back from jsonb with its keys in jsonb's order, so the fields are taken
+ * one by one in an order of ours, never the objects' text; the lists are sets (their order and duplicates change no combination),
+ * symbols compared upper-cased as they are stored.
+ */
+export function sameRequest(stored: RunRequest, submitted: RunRequest): boolean {
+  return JSON.stringify(comparable(stored)) === JSON.stringify(comparable(submitted));
+}
+
+/** The fields that make a run, in a fixed order, lists as sorted sets. */
+function comparable(request: RunRequest): unknown[] {
+  const set = <T extends string | number>(values: readonly T[]): T[] =>
+    [...new Set(values)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return [
+    set(request.symbols.map((s) => s.toUpperCase())),
+    set(request.timeframes),
+    set(request.riskProfiles),
+    request.strategyIds === null || request.strategyIds === undefined ? null : set(request.strategyIds),
+    request.startDate ?? null,
+    request.endDate ?? null,
+    request.persistTrades === true,
+    request.runId ?? null,
+  ];
 }
 
 function toStatus(row: RunRow): RunStatus {

@@ -1,5 +1,7 @@
 import PgBoss from 'pg-boss';
-import type { Pool } from 'pg';
+import type { Pool, QueryResult } from 'pg';
+import { isConnectionError } from '../db/connect.js';
+import { type Logger, scrubSecrets } from '../log/logger.js';
 
 /** One work unit: a (symbol, timeframe) of a run. */
 export interface UnitJob {
@@ -16,20 +18,73 @@ export interface QueueOptions {
   readonly unitTimeoutSeconds: number;
   /** How often expired units are looked for. */
   readonly maintenanceSeconds: number;
+  /** Attempts after a unit's first one fails (its dead letter then fails the run). */
   readonly retries: number;
+  /** Where pg-boss's errors and the database's outages are logged; default nowhere. */
+  readonly log?: Pick<Logger, 'info' | 'warn' | 'error'>;
+}
+
+/** Waits between attempts of a queue statement while the database is unreachable: from the first to the last, doubling. */
+const OUTAGE_WAIT_MS = [250, 2000] as const;
+
+/**
+ * pg-boss's statements, waiting out an outage of the database (a restart, a
+ * failover): a statement that meets a connection error is tried again until
+ * the database answers, or the pool is closed. pg-boss completes and fails a
+ * unit's job without awaiting the promise, so a rejection there would be
+ * unhandled (and end the process); waiting instead records the unit's
+ * failure once the database is back, and pg-boss retries the unit. A
+ * statement that failed on a dying connection may have been carried out:
+ * then a fetched job stays active until it expires, and a completion or
+ * failure is written twice, which changes nothing.
+ */
+class OutageTolerantSql {
+  private down = false;
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly log: QueueOptions['log'],
+  ) {}
+
+  readonly executeSql = async (text: string, values: unknown[]): Promise<QueryResult> => {
+    for (let wait: number = OUTAGE_WAIT_MS[0]; ; wait = Math.min(2 * wait, OUTAGE_WAIT_MS[1])) {
+      try {
+        const result = await this.pool.query(text, values);
+        if (this.down) {
+          this.down = false;
+          this.log?.info({ event: 'queue_database_back' }, 'the database answers again; the queue goes on');
+        }
+        return result;
+      } catch (error) {
+        if (!isConnectionError(error) || this.pool.ending) throw error;
+        if (!this.down) {
+          this.down = true;
+          const message = scrubSecrets(error instanceof Error ? error.message : String(error));
+          this.log?.warn({ event: 'queue_database_down', error: message }, `the database is unreachable (${message}); the queue waits for it`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+    }
+  };
 }
 
 /**
  * pg-boss on the shared database (its own schema, probe_boss), through our
  * connection pool: every `probe serve` pointed at the database takes units.
+ * A unit whose attempt fails (the database restarting under it included) is
+ * retried `retries` times, a second after it failed.
  */
 export async function startQueue(pool: Pool, options: QueueOptions): Promise<PgBoss> {
   const boss = new PgBoss({
-    db: { executeSql: (text: string, values: unknown[]) => pool.query(text, values) },
+    db: { executeSql: new OutageTolerantSql(pool, options.log).executeSql },
     schema: 'probe_boss',
     maintenanceIntervalSeconds: options.maintenanceSeconds,
   });
-  boss.on('error', () => {});
+  // pg-boss reports what fails in its loops (fetching, maintenance) here; without a listener it would throw
+  boss.on('error', (error: Error & { queue?: string }) => {
+    const message = scrubSecrets(error.message ?? String(error));
+    options.log?.error({ event: 'queue_error', queue: error.queue, error: message }, `queue error: ${message}`);
+  });
   await boss.start();
   await boss.createQueue(FAILED_UNIT_QUEUE, { name: FAILED_UNIT_QUEUE });
   const unitQueue = {

@@ -1,3 +1,4 @@
+import type PgBoss from 'pg-boss';
 import type { FastifyInstance } from 'fastify';
 import { STRATEGIES } from '../../generated/index.js';
 import type { Config } from '../config/config.js';
@@ -5,7 +6,7 @@ import { type Database, openDatabase } from '../db/connect.js';
 import { initSchema } from '../db/schema.js';
 import { probeVersion } from '../version.js';
 import { WorkerPool } from '../pool/pool.js';
-import { fastifyLoggerOptions } from '../log/logger.js';
+import { createLogger, fastifyLoggerOptions } from '../log/logger.js';
 import { loadRegistry } from '../registry/load.js';
 import { EventLoopLag, type LagFigures } from './event-loop-lag.js';
 import { buildServer } from './http/server.js';
@@ -46,17 +47,22 @@ export async function startService(config: Config, env: NodeJS.ProcessEnv = proc
     throw new ServeError(`refusing to listen on ${host} without PROBE_API_TOKEN: set it, or listen on 127.0.0.1`);
   }
   const db: Database = await openDatabase(config, env);
+  // the queue and the worker pool start before the HTTP server (and its logger): they log here, in the same format
+  const log = createLogger(config.logging);
   let workers: WorkerPool | undefined;
+  let queue: PgBoss | undefined;
   // one monitor for /health, the periodic log line and the units' log lines; sampling from the start shows what start-up costs
   const lag = new EventLoopLag();
   try {
     if (!db.embedded) await initSchema(db.pool);
-    const boss = await startQueue(db.pool, {
+    const boss = (queue = await startQueue(db.pool, {
       unitTimeoutSeconds: Math.max(1, Math.round(config.server.unit_timeout / 1000)),
       maintenanceSeconds: Math.max(1, Math.round(config.server.queue_maintenance / 1000)),
       retries: config.server.unit_retries,
-    });
-    workers = new WorkerPool(config.engine.max_workers > 0 ? config.engine.max_workers : undefined);
+      log: log.child({ component: 'queue' }),
+    }));
+    workers = new WorkerPool(config.engine.max_workers > 0 ? config.engine.max_workers : undefined, { log: log.child({ component: 'pool' }) });
+    const pool = workers;
     const service = new PgRunService(db.pool, boss, STRATEGIES);
     const server = buildServer({
       service,
@@ -69,6 +75,7 @@ export async function startService(config: Config, env: NodeJS.ProcessEnv = proc
       // config.logging's level, format and redaction; a request's lines are logged at `debug` only, failures behind a 500 always
       logger: fastifyLoggerOptions(config.logging),
       eventLoopLag: lag,
+      workerRestarts: () => pool.restarts,
     });
     lag.onWindow((figures) => server.log.info({ event: 'event_loop', event_loop_lag_ms: figures }, `event loop lag ${describeLag(figures)}`));
     const unitWorker = new UnitWorker(db.pool, boss, workers, STRATEGIES, {
@@ -78,7 +85,6 @@ export async function startService(config: Config, env: NodeJS.ProcessEnv = proc
     });
     const url = await server.listen({ host, port });
     await unitWorker.start();
-    const pool = workers;
     let closing: Promise<void> | undefined;
     return {
       url,
@@ -96,7 +102,9 @@ export async function startService(config: Config, env: NodeJS.ProcessEnv = proc
         })()),
     };
   } catch (error) {
+    // everything started so far stops, or its timers (pg-boss's) would keep the process alive
     lag.close();
+    await queue?.stop({ graceful: false, close: false, wait: true }).catch((stopError: unknown) => log.warn({ err: stopError }, 'stopping the queue failed'));
     await workers?.close();
     await db.close();
     throw error;

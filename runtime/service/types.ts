@@ -44,6 +44,13 @@ export interface Submitted {
   readonly status: RunStatusName;
   readonly totalCombinations: number;
   readonly estimatedSeconds: number;
+  /**
+   * True when the submission changed nothing: the run id exists with this
+   * request and the run is queued, running or completed, answered as it is
+   * (HTTP 200). False or absent: the run was queued by this submission, new
+   * or resumed after it failed or was cancelled (HTTP 202).
+   */
+  readonly unchanged?: boolean;
 }
 
 export interface ResultFilters {
@@ -84,7 +91,12 @@ export class ServiceError extends Error {
 
 /** What the HTTP layer needs from the execution layer. */
 export interface RunService {
-  /** Validates against the database (symbols, ranges), records the run and queues its work units. Resubmitting an existing id resumes it. */
+  /**
+   * Validates against the database (symbols, ranges), records the run and queues its work units. Resubmitting an existing id
+   * with the same request (compared as values, lists as sets) resumes it when it failed or was cancelled, and answers it as
+   * it is otherwise, also when identical submissions arrive at once; with a different request it is a CONFLICT (a completed
+   * run is answered as it is whatever the request).
+   */
   submit(request: RunRequest): Promise<Submitted>;
   status(runId: string): Promise<RunStatus | undefined>;
   /** Marks the run cancelled and drops its queued units; work already written stays. */

@@ -220,24 +220,30 @@ describe.each(['inject', 'http'] as const)('endpoints (%s)', (kind) => {
         uptime_seconds: expect.any(Number),
         database: 'ok',
         event_loop_lag_ms: { p50: expect.any(Number), p99: expect.any(Number), max: expect.any(Number) },
+        worker_restarts: 0,
       });
       expect((r.json as { uptime_seconds: number }).uptime_seconds).toBeGreaterThanOrEqual(65);
       expect((r.json as { uptime_seconds: number }).uptime_seconds).toBeLessThan(70);
     });
 
-    it('is degraded (still 200) when the database is down, throws or hangs', async () => {
+    it('answers 503 SERVICE_UNAVAILABLE, the health fields in details, when the database is down, throws or hangs', async () => {
+      const degraded = { status: 'degraded', database: 'unreachable' };
       h.service.databaseUp = false;
-      expect((await h.send('GET', '/health')).json).toMatchObject({ status: 'degraded', database: 'unreachable' });
+      const down = await h.send('GET', '/health');
+      expect(down.status).toBe(503);
+      expect(errorOf(down)).toMatchObject({ code: 'SERVICE_UNAVAILABLE', details: degraded });
       h.service.databaseUp = true;
       h.service.failNext('databaseOk', new Error('connect ECONNREFUSED'));
       const thrown = await h.send('GET', '/health');
-      expect(thrown.status).toBe(200);
-      expect(thrown.json).toMatchObject({ status: 'degraded', database: 'unreachable' });
+      expect(thrown.status).toBe(503);
+      expect(errorOf(thrown)).toMatchObject({ code: 'SERVICE_UNAVAILABLE', details: degraded });
       await h.close();
       h = await harness(kind, { healthTimeoutMs: 50 });
       h.service.hang('databaseOk');
       const started = Date.now();
-      expect((await h.send('GET', '/health')).json).toMatchObject({ status: 'degraded', database: 'unreachable' });
+      const hung = await h.send('GET', '/health');
+      expect(hung.status).toBe(503);
+      expect(errorOf(hung)).toMatchObject({ code: 'SERVICE_UNAVAILABLE', details: degraded });
       expect(Date.now() - started).toBeLessThan(2000);
     });
   });
@@ -969,7 +975,6 @@ describe('coverage of the document', () => {
       'GET /api/v1/strategies/{id} 500',
       'GET /api/v1/strategies/{id} 503',
       'GET /health 500',
-      'GET /health 503',
       'GET /openapi.json 500',
       'GET /openapi.json 503',
     ]);

@@ -100,7 +100,8 @@ export class FakeRunService implements RunService {
     const normalized: RunRequest = { ...request, symbols, timeframes, riskProfiles: profiles, runId };
 
     const existing = this.runs.get(runId);
-    if (existing?.status === 'completed') return this.submitted(existing);
+    // an existing run answers as it is (HTTP 200) unless this submission resumes it
+    if (existing?.status === 'completed') return { ...this.submitted(existing), unchanged: true };
     if (existing !== undefined) {
       if (JSON.stringify(comparable(existing.request)) !== JSON.stringify(comparable(normalized))) {
         throw new ServiceError('CONFLICT', `run ${runId} exists with a different request; resubmit it unchanged to resume it`, { run_id: runId });
@@ -110,8 +111,9 @@ export class FakeRunService implements RunService {
         existing.status = 'queued';
         existing.error = null;
         existing.finishedAt = null;
+        return this.submitted(existing);
       }
-      return this.submitted(existing);
+      return { ...this.submitted(existing), unchanged: true };
     }
     const run: FakeRun = {
       runId,

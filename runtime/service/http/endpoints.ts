@@ -51,11 +51,16 @@ export const ENDPOINTS = {
     path: '/health',
     summary: 'Liveness, database reachability and event-loop lag',
     description:
-      'Never needs the token. status is degraded (still 200) when the database does not answer. event_loop_lag_ms shows ' +
-      'whether the server stays responsive while it runs work units.',
+      'Never needs the token. 503 SERVICE_UNAVAILABLE while the database does not answer, with the health fields (status ' +
+      'degraded, database unreachable) in the error\'s `details`. event_loop_lag_ms shows whether the server stays responsive ' +
+      'while it runs work units; worker_restarts counts worker threads that died and were replaced.',
     tag: 'system',
     auth: false,
-    responses: { 200: { description: 'The server is up.', schema: 'Health' }, 500: E500, 503: E503 },
+    responses: {
+      200: { description: 'The server is up and its database answers.', schema: 'Health' },
+      500: E500,
+      503: error('SERVICE_UNAVAILABLE: the database does not answer (`details` holds the Health fields), or the server is shutting down.'),
+    },
   },
   openapi: {
     operationId: 'getOpenApi',
@@ -71,13 +76,17 @@ export const ENDPOINTS = {
     method: 'POST',
     path: `${API_PREFIX}/runs`,
     summary: 'Submit a probe run (asynchronous)',
-    description: 'Queues the run and answers at once. Submitting an existing run_id again resumes that run (its stored combinations are kept).',
+    description:
+      'Queues the run and answers at once. Submitting an existing run_id again with the same request (lists compared as sets) ' +
+      'resumes that run when it failed or was cancelled (202; its stored combinations are kept), and answers with it as it is ' +
+      'when it is queued, running or completed (200), also when identical submissions arrive at once.',
     tag: 'runs',
     auth: true,
     body: RunRequestSchema,
     bodySchemaName: 'RunRequest',
     responses: {
-      202: { description: 'Queued (or, for an existing run_id, that run).', schema: 'RunAccepted' },
+      200: { description: 'The run_id exists with this request and is queued, running or completed: that run, unchanged.', schema: 'RunAccepted' },
+      202: { description: 'Queued: a new run, or an existing run_id that had failed or was cancelled, resumed.', schema: 'RunAccepted' },
       400: error('VALIDATION_ERROR (`details.field` names the field, e.g. symbols[2]), INVALID_JSON (malformed body) or INVALID_SYMBOL (a symbol not in the database).'),
       401: E401,
       409: error('CONFLICT: the run_id exists with a different request.'),

@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { ConnectionError, FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { isConnectionError } from '../../db/connect.js';
 import { ServiceError } from '../types.js';
 import { ApiError } from './api-error.js';
 import type { ErrorCode } from './schemas.js';
@@ -41,10 +42,15 @@ function isFastifyError(error: unknown): error is FastifyError {
   return error instanceof Error && typeof (error as Partial<FastifyError>).code === 'string';
 }
 
+/** What a request that needed the database gets while it is down (restarting, unreachable): worth trying again. */
+export const DATABASE_UNAVAILABLE_MESSAGE = 'the database is unreachable; try again shortly';
+
 /** The client's view of an error; undefined for a failure of ours (a 500 that discloses nothing). */
 export function toApiError(error: unknown): ApiError | undefined {
   if (error instanceof ApiError) return error;
   if (error instanceof ServiceError) return new ApiError(SERVICE_STATUS[error.code], error.code, error.message, error.details);
+  // ECONNREFUSED, ECONNRESET, 57P01 admin_shutdown, 57P03 cannot_connect_now, 'Connection terminated', ...
+  if (isConnectionError(error)) return new ApiError(503, 'SERVICE_UNAVAILABLE', DATABASE_UNAVAILABLE_MESSAGE, null, { 'retry-after': '5' });
   if (!isFastifyError(error)) return undefined;
   if (error.validation !== undefined) return validationError(error.validation, error.validationContext);
   const known = FASTIFY_ERRORS[error.code];
@@ -64,6 +70,8 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
   if (api === undefined) {
     request.log.error({ err: error }, 'request failed');
     api = INTERNAL_ERROR;
+  } else if (api.statusCode === 503 && isConnectionError(error)) {
+    request.log.warn({ err: error }, `request failed: ${DATABASE_UNAVAILABLE_MESSAGE}`);
   }
   return reply.code(api.statusCode).headers(api.headers).send(api.body());
 }

@@ -146,7 +146,8 @@ export function runRoutes(api: FastifyInstance, ctx: RouteContext): void {
 
   addRoute<{ Body: RunRequestBody }>(api, API_PREFIX, ENDPOINTS.submitRun, async (request, reply): Promise<RunAcceptedBody> => {
     const submitted = await timed(serviceTimeoutMs, service.submit(toRunRequest(request.body, knownIds)));
-    reply.code(202).header('location', `${API_PREFIX}/runs/${encodeURIComponent(submitted.runId)}`);
+    // 202: queued now (a new run, or a failed or cancelled one resumed); 200: the existing run as it is
+    reply.code(submitted.unchanged === true ? 200 : 202).header('location', `${API_PREFIX}/runs/${encodeURIComponent(submitted.runId)}`);
     return {
       run_id: submitted.runId,
       status: submitted.status,

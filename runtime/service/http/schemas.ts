@@ -36,7 +36,14 @@ export type JsonSchema = {
 // ---------------------------------------------------------------- limits
 
 export const SYMBOL_PATTERN = '^[A-Za-z0-9.\\-_^=]{1,20}$';
-export const TIMEFRAME_PATTERN = '^[0-9]+(Min|Hour|Day|Week|Month)$';
+/**
+ * A bar timeframe: the runtime's form (runtime/config/config.ts TIMEFRAME, as
+ * `probe run` and engine.timeframes take it) with a count from 1 to 9999
+ * written without leading zeros, which `probe db import-bars` can store (the
+ * timeframe columns are VARCHAR(10)): 0Min names no bars, and 99999999Min
+ * does not fit the column.
+ */
+export const TIMEFRAME_PATTERN = '^[1-9][0-9]{0,3}(Min|Hour|Day|Week|Month)$';
 export const RUN_ID_PATTERN = '^[A-Za-z0-9_.:-]{1,50}$';
 export const DATE_PATTERN = '^[0-9]{4}-[0-9]{2}-[0-9]{2}$';
 export const MAX_SYMBOLS = 100;
@@ -76,11 +83,22 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 // ---------------------------------------------------------------- building blocks
 
 const symbol: JsonSchema = { type: 'string', pattern: SYMBOL_PATTERN, description: 'A ticker symbol as stored in `tickers.symbol`.' };
-const timeframe: JsonSchema = { type: 'string', maxLength: 16, pattern: TIMEFRAME_PATTERN, description: 'A bar timeframe, e.g. 15Min, 1Hour, 1Day.' };
+const timeframe: JsonSchema = {
+  type: 'string',
+  maxLength: 16,
+  pattern: TIMEFRAME_PATTERN,
+  description: 'A bar timeframe: a count from 1 to 9999 and Min, Hour, Day, Week or Month, e.g. 15Min, 1Hour, 1Day.',
+};
 const riskProfile: JsonSchema = { type: 'string', enum: RISK_PROFILE_NAMES };
 const strategyId: JsonSchema = { type: 'integer', minimum: 1, maximum: MAX_INT32 };
 const runId: JsonSchema = { type: 'string', pattern: RUN_ID_PATTERN };
-const date = (description: string): JsonSchema => ({ type: 'string', format: 'date', pattern: DATE_PATTERN, nullable: true, description });
+const date = (description: string): JsonSchema => ({
+  type: 'string',
+  format: 'date',
+  pattern: DATE_PATTERN,
+  nullable: true,
+  description: `${description} A calendar day from 0001-01-01 to 9999-12-31.`,
+});
 const count = (description: string): JsonSchema => ({ type: 'integer', minimum: 0, description });
 const lagMs = (description: string): JsonSchema => ({ type: 'number', minimum: 0, description });
 const seconds = (description: string, nullable = false): JsonSchema => ({ type: 'number', minimum: 0, description, ...(nullable ? { nullable } : {}) });
@@ -272,7 +290,11 @@ export const COMPONENT_SCHEMAS: Readonly<Record<SchemaName, JsonSchema>> = {
     required_indicators: { type: 'array', items: { type: 'string' } },
   }),
   Health: object({
-    status: { type: 'string', enum: ['ok', 'degraded'], description: 'degraded when the database does not answer.' },
+    status: {
+      type: 'string',
+      enum: ['ok', 'degraded'],
+      description: 'degraded when the database does not answer: then the response is 503 SERVICE_UNAVAILABLE, with these fields in its `details`.',
+    },
     version: { type: 'string' },
     strategies_loaded: count('Strategies in the registry.'),
     uptime_seconds: count('Whole seconds since the server started.'),
@@ -287,6 +309,10 @@ export const COMPONENT_SCHEMAS: Readonly<Record<SchemaName, JsonSchema>> = {
       'How late the server\'s event loop ran a 10 ms timer, in milliseconds (0 = on time): a lag of L ms delays every request ' +
         'by up to L ms. Measured in windows of 60 s: the current window once it is 10 s old, else the previous one; all 0 ' +
         'only before the first sample. The same figures are logged (event `event_loop`) as each window ends.',
+    ),
+    worker_restarts: count(
+      'Worker threads that died (out of memory, a bug) and were replaced since the server started; the tasks a dead thread held ' +
+        'ran again on a fresh one. Each death is logged (event `worker_exit`).',
     ),
   }),
   OpenApiDocument: {
@@ -309,7 +335,9 @@ export const COMPONENT_SCHEMAS: Readonly<Record<SchemaName, JsonSchema>> = {
         type: 'object',
         nullable: true,
         additionalProperties: true,
-        description: 'For VALIDATION_ERROR: `in` (body, query, path) and `field` (e.g. symbols[2]) or `parameter` (e.g. limit).',
+        description:
+          'For VALIDATION_ERROR: `in` (body, query, path) and `field` (e.g. symbols[2]) or `parameter` (e.g. limit); for a body ' +
+          'field refused by the schema, also `value`, the value refused (a string, clipped to 64 characters, a number or a boolean).',
       },
     }),
   }),

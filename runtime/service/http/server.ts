@@ -38,6 +38,8 @@ export interface ServerOptions {
   readonly serviceTimeoutMs?: number;
   /** The event-loop lag /health reports; default one of the server's own, closed with it. */
   readonly eventLoopLag?: EventLoopLag;
+  /** Worker threads replaced after dying (WorkerPool.restarts), for /health; default 0. */
+  readonly workerRestarts?: () => number;
 }
 
 /** A route as fastify registered it. */
@@ -140,7 +142,7 @@ export function buildServer(options: ServerOptions): FastifyInstance {
     eventLoopLag: () => lag.figures(),
   };
 
-  systemRoutes(app, ctx);
+  systemRoutes(app, ctx, { workerRestarts: options.workerRestarts });
   addMethodNotAllowed(app, '', endpoints.filter((e) => !e.path.startsWith(`${API_PREFIX}/`)));
 
   void app.register(

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { LagFigures } from '../event-loop-lag.js';
 import type { RunService } from '../types.js';
+import { ApiError } from './api-error.js';
 import { ENDPOINTS } from './endpoints.js';
 import { addRoute, type RouteContext } from './route.js';
 
@@ -11,6 +12,13 @@ export interface HealthBody {
   readonly uptime_seconds: number;
   readonly database: 'ok' | 'unreachable';
   readonly event_loop_lag_ms: LagFigures;
+  readonly worker_restarts: number;
+}
+
+/** What /health reports beyond the route context. */
+export interface HealthSources {
+  /** Worker threads replaced after dying since the server started (see WorkerPool.restarts); default none. */
+  readonly workerRestarts?: () => number;
 }
 
 /** databaseOk(), counting a failure or no answer within `timeoutMs` as unreachable. */
@@ -26,18 +34,26 @@ export async function databaseAnswers(service: RunService, timeoutMs: number): P
   }
 }
 
-/** GET /health and GET /openapi.json: open to everyone. */
-export function systemRoutes(app: FastifyInstance, ctx: RouteContext): void {
+/**
+ * GET /health and GET /openapi.json: open to everyone. /health answers 503
+ * SERVICE_UNAVAILABLE while the database does not answer (a load balancer
+ * or orchestrator then sees the instance as not ready), with the figures it
+ * has in `details`.
+ */
+export function systemRoutes(app: FastifyInstance, ctx: RouteContext, sources: HealthSources = {}): void {
   addRoute(app, '', ENDPOINTS.health, async (): Promise<HealthBody> => {
     const ok = await databaseAnswers(ctx.service, ctx.healthTimeoutMs);
-    return {
+    const body: HealthBody = {
       status: ok ? 'ok' : 'degraded',
       version: ctx.version,
       strategies_loaded: ctx.strategies.length,
       uptime_seconds: Math.max(0, Math.floor((Date.now() - ctx.startedAt) / 1000)),
       database: ok ? 'ok' : 'unreachable',
       event_loop_lag_ms: ctx.eventLoopLag(),
+      worker_restarts: sources.workerRestarts?.() ?? 0,
     };
+    if (!ok) throw new ApiError(503, 'SERVICE_UNAVAILABLE', 'the database does not answer', { ...body }, { 'retry-after': '5' });
+    return body;
   });
   addRoute(app, '', ENDPOINTS.openapi, async () => ctx.document);
 }

@@ -1,13 +1,22 @@
 import { Ajv, type Options } from 'ajv';
 import type { FastifyError, FastifySchemaCompiler, FastifySchemaValidationError } from 'fastify';
 import { ApiError } from './api-error.js';
-import type { JsonSchema } from './schemas.js';
+import { type JsonSchema, TIMEFRAME_PATTERN } from './schemas.js';
 
-/** A real calendar day written YYYY-MM-DD (2025-02-30 is not one). */
+/** The years a date may have: PostgreSQL's timestamps hold no year 0 (there is none: 1 BC is followed by AD 1), and YYYY ends at 9999. */
+const FIRST_YEAR = 1;
+const LAST_YEAR = 9999;
+
+/**
+ * A real calendar day written YYYY-MM-DD (2025-02-30 and 2023-02-29 are not
+ * one) from 0001-01-01 to 9999-12-31: what PostgreSQL and the engine take
+ * as a day of bars (0000-01-01 would fail in the database).
+ */
 export function isCalendarDate(text: string): boolean {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
   if (!match) return false;
   const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  if (year < FIRST_YEAR || year > LAST_YEAR) return false;
   const date = new Date(0);
   date.setUTCFullYear(year, month - 1, day); // unlike Date.UTC, takes years below 100 as they are
   return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
@@ -20,6 +29,8 @@ const AJV_OPTIONS: Options = {
   useDefaults: false,
   removeAdditional: false,
   formats: { date: isCalendarDate },
+  // each error carries the value it refused (`data`), for the message and details
+  verbose: true,
 };
 
 /**
@@ -69,6 +80,19 @@ function fieldName(path: readonly string[]): string {
   return path.map((s, i) => (/^\d+$/.test(s) ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
 }
 
+/** What a pattern of schemas.ts asks for, in words. */
+const PATTERNS: Readonly<Record<string, string>> = {
+  [TIMEFRAME_PATTERN]: 'must be a timeframe: a count from 1 to 9999 and Min, Hour, Day, Week or Month (e.g. 15Min, 1Hour, 1Day)',
+};
+
+/** The value a failed check refused, when it is short enough to show (a string, clipped; a number; true or false). */
+function refusedValue(error: FastifySchemaValidationError): string | number | boolean | undefined {
+  const value = (error as { data?: unknown }).data;
+  if (typeof value === 'string') return clip(value);
+  if ((typeof value === 'number' && Number.isFinite(value)) || typeof value === 'boolean') return value;
+  return undefined;
+}
+
 function describe(error: FastifySchemaValidationError): string {
   const p = error.params;
   switch (error.keyword) {
@@ -77,9 +101,9 @@ function describe(error: FastifySchemaValidationError): string {
     case 'enum':
       return `must be one of ${(p.allowedValues as unknown[]).map(String).join(', ')}`;
     case 'format':
-      return p.format === 'date' ? 'must be a real date written YYYY-MM-DD' : `must be a ${String(p.format)}`;
+      return p.format === 'date' ? 'must be a real date from 0001-01-01 to 9999-12-31 written YYYY-MM-DD' : `must be a ${String(p.format)}`;
     case 'pattern':
-      return `must match ${String(p.pattern)}`;
+      return PATTERNS[String(p.pattern)] ?? `must match ${String(p.pattern)}`;
     default:
       return error.message ?? 'is invalid';
   }
@@ -104,6 +128,12 @@ export function validationError(errors: readonly FastifySchemaValidationError[],
     message = `${fieldName(path)} ${describe(first)}`;
   }
   if (path.length === 0) return new ApiError(400, 'VALIDATION_ERROR', message, { in: where });
-  const details = where === 'body' ? { in: where, field: fieldName(path) } : { in: where, parameter: path[0] };
+  // a body field's refused value itself, not for a missing or unknown field (the path names those)
+  const value = where !== 'body' || first.keyword === 'required' || first.keyword === 'additionalProperties' ? undefined : refusedValue(first);
+  if (value !== undefined) message += ` (got ${JSON.stringify(value)})`;
+  const details = {
+    ...(where === 'body' ? { in: where, field: fieldName(path) } : { in: where, parameter: path[0] }),
+    ...(value === undefined ? {} : { value }),
+  };
   return new ApiError(400, 'VALIDATION_ERROR', message, details);
 }
