@@ -31,8 +31,9 @@ typecheck:
 lint:
 	npx eslint --max-warnings 0 .
 
+# a report left by an earlier run must not stand in for this one's (vitest writes none when its setup fails)
 vitest:
-	@mkdir -p .probe
+	@mkdir -p .probe && rm -f .probe/vitest.json
 	npx vitest run --reporter=default --reporter=json --outputFile.json=.probe/vitest.json; \
 	  status=$$?; node scripts/test-summary.mjs .probe/vitest.json || status=1; exit $$status
 

@@ -1,6 +1,7 @@
 import { STRATEGIES } from '../../generated/index.js';
 import { RISK_PROFILE_NAMES, type RiskProfileName, isRiskProfileName } from '../engine/risk-profiles.js';
 import { InputError } from '../io/bars-csv.js';
+import { parseIsoTime } from '../io/iso-time.js';
 import type { CompiledStrategy } from '../strategy/compiled.js';
 
 /** Splits `a,b,c` (also repeated flags) into trimmed, non-empty items. */
@@ -56,4 +57,23 @@ export function parseWorkers(value: unknown): number | undefined {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InputError([`--workers: expected a positive integer, got ${JSON.stringify(value)}`]);
   return n;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * --start/--end: `2025-01-31` is that whole UTC day; an ISO time is UTC
+ * unless it names a zone (`Z`, `+02:00`), whatever the machine's zone.
+ * `query` bounds the bars; `stored` is period_start/period_end as the
+ * Python system stores them (the date as given, midnight).
+ */
+export function parseDate(flag: string, value: string | undefined, endOfDay: boolean): { query: number; stored: number } | undefined {
+  if (value === undefined) return undefined;
+  const parsed = parseIsoTime(value.trim());
+  if (parsed.kind === 'malformed') {
+    throw new InputError([`${flag}: ${JSON.stringify(value)} is not a date like 2025-01-31 or a time like 2025-01-31T14:30 (UTC unless it names a zone)`]);
+  }
+  if (parsed.kind === 'impossible') throw new InputError([`${flag}: ${JSON.stringify(value)} is not a valid date: ${parsed.why}`]);
+  // the Python system stores the date as given (midnight) but a user means the whole day
+  return { query: parsed.dateOnly && endOfDay ? parsed.ms + DAY_MS - 1 : parsed.ms, stored: parsed.ms };
 }

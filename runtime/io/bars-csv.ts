@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { type Bars, allocateBars } from '../series/bars.js';
+import { parseIsoTime } from './iso-time.js';
 
 export const BARS_HEADER = 'timestamp,open,high,low,close,volume';
 
@@ -11,13 +12,14 @@ export class InputError extends Error {
 }
 
 const MAX_PROBLEMS = 20;
-const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
+/** The largest volume held exactly: ohlcv_bars.volume is BIGINT, and a double above this is no longer a whole number of shares. */
+const MAX_VOLUME = Number.MAX_SAFE_INTEGER;
 
 /**
  * Reads `timestamp,open,high,low,close,volume` bars and checks them as the
- * shared database's ohlcv_bars constraints do: positive prices, high >= low,
- * open and close inside the bar's range, non-negative volume, and strictly
- * increasing timestamps.
+ * shared database's ohlcv_bars constraints do: real calendar times with a
+ * zone, positive prices, high >= low, open and close inside the bar's range,
+ * a volume from zero to MAX_VOLUME, and strictly increasing timestamps.
  */
 export function readBarsCsv(path: string): Bars {
   let text: string;
@@ -52,8 +54,12 @@ export function parseBarsCsv(text: string, file: string): Bars {
     }
     const i = k - 1;
     const stamp = fields[0]!.trim();
-    const time = ISO_TIMESTAMP.test(stamp) ? Date.parse(stamp) : Number.NaN;
-    if (Number.isNaN(time)) report(line, `timestamp ${JSON.stringify(stamp)} is not an ISO-8601 time with a zone (e.g. 2024-01-02T14:30:00Z)`);
+    const parsed = parseIsoTime(stamp);
+    let time = Number.NaN;
+    if (parsed.kind === 'impossible') report(line, `timestamp ${JSON.stringify(stamp)} is not a valid time: ${parsed.why}`);
+    else if (parsed.kind === 'malformed' || parsed.dateOnly || !parsed.zoned) {
+      report(line, `timestamp ${JSON.stringify(stamp)} is not an ISO-8601 time with a zone (e.g. 2024-01-02T14:30:00Z)`);
+    } else time = parsed.ms;
     const [open, high, low, close, volume] = fields.slice(1).map((f) => (f.trim() === '' ? Number.NaN : Number(f)));
     const values = { open: open!, high: high!, low: low!, close: close!, volume: volume! };
     let numeric = true;
@@ -64,6 +70,9 @@ export function parseBarsCsv(text: string, file: string): Bars {
         numeric = false;
       } else if (name === 'volume' ? value < 0 : value <= 0) {
         report(line, `${name} ${raw} must be ${name === 'volume' ? 'zero or more' : 'positive'}`);
+        numeric = false;
+      } else if (name === 'volume' && value > MAX_VOLUME) {
+        report(line, `volume ${raw.trim()} is out of range (at most ${MAX_VOLUME})`);
         numeric = false;
       }
     }

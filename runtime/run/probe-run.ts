@@ -37,8 +37,11 @@ export interface ProbeRunRequest {
 
 export interface ProbeRunSummary {
   readonly runId: string;
+  /** Combinations run now: not those already stored (resumed), nor those of a timeframe without bars (skipped). */
   readonly combinations: number;
   readonly resumed: number;
+  /** Combinations not run because their timeframe has no bars in the range (each such timeframe also gets an onNote). */
+  readonly skipped: number;
   readonly resultRows: number;
   readonly trades: number;
   readonly featuresFromDatabase: number;
@@ -64,6 +67,7 @@ export async function probeRun(db: Pool, workers: WorkerPool, request: ProbeRunR
   const started = performance.now();
   await checkSymbols(db, request);
   const done = await storedCombinations(db, request.runId);
+  if (request.persistTrades && done.size > 0) await checkTradesStored(db, request);
   const writer = new ResultWriter(db, { runId: request.runId, persistTrades: request.persistTrades, batchRows: request.batchRows });
   const stored = new Map<number, StoredStrategy>();
   for (const strategy of request.strategies) {
@@ -74,7 +78,9 @@ export async function probeRun(db: Pool, workers: WorkerPool, request: ProbeRunR
   const wanted = indicatorsNeeded(request.strategies);
   const perSymbol = request.timeframes.length * request.strategies.length * request.profiles.length;
   const total = request.symbols.length * perSymbol;
+  let ran = 0;
   let resumed = 0;
+  let skippedTimeframes = 0;
   let fromDatabase = 0;
   let computed = 0;
 
@@ -85,6 +91,7 @@ export async function probeRun(db: Pool, workers: WorkerPool, request: ProbeRunR
       const loaded = await loadBars(db, symbol, timeframe, asDate(request.start), asDate(request.end));
       if (loaded.bars.length === 0) {
         request.onNote?.(`no ${timeframe} bars for ${symbol} in the range: skipped`);
+        skippedTimeframes++;
         continue;
       }
       const features = await loadFeatures(db, symbol, timeframe, asDate(request.start), asDate(request.end), wanted, loaded.barIds);
@@ -113,6 +120,7 @@ export async function probeRun(db: Pool, workers: WorkerPool, request: ProbeRunR
         skip: (timeframe, strategyId, profile) => {
           const skipped = done.has([symbol, stored.get(strategyId)!.id, timeframe, profile].join('|'));
           if (skipped) resumed++;
+          else ran++;
           return skipped;
         },
         onProgress: (count) => request.onProgress?.(k * perSymbol + count, total),
@@ -125,8 +133,9 @@ export async function probeRun(db: Pool, workers: WorkerPool, request: ProbeRunR
   const stats = await writer.finish();
   return {
     runId: request.runId,
-    combinations: total - resumed,
+    combinations: ran,
     resumed,
+    skipped: skippedTimeframes * request.strategies.length * request.profiles.length,
     resultRows: stats.resultRows,
     trades: stats.trades,
     featuresFromDatabase: fromDatabase,
@@ -134,6 +143,31 @@ export async function probeRun(db: Pool, workers: WorkerPool, request: ProbeRunR
     seconds: (performance.now() - started) / 1000,
     batches: stats.batches,
   };
+}
+
+/**
+ * Resuming skips the combinations the run id already stored, trades and
+ * all: when they were stored without their trades (the run was started
+ * without --persist-trades), resuming with --persist-trades would store the
+ * trades of the remaining combinations only, a run with part of its trades.
+ * Such a resume is refused before any work. Only the requested symbols and
+ * timeframes count, as only their combinations would be skipped.
+ */
+async function checkTradesStored(db: Pool, request: ProbeRunRequest): Promise<void> {
+  const found = await db.query<{ missing: boolean }>(
+    `SELECT EXISTS (
+       SELECT 1 FROM strategy_probe_results r
+       WHERE r.run_id = $1 AND r.symbol = ANY($2) AND r.timeframe = ANY($3) AND r.num_trades > 0
+         AND NOT EXISTS (SELECT 1 FROM strategy_probe_trades t WHERE t.strategy_probe_result_id = r.id)
+     ) AS missing`,
+    [request.runId, request.symbols.map((s) => s.toUpperCase()), request.timeframes],
+  );
+  if (found.rows[0]!.missing) {
+    throw new InputError([
+      `--persist-trades: run ${request.runId} was stored without its trades, and resuming it would store the trades of the ` +
+        `remaining combinations only; rerun it with a new --run-id and --persist-trades, or without --persist-trades to resume it`,
+    ]);
+  }
 }
 
 /** Unknown symbols and empty ranges fail before any work starts. */

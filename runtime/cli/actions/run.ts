@@ -1,5 +1,5 @@
 import { loadConfig } from '../../config/config.js';
-import { openDatabase } from '../../db/connect.js';
+import { type Database, openDatabase } from '../../db/connect.js';
 import { ensureStrategies } from '../../db/ensure-strategies.js';
 import type { IndicatorEngine } from '../../indicators/engines.js';
 import type { RunArgs } from '../commands/run.js';
@@ -7,18 +7,14 @@ import { InputError } from '../../io/bars-csv.js';
 import { createLogger } from '../../log/logger.js';
 import { WorkerPool } from '../../pool/pool.js';
 import { newRunId, probeRun } from '../../run/probe-run.js';
-import { parseRiskProfiles, parseStrategies, parseTimeframes, parseWorkers, splitList } from '../options.js';
+import { parseDate, parseRiskProfiles, parseStrategies, parseTimeframes, parseWorkers, splitList } from '../options.js';
 import { progressReporter } from '../progress.js';
 
-/** `2025-01-31` is that whole day; an ISO time is taken as is. */
-export function parseDate(flag: string, value: string | undefined, endOfDay: boolean): { query: number; stored: number } | undefined {
-  if (value === undefined) return undefined;
-  const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(value);
-  const ms = Date.parse(dateOnly ? `${value}T00:00:00Z` : value);
-  if (Number.isNaN(ms) || !/^\d{4}-\d{2}-\d{2}/.test(value)) throw new InputError([`${flag}: ${JSON.stringify(value)} is not a date like 2025-01-31`]);
-  // the Python system stores the date as given (midnight) but a user means the whole day
-  return { query: dateOnly && endOfDay ? ms + 86_400_000 - 1 : ms, stored: ms };
-}
+/** How long an interrupted run waits for the batches it is writing to commit or roll back, and for an embedded server it started to stop. */
+const INTERRUPT_GRACE_MS = 10_000;
+
+/** The shell's code for a process ended by the signal: 128 + its number. */
+const exitCode = (signal: NodeJS.Signals): number => (signal === 'SIGINT' ? 130 : 143);
 
 export async function run(args: RunArgs): Promise<void> {
   const config = loadConfig(args.config);
@@ -42,10 +38,56 @@ export async function run(args: RunArgs): Promise<void> {
     combinations: symbols.length * timeframes.length * strategies.length * profiles.length,
   };
 
-  const db = await openDatabase(config);
-  const pool = new WorkerPool(workers);
   const progress = progressReporter(`run ${runId}`);
+  let db: Database | undefined;
+  let pool: WorkerPool | undefined;
+  let closing: Promise<void> | undefined;
+  // the worker pool first: no new combinations; then the database: pool.end() waits for the batches
+  // being written to commit (or roll back), and close() stops an embedded server started here
+  const closeAll = (): Promise<void> =>
+    (closing ??= (async () => {
+      await pool?.close();
+      await db?.close();
+    })());
+
+  // SIGINT (Ctrl-C) and SIGTERM stop the run where it is: every batch is one transaction of whole
+  // combinations, so what is stored is complete and a rerun with the run id does the rest
+  let received: NodeJS.Signals | undefined;
+  let stopping: Promise<never> | undefined;
+  const resumeLine = `interrupted: rerun with --run-id ${runId} to resume`;
+  const stop = async (signal: NodeJS.Signals): Promise<never> => {
+    progress.end();
+    log.warn({ event: 'run_interrupted', signal }, `${signal}: stopping run ${runId}; batches being written commit or roll back`);
+    let timer: NodeJS.Timeout | undefined;
+    const closed = await Promise.race([
+      closeAll().then(
+        () => true,
+        () => true,
+      ),
+      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), INTERRUPT_GRACE_MS))),
+    ]);
+    clearTimeout(timer);
+    if (!closed) log.warn({ event: 'run_interrupted', signal }, `still closing after ${INTERRUPT_GRACE_MS / 1000} s: what is not committed rolls back`);
+    console.error(resumeLine);
+    process.exit(exitCode(signal));
+  };
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (received !== undefined) {
+      // a second Ctrl-C does not wait: uncommitted batches roll back as the connections drop
+      console.error(resumeLine);
+      process.exit(exitCode(signal));
+    }
+    received = signal;
+    // before the database is open, the run stops as soon as it is (an embedded server being started is then stopped)
+    if (db !== undefined) stopping = stop(signal);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
+    db = await openDatabase(config);
+    if (received !== undefined) stopping = stop(received);
+    if (stopping) await stopping;
+    pool = new WorkerPool(workers);
     // db.label is the connection string through redact(): never a password
     log.info(
       { event: 'run_start', ...counts, workers: pool.size, database: db.label },
@@ -77,6 +119,7 @@ export async function run(args: RunArgs): Promise<void> {
         ...counts,
         combinations_run: summary.combinations,
         resumed: summary.resumed,
+        skipped_no_bars: summary.skipped,
         trades: summary.trades,
         persist_trades: args['persist-trades'] === true,
         result_rows: summary.resultRows,
@@ -88,12 +131,19 @@ export async function run(args: RunArgs): Promise<void> {
         `${summary.resultRows} result rows, ${summary.trades} trades stored in ${summary.seconds.toFixed(2)} s`,
     );
     console.log(
-      `run ${summary.runId}: ${summary.combinations} combinations run${summary.resumed ? `, ${summary.resumed} already stored (resumed)` : ''}; ` +
+      `run ${summary.runId}: ${summary.combinations} combinations run${summary.resumed ? `, ${summary.resumed} already stored (resumed)` : ''}` +
+        `${summary.skipped ? `, ${summary.skipped} skipped (no bars in the range)` : ''}; ` +
         `${summary.resultRows} result rows${args['persist-trades'] ? `, ${summary.trades} trades` : ''} written in ${summary.seconds.toFixed(2)} s ` +
         `(features: ${summary.featuresFromDatabase} from computed_features, ${summary.featuresComputed} computed)`,
     );
+  } catch (error) {
+    // the run fails because it is being stopped (its workers are gone, its database closed): the stop ends the process
+    if (stopping) await stopping;
+    throw error;
   } finally {
-    await pool.close();
-    await db.close();
+    if (stopping) await stopping;
+    await closeAll();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
 }
