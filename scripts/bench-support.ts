@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { importBars, tickerExists } from '../runtime/db/bars.js';
 import { redact } from '../runtime/db/connect.js';
-import { startEmbedded } from '../runtime/db/embedded.js';
+import { createDatabaseIfMissing, startEmbedded } from '../runtime/db/embedded.js';
 import { initSchema } from '../runtime/db/schema.js';
 import { SYNTHETIC_TIMEFRAMES, syntheticBars } from '../runtime/synthetic/bars.js';
 
@@ -45,8 +45,7 @@ export async function benchDatabase(): Promise<BenchDatabase> {
     const client = new pg.Client({ connectionString: admin.toString() });
     await client.connect();
     try {
-      const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [BENCH_DATABASE]);
-      if (exists.rowCount === 0) await client.query(`CREATE DATABASE ${BENCH_DATABASE}`);
+      await createDatabaseIfMissing(client, BENCH_DATABASE);
     } finally {
       await client.end();
     }

@@ -122,12 +122,22 @@ export async function startEmbedded(dir = EMBEDDED_DIR, port = EMBEDDED_PORT, op
   const admin = server.getPgClient('postgres', '127.0.0.1');
   await admin.connect();
   try {
-    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [EMBEDDED_DATABASE]);
-    if (exists.rowCount === 0) await admin.query(`CREATE DATABASE ${EMBEDDED_DATABASE}`);
+    await createDatabaseIfMissing(admin, EMBEDDED_DATABASE);
   } finally {
     await admin.end();
   }
   return { connectionString, dataDir, stop: () => server.stop() };
+}
+
+/** What createDatabaseIfMissing needs of a connected client (pg's, however it was loaded). */
+interface AdminClient {
+  query(text: string, values?: unknown[]): Promise<{ rowCount: number | null }>;
+}
+
+/** Creates database `name` (a plain lower-case identifier of ours) on the server `admin` is connected to, unless it exists. */
+export async function createDatabaseIfMissing(admin: AdminClient, name: string): Promise<void> {
+  const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+  if (exists.rowCount === 0) await admin.query(`CREATE DATABASE ${name}`);
 }
 
 /**

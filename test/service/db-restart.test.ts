@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
@@ -8,6 +7,7 @@ import { importBars } from '../../runtime/db/bars.js';
 import { type EmbeddedServer, startEmbedded } from '../../runtime/db/embedded.js';
 import { initSchema } from '../../runtime/db/schema.js';
 import { readBarsCsv } from '../../runtime/io/bars-csv.js';
+import { freePort } from '../support/free-port.js';
 import { PARITY_DIR } from '../support/parity-fixtures.js';
 import { type ServeProcess, api, serviceConfig, startServe, waitForRun } from '../support/serve.js';
 
@@ -34,17 +34,6 @@ let server: EmbeddedServer | undefined;
 let pool: pg.Pool;
 let url: string;
 let serve: ServeProcess | undefined;
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const probe = createServer();
-    probe.once('error', fail);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port: free } = probe.address() as { port: number };
-      probe.close(() => done(free));
-    });
-  });
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -1,32 +1,16 @@
 import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { type EmbeddedServer, startEmbedded } from '../../runtime/db/embedded.js';
+import { freePort } from './free-port.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     /** Connection string of the test server's `postgres` database, for CREATE/DROP DATABASE. */
     postgresAdminUrl: string;
   }
-}
-
-/**
- * A port the system just reported free. Never a fixed one: other test runs
- * on the machine start servers too, and a fixed port is taken in the second
- * between the check and postgres binding it (initdb runs in between).
- */
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
 }
 
 /**
