@@ -154,10 +154,7 @@ export interface CopyRequest extends BacktestRequest {
 export async function backtestCopy(request: CopyRequest, write: (done: CopyDone, profiles: readonly RiskProfileName[]) => void): Promise<BacktestTiming> {
   return runInOrder(
     request,
-    (dataset) => {
-      const { periodStart, periodEnd } = dataset as RunDataset;
-      return { symbol: request.symbol, run: { runId: request.runId, periodStart, periodEnd } };
-    },
+    ({ periodStart, periodEnd }) => ({ symbol: request.symbol, run: { runId: request.runId, periodStart, periodEnd } }),
     (task) => {
       const strategy = request.stored.get(task.strategy.id);
       if (strategy === undefined) throw new Error(`strategy ${task.strategy.id} ${task.strategy.name} is not in probe_strategies`);
@@ -180,9 +177,9 @@ export async function backtestCopy(request: CopyRequest, write: (done: CopyDone,
  * id): one that finishes early waits only for those before it, and the
  * pool's bounded queue keeps that wait short.
  */
-async function runInOrder<R>(
-  request: BacktestRequest,
-  labels: (dataset: Dataset) => Pick<DatasetMessage, 'symbol' | 'run'>,
+async function runInOrder<R, D extends Dataset>(
+  request: BacktestRequest & { readonly datasets: readonly D[] },
+  labels: (dataset: D) => Pick<DatasetMessage, 'symbol' | 'run'>,
   run: (task: Task) => Promise<R>,
   deliver: (task: Task, result: R) => void,
 ): Promise<BacktestTiming> {
