@@ -29,6 +29,17 @@ export function isConnectionError(error: unknown, depth = 0): boolean {
   return isConnectionError(error.cause, depth + 1);
 }
 
+/** The connection to PostgreSQL died while probe was doing `during` ("the write of SYNTH 1Hour"): rerunning resumes. */
+export class ConnectionLostError extends Error {
+  constructor(
+    readonly during: string,
+    cause: unknown,
+  ) {
+    super(`lost the connection to PostgreSQL during ${during}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'ConnectionLostError';
+  }
+}
+
 /**
  * A client of `pool` for a transaction of several statements. pg emits
  * 'error' on a checked-out client whose connection dies (the server

@@ -1,8 +1,18 @@
 import { performance } from 'node:perf_hooks';
 import type { Pool, PoolClient } from 'pg';
 import { RESULT_COPY_COLUMNS, TRADE_STAGING_COLUMNS } from '../output/copy-rows.js';
-import { checkout } from './connect.js';
+import { ConnectionLostError, checkout, isConnectionError } from './connect.js';
 import { copyBuffers } from './copy.js';
+
+/** One (symbol, strategy, timeframe, risk profile) the engine ran to the end, and the trades it made. */
+export interface FinishedCombination {
+  readonly symbol: string;
+  /** probe_strategies.id */
+  readonly strategyId: number;
+  readonly timeframe: string;
+  readonly profile: string;
+  readonly trades: number;
+}
 
 /** COPY text of whole combinations, as a worker formats it (see CopyRows). */
 export interface CopyPayload {
@@ -12,7 +22,8 @@ export interface CopyPayload {
   readonly trades: Uint8Array | null;
   readonly rowCount: number;
   readonly tradeCount: number;
-  readonly combinations: number;
+  /** The combinations whose rows these are: recorded as finished in the same transaction, rows or none. */
+  readonly finished: readonly FinishedCombination[];
 }
 
 export interface WriterOptions {
@@ -27,7 +38,10 @@ export interface WriterOptions {
 export interface WriteStats {
   combinations: number;
   resultRows: number;
+  /** Trades stored (none unless persistTrades). */
   trades: number;
+  /** Trades the engine made in the combinations written, stored or not. */
+  engineTrades: number;
   /** Each committed batch: result rows, milliseconds from BEGIN to COMMIT, and whether it met a conflict. */
   batches: { rows: number; ms: number; conflict: boolean }[];
 }
@@ -52,6 +66,10 @@ const ATTEMPTS = 3;
 
 const errorCode = (error: unknown): unknown => (error as { code?: unknown } | null)?.code;
 
+/** The symbols and timeframes of a batch, "SYNTH 1Hour, SYNTH 1Day", for a message. */
+const described = (batch: readonly CopyPayload[]): string =>
+  [...new Set(batch.flatMap((p) => p.finished.map((c) => `${c.symbol} ${c.timeframe}`)))].join(', ') || 'a batch';
+
 /**
  * Streams the COPY text of finished combinations to strategy_probe_results
  * (and, asked to, strategy_probe_trades) in batches. A batch is one
@@ -70,14 +88,14 @@ const errorCode = (error: unknown): unknown => (error as { code?: unknown } | nu
  * result row's id exists only once it is stored.
  */
 export class ResultWriter {
-  readonly stats: WriteStats = { combinations: 0, resultRows: 0, trades: 0, batches: [] };
+  readonly stats: WriteStats = { combinations: 0, resultRows: 0, trades: 0, engineTrades: 0, batches: [] };
   private pending: CopyPayload[] = [];
   private pendingRows = 0;
   /** Rows handed over and not yet committed, pending ones included. */
   private backlogRows = 0;
   private readonly writing = new Set<Promise<void>>();
   private readonly waiters: (() => void)[] = [];
-  private readonly drainers: { rows: number; resolve: () => void }[] = [];
+  private readonly drainers: { rows: number; resolve: () => void; reject: (error: unknown) => void }[] = [];
   private failure: unknown;
   /** Connections that already hold the staging tables (they live as long as the session). */
   private readonly staged = new WeakSet<PoolClient>();
@@ -95,11 +113,16 @@ export class ResultWriter {
     if (this.pendingRows >= this.options.batchRows) this.flush();
   }
 
-  /** Resolves once at most `rows` result rows wait to be committed: the engine may run ahead of the database only so far. */
+  /**
+   * Resolves once at most `rows` result rows wait to be committed: the engine
+   * may run ahead of the database only so far. Rejects with the first failed
+   * batch, so a run stops at the symbol whose write failed.
+   */
   drained(rows: number): Promise<void> {
     this.flush();
-    if (this.backlogRows <= rows || this.failure !== undefined) return Promise.resolve();
-    return new Promise((resolve) => this.drainers.push({ rows, resolve }));
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    if (this.backlogRows <= rows) return Promise.resolve();
+    return new Promise((resolve, reject) => this.drainers.push({ rows, resolve, reject }));
   }
 
   /** Writes what is pending and waits for every batch; rethrows the first failure. */
@@ -135,7 +158,10 @@ export class ResultWriter {
   private wakeDrainers(): void {
     for (let k = this.drainers.length - 1; k >= 0; k--) {
       const drainer = this.drainers[k]!;
-      if (this.backlogRows <= drainer.rows || this.failure !== undefined) {
+      if (this.failure !== undefined) {
+        this.drainers.splice(k, 1);
+        drainer.reject(this.failure);
+      } else if (this.backlogRows <= drainer.rows) {
         this.drainers.splice(k, 1);
         drainer.resolve();
       }
@@ -155,6 +181,7 @@ export class ResultWriter {
         await this.writeBatchOnce(batch);
         return;
       } catch (error) {
+        if (isConnectionError(error)) throw new ConnectionLostError(`the write of ${described(batch)}`, error);
         if (errorCode(error) !== DEADLOCK || attempt >= ATTEMPTS) throw error;
       }
     }
@@ -179,9 +206,13 @@ export class ResultWriter {
         conflict = true;
         written = await this.writeSkippingStored(client, batch);
       }
+      await this.recordFinished(client, batch);
       await client.query('COMMIT');
       this.stats.trades += written.trades;
-      this.stats.combinations += batch.reduce((n, p) => n + p.combinations, 0);
+      for (const payload of batch) {
+        this.stats.combinations += payload.finished.length;
+        this.stats.engineTrades += payload.tradeCount;
+      }
       this.stats.resultRows += written.results;
       this.stats.batches.push({ rows: written.results, ms: performance.now() - started, conflict });
     } catch (error) {
@@ -227,6 +258,29 @@ export class ResultWriter {
     return rows[0]!;
   }
 
+  /**
+   * The batch's combinations, as finished, in its transaction: a combination
+   * without a trade leaves no result row, and without this record a resume
+   * would run it again. Another writer may have recorded one already.
+   */
+  private async recordFinished(client: PoolClient, batch: readonly CopyPayload[]): Promise<void> {
+    const finished = batch.flatMap((p) => p.finished);
+    if (finished.length === 0) return;
+    await client.query(
+      `INSERT INTO probe_run_combinations (run_id, symbol, strategy_id, timeframe, risk_profile, trades)
+       SELECT $1, * FROM unnest($2::varchar[], $3::int[], $4::varchar[], $5::varchar[], $6::int[])
+       ON CONFLICT DO NOTHING`,
+      [
+        this.options.runId,
+        finished.map((c) => c.symbol),
+        finished.map((c) => c.strategyId),
+        finished.map((c) => c.timeframe),
+        finished.map((c) => c.profile),
+        finished.map((c) => c.trades),
+      ],
+    );
+  }
+
   private async stageTrades(client: PoolClient, batch: readonly CopyPayload[]): Promise<void> {
     const buffers = batch.flatMap((p) => (p.trades === null ? [] : [p.trades]));
     await copyBuffers(client, 'probe_trades_staging', TRADE_STAGING_COLUMNS, buffers);
@@ -252,11 +306,16 @@ export class ResultWriter {
   }
 }
 
-/** Combinations of a run already stored: "symbol|strategy_id|timeframe|risk_profile". */
+/**
+ * Combinations of a run already stored: "symbol|strategy_id|timeframe|risk_profile".
+ * Those recorded as finished, and those with result rows: a run written
+ * before probe_run_combinations existed has only its rows.
+ */
 export async function storedCombinations(pool: Pool, runId: string): Promise<Set<string>> {
   const result = await pool.query<{ key: string }>(
-    `SELECT DISTINCT concat_ws('|', symbol, strategy_id, timeframe, risk_profile) AS key
-     FROM strategy_probe_results WHERE run_id = $1`,
+    `SELECT concat_ws('|', symbol, strategy_id, timeframe, risk_profile) AS key FROM probe_run_combinations WHERE run_id = $1
+     UNION
+     SELECT concat_ws('|', symbol, strategy_id, timeframe, risk_profile) FROM strategy_probe_results WHERE run_id = $1`,
     [runId],
   );
   return new Set(result.rows.map((r) => r.key));

@@ -161,10 +161,33 @@ export const TABLES: readonly TableDefinition[] = [
 ];
 
 /**
- * probe's own tables (the HTTP service's run state), beside the shared ones:
- * any instance answers for any run, also after a restart.
+ * The combinations a run finished, each with the trades the engine made
+ * (stored or not), written in the transaction of their result rows. A
+ * combination without a trade has no result row: this is how a resume knows
+ * it ran, and how a run's trades are counted when they are not stored.
+ */
+export const RUN_COMBINATIONS: TableDefinition = {
+  name: 'probe_run_combinations',
+  create: `CREATE TABLE IF NOT EXISTS probe_run_combinations (
+    run_id VARCHAR(50) NOT NULL,
+    symbol VARCHAR(20) NOT NULL,
+    strategy_id INTEGER NOT NULL REFERENCES probe_strategies (id) ON DELETE CASCADE,
+    timeframe VARCHAR(10) NOT NULL,
+    risk_profile VARCHAR(10) NOT NULL,
+    trades INTEGER NOT NULL,
+    finished_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+    PRIMARY KEY (run_id, symbol, strategy_id, timeframe, risk_profile)
+  )`,
+  indexes: [],
+};
+
+/**
+ * probe's own tables, beside the shared ones: what runs finished, and the
+ * HTTP service's run state, so any instance answers for any run, also after
+ * a restart.
  */
 export const SERVICE_TABLES: readonly TableDefinition[] = [
+  RUN_COMBINATIONS,
   {
     name: 'probe_service_runs',
     create: `CREATE TABLE IF NOT EXISTS probe_service_runs (
@@ -222,13 +245,13 @@ export const SERVICE_TABLES: readonly TableDefinition[] = [
  * the columns they lack. Returns the tables it created and the columns it
  * added to existing tables (as table.column).
  */
-export async function initSchema(pool: Pool): Promise<string[]> {
+export async function initSchema(pool: Pool, tables: readonly TableDefinition[] = [...TABLES, ...SERVICE_TABLES]): Promise<string[]> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
     // one init at a time, so concurrent callers do not race on CREATE
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', ['probe db init']);
-    const all = [...TABLES, ...SERVICE_TABLES];
+    const all = tables;
     const existing = await client.query<{ table_name: string }>(
       `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ANY($1)`,
       [all.map((t) => t.name)],
@@ -250,6 +273,16 @@ export async function initSchema(pool: Pool): Promise<string[]> {
   } finally {
     client.release();
   }
+}
+
+/**
+ * `table` created when missing, as `probe db init` would: a command writing
+ * to one of probe's own tables works on a database the Python system made,
+ * where nobody ran `probe db init`. Present, it costs one lookup and no lock.
+ */
+export async function ensureTable(pool: Pool, table: TableDefinition): Promise<void> {
+  const { rows } = await pool.query<{ found: boolean }>('SELECT to_regclass($1) IS NOT NULL AS found', [table.name]);
+  if (!rows[0]!.found) await initSchema(pool, [table]);
 }
 
 /**

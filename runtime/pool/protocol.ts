@@ -77,7 +77,9 @@ export interface CopyDone {
   /** Their trades (TRADE_STAGING_COLUMNS), when asked for. */
   readonly trades: Uint8Array | null;
   readonly rowCount: number;
+  /** Trades the engine made, stored or not; and of each profile, in the task's order. */
   readonly tradeCount: number;
+  readonly profileTrades: readonly number[];
 }
 
 export interface IndicatorsDone {

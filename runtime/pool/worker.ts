@@ -129,17 +129,19 @@ function copyRows(message: TaskMessage, dataset: Dataset, strategy: CompiledStra
   dataset.copy ??= new CopyRows({ ...run, symbol, timeframe }, dataset.series);
   let trades = 0;
   let rows = 0;
+  // the engine's trades of each combination, stored or not: the run's finished combinations record them
+  const profileTrades: number[] = [];
   for (const { profile, trades: packedTrades, rows: packedRows } of runs) {
     dataset.copy.results(copy.strategy, profile.name, packedRows, resultSink);
     rows += packedRows.length / ROW_FIELDS;
-    if (copy.trades) {
-      dataset.copy.trades(copy.strategy, strategy, profile.name, packedTrades, tradeSink);
-      trades += tradeCount(packedTrades);
-    }
+    const made = tradeCount(packedTrades);
+    profileTrades.push(made);
+    trades += made;
+    if (copy.trades) dataset.copy.trades(copy.strategy, strategy, profile.name, packedTrades, tradeSink);
   }
   const resultBytes = resultSink.take();
   const tradeBytes = copy.trades ? tradeSink.take() : null;
   transfer.push(resultBytes.buffer as ArrayBuffer);
   if (tradeBytes) transfer.push(tradeBytes.buffer as ArrayBuffer);
-  return { kind: 'copy', taskId: message.taskId, results: resultBytes, trades: tradeBytes, rowCount: rows, tradeCount: trades };
+  return { kind: 'copy', taskId: message.taskId, results: resultBytes, trades: tradeBytes, rowCount: rows, tradeCount: trades, profileTrades };
 }

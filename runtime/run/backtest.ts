@@ -151,7 +151,10 @@ export interface CopyRequest extends BacktestRequest {
  * to `write` in the reference's order as soon as all before it are done.
  * Nothing is kept.
  */
-export async function backtestCopy(request: CopyRequest, write: (done: CopyDone, profiles: readonly RiskProfileName[]) => void): Promise<BacktestTiming> {
+export async function backtestCopy(
+  request: CopyRequest,
+  write: (done: CopyDone, task: { readonly timeframe: string; readonly strategyId: number; readonly profiles: readonly RiskProfileName[] }) => void,
+): Promise<BacktestTiming> {
   return runInOrder(
     request,
     ({ periodStart, periodEnd }) => ({ symbol: request.symbol, run: { runId: request.runId, periodStart, periodEnd } }),
@@ -165,7 +168,7 @@ export async function backtestCopy(request: CopyRequest, write: (done: CopyDone,
         copy: { strategy, trades: request.trades },
       });
     },
-    (task, done) => write(done, task.profiles),
+    (task, done) => write(done, { timeframe: task.timeframe, strategyId: task.strategy.id, profiles: task.profiles }),
   );
 }
 

@@ -8,7 +8,8 @@ import type { WorkerPool } from '../pool/pool.js';
 import type { CompiledStrategy } from '../strategy/compiled.js';
 import { loadBars, rangeSql, tickerExists } from '../db/bars.js';
 import { loadFeatures } from '../db/features.js';
-import { ResultWriter, storedCombinations } from '../db/results.js';
+import { type FinishedCombination, ResultWriter, storedCombinations } from '../db/results.js';
+import { RUN_COMBINATIONS, ensureTable } from '../db/schema.js';
 import type { StoredStrategy } from '../output/copy-rows.js';
 import { type RunDataset, backtestCopy } from './backtest.js';
 import { indicatorsNeeded } from './prepare.js';
@@ -43,7 +44,10 @@ export interface ProbeRunSummary {
   /** Combinations not run because their timeframe has no bars in the range (each such timeframe also gets an onNote). */
   readonly skipped: number;
   readonly resultRows: number;
+  /** Trades stored (none unless persistTrades). */
   readonly trades: number;
+  /** Trades the engine made in the combinations run now, stored or not. */
+  readonly engineTrades: number;
   readonly featuresFromDatabase: number;
   readonly featuresComputed: number;
   readonly seconds: number;
@@ -66,6 +70,7 @@ export function newRunId(): string {
 export async function probeRun(db: Pool, workers: WorkerPool, request: ProbeRunRequest): Promise<ProbeRunSummary> {
   const started = performance.now();
   await checkSymbols(db, request);
+  await ensureTable(db, RUN_COMBINATIONS);
   const done = await storedCombinations(db, request.runId);
   if (request.persistTrades && done.size > 0) await checkTradesStored(db, request);
   const writer = new ResultWriter(db, { runId: request.runId, persistTrades: request.persistTrades, batchRows: request.batchRows });
@@ -125,10 +130,17 @@ export async function probeRun(db: Pool, workers: WorkerPool, request: ProbeRunR
         },
         onProgress: (count) => request.onProgress?.(k * perSymbol + count, total),
       },
-      (payload, profiles) => writer.add({ ...payload, combinations: profiles.length }),
+      (payload, task) => {
+        const strategyId = stored.get(task.strategyId)!.id;
+        const finished = task.profiles.map(
+          (profile, p): FinishedCombination => ({ symbol, strategyId, timeframe: task.timeframe, profile, trades: payload.profileTrades[p]! }),
+        );
+        writer.add({ ...payload, finished });
+      },
     );
     // the next symbol's engine may run ahead of the database by about one batch per connection, not by a whole symbol
-    await writer.drained(2 * request.batchRows);
+    // after a failed batch, finish() lets the batches still being written settle and rethrows the first failure
+    await writer.drained(2 * request.batchRows).catch(() => writer.finish());
   }
   const stats = await writer.finish();
   return {
@@ -138,6 +150,7 @@ export async function probeRun(db: Pool, workers: WorkerPool, request: ProbeRunR
     skipped: skippedTimeframes * request.strategies.length * request.profiles.length,
     resultRows: stats.resultRows,
     trades: stats.trades,
+    engineTrades: stats.engineTrades,
     featuresFromDatabase: fromDatabase,
     featuresComputed: computed,
     seconds: (performance.now() - started) / 1000,

@@ -114,7 +114,8 @@ export class UnitWorker {
           combinations_run: summary.combinations,
           resumed: summary.resumed,
           result_rows: summary.resultRows,
-          trades: summary.trades,
+          trades: summary.engineTrades,
+          trades_stored: summary.trades,
           persist_trades: request.persistTrades,
           seconds: Number(summary.seconds.toFixed(3)),
           ...this.lagFields(),
@@ -146,12 +147,16 @@ export class UnitWorker {
     );
   }
 
-  /** The last unit to finish completes the run, with its totals counted from what was stored. */
+  /**
+   * The last unit to finish completes the run, with its totals counted from
+   * what was stored: every trade the engine made is counted in the num_trades
+   * of exactly one result row, whether or not the trades themselves were stored.
+   */
   private async completeRunIfDone(runId: string): Promise<void> {
     await this.pool.query(
       `UPDATE probe_service_runs r SET status = 'completed', finished_at = now(),
               total_result_records = (SELECT count(*) FROM strategy_probe_results WHERE run_id = $1),
-              total_trades = (SELECT count(*) FROM strategy_probe_trades t JOIN strategy_probe_results p ON p.id = t.strategy_probe_result_id WHERE p.run_id = $1)
+              total_trades = (SELECT coalesce(sum(num_trades), 0) FROM strategy_probe_results WHERE run_id = $1)
        WHERE r.run_id = $1 AND r.status = 'running'
          AND NOT EXISTS (SELECT 1 FROM probe_service_units u WHERE u.run_id = $1 AND NOT u.done)`,
       [runId],

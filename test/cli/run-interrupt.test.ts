@@ -53,8 +53,11 @@ async function probeConnections(): Promise<number> {
   return count();
 }
 
-/** Starts `probe run`, waits until it has committed some rows, then sends `signal`; resolves with its exit. */
-async function interrupt(runId: string, signal: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string; seconds: number }> {
+/** Starts `probe run`, waits until it has committed some rows, then interrupts it with `signal` or `cut`; resolves with its exit. */
+async function interrupt(
+  runId: string,
+  signal: NodeJS.Signals | ((exited: Promise<unknown>) => Promise<void>),
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string; seconds: number }> {
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', resolve(ROOT, 'runtime/cli/main.ts'), 'run', '--symbols', 'SYNTH', '--run-id', runId, '--workers', '1'],
@@ -73,7 +76,8 @@ async function interrupt(runId: string, signal: NodeJS.Signals): Promise<{ code:
     // some combinations are committed: the signal arrives in the middle of the run
     while ((await rowCount(runId)) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     const sent = performance.now();
-    child.kill(signal);
+    if (typeof signal === 'string') child.kill(signal);
+    else await signal(exited);
     const exit = await exited;
     return { ...exit, output, seconds: (performance.now() - sent) / 1000 };
   } finally {
@@ -111,5 +115,34 @@ describe('probe run, interrupted', () => {
     const stored = await rowCount('term');
     expect(stored).toBeGreaterThan(0);
     expect(stored).toBeLessThan(await rowCount('whole'));
+  });
+});
+
+describe('probe run, its connection lost', () => {
+  it('exits 2 with one line naming the write and how to resume; the rerun completes the run', async () => {
+    // every connection of the run is ended, again and again, until it gives up: a write in flight meets it
+    const cutConnections = async (exited: Promise<unknown>): Promise<void> => {
+      let over = false;
+      void exited.then(() => (over = true));
+      const deadline = Date.now() + 60_000;
+      while (!over && Date.now() < deadline) {
+        await db.pool.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'probe'`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    };
+    const lost = await interrupt('lost', cutConnections);
+    expect(lost.code, lost.output).toBe(2);
+    expect(lost.output).toMatch(
+      /^error: lost the connection to PostgreSQL during the write of SYNTH (15Min|1Hour|1Day)\b.*; rerun with --run-id lost to resume$/m,
+    );
+    expect(lost.output).not.toMatch(/\n\s+at /);
+    expect(lost.output.split('\n').filter((line) => line.startsWith('error:'))).toHaveLength(1);
+    const stored = await rowCount('lost');
+    expect(stored).toBeGreaterThan(0);
+    expect(stored).toBeLessThan(await rowCount('whole'));
+
+    const rerun = await probe(['run', '--symbols', 'SYNTH', '--run-id', 'lost'], env());
+    expect(rerun.status, rerun.stderr).toBe(0);
+    expect(await digest('lost')).toBe(await digest('whole'));
   });
 });

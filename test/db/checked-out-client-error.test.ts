@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { importBars } from '../../runtime/db/bars.js';
-import { checkout, isConnectionError } from '../../runtime/db/connect.js';
+import { ConnectionLostError, checkout, isConnectionError } from '../../runtime/db/connect.js';
 import { storeFeatures } from '../../runtime/db/features.js';
 import { ResultWriter } from '../../runtime/db/results.js';
 import { readBarsCsv } from '../../runtime/io/bars-csv.js';
@@ -98,11 +98,16 @@ describe('a checked-out client whose connection dies', () => {
     expect((await pool.query<{ one: number }>('SELECT 1 AS one')).rows[0]!.one).toBe(1);
   });
 
-  it('ResultWriter: the batch fails with the connection error', async () => {
+  it('ResultWriter: the batch fails with the connection error, naming what it was writing', async () => {
     await lock('strategy_probe_results');
     const writer = new ResultWriter(pool, { runId: 'dies', persistTrades: false, batchRows: 1 });
-    writer.add({ results: new TextEncoder().encode('x\n'), trades: null, rowCount: 1, tradeCount: 0, combinations: 1 });
-    await failsWithConnectionError(writer.finish());
+    const finished = [{ symbol: 'DIES', strategyId: 1, timeframe: '1Hour', profile: 'low', trades: 0 }];
+    writer.add({ results: new TextEncoder().encode('x\n'), trades: null, rowCount: 1, tradeCount: 0, finished });
+    const finishing = writer.finish();
+    await failsWithConnectionError(finishing);
+    const failure: unknown = await finishing.catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(ConnectionLostError);
+    expect((failure as ConnectionLostError).during).toBe('the write of DIES 1Hour');
   });
 
   it('importBars: the import fails with the connection error', async () => {

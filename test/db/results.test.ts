@@ -42,7 +42,7 @@ function payloads(runId = context.runId, stored = ids.get(strategy.name)!): Copy
       trades: trades.take(),
       rowCount: run.rows.length / ROW_FIELDS,
       tradeCount: tradeCount(run.trades),
-      combinations: 1,
+      finished: [{ symbol: 'SYNTH', strategyId: stored.id, timeframe: '1Day', profile: run.profile.name, trades: tradeCount(run.trades) }],
     };
   });
 }

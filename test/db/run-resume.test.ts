@@ -8,7 +8,7 @@ import { InputError, readBarsCsv } from '../../runtime/io/bars-csv.js';
 import { WorkerPool } from '../../runtime/pool/pool.js';
 import { type ProbeRunRequest, probeRun } from '../../runtime/run/probe-run.js';
 import { type TestDatabase, freshDatabase } from '../support/database.js';
-import { PARITY_DIR } from '../support/parity-fixtures.js';
+import { PARITY_DIR, fixtureByCombination } from '../support/parity-fixtures.js';
 
 /**
  * probeRun's summary and its resume rules, on the reference's 1Day bars
@@ -19,6 +19,10 @@ let db: TestDatabase;
 let workers: WorkerPool;
 let base: Omit<ProbeRunRequest, 'runId' | 'persistTrades' | 'strategies' | 'timeframes'>;
 const SOME = STRATEGIES.slice(0, 20);
+/** 1Day combinations of the reference with trades (and so with result rows), "1Day/strategy_id/risk_profile". */
+const TRADING = new Set([...fixtureByCombination('results.csv.gz').rows.keys()].filter((k) => k.startsWith('1Day/')));
+/** SOME and five strategies with a 1Day combination without a trade in the reference. */
+const MIXED = [...SOME, ...STRATEGIES.slice(20).filter((s) => RISK_PROFILE_NAMES.some((p) => !TRADING.has(`1Day/${s.id}/${p}`))).slice(0, 5)];
 
 const count = async (sql: string, params: unknown[] = []): Promise<number> =>
   (await db.pool.query<{ n: number }>(sql, params)).rows[0]!.n;
@@ -64,29 +68,45 @@ describe('probeRun summary', () => {
     const summary = await probeRun(db.pool, workers, {
       ...base,
       timeframes: ['1Day', '1Hour'],
-      strategies: SOME,
+      strategies: MIXED,
       runId: 'skipped-timeframe',
       persistTrades: false,
       onNote: (message) => notes.push(message),
     });
     expect(notes).toEqual(['no 1Hour bars for SYNTH in the range: skipped']);
-    expect(summary.combinations).toBe(SOME.length * 3);
-    expect(summary.skipped).toBe(SOME.length * 3);
+    expect(summary.combinations).toBe(MIXED.length * 3);
+    expect(summary.skipped).toBe(MIXED.length * 3);
     expect(summary.resumed).toBe(0);
+    // the engine's trades are counted although none is stored: each is in one result row's num_trades
+    expect(summary.trades).toBe(0);
+    expect(summary.engineTrades).toBeGreaterThan(0);
+    expect(summary.engineTrades).toBe(
+      await count(`SELECT sum(num_trades)::int AS n FROM strategy_probe_results WHERE run_id = 'skipped-timeframe'`),
+    );
     expect(await count(`SELECT count(*)::int AS n FROM strategy_probe_results WHERE run_id = 'skipped-timeframe' AND timeframe <> '1Day'`)).toBe(0);
 
     // resumed: the stored combinations count as resumed, the run ones and the skipped ones add up to the rest
     const again = await probeRun(db.pool, workers, {
       ...base,
       timeframes: ['1Day', '1Hour'],
-      strategies: SOME,
+      strategies: MIXED,
       runId: 'skipped-timeframe',
       persistTrades: false,
     });
-    expect(again.skipped).toBe(SOME.length * 3);
-    expect(again.resumed).toBeGreaterThan(0);
-    expect(again.combinations + again.resumed + again.skipped).toBe(2 * SOME.length * 3);
+    expect(again.skipped).toBe(MIXED.length * 3);
+    // every combination run before is resumed, those without a trade (and so without a result row) too
+    expect(again.resumed).toBe(MIXED.length * 3);
+    expect(again.combinations).toBe(0);
     expect(again.resultRows).toBe(0);
+    expect(again.engineTrades).toBe(0);
+    const zeroTradeCombinations = await count(
+      `SELECT count(*)::int AS n FROM probe_run_combinations c WHERE c.run_id = 'skipped-timeframe'
+         AND NOT EXISTS (SELECT 1 FROM strategy_probe_results r WHERE r.run_id = c.run_id AND r.symbol = c.symbol
+                           AND r.strategy_id = c.strategy_id AND r.timeframe = c.timeframe AND r.risk_profile = c.risk_profile)`,
+    );
+    const referenceQuiet = MIXED.flatMap((s) => RISK_PROFILE_NAMES.filter((p) => !TRADING.has(`1Day/${s.id}/${p}`))).length;
+    expect(referenceQuiet).toBeGreaterThan(0);
+    expect(zeroTradeCombinations).toBe(referenceQuiet);
   });
 });
 
@@ -139,5 +159,19 @@ describe('resuming with --persist-trades', () => {
     expect(other.combinations).toBe(SOME.length * 3);
     expect(other.trades).toBeGreaterThan(0);
     expect(await count(`SELECT count(*)::int AS n FROM strategy_probe_results WHERE run_id = 'two-symbols' AND symbol = 'OTHER'`)).toBeGreaterThan(0);
+  });
+});
+
+describe('a database where nobody ran probe db init', () => {
+  it('gets probe_run_combinations from the first run, which resumes a run whose rows an older probe wrote', async () => {
+    await probeRun(db.pool, workers, { ...base, timeframes: ['1Day'], strategies: SOME, runId: 'older', persistTrades: false });
+    const rows = await resultRows('older');
+    // as an older probe (or a database the Python system made) would leave it: the rows, no record of finished combinations
+    await db.pool.query('DROP TABLE probe_run_combinations');
+    const again = await probeRun(db.pool, workers, { ...base, timeframes: ['1Day'], strategies: SOME, runId: 'older', persistTrades: false });
+    expect(await count(`SELECT count(*)::int AS n FROM probe_run_combinations`)).toBe(0);
+    // the combinations with rows are resumed from the rows; the others (none here: every one of SOME trades) run again
+    expect(again.resumed).toBe(SOME.length * 3);
+    expect(await resultRows('older')).toBe(rows);
   });
 });

@@ -108,15 +108,21 @@ describe('probe run', () => {
     const run = await probe(['run', '--symbols', 'SYNTH', '--run-id', 'stored-features'], env());
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toContain('features: 3 from computed_features, 0 computed');
+    // without --persist-trades the trades are not stored, and still counted: every trade of the reference
+    const referenceTrades = fixtureLines('trades.csv.gz').length - 1;
+    expect(run.stdout).toContain(`900 combinations run; ${referenceTrades} trades; 50108 result rows written in`);
     expect(await resultRows('stored-features')).toEqual(await resultRows('full'));
   });
 
   it('skips everything when a finished run is run again, writing no duplicate', async () => {
     const again = await probe(['run', '--symbols', 'SYNTH', '--run-id', 'full', '--persist-trades'], env());
     expect(again.status, again.stderr).toBe(0);
-    // combinations without a trade leave no row, so only they run again (and write nothing)
+    // combinations without a trade leave no result row, and are recorded as finished all the same: none runs again
     const withRows = new Set(fixtureRecords('results.csv.gz').map((r) => `${r.timeframe}/${r.strategy_id}/${r.risk_profile}`)).size;
-    expect(again.stdout).toContain(`${900 - withRows} combinations run, ${withRows} already stored (resumed); 0 result rows, 0 trades`);
+    expect(withRows).toBeLessThan(900);
+    expect(again.stdout).toContain('0 combinations run, 900 already stored (resumed); 0 trades; 0 result rows and 0 trades written');
+    expect(await count(`SELECT count(*)::int AS n FROM probe_run_combinations WHERE run_id = 'full'`)).toBe(900);
+    expect(await count(`SELECT count(*)::int AS n FROM probe_run_combinations WHERE run_id = 'full' AND trades = 0`)).toBe(900 - withRows);
     expect(await count(`SELECT count(*)::int AS n FROM strategy_probe_results WHERE run_id = 'full'`)).toBe(50108);
   });
 

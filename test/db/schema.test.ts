@@ -31,11 +31,11 @@ describe('probe db init', () => {
     await db?.drop();
   });
 
-  it('creates the six shared tables with the Python migrations\' constraint names, and the service\'s own two', async () => {
+  it('creates the six shared tables with the Python migrations\' constraint names, and probe\'s own three', async () => {
     const run = await probe(['db', 'init'], { DATABASE_URL: db.url });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
-    expect(run.stdout).toMatch(/: created tickers, ohlcv_bars, computed_features, probe_strategies, strategy_probe_results, strategy_probe_trades, probe_service_runs, probe_service_units\n$/);
+    expect(run.stdout).toMatch(/: created tickers, ohlcv_bars, computed_features, probe_strategies, strategy_probe_results, strategy_probe_trades, probe_run_combinations, probe_service_runs, probe_service_units\n$/);
     // the label names the database without its password
     expect(run.stdout).not.toContain('probe-embedded');
 
@@ -83,7 +83,7 @@ describe('probe db init', () => {
       const run = await probe(['db', 'init'], { DATABASE_URL: python.url });
       expect(run.stderr).toBe('');
       expect(run.status).toBe(0);
-      expect(run.stdout).toMatch(/: created ohlcv_bars, computed_features, probe_strategies, strategy_probe_results, strategy_probe_trades, probe_service_runs, probe_service_units\n$/);
+      expect(run.stdout).toMatch(/: created ohlcv_bars, computed_features, probe_strategies, strategy_probe_results, strategy_probe_trades, probe_run_combinations, probe_service_runs, probe_service_units\n$/);
       expect((await schemaDump(python.pool)).filter((l) => / tickers /.test(l))).toEqual(tickersBefore);
       expect((await python.pool.query('SELECT symbol, sector FROM tickers')).rows).toEqual([{ symbol: 'AAPL', sector: 'tech' }]);
     } finally {

@@ -1,5 +1,5 @@
 import { loadConfig } from '../../config/config.js';
-import { type Database, openDatabase } from '../../db/connect.js';
+import { ConnectionLostError, type Database, isConnectionError, openDatabase } from '../../db/connect.js';
 import { ensureStrategies } from '../../db/ensure-strategies.js';
 import type { IndicatorEngine } from '../../indicators/engines.js';
 import type { RunArgs } from '../commands/run.js';
@@ -120,7 +120,8 @@ export async function run(args: RunArgs): Promise<void> {
         combinations_run: summary.combinations,
         resumed: summary.resumed,
         skipped_no_bars: summary.skipped,
-        trades: summary.trades,
+        trades: summary.engineTrades,
+        trades_stored: summary.trades,
         persist_trades: args['persist-trades'] === true,
         result_rows: summary.resultRows,
         features_from_database: summary.featuresFromDatabase,
@@ -128,17 +129,25 @@ export async function run(args: RunArgs): Promise<void> {
         seconds: Number(summary.seconds.toFixed(3)),
       },
       `probe run ${runId} finished: ${summary.combinations} combinations run, ${summary.resumed} resumed, ` +
-        `${summary.resultRows} result rows, ${summary.trades} trades stored in ${summary.seconds.toFixed(2)} s`,
+        `${summary.resultRows} result rows, ${summary.engineTrades} trades${args['persist-trades'] ? ' (stored)' : ''} in ${summary.seconds.toFixed(2)} s`,
     );
     console.log(
       `run ${summary.runId}: ${summary.combinations} combinations run${summary.resumed ? `, ${summary.resumed} already stored (resumed)` : ''}` +
         `${summary.skipped ? `, ${summary.skipped} skipped (no bars in the range)` : ''}; ` +
-        `${summary.resultRows} result rows${args['persist-trades'] ? `, ${summary.trades} trades` : ''} written in ${summary.seconds.toFixed(2)} s ` +
+        `${summary.engineTrades} trades; ${summary.resultRows} result rows${args['persist-trades'] ? ` and ${summary.trades} trades` : ''} written in ${summary.seconds.toFixed(2)} s ` +
         `(features: ${summary.featuresFromDatabase} from computed_features, ${summary.featuresComputed} computed)`,
     );
   } catch (error) {
     // the run fails because it is being stopped (its workers are gone, its database closed): the stop ends the process
     if (stopping) await stopping;
+    progress.end();
+    // every committed batch holds whole combinations: nothing is half-written, and a rerun does the rest
+    if (isConnectionError(error)) {
+      const during = error instanceof ConnectionLostError ? error.during : 'the run';
+      const cause = error instanceof ConnectionLostError ? error.cause : error;
+      const reason = cause instanceof Error && cause.message !== '' ? ` (${cause.message})` : '';
+      throw new InputError([`lost the connection to PostgreSQL during ${during}${reason}; rerun with --run-id ${runId} to resume`]);
+    }
     throw error;
   } finally {
     if (stopping) await stopping;
