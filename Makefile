@@ -2,13 +2,14 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help setup install generate build test typecheck lint vitest check-generated bench demo clean
+.PHONY: help setup install generate build test typecheck lint vitest check-generated bench chaos demo clean
 
 help:
 	@echo "make setup     install dependencies, build the talib addon, generate and bundle"
 	@echo "make test      typecheck, lint, unit/parity tests, stale generated/ check"
 	@echo "make generate  strategies.json -> generated/"
 	@echo "make bench     the benchmarks (a cold probe backtest of 900 combinations x 10,000 and 50,000 bars; start-up; then through PostgreSQL)"
+	@echo "make chaos     fault injection (PostgreSQL restart, killed instance, dead worker thread, lost connections): rows must equal an uninterrupted run's"
 	@echo "make demo      sample bars for two symbols -> embedded PostgreSQL -> probe run -> summary"
 
 setup: install generate build
@@ -52,6 +53,9 @@ bench: build
 	npx tsx scripts/bench.ts
 	npx tsx scripts/bench-db.ts
 	npx tsx scripts/bench-api.ts
+
+chaos: build
+	npx tsx scripts/chaos.ts
 
 demo:
 	npx tsx scripts/demo.ts
