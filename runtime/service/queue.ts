@@ -86,7 +86,7 @@ export async function startQueue(pool: Pool, options: QueueOptions): Promise<PgB
     options.log?.error({ event: 'queue_error', queue: error.queue, error: message }, `queue error: ${message}`);
   });
   await boss.start();
-  await boss.createQueue(FAILED_UNIT_QUEUE, { name: FAILED_UNIT_QUEUE });
+  await untilNoDeadlock(() => boss.createQueue(FAILED_UNIT_QUEUE, { name: FAILED_UNIT_QUEUE }));
   const unitQueue = {
     name: UNIT_QUEUE,
     retryLimit: options.retries,
@@ -95,9 +95,31 @@ export async function startQueue(pool: Pool, options: QueueOptions): Promise<PgB
     deadLetter: FAILED_UNIT_QUEUE,
   };
   // createQueue keeps an existing queue as it is; the options of this start win
-  await boss.createQueue(UNIT_QUEUE, unitQueue);
-  await boss.updateQueue(UNIT_QUEUE, unitQueue);
+  await untilNoDeadlock(() => boss.createQueue(UNIT_QUEUE, unitQueue));
+  await untilNoDeadlock(() => boss.updateQueue(UNIT_QUEUE, unitQueue));
   return boss;
+}
+
+/** PostgreSQL's deadlock_detected. */
+const DEADLOCK = '40P01';
+
+/**
+ * pg-boss creates a queue by inserting its row and then, in the same
+ * transaction, a foreign key to the queue table: two instances creating the
+ * same missing queue at once (the first start of two replicas) deadlock, and
+ * PostgreSQL aborts one of them. The aborted one tries again after a random
+ * pause, and then finds the queue created.
+ */
+async function untilNoDeadlock(step: () => Promise<unknown>, attempts = 5): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await step();
+      return;
+    } catch (error) {
+      if ((error as { code?: unknown } | null)?.code !== DEADLOCK || attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 + Math.random() * 200));
+    }
+  }
 }
 
 export function unitKey(job: UnitJob): string {

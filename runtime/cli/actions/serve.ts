@@ -1,6 +1,7 @@
 import { createServer } from 'node:net';
 import { loadConfig } from '../../config/config.js';
 import { InputError } from '../../io/bars-csv.js';
+import { scrubSecrets } from '../../log/logger.js';
 import { ServeError, startService } from '../../service/serve.js';
 
 import type { ServeArgs } from '../commands/serve.js';
@@ -31,6 +32,12 @@ function tryListen(host: string, port: number): Promise<Error | undefined> {
   });
 }
 
+/** The SQLSTATE of an error PostgreSQL reported: five digits or capitals, some digits (not EPIPE, a system error's code). */
+const sqlState = (error: unknown): string | undefined => {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && /[0-9]/.test(code) ? code : undefined;
+};
+
 /** Serves until SIGTERM or SIGINT, then finishes the unit in flight. */
 export async function serve(args: ServeArgs): Promise<void> {
   const config = loadConfig(args.config);
@@ -52,7 +59,9 @@ export async function serve(args: ServeArgs): Promise<void> {
     // server it started) and the workers, but not the queue it started before listening: pg-boss's timers
     // would hold the process open, without a server, so it ends here
     const problem = listenProblem(error, server.host, server.port);
-    console.error(problem === undefined ? (error instanceof Error ? (error.stack ?? error.message) : String(error)) : `error: ${problem}`);
+    if (problem !== undefined) console.error(`error: ${problem}`);
+    else if (sqlState(error) !== undefined) console.error(`error: probe serve could not start: PostgreSQL says ${scrubSecrets((error as Error).message)} (SQLSTATE ${sqlState(error)})`);
+    else console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
     process.exit(problem === undefined ? 1 : 2);
   }
   console.log(`probe serve listening on ${service.url}`);
