@@ -1,13 +1,19 @@
-import { findNeverTrue, formatNeverTrue, neverTrades } from './diagnostics/never.js';
+import type { StrategyDiagnostics } from '../runtime/registry/diagnostics.js';
+import { diagnoseRegistry, sameSignalGroups, warningLines } from './diagnostics/report.js';
 import { emitModules } from './emit/module.js';
 import { type RegistryError, validateRegistry } from './registry/validate.js';
 
 export interface CompileResult {
   /** Paths relative to generated/, mapped to their text. */
   readonly files: Map<string, string>;
+  /** Every finding as one line naming its strategy (what `--verbose` prints). */
   readonly warnings: string[];
+  /** Per strategy, in id order (also emitted to generated/diagnostics.ts). */
+  readonly diagnostics: StrategyDiagnostics[];
   /** Ids of the strategies that can never enter a trade. */
   readonly neverTrade: number[];
+  /** Groups of ids of strategies that compile to the same signals and exits. */
+  readonly sameSignals: number[][];
 }
 
 export class RegistryInvalid extends Error {
@@ -20,12 +26,12 @@ export class RegistryInvalid extends Error {
 export function compileRegistry(data: unknown): CompileResult {
   const validation = validateRegistry(data);
   if (!validation.ok) throw new RegistryInvalid(validation.errors);
-  const warnings: string[] = [];
-  const neverTrade: number[] = [];
-  for (const strategy of validation.strategies) {
-    const found = findNeverTrue(strategy);
-    warnings.push(...found.map(formatNeverTrue));
-    if (neverTrades(strategy, found)) neverTrade.push(strategy.id);
-  }
-  return { files: emitModules(validation.strategies), warnings, neverTrade };
+  const diagnostics = diagnoseRegistry(validation.strategies);
+  return {
+    files: emitModules(validation.strategies, diagnostics),
+    warnings: warningLines(diagnostics),
+    diagnostics,
+    neverTrade: diagnostics.filter((d) => d.neverTrades).map((d) => d.id),
+    sameSignals: sameSignalGroups(diagnostics),
+  };
 }

@@ -1,17 +1,18 @@
 /**
- * `make generate`: strategies.json -> generated/. With --check, writes
- * nothing and fails when generated/ differs from what the registry gives.
+ * `make generate`: strategies.json -> generated/, then one summary line per
+ * kind of finding (`--verbose`: every finding). With --check, writes nothing
+ * and fails when generated/ differs from what the registry gives.
+ * `--registry FILE` and `--out DIR` replace the project's own.
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { RegistryInvalid, compileRegistry } from './compile.js';
+import { summaryLines } from './diagnostics/report.js';
 import { formatError } from './registry/validate.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const registryPath = join(root, 'strategies.json');
-const outDir = join(root, 'generated');
-const check = process.argv.includes('--check');
 
 function listFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];
@@ -21,7 +22,42 @@ function listFiles(dir: string): string[] {
     .sort();
 }
 
+/** Relative to the working directory when inside it (`generated/` under `make generate`), else absolute. */
+function displayPath(path: string): string {
+  const inside = relative(process.cwd(), path);
+  return inside === '' ? '.' : inside.startsWith('..') || isAbsolute(inside) ? path : inside;
+}
+
+interface Options {
+  readonly registryPath: string;
+  readonly outDir: string;
+  readonly check: boolean;
+  readonly verbose: boolean;
+}
+
+function parseOptions(args: string[]): Options {
+  const { values } = parseArgs({
+    args,
+    options: {
+      check: { type: 'boolean', default: false },
+      verbose: { type: 'boolean', default: false },
+      registry: { type: 'string', default: join(root, 'strategies.json') },
+      out: { type: 'string', default: join(root, 'generated') },
+    },
+  });
+  return { registryPath: resolve(values.registry), outDir: resolve(values.out), check: values.check, verbose: values.verbose };
+}
+
 function main(): number {
+  let options: Options;
+  try {
+    options = parseOptions(process.argv.slice(2));
+  } catch (error) {
+    console.error(`error: ${(error as Error).message} (usage: compiler/main.ts [--check] [--verbose] [--registry FILE] [--out DIR])`);
+    return 2;
+  }
+  const { registryPath, outDir, check, verbose } = options;
+  const shown = `${displayPath(outDir)}/`;
   let data: unknown;
   try {
     data = JSON.parse(readFileSync(registryPath, 'utf8'));
@@ -35,12 +71,12 @@ function main(): number {
   } catch (error) {
     if (error instanceof RegistryInvalid) {
       for (const e of error.errors) console.error(`error: ${formatError(e)}`);
-      console.error(`${error.errors.length} error(s) in ${registryPath}; generated/ left unchanged`);
+      console.error(`${error.errors.length} error(s) in ${registryPath}; ${shown} left unchanged`);
       return 1;
     }
     throw error;
   }
-  if (!check) for (const w of result.warnings) console.warn(w);
+  if (!check && verbose) for (const w of result.warnings) console.warn(w);
   const existing = listFiles(outDir);
   if (check) {
     const stale = [
@@ -48,10 +84,10 @@ function main(): number {
       ...existing.filter((p) => !result.files.has(p)),
     ];
     if (stale.length > 0) {
-      console.error(`generated/ is stale (run \`make generate\` and commit it): ${stale.join(', ')}`);
+      console.error(`${shown} is stale (run \`make generate\` and commit it): ${stale.join(', ')}`);
       return 1;
     }
-    console.log(`generated/ is up to date (${result.files.size} files)`);
+    console.log(`${shown} is up to date (${result.files.size} files)`);
     return 0;
   }
   for (const path of existing) if (!result.files.has(path)) rmSync(join(outDir, path));
@@ -59,10 +95,8 @@ function main(): number {
     mkdirSync(dirname(join(outDir, path)), { recursive: true });
     writeFileSync(join(outDir, path), text);
   }
-  console.log(
-    `generated/: ${result.files.size} files from ${[...result.files.keys()].filter((p) => p.startsWith('strategies/')).length} strategies; ` +
-      `${result.neverTrade.length} can never trade (${result.neverTrade.join(', ')})`,
-  );
+  console.log(`${shown}: ${result.files.size} files from ${result.diagnostics.length} strategies`);
+  for (const line of summaryLines(result.diagnostics)) console.log(line);
   return 0;
 }
 

@@ -31,11 +31,12 @@ export function findNeverTrue(strategy: Strategy): NeverTrue[] {
   return found;
 }
 
-export function formatNeverTrue(n: NeverTrue): string {
+/** The finding without the strategy it belongs to, as generated/ and the API carry it. */
+export function describeNeverTrue(n: NeverTrue): string {
   const consequence = n.blocksSide
     ? ` so the strategy never ${n.side.startsWith('entry') ? 'enters' : 'exits on a signal when'} ${n.side.endsWith('long') ? 'long' : 'short'}`
     : '';
-  return `warning: strategy ${n.strategyId} ${n.strategyName}: ${n.side}[${n.index}] (${n.type}) can never be true: ${n.reason}${consequence ? `;${consequence}` : ''}.`;
+  return `${n.side}[${n.index}] (${n.type}) can never be true: ${n.reason}${consequence ? `;${consequence}` : ''}.`;
 }
 
 /** Strategies whose every consulted entry side is blocked: they can never trade. */

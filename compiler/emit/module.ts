@@ -1,5 +1,6 @@
 import { IndentationText, NewLineKind, Project, QuoteKind, VariableDeclarationKind } from 'ts-morph';
 import { Code, code, ident, jsonLiteral, stringLiteral } from '../codegen/code.js';
+import type { StrategyDiagnostics } from '../../runtime/registry/diagnostics.js';
 import { canonical } from '../registry/columns.js';
 import type { Strategy } from '../registry/schema.js';
 import { SIDES, type Side } from '../registry/validate.js';
@@ -13,7 +14,7 @@ export function strategyFileName(strategy: Strategy): string {
 }
 
 /** Writes generated/ in memory: path (relative to generated/) to text. */
-export function emitModules(strategies: readonly Strategy[]): Map<string, string> {
+export function emitModules(strategies: readonly Strategy[], diagnostics: readonly StrategyDiagnostics[]): Map<string, string> {
   const project = new Project({
     useInMemoryFileSystem: true,
     manipulationSettings: {
@@ -30,6 +31,7 @@ export function emitModules(strategies: readonly Strategy[]): Map<string, string
   }
   files.set('kernels.ts', emitKernels(project, kernels));
   files.set('index.ts', emitIndex(project, strategies));
+  files.set('diagnostics.ts', emitDiagnostics(project, diagnostics));
   return new Map([...files].sort(([a], [b]) => a.localeCompare(b)));
 }
 
@@ -132,6 +134,50 @@ function emitIndex(project: Project, strategies: readonly Strategy[]): string {
   });
   file.formatText({ indentSize: 2 });
   return file.getFullText();
+}
+
+/**
+ * The compiler's findings, in a module of their own so that listing or
+ * serving the registry reads them without loading every strategy.
+ */
+function emitDiagnostics(project: Project, diagnostics: readonly StrategyDiagnostics[]): string {
+  const file = project.createSourceFile('diagnostics.ts', '', { overwrite: true });
+  file.addStatements(
+    `/*\n * ${HEADER}\n *\n * What the compiler proved about the strategies (\`probe strategies list --never\`,\n` +
+      ` * \`--duplicates\`, \`probe strategies show\`, GET /api/v1/strategies/{id}): conditions\n` +
+      ` * that can never be true, strategies that can never trade, strategies that\n` +
+      ` * compile to the same signals and exits as another. Strategies with no\n` +
+      ` * finding are left out.\n */`,
+  );
+  file.addImportDeclaration({ moduleSpecifier: '../runtime/registry/diagnostics.js', isTypeOnly: true, namedImports: ['StrategyDiagnostics'] });
+  const entries = diagnostics.filter((d) => d.warnings.length > 0).map(diagnosticsLiteral);
+  file.addVariableStatement({
+    isExported: true,
+    docs: ['In id order.'],
+    declarationKind: VariableDeclarationKind.Const,
+    declarations: [{ name: 'DIAGNOSTICS', type: 'readonly StrategyDiagnostics[]', initializer: `[${entries.map((e) => `\n${e.text},`).join('')}\n]` }],
+  });
+  file.formatText({ indentSize: 2 });
+  return file.getFullText();
+}
+
+function diagnosticsLiteral(d: StrategyDiagnostics): Code {
+  const neverTrue = d.neverTrue.map(
+    (n) => code`{ side: ${n.side}, index: ${n.index}, type: ${n.type}, blocksSide: ${n.blocksSide} }`.text,
+  );
+  return code`{
+  id: ${d.id},
+  name: ${d.name},
+  neverTrades: ${d.neverTrades},
+  neverTrue: ${multiline(neverTrue)},
+  sameSignalsAs: ${new Code(`[${d.sameSignalsAs.join(', ')}]`)},
+  warnings: ${multiline(d.warnings.map(stringLiteral))},
+}`;
+}
+
+/** An array literal with one item per line, or `[]`. */
+function multiline(items: readonly string[]): Code {
+  return new Code(items.length === 0 ? '[]' : `[${items.map((item) => `\n${item},`).join('')}\n]`);
 }
 
 function sideName(strategy: Strategy, side: Side): Code {

@@ -43,6 +43,7 @@ function goldenFile(path: string): string {
 }
 
 const EXPECTED_FILES = [
+  'diagnostics.ts',
   'index.ts',
   'kernels.ts',
   'strategies/001_ema_cross_with_momentum.ts',
@@ -54,7 +55,7 @@ const EXPECTED_FILES = [
 describe('compiler golden output (small registry)', () => {
   const result = compileRegistry(loadRegistry());
 
-  it('emits one file per strategy plus the index', () => {
+  it('emits one file per strategy plus the index, the kernels and the diagnostics', () => {
     expect([...result.files.keys()].sort()).toEqual(EXPECTED_FILES);
   });
 
@@ -87,6 +88,7 @@ describe('compiler golden output (small registry)', () => {
     expect(again.files).toEqual(result.files);
     expect(again.warnings).toEqual(result.warnings);
     expect(again.neverTrade).toEqual(result.neverTrade);
+    expect(again.diagnostics).toEqual(result.diagnostics);
   });
 
   it('does not depend on the order of the strategies in the registry', () => {
@@ -105,6 +107,7 @@ describe('compiler golden output (small registry)', () => {
 
   it('warns about the never-true conditions, naming the blocked side', () => {
     expect(result.warnings).toEqual([
+      'warning: strategy 3 impossible_channel_breakout: can never trade: no entry side its direction (long_only) consults can ever be true.',
       'warning: strategy 3 impossible_channel_breakout: entry_long[0] (breaks_above_level) can never be true: ' +
         'close can never be above donchian_high_20 (a close never exceeds its bar high; ' +
         'donchian_high_20 is the highest high of the last 20 bars, this bar included); so the strategy never enters long.',

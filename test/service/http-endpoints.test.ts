@@ -4,6 +4,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describeNeverTrue, findNeverTrue } from '../../compiler/diagnostics/never.js';
 import { loadRegistry } from '../../runtime/registry/load.js';
 import { ENDPOINTS, openApiPath } from '../../runtime/service/http/endpoints.js';
 import { COMPONENT_SCHEMAS, type JsonSchema } from '../../runtime/service/http/schemas.js';
@@ -614,7 +615,25 @@ describe.each(['inject', 'http'] as const)('endpoints (%s)', (kind) => {
         trailing_atr_mult: registry.trailing_atr_mult,
         time_stop_bars: registry.time_stop_bars,
         required_indicators: registry.required_indicators,
+        warnings: [],
       });
+    });
+
+    it('shows the compiler\'s warnings: the strategy a duplicate trades like, and why a strategy never trades', async () => {
+      const twins = await Promise.all([54, 99].map((id) => h.send('GET', `/api/v1/strategies/${id}`)));
+      expect(twins.map((r) => r.status)).toEqual([200, 200]);
+      const [of54, of99] = twins.map((r) => (r.json as { warnings: string[] }).warnings);
+      expect(of54).toEqual([expect.stringMatching(/^compiles to the same signals and exits as strategy 99 vol_breakout_failure_exit \(.*\), so the two trade identically\.$/)]);
+      expect(of99).toEqual([expect.stringMatching(/^compiles to the same signals and exits as strategy 54 bb_squeeze_breakout \(/)]);
+
+      const never = loadRegistry().find((s) => s.id === 51)!;
+      const r = await h.send('GET', '/api/v1/strategies/51');
+      expect(r.status).toBe(200);
+      expect((r.json as { warnings: string[] }).warnings).toEqual([
+        'can never trade: no entry side its direction (long_short) consults can ever be true.',
+        ...findNeverTrue(never).map(describeNeverTrue),
+      ]);
+      expect((r.json as { warnings: string[] }).warnings[1]).toMatch(/^entry_long\[0\] \(breaks_above_level\) can never be true: close can never be above donchian_high_20 /);
     });
 
     it('validates every strategy’s detail against the document', async () => {

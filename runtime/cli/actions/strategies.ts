@@ -1,6 +1,6 @@
-import { findNeverTrue, formatNeverTrue } from '../../../compiler/diagnostics/never.js';
 import { loadConfig } from '../../config/config.js';
 import { InputError } from '../../io/bars-csv.js';
+import { type StrategyDiagnostics, diagnosticsOf } from '../../registry/diagnostics.js';
 import { type Strategy, loadRegistry } from '../../registry/load.js';
 import { strategyInfos, strategySummary } from '../../service/http/strategies.js';
 import type { Category } from '../../strategy/compiled.js';
@@ -10,13 +10,40 @@ export function registryOf(args: RegistryArgs): Strategy[] {
   return loadRegistry(args.registry ?? loadConfig(args.config).strategies.registry_file);
 }
 
-/** Text in aligned columns, or a JSON array of summaries (the API's list shape). */
-export function listStrategies(registry: readonly Strategy[], options: { category?: Category; json?: boolean } = {}): string {
-  const chosen = strategyInfos(registry).filter((s) => options.category === undefined || s.category === options.category);
-  if (options.json) return `${JSON.stringify(chosen.map(strategySummary), null, 2)}\n`;
-  const rows = [['ID', 'NAME', 'CATEGORY', 'DIRECTION', 'DISPLAY NAME'], ...chosen.map((s) => [String(s.id), s.name, s.category, s.direction, s.display_name])];
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return rows.map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : c === 0 ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  ')).join('\n') + '\n';
+export interface ListOptions {
+  category?: Category;
+  /** Only the strategies that can never trade. */
+  never?: boolean;
+  /** Only the strategies with the same signals and exits as another. */
+  duplicates?: boolean;
+  json?: boolean;
+}
+
+/** Text in aligned columns with the compiler's findings last, or a JSON array of summaries (the API's list shape). */
+export function listStrategies(registry: readonly Strategy[], options: ListOptions = {}): string {
+  const chosen = strategyInfos(registry)
+    .map((info) => ({ info, found: diagnosticsOf(info) }))
+    .filter(
+      ({ info, found }) =>
+        (options.category === undefined || info.category === options.category) &&
+        (!options.never || found.neverTrades) &&
+        (!options.duplicates || found.sameSignalsAs.length > 0),
+    );
+  if (options.json) return `${JSON.stringify(chosen.map(({ info }) => strategySummary(info)), null, 2)}\n`;
+  const header = ['ID', 'NAME', 'CATEGORY', 'DIRECTION', 'DISPLAY NAME', 'WARNINGS'];
+  const rows = [header, ...chosen.map(({ info: s, found }) => [String(s.id), s.name, s.category, s.direction, s.display_name, listNote(found)])];
+  const widths = header.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  const line = (r: string[]): string => r.map((cell, c) => (c === 0 ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join('  ').trimEnd();
+  return `${rows.map(line).join('\n')}\n`;
+}
+
+/** A few words for the list; `probe strategies show` has the whole sentences. */
+function listNote(found: StrategyDiagnostics): string {
+  const notes: string[] = [];
+  if (found.neverTrades) notes.push('never trades');
+  else if (found.neverTrue.length > 0) notes.push('has conditions that can never be true');
+  if (found.sameSignalsAs.length > 0) notes.push(`same signals as ${found.sameSignalsAs.join(', ')}`);
+  return notes.join('; ');
 }
 
 /** By id (digits) or name; unknown ones are an input error (exit 2). */
@@ -31,13 +58,14 @@ export function findStrategy(registry: readonly Strategy[], key: string): Strate
 
 const SIDES = ['entry_long', 'entry_short', 'exit_long', 'exit_short'] as const;
 
-/** Every registry field, conditions as JSON (one per line), then the never-true warnings. */
+/** Every registry field, conditions as JSON (one per line), then the compiler's warnings. */
 export function showStrategy(registry: readonly Strategy[], options: { strategy: string; json?: boolean }): string {
   const strategy = findStrategy(registry, options.strategy);
-  const never = findNeverTrue(strategy);
+  const found = diagnosticsOf(strategy);
   if (options.json) {
-    const warnings = never.map((n) => ({ side: n.side, index: n.index, type: n.type, reason: n.reason, blocks_side: n.blocksSide, warning: formatNeverTrue(n) }));
-    return `${JSON.stringify({ ...strategy, never_true: warnings }, null, 2)}\n`;
+    const neverTrue = found.neverTrue.map((n) => ({ side: n.side, index: n.index, type: n.type, blocks_side: n.blocksSide }));
+    const extra = { never_trades: found.neverTrades, never_true: neverTrue, same_signals_as: found.sameSignalsAs, warnings: found.warnings };
+    return `${JSON.stringify({ ...strategy, ...extra }, null, 2)}\n`;
   }
   const scalar = (value: unknown): string => (Array.isArray(value) ? value.join(', ') : value === null ? 'null' : String(value));
   const fields: [string, unknown][] = [
@@ -62,6 +90,6 @@ export function showStrategy(registry: readonly Strategy[], options: { strategy:
     lines.push(`${side}:${conditions.length === 0 ? ' (none)' : ''}`, ...conditions.map((c) => `  ${JSON.stringify(c)}`));
   }
   lines.push('details:', ...JSON.stringify(strategy.details, null, 2).split('\n').map((l) => `  ${l}`));
-  lines.push(`never-true conditions:${never.length === 0 ? ' none' : ''}`, ...never.map((n) => `  ${formatNeverTrue(n)}`));
+  lines.push(`warnings:${found.warnings.length === 0 ? ' none' : ''}`, ...found.warnings.map((w) => `  ${w}`));
   return `${lines.join('\n')}\n`;
 }

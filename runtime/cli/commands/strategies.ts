@@ -9,6 +9,8 @@ export interface RegistryArgs {
 
 export interface ListArgs extends RegistryArgs {
   category?: Category;
+  never?: boolean;
+  duplicates?: boolean;
 }
 
 export interface ShowArgs extends RegistryArgs {
@@ -27,10 +29,13 @@ export function strategiesCommand(yargs: Argv): Argv {
     y
       .command<ListArgs>(
         'list',
-        'List the strategies: id, name, category, direction, display name',
+        'List the strategies: id, name, category, direction, display name, and which can never trade or trade identically to another',
         (b) =>
           registryOptions(
-            b.option('category', { choices: CATEGORIES, describe: 'only the strategies of this category' }) as unknown as Argv<ListArgs>,
+            b
+              .option('category', { choices: CATEGORIES, describe: 'only the strategies of this category' })
+              .option('never', { type: 'boolean', default: false, describe: 'only the strategies that can never trade' })
+              .option('duplicates', { type: 'boolean', default: false, describe: 'only the strategies with the same signals and exits as another' }) as unknown as Argv<ListArgs>,
           ),
         async (args) => {
           const { listStrategies, registryOf } = await import('../actions/strategies.js');
@@ -39,7 +44,7 @@ export function strategiesCommand(yargs: Argv): Argv {
       )
       .command<ShowArgs>(
         'show <strategy>',
-        'Show every registry field of one strategy (by id or name), its conditions as JSON and the conditions that can never be true',
+        "Show every registry field of one strategy (by id or name), its conditions as JSON and the compiler's warnings about it",
         (b) =>
           registryOptions(
             b.positional('strategy', { type: 'string', demandOption: true, describe: 'strategy id or name' }) as unknown as Argv<ShowArgs>,

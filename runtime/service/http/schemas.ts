@@ -288,6 +288,13 @@ export const COMPONENT_SCHEMAS: Readonly<Record<SchemaName, JsonSchema>> = {
     trailing_atr_mult: multiplier('Trailing stop in ATRs; null = none.'),
     time_stop_bars: { type: 'integer', minimum: 1, nullable: true, description: 'Bars after which a position is closed; null = none.' },
     required_indicators: { type: 'array', items: { type: 'string' } },
+    warnings: {
+      type: 'array',
+      items: { type: 'string' },
+      description:
+        'What the compiler proved about the strategy as compiled, one sentence each: conditions that can never be true (and the ' +
+        'side they block), then the strategies it trades identically to (same conditions, exit parameters and direction). Empty when none.',
+    },
   }),
   Health: object({
     status: {

@@ -1,4 +1,5 @@
 import type { Condition } from '../../../compiler/conditions/definition.js';
+import { diagnosticsOf } from '../../registry/diagnostics.js';
 import type { Strategy } from '../../registry/load.js';
 import type { CATEGORIES, DIRECTIONS } from './schemas.js';
 
@@ -16,7 +17,7 @@ export interface StrategySummary {
   readonly version: number;
 }
 
-/** A strategy as the detail endpoint shows it: the summary, its philosophy, conditions and exit parameters. */
+/** A strategy as the detail endpoint shows it: the summary, its philosophy, conditions, exit parameters and the compiler's warnings. */
 export interface StrategyInfo extends StrategySummary {
   readonly philosophy: string;
   readonly entry_long: readonly Condition[];
@@ -28,6 +29,8 @@ export interface StrategyInfo extends StrategySummary {
   readonly trailing_atr_mult: number | null;
   readonly time_stop_bars: number | null;
   readonly required_indicators: readonly string[];
+  /** What `make generate` proved: conditions that can never be true, strategies it trades identically to. */
+  readonly warnings: readonly string[];
 }
 
 /** The validated registry (loadRegistry()) as the API shows it, by id. */
@@ -51,6 +54,7 @@ export function strategyInfos(registry: readonly Strategy[]): StrategyInfo[] {
       trailing_atr_mult: s.trailing_atr_mult,
       time_stop_bars: s.time_stop_bars,
       required_indicators: [...s.required_indicators],
+      warnings: [...diagnosticsOf(s).warnings],
     }))
     .sort((a, b) => a.id - b.id);
 }
@@ -73,5 +77,6 @@ export function strategyDetail(s: StrategyInfo): StrategyInfo {
     trailing_atr_mult: s.trailing_atr_mult,
     time_stop_bars: s.time_stop_bars,
     required_indicators: s.required_indicators,
+    warnings: s.warnings,
   };
 }
