@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from './error.js';
-import { interpolate, isBarePlaceholder } from './interpolate.js';
+import { PLACEHOLDER, interpolate, isBarePlaceholder } from './interpolate.js';
 
 /**
  * config.yaml (design document, section 9): every field optional, with the
@@ -123,7 +123,8 @@ function section<S extends z.ZodRawShape>(shape: S) {
 export const TIMEFRAME = /^[0-9]+(Min|Hour|Day|Week|Month)$/;
 export const RISK_PROFILES = ['low', 'medium', 'high'] as const;
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
-export const LOG_FORMATS = ['json', 'pretty'] as const;
+/** `auto`: pretty on a terminal (stderr is a TTY), JSON otherwise; runtime/log/logger.ts decides. */
+export const LOG_FORMATS = ['auto', 'json', 'pretty'] as const;
 export const SSL_MODES = ['disable', 'prefer', 'require', 'verify-ca', 'verify-full'] as const;
 
 const isTimeframe = (t: string): t is string => TIMEFRAME.test(t);
@@ -173,8 +174,10 @@ export const ConfigSchema = section({
     registry_file: text('strategies.json', { nonEmpty: true, expected: 'a file name' }),
   }),
   logging: section({
+    /** Where the file leaves it out or empty: LOG_LEVEL (see ENVIRONMENT_DEFAULTS). */
     level: oneOf('info', LOG_LEVELS),
-    format: oneOf('json', LOG_FORMATS),
+    /** Where the file leaves it out or empty: LOG_FORMAT. */
+    format: oneOf('auto', LOG_FORMATS),
   }),
 });
 
@@ -183,20 +186,43 @@ export type LoggingConfig = Config['logging'];
 
 export { ConfigError };
 
-/** The built-in defaults: what a missing config.yaml gives. */
+/** The built-in defaults, before the environment: what a missing config.yaml gives with no LOG_LEVEL or LOG_FORMAT. */
 export function defaultConfig(): Config {
   return ConfigSchema.parse({});
 }
 
 /**
+ * Fields whose default is an environment variable, with a config file or
+ * without one: a terminal user sets LOG_FORMAT=json or LOG_LEVEL=debug
+ * without writing a file. The variable fills the field where the file
+ * leaves it out or empty; a value written in the file wins.
+ */
+const ENVIRONMENT_DEFAULTS: readonly { readonly section: 'logging'; readonly field: string; readonly variable: string }[] = [
+  { section: 'logging', field: 'level', variable: 'LOG_LEVEL' },
+  { section: 'logging', field: 'format', variable: 'LOG_FORMAT' },
+];
+
+/**
  * Reads config.yaml (`path`, else ./config.yaml when present, else all
- * defaults), interpolates `${ENV:default}` and validates it, naming the
- * path, value and what was expected for every problem at once. Secrets come
- * only from the environment: a literal password in the file is refused.
+ * defaults), interpolates `${ENV:default}`, fills ENVIRONMENT_DEFAULTS and
+ * validates it, naming the path (or the variable), the value and what was
+ * expected for every problem at once. Secrets come only from the
+ * environment: a literal password in the file is refused.
  */
 export function loadConfig(path: string | undefined, env: NodeJS.ProcessEnv = process.env): Config {
   const file = path ?? (existsSync('config.yaml') ? 'config.yaml' : undefined);
-  if (file === undefined) return defaultConfig();
+  const raw = file === undefined ? {} : readConfigFile(file);
+  const { values, fromEnvironment } = withEnvironmentDefaults(interpolate(raw, env), env);
+  const parsed = ConfigSchema.safeParse(values);
+  if (!parsed.success) {
+    const sources = { file, raw, env, fromEnvironment };
+    throw new ConfigError(parsed.error.issues.flatMap((issue) => describeIssue(sources, issue, values)).join('\n'));
+  }
+  return parsed.data;
+}
+
+/** The file's YAML, refused when it is not YAML or holds a literal secret. */
+function readConfigFile(file: string): unknown {
   if (!existsSync(file)) throw new ConfigError(`config file ${file} does not exist`);
   let raw: unknown;
   try {
@@ -207,10 +233,29 @@ export function loadConfig(path: string | undefined, env: NodeJS.ProcessEnv = pr
   }
   const secrets = literalSecrets(raw);
   if (secrets.length > 0) throw new ConfigError(secrets.map((s) => `${file}: ${s}`).join('\n'));
-  const values = interpolate(raw, env);
-  const parsed = ConfigSchema.safeParse(values);
-  if (!parsed.success) throw new ConfigError(parsed.error.issues.flatMap((issue) => describeIssue(file, issue, values)).join('\n'));
-  return parsed.data;
+  return raw;
+}
+
+const isMapping = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+const isUnset = (value: unknown): boolean => value === undefined || value === null || value === '';
+
+/**
+ * `values` with ENVIRONMENT_DEFAULTS filled in, and which dotted paths
+ * took their value from which variable (an error names the variable).
+ * A section that is not a mapping is left alone for validation to refuse.
+ */
+function withEnvironmentDefaults(values: unknown, env: NodeJS.ProcessEnv): { values: unknown; fromEnvironment: Map<string, string> } {
+  const fromEnvironment = new Map<string, string>();
+  if (!isMapping(values)) return { values, fromEnvironment };
+  const filled: Record<string, unknown> = { ...values };
+  for (const { section, field, variable } of ENVIRONMENT_DEFAULTS) {
+    const setting = env[variable];
+    const current = filled[section] ?? {};
+    if (setting === undefined || setting === '' || !isMapping(current) || !isUnset(current[field])) continue;
+    filled[section] = { ...current, [field]: setting };
+    fromEnvironment.set(`${section}.${field}`, variable);
+  }
+  return { values: filled, fromEnvironment };
 }
 
 /** Fields whose value is never printed, even in an error. */
@@ -221,7 +266,7 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   return path.reduce<unknown>((at, key) => {
     if (typeof key === 'number' && typeof at === 'string') return at.split(',')[key]?.trim();
     if (typeof key === 'number' && Array.isArray(at)) return at[key];
-    return at !== null && typeof at === 'object' && !Array.isArray(at) ? (at as Record<string, unknown>)[String(key)] : undefined;
+    return isMapping(at) ? at[String(key)] : undefined;
   }, root);
 }
 
@@ -230,18 +275,46 @@ function pathText(path: readonly PropertyKey[]): string {
   return path.map((key, k) => (typeof key === 'number' ? `[${key}]` : `${k === 0 ? '' : '.'}${String(key)}`)).join('');
 }
 
-function shown(where: string, value: unknown): string {
+/** Where a config's values came from, for its error messages. */
+interface Sources {
+  readonly file: string | undefined;
+  /** The file's values before interpolation. */
+  readonly raw: unknown;
+  readonly env: NodeJS.ProcessEnv;
+  /** Dotted path -> the variable of ENVIRONMENT_DEFAULTS that gave its value. */
+  readonly fromEnvironment: ReadonlyMap<string, string>;
+}
+
+/**
+ * The variables set in `env` that a `${NAME...}` in the file's value at
+ * `path` took; an item of a list from one text (`${TIMEFRAMES}`) names that
+ * text's variables.
+ */
+function variablesAt(sources: Sources, path: readonly PropertyKey[]): string[] {
+  const written = path.map((_key, k) => valueAt(sources.raw, path.slice(0, k + 1))).find((value) => typeof value === 'string');
+  if (typeof written !== 'string') return [];
+  const names = [...written.matchAll(PLACEHOLDER)].map((match) => match[1]!);
+  return [...new Set(names)].filter((name) => sources.env[name] !== undefined && sources.env[name] !== '');
+}
+
+function shown(where: string, value: unknown, variables: readonly string[]): string {
   if (value === undefined) return '';
   if (SECRET_FIELDS.has(where)) return ' (value hidden)';
   const text = JSON.stringify(value);
-  return ` (value: ${where === 'database.url' ? maskPassword(text) : text})`;
+  const from = variables.length === 0 ? '' : ` from ${variables.join(', ')}`;
+  return ` (value: ${where === 'database.url' ? maskPassword(text) : text}${from})`;
 }
 
-function describeIssue(file: string, issue: z.core.$ZodIssue, values: unknown): string[] {
+function describeIssue(sources: Sources, issue: z.core.$ZodIssue, values: unknown): string[] {
   const keys = issue.code === 'unrecognized_keys' ? issue.keys.map((k) => [...issue.path, k]) : [issue.path];
   return keys.map((path) => {
     const where = pathText(path);
-    return `${file}: ${where === '' ? '' : `${where}: `}${issue.message}${where === '' ? '' : shown(where, valueAt(values, path))}`;
+    const variable = sources.fromEnvironment.get(where);
+    // a value from ENVIRONMENT_DEFAULTS is the environment's mistake, not the file's
+    if (variable !== undefined) return `${variable} (${where}): ${issue.message}${shown(where, valueAt(values, path), [])}`;
+    const prefix = sources.file === undefined ? '' : `${sources.file}: `;
+    if (where === '') return `${prefix}${issue.message}`;
+    return `${prefix}${where}: ${issue.message}${shown(where, valueAt(values, path), variablesAt(sources, path))}`;
   });
 }
 

@@ -46,7 +46,7 @@ const DEFAULTS = {
   database: { url: '', host: '', port: 5432, name: 'algomatic', user: 'algomatic', password: '', ssl_mode: 'disable', pool_max_conns: 20 },
   engine: { max_workers: 0, db_batch_size: 500, timeframes: ['15Min', '1Hour', '1Day'], risk_profiles: ['low', 'medium', 'high'] },
   strategies: { registry_file: 'strategies.json' },
-  logging: { level: 'info', format: 'json' },
+  logging: { level: 'info', format: 'auto' },
 };
 
 /** Every field's dotted path, e.g. server.port. */
@@ -174,7 +174,7 @@ describe('validation names the path, the value and what was expected', () => {
     ['engine:\n  risk_profiles: [low, extreme]', 'engine.risk_profiles[1]', 'engine.risk_profiles[1]: expected a risk profile (low, medium, high) (value: "extreme")'],
     ['strategies:\n  registry_file: ""', 'strategies.registry_file', 'strategies.registry_file: expected a file name (value: "")'],
     ['logging:\n  level: verbose', 'logging.level', 'logging.level: expected one of debug, info, warn, error (value: "verbose")'],
-    ['logging:\n  format: text', 'logging.format', 'logging.format: expected one of json, pretty (value: "text")'],
+    ['logging:\n  format: text', 'logging.format', 'logging.format: expected one of auto, json, pretty (value: "text")'],
     ['server: 8090', 'server', 'server: expected a mapping of host, port, read_timeout, write_timeout, shutdown_timeout, body_limit, unit_timeout, queue_maintenance, unit_retries (value: 8090)'],
     ['database: [a]', 'database', 'database: expected a mapping of url, host, port, name, user, password, ssl_mode, pool_max_conns (value: ["a"])'],
     ['engine: x', 'engine', 'engine: expected a mapping of max_workers, db_batch_size, timeframes, risk_profiles (value: "x")'],
@@ -189,15 +189,22 @@ describe('validation names the path, the value and what was expected', () => {
     expect(problems(text)).toEqual([message]);
   });
 
-  it('names the value after interpolation', () => {
-    expect(problems('server:\n  port: ${PROBE_PORT:8090}\n', { PROBE_PORT: 'abc' })).toEqual(['server.port: expected an integer from 0 to 65535 (value: "abc")']);
+  it('names the value after interpolation, and the variable it came from', () => {
+    expect(problems('server:\n  port: ${PROBE_PORT:8090}\n', { PROBE_PORT: 'abc' })).toEqual(['server.port: expected an integer from 0 to 65535 (value: "abc" from PROBE_PORT)']);
+    expect(problems('server:\n  port: ${PROBE_PORT:abc}\n')).toEqual(['server.port: expected an integer from 0 to 65535 (value: "abc")']);
+    expect(problems('engine:\n  timeframes: ${TIMEFRAMES:1Day}\n', { TIMEFRAMES: '1Day,daily' })).toEqual([
+      'engine.timeframes[1]: expected a timeframe like 15Min, 1Hour or 1Day (value: "daily" from TIMEFRAMES)',
+    ]);
+    expect(problems('logging:\n  level: ${LOG_LEVEL:info}\n', { LOG_LEVEL: 'loud' })).toEqual([
+      'logging.level: expected one of debug, info, warn, error (value: "loud" from LOG_LEVEL)',
+    ]);
   });
 
   it('reports every problem at once', () => {
     expect(problems('server:\n  port: x\nlogging:\n  level: loud\n  format: xml\n')).toEqual([
       'server.port: expected an integer from 0 to 65535 (value: "x")',
       'logging.level: expected one of debug, info, warn, error (value: "loud")',
-      'logging.format: expected one of json, pretty (value: "xml")',
+      'logging.format: expected one of auto, json, pretty (value: "xml")',
     ]);
   });
 
@@ -246,7 +253,66 @@ describe('secrets come only from the environment', () => {
 
   it('never prints a secret from the environment in an error', () => {
     expect(problems('database:\n  url: ${DATABASE_URL}\n', { DATABASE_URL: 'mysql://probe:hunter2@h/x' })).toEqual([
-      'database.url: expected a connection string such as postgres://user@host:5432/name (value: "mysql://probe:***@h/x")',
+      'database.url: expected a connection string such as postgres://user@host:5432/name (value: "mysql://probe:***@h/x" from DATABASE_URL)',
     ]);
+  });
+});
+
+describe('LOG_LEVEL and LOG_FORMAT', () => {
+  /** loadConfig(undefined, env) in a folder without config.yaml. */
+  function withoutFile(env: NodeJS.ProcessEnv): Config {
+    const cwd = process.cwd();
+    process.chdir(mkdtempSync(join(tmpdir(), 'probe-no-config-')));
+    try {
+      return loadConfig(undefined, env);
+    } finally {
+      process.chdir(cwd);
+    }
+  }
+
+  /** The message of the ConfigError `load` throws. */
+  function refusal(load: () => unknown): string {
+    try {
+      load();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      return (error as Error).message;
+    }
+    throw new Error('no error');
+  }
+
+  it('apply without a config file', () => {
+    expect(withoutFile({ LOG_LEVEL: 'warn', LOG_FORMAT: 'json' }).logging).toEqual({ level: 'warn', format: 'json' });
+    expect(withoutFile({ LOG_FORMAT: 'pretty' }).logging).toEqual({ level: 'info', format: 'pretty' });
+    expect(withoutFile({ LOG_LEVEL: '', LOG_FORMAT: '' }).logging).toEqual({ level: 'info', format: 'auto' });
+    expect(withoutFile({ LOG_LEVEL: 'debug' })).toEqual({ ...DEFAULTS, logging: { level: 'debug', format: 'auto' } });
+  });
+
+  it('apply where a config file leaves the field out or empty; a value written in the file wins', () => {
+    const env = { LOG_LEVEL: 'error', LOG_FORMAT: 'json' };
+    expect(load('server:\n  port: 9001\n', env).logging).toEqual({ level: 'error', format: 'json' });
+    expect(load('logging:\n  level:\n', env).logging).toEqual({ level: 'error', format: 'json' });
+    expect(load('logging:\n  level: debug\n  format: pretty\n', env).logging).toEqual({ level: 'debug', format: 'pretty' });
+    expect(load('logging:\n  format: ${LOG_FORMAT:pretty}\n', env).logging).toEqual({ level: 'error', format: 'json' });
+  });
+
+  it('are refused when invalid, naming the variable and the value', () => {
+    expect(refusal(() => withoutFile({ LOG_LEVEL: 'verbose' }))).toBe('LOG_LEVEL (logging.level): expected one of debug, info, warn, error (value: "verbose")');
+    expect(refusal(() => withoutFile({ LOG_LEVEL: 'loud', LOG_FORMAT: 'text' }))).toBe(
+      [
+        'LOG_LEVEL (logging.level): expected one of debug, info, warn, error (value: "loud")',
+        'LOG_FORMAT (logging.format): expected one of auto, json, pretty (value: "text")',
+      ].join('\n'),
+    );
+    expect(refusal(() => load('server:\n  port: 9001\n', { LOG_FORMAT: 'JSON' }))).toBe(
+      'LOG_FORMAT (logging.format): expected one of auto, json, pretty (value: "JSON")',
+    );
+  });
+
+  it('an invalid one stops probe with exit code 2, without a config file', async () => {
+    const { probe } = await import('../support/cli.js');
+    const run = await probe(['backtest', '--data', '.', '--symbol', 'SYNTH', '--out', join(tmpdir(), 'probe-never-written')], { LOG_LEVEL: 'chatty' });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe('error: LOG_LEVEL (logging.level): expected one of debug, info, warn, error (value: "chatty")\n');
   });
 });

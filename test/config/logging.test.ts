@@ -7,7 +7,8 @@ import { STRATEGIES } from '../../generated/index.js';
 import type { LoggingConfig } from '../../runtime/config/config.js';
 import { importBars } from '../../runtime/db/bars.js';
 import { readBarsCsv } from '../../runtime/io/bars-csv.js';
-import { createLogger, fastifyLoggerOptions } from '../../runtime/log/logger.js';
+import { PROGRESS_INTERVAL_MS, etaText, progressFigures, progressInterval, progressLog, rateText } from '../../runtime/cli/progress.js';
+import { createLogger, fastifyLoggerOptions, formatFor } from '../../runtime/log/logger.js';
 import { buildServer, strategyInfos } from '../../runtime/service/http/server.js';
 import { loadRegistry } from '../../runtime/registry/load.js';
 import { ROOT, probe } from '../support/cli.js';
@@ -94,6 +95,27 @@ describe('the logger', () => {
     expect(() => JSON.parse(text)).toThrow();
   });
 
+  it('formats lines as JSON in format auto when they do not go to a terminal', () => {
+    const out = sink();
+    createLogger({ level: 'info', format: 'auto' }, out).info({ n: 1 }, 'plain');
+    expect(out.lines()).toMatchObject([{ level: 'info', msg: 'plain', n: 1 }]);
+  });
+
+  it('takes format auto as pretty when stderr is a terminal, JSON otherwise; json and pretty as they are', () => {
+    const formats = (isTTY: boolean): string[] => {
+      const was = Object.getOwnPropertyDescriptor(process.stderr, 'isTTY');
+      Object.defineProperty(process.stderr, 'isTTY', { value: isTTY, configurable: true });
+      try {
+        return [formatFor('auto'), formatFor('auto', 2), formatFor('json'), formatFor('pretty'), formatFor('auto', sink())];
+      } finally {
+        if (was) Object.defineProperty(process.stderr, 'isTTY', was);
+        else delete (process.stderr as { isTTY?: boolean }).isTTY;
+      }
+    };
+    expect(formats(true)).toEqual(['pretty', 'pretty', 'json', 'pretty', 'json']);
+    expect(formats(false)).toEqual(['json', 'json', 'json', 'pretty', 'json']);
+  });
+
   it("logs an HTTP request's lines at debug only, and failures at every level", async () => {
     const run = async (level: LoggingConfig['level']): Promise<Line[]> => {
       const out = sink();
@@ -147,7 +169,7 @@ describe('probe backtest logs its start and finish on stderr', () => {
     const dir = mkdtempSync(join(tmpdir(), 'probe-log-'));
     const config = join(dir, 'config.yaml');
     writeFileSync(config, 'logging:\n  level: ${LOG_LEVEL:info}\n  format: pretty\nengine:\n  timeframes: [1Day]\n  risk_profiles: [medium]\n');
-    const args = ['backtest', '--data', PARITY_DIR, '--symbol', 'SYNTH', '--out', join(dir, 'out'), '--strategies', '3', '--config', config];
+    const args = ['backtest', '--data', PARITY_DIR, '--symbol', 'SYNTH', '--out', join(dir, 'out'), '--timeframes', '1Day', '--strategies', '3', '--config', config];
     const pretty = await probe(args);
     expect(pretty.status, pretty.stderr).toBe(0);
     expect(pretty.stdout).toMatch(/^1 combinations: /);
@@ -197,5 +219,63 @@ describe('probe run logs its start and finish on stderr', () => {
       expect(run.stderr).not.toContain(secret);
       expect(run.stdout).not.toContain(secret);
     }
+  });
+});
+
+describe('progress off a terminal', () => {
+  /** progressLog on a clock the test moves. */
+  function reporter(intervalMs: number): { out: ReturnType<typeof sink>; at: (ms: number, done: number, total: number) => void } {
+    const out = sink();
+    let now = 1_000_000;
+    const progress = progressLog('backtest', createLogger(JSON_INFO, out), intervalMs, () => now);
+    return { out, at: (ms, done, total) => ((now = 1_000_000 + ms), progress.update(done, total)) };
+  }
+
+  it('logs done/total, the rate and the time left once per interval, measured from the first report', () => {
+    const { out, at } = reporter(10_000);
+    at(0, 0, 100);
+    at(4_000, 10, 100);
+    at(9_999, 15, 100);
+    expect(out.lines()).toEqual([]);
+    at(10_000, 20, 100);
+    at(15_000, 30, 100);
+    at(20_500, 80, 100);
+    expect(out.lines().map(({ level, event, done, total, percent, per_second, eta_seconds, msg }) => ({ level, event, done, total, percent, per_second, eta_seconds, msg }))).toEqual([
+      { level: 'info', event: 'progress', done: 20, total: 100, percent: 20, per_second: 2, eta_seconds: 40, msg: 'backtest: 20/100 combinations (20%), 2.0/s, ETA 40s' },
+      // 80 in 20.5 s: 3.9/s, 20 left take 5.125 s
+      { level: 'info', event: 'progress', done: 80, total: 100, percent: 80, per_second: 3.9, eta_seconds: 6, msg: 'backtest: 80/100 combinations (80%), 3.9/s, ETA 6s' },
+    ]);
+  });
+
+  it('logs nothing once all is done, and counts the rate from what was done at the first report', () => {
+    const { out, at } = reporter(1_000);
+    at(0, 50, 100);
+    at(5_000, 100, 100);
+    expect(out.lines()).toEqual([]);
+    const resumed = reporter(1_000);
+    resumed.at(0, 50, 100);
+    resumed.at(5_000, 75, 100);
+    expect(resumed.out.lines()).toMatchObject([{ done: 75, per_second: 5, eta_seconds: 5 }]);
+  });
+
+  it('figures the rate and the time left, unknown before anything was done', () => {
+    expect(progressFigures(0, 900, 0, 2_000)).toEqual({ percent: 0, perSecond: undefined, etaSeconds: undefined });
+    expect(progressFigures(300, 900, 0, 2_000)).toEqual({ percent: 33, perSecond: 150, etaSeconds: 4 });
+    expect([rateText(undefined), rateText(2.345), rateText(150.4)]).toEqual(['-/s', '2.3/s', '150/s']);
+    expect([etaText(undefined), etaText(0), etaText(41.2), etaText(185), etaText(3_725)]).toEqual(['ETA -', 'ETA 0s', 'ETA 42s', 'ETA 3m05s', 'ETA 1h02m']);
+  });
+
+  it('takes its interval from PROBE_PROGRESS_INTERVAL_MS, warning about a bad one', () => {
+    const out = sink();
+    const log = createLogger(JSON_INFO, out);
+    expect(progressInterval({}, log)).toBe(PROGRESS_INTERVAL_MS);
+    expect(progressInterval({ PROBE_PROGRESS_INTERVAL_MS: '250' }, log)).toBe(250);
+    expect(out.lines()).toEqual([]);
+    expect(progressInterval({ PROBE_PROGRESS_INTERVAL_MS: '0' }, log)).toBe(PROGRESS_INTERVAL_MS);
+    expect(progressInterval({ PROBE_PROGRESS_INTERVAL_MS: 'soon' }, log)).toBe(PROGRESS_INTERVAL_MS);
+    expect(out.lines().map((l) => [l.level, l.msg])).toEqual([
+      ['warn', 'PROBE_PROGRESS_INTERVAL_MS: expected a positive whole number of milliseconds (value: "0"); logging progress every 10 s'],
+      ['warn', 'PROBE_PROGRESS_INTERVAL_MS: expected a positive whole number of milliseconds (value: "soon"); logging progress every 10 s'],
+    ]);
   });
 });

@@ -19,7 +19,8 @@ export function probe(args: readonly string[], env: NodeJS.ProcessEnv = {}): Pro
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, ['--import', 'tsx', resolve(ROOT, 'runtime/cli/main.ts'), ...args], {
       cwd: ROOT,
-      env: { ...process.env, ...env },
+      // progress lines only where a test asks for them (every 10 s, a loaded machine would add them to any long run)
+      env: { ...process.env, PROBE_PROGRESS_INTERVAL_MS: '3600000', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
       timeout: 300_000,
     });
