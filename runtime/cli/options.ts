@@ -40,11 +40,16 @@ export function parseRiskProfiles(value: unknown): RiskProfileName[] {
   return RISK_PROFILE_NAMES.filter((p) => items.includes(p));
 }
 
-const TIMEFRAME = /^[0-9]+(Min|Hour|Day|Week|Month)$/;
+const TIMEFRAME = /^([0-9]+)(Min|Hour|Day|Week|Month)$/;
+
+/** The timeframes probe runs when none are named, in this order. */
+export const USUAL_TIMEFRAMES: readonly string[] = ['15Min', '1Hour', '1Day'];
+
+export const isTimeframe = (value: string): boolean => TIMEFRAME.test(value);
 
 export function parseTimeframes(value: unknown): string[] {
-  const items = value === undefined ? ['15Min', '1Hour', '1Day'] : splitList(value);
-  const bad = items.filter((t) => !TIMEFRAME.test(t));
+  const items = value === undefined ? [...USUAL_TIMEFRAMES] : splitList(value);
+  const bad = items.filter((t) => !isTimeframe(t));
   if (bad.length > 0) {
     throw new InputError(bad.map((t) => `--timeframes: ${JSON.stringify(t)} is not a timeframe like 15Min, 1Hour or 1Day`));
   }
@@ -52,11 +57,37 @@ export function parseTimeframes(value: unknown): string[] {
   return [...new Set(items)];
 }
 
-export function parseWorkers(value: unknown): number | undefined {
+const UNIT_MINUTES: Readonly<Record<string, number>> = { Min: 1, Hour: 60, Day: 1440, Week: 10_080, Month: 43_200 };
+
+const minutes = (timeframe: string): number => {
+  const [, count, unit] = TIMEFRAME.exec(timeframe) ?? [];
+  return Number(count) * (UNIT_MINUTES[unit ?? ''] ?? Number.NaN);
+};
+
+/** The usual timeframes first, in their order, then the others from the shortest (`5Min`) to the longest. */
+export function orderTimeframes(timeframes: readonly string[]): string[] {
+  const usual = USUAL_TIMEFRAMES.filter((t) => timeframes.includes(t));
+  const others = timeframes.filter((t) => !USUAL_TIMEFRAMES.includes(t)).sort((a, b) => minutes(a) - minutes(b) || a.localeCompare(b));
+  return [...usual, ...others];
+}
+
+/** --workers as given: 0 is one per core, as in the config's engine.max_workers. */
+function parseWorkers(value: unknown): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InputError([`--workers: expected a positive integer, got ${JSON.stringify(value)}`]);
+  if (!Number.isInteger(n) || n < 0) {
+    throw new InputError([`--workers: expected 0 (one per core) or a positive integer, got ${typeof value === 'number' ? String(value) : JSON.stringify(value)}`]);
+  }
   return n;
+}
+
+/**
+ * The worker pool's size: --workers, else the config's engine.max_workers;
+ * undefined (the pool's default, one per core) for 0.
+ */
+export function workerCount(flag: unknown, configured: number): number | undefined {
+  const n = parseWorkers(flag) ?? configured;
+  return n === 0 ? undefined : n;
 }
 
 const DAY_MS = 86_400_000;

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -36,7 +36,9 @@ describe('probe backtest', () => {
     const run = await probe(['backtest', '--data', PARITY_DIR, '--symbol', 'SYNTH', '--out', out]);
     expect(run.stderr.split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { event: string }).event)).toEqual(['run_start', 'run_finish']);
     expect(run.status).toBe(0);
-    expect(run.stdout).toMatch(/^900 combinations: 50376 trades -> .*trades\.csv, 50108 result rows -> .*results\.csv/);
+    const [chosen, summary] = run.stdout.split('\n');
+    expect(chosen).toBe(`timeframes: 15Min, 1Hour, 1Day (from bars_*.csv in ${PARITY_DIR})`);
+    expect(summary).toMatch(/^900 combinations: 50376 trades -> .*trades\.csv, 50108 result rows -> .*results\.csv/);
     expect(readFileSync(join(out, 'trades.csv'), 'utf8')).toBe(fixture('trades.csv.gz'));
     expect(readFileSync(join(out, 'results.csv'), 'utf8')).toBe(fixture('results.csv.gz'));
   });
@@ -67,6 +69,69 @@ describe('probe backtest', () => {
     expect(trades.length).toBeGreaterThan(10);
     expect(trades).toEqual(keep(fixture('trades.csv.gz')).concat(''));
     expect(readFileSync(join(out, 'results.csv'), 'utf8').split('\r\n')).toEqual(keep(fixture('results.csv.gz')).concat(''));
+  });
+});
+
+describe('probe backtest without --timeframes', () => {
+  it('runs the timeframes of the bars files in --data, naming them: only bars_1Hour.csv gives the 1Hour rows of a full run', async () => {
+    const data = tempDir();
+    copyFileSync(join(PARITY_DIR, 'bars_1Hour.csv'), join(data, 'bars_1Hour.csv'));
+    const out = join(tempDir(), 'out');
+    const run = await probe(['backtest', '--data', data, '--symbol', 'SYNTH', '--out', out]);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout.split('\n')[0]).toBe(`timeframes: 1Hour (from bars_*.csv in ${data})`);
+    const hourly = (text: string): string[] => text.split('\r\n').filter((line, k) => k === 0 || line.startsWith('SYNTH,1Hour,'));
+    const results = readFileSync(join(out, 'results.csv'), 'utf8').split('\r\n');
+    expect(results.length).toBeGreaterThan(1000);
+    expect(results).toEqual(hourly(fixture('results.csv.gz')).concat(''));
+    expect(readFileSync(join(out, 'trades.csv'), 'utf8').split('\r\n')).toEqual(hourly(fixture('trades.csv.gz')).concat(''));
+  });
+
+  it('takes 15Min, 1Hour, 1Day first, then the other timeframes from the shortest, ignoring files not named after one', async () => {
+    const data = tempDir();
+    copyFileSync(join(PARITY_DIR, 'bars_1Day.csv'), join(data, 'bars_1Day.csv'));
+    copyFileSync(join(PARITY_DIR, 'bars_15Min.csv'), join(data, 'bars_15Min.csv'));
+    for (const name of ['bars_1Week.csv', 'bars_4Hour.csv', 'bars_notes.csv']) copyFileSync(join(PARITY_DIR, 'bars_1Hour.csv'), join(data, name));
+    const out = join(tempDir(), 'out');
+    const run = await probe(['backtest', '--data', data, '--symbol', 'SYNTH', '--out', out, '--strategies', '1', '--risk-profiles', 'low']);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout.split('\n')[0]).toBe(`timeframes: 15Min, 1Day, 4Hour, 1Week (from bars_*.csv in ${data})`);
+    const timeframes = readFileSync(join(out, 'results.csv'), 'utf8').split('\r\n').slice(1, -1).map((line) => line.split(',')[1]);
+    expect([...new Set(timeframes)]).toEqual(['15Min', '1Day', '4Hour', '1Week']);
+  });
+
+  it('refuses a folder without bars files, saying what names it expects', async () => {
+    const data = tempDir();
+    writeFileSync(join(data, 'bars_hourly.csv'), 'timestamp,open,high,low,close,volume\n');
+    const out = join(tempDir(), 'out');
+    const run = await probe(['backtest', '--data', data, '--symbol', 'SYNTH', '--out', out]);
+    expect(run.stderr).toBe(
+      `error: --data: ${data} holds no bars file: expected files named bars_<TF>.csv such as bars_15Min.csv, bars_1Hour.csv or bars_1Day.csv ` +
+        '(bars_hourly.csv: not named after a timeframe)\n',
+    );
+    expect(run.status).toBe(2);
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe('probe backtest --workers 0', () => {
+  it('runs one worker per core, also over a config that sets engine.max_workers', async () => {
+    const dir = tempDir();
+    const config = join(dir, 'config.yaml');
+    writeFileSync(config, 'engine:\n  max_workers: 1\n');
+    const run = await probe([
+      'backtest', '--data', PARITY_DIR, '--symbol', 'SYNTH', '--out', join(dir, 'out'), '--config', config,
+      '--timeframes', '1Day', '--strategies', '1', '--workers', '0',
+    ]);
+    expect(run.status, run.stderr).toBe(0);
+    expect(availableParallelism()).toBeGreaterThan(1);
+    expect(run.stdout).toMatch(new RegExp(`, ${availableParallelism()} workers\\)\\n$`));
+  });
+
+  it('refuses a negative count, naming the flag and value', async () => {
+    const run = await probe(['backtest', '--data', PARITY_DIR, '--symbol', 'SYNTH', '--out', join(tempDir(), 'out'), '--workers', '-1']);
+    expect(run.stderr).toBe('error: --workers: expected 0 (one per core) or a positive integer, got -1\n');
+    expect(run.status).toBe(2);
   });
 });
 

@@ -1,5 +1,5 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importBars } from '../../runtime/db/bars.js';
@@ -110,5 +110,31 @@ describe('probe run --start/--end', () => {
     );
     expect(run.stderr).toBe('error: --start: "2023-02-30" is not a valid date: February 2023 has 28 days\n');
     expect(run.status).toBe(2);
+  });
+});
+
+describe('probe run --workers 0', () => {
+  beforeAll(async () => {
+    // importing is idempotent: the bars may be there already
+    await importBars(db.pool, 'SYNTH', '1Hour', readBarsCsv(join(PARITY_DIR, 'bars_1Hour.csv')));
+  });
+
+  it('runs one worker per core, also over a config that sets engine.max_workers', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'probe-workers-'));
+    temporary.push(dir);
+    const config = join(dir, 'config.yaml');
+    writeFileSync(config, 'engine:\n  max_workers: 1\n');
+    const run = await probe(
+      ['run', '--symbols', 'SYNTH', '--timeframes', '1Hour', '--strategies', '1', '--risk-profiles', 'low', '--run-id', 'workers0', '--workers', '0', '--config', config],
+      env(),
+    );
+    expect(run.status, run.stderr).toBe(0);
+    const start = run.stderr
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { event?: string; workers?: number })
+      .find((line) => line.event === 'run_start');
+    expect(availableParallelism()).toBeGreaterThan(1);
+    expect(start?.workers).toBe(availableParallelism());
   });
 });

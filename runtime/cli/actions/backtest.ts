@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { INDICATOR_ENGINES } from '../../indicators/engines.js';
 import type { BacktestArgs } from '../commands/backtest.js';
@@ -9,16 +9,33 @@ import { createLogger } from '../../log/logger.js';
 import { RESULT_COLUMNS, TRADE_COLUMNS, headerLine } from '../../output/csv-rows.js';
 import { WorkerPool } from '../../pool/pool.js';
 import { backtestCsv } from '../../run/backtest.js';
-import { parseRiskProfiles, parseStrategies, parseTimeframes, parseWorkers } from '../options.js';
+import { isTimeframe, orderTimeframes, parseRiskProfiles, parseStrategies, parseTimeframes, workerCount } from '../options.js';
 import { progressReporter } from '../progress.js';
+
+const BARS_FILE = /^bars_(.*)\.csv$/;
+
+/**
+ * The default --timeframes: those of the bars_<TF>.csv files in `dir`, the
+ * usual ones first (15Min, 1Hour, 1Day), so a folder holding only some of
+ * them is backtested on what it has.
+ */
+export function timeframesInFolder(dir: string): string[] {
+  const named = readdirSync(dir).flatMap((file) => BARS_FILE.exec(file)?.[1] ?? []);
+  const timeframes = named.filter(isTimeframe);
+  if (timeframes.length > 0) return orderTimeframes(timeframes);
+  const ignored = named.length > 0 ? ` (${named.map((t) => `bars_${t}.csv`).join(', ')}: not named after a timeframe)` : '';
+  throw new InputError([
+    `--data: ${dir} holds no bars file: expected files named bars_<TF>.csv such as bars_15Min.csv, bars_1Hour.csv or bars_1Day.csv${ignored}`,
+  ]);
+}
 
 export async function backtest(args: BacktestArgs): Promise<void> {
   // every check comes before any work, and nothing is written unless all succeeds; flags override the config
   const config = loadConfig(args.config);
-  const timeframes = parseTimeframes(args.timeframes ?? config.engine.timeframes.join(','));
+  const named = args.timeframes === undefined ? undefined : parseTimeframes(args.timeframes);
   const strategies = parseStrategies(args.strategies);
   const profiles = parseRiskProfiles(args['risk-profiles'] ?? config.engine.risk_profiles.join(','));
-  const workers = parseWorkers(args.workers) ?? (config.engine.max_workers > 0 ? config.engine.max_workers : undefined);
+  const workers = workerCount(args.workers, config.engine.max_workers);
   const indicatorEngine = args.indicators ?? 'port';
   if (!INDICATOR_ENGINES.includes(indicatorEngine)) {
     throw new InputError([`--indicators: unknown indicator engine ${JSON.stringify(indicatorEngine)} (expected ${INDICATOR_ENGINES.join(', ')})`]);
@@ -26,6 +43,7 @@ export async function backtest(args: BacktestArgs): Promise<void> {
   const symbol = args.symbol.trim();
   if (!/^[A-Za-z0-9.\-_^=]{1,32}$/.test(symbol)) throw new InputError([`--symbol: ${JSON.stringify(args.symbol)} is not a ticker symbol`]);
   if (!existsSync(args.data) || !statSync(args.data).isDirectory()) throw new InputError([`--data: ${args.data} is not a folder`]);
+  const timeframes = named ?? timeframesInFolder(args.data);
   const problems: string[] = [];
   const datasets = timeframes.flatMap((timeframe) => {
     try {
@@ -38,6 +56,8 @@ export async function backtest(args: BacktestArgs): Promise<void> {
   });
   if (problems.length > 0) throw new InputError(problems);
 
+  // chosen from the folder, not by the user: say which, before the work
+  if (named === undefined) console.log(`timeframes: ${timeframes.join(', ')} (from bars_*.csv in ${args.data})`);
   const log = createLogger(config.logging).child({ command: 'backtest', symbol });
   const counts = {
     symbols: 1,
@@ -68,7 +88,7 @@ export async function backtest(args: BacktestArgs): Promise<void> {
   process.once('SIGINT', onInt);
   process.once('SIGTERM', onTerm);
   const pool = new WorkerPool(workers);
-  const progress = progressReporter('backtest');
+  const progress = progressReporter('backtest', log);
   let committed = false;
   let replacedRemoved: Promise<void> = Promise.resolve();
   try {
@@ -113,6 +133,8 @@ export async function backtest(args: BacktestArgs): Promise<void> {
         `(indicators ${timing.indicatorSeconds.toFixed(2)} s, engine and output ${timing.engineSeconds.toFixed(2)} s, ${pool.size} workers)`,
     );
   } finally {
+    // a failed run's error starts on a line of its own, not on the bar's (end() twice is harmless)
+    progress.end();
     if (!committed) files.abort();
     process.off('SIGINT', onInt);
     process.off('SIGTERM', onTerm);

@@ -7,7 +7,7 @@ import { InputError } from '../../io/bars-csv.js';
 import { createLogger } from '../../log/logger.js';
 import { WorkerPool } from '../../pool/pool.js';
 import { newRunId, probeRun } from '../../run/probe-run.js';
-import { parseDate, parseRiskProfiles, parseStrategies, parseTimeframes, parseWorkers, splitList } from '../options.js';
+import { parseDate, parseRiskProfiles, parseStrategies, parseTimeframes, splitList, workerCount } from '../options.js';
 import { progressReporter } from '../progress.js';
 
 /** How long an interrupted run waits for the batches it is writing to commit or roll back, and for an embedded server it started to stop. */
@@ -27,7 +27,7 @@ export async function run(args: RunArgs): Promise<void> {
   const end = parseDate('--end', args.end, true);
   const runId = args['run-id'] ?? newRunId();
   if (!/^[A-Za-z0-9_.:-]{1,50}$/.test(runId)) throw new InputError([`--run-id: ${JSON.stringify(runId)} must be 1-50 letters, digits or _.:-`]);
-  const workers = parseWorkers(args.workers) ?? (config.engine.max_workers > 0 ? config.engine.max_workers : undefined);
+  const workers = workerCount(args.workers, config.engine.max_workers);
 
   const log = createLogger(config.logging).child({ command: 'run', run_id: runId });
   const counts = {
@@ -38,7 +38,7 @@ export async function run(args: RunArgs): Promise<void> {
     combinations: symbols.length * timeframes.length * strategies.length * profiles.length,
   };
 
-  const progress = progressReporter(`run ${runId}`);
+  const progress = progressReporter(`run ${runId}`, log);
   let db: Database | undefined;
   let pool: WorkerPool | undefined;
   let closing: Promise<void> | undefined;

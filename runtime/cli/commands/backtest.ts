@@ -22,7 +22,7 @@ export function backtestCommand(yargs: Argv): Argv {
         .option('data', { type: 'string', demandOption: true, describe: 'folder holding bars_<TF>.csv files' })
         .option('symbol', { type: 'string', demandOption: true, describe: 'symbol written to the output rows' })
         .option('out', { type: 'string', demandOption: true, describe: 'output folder (created if missing)' })
-        .option('timeframes', { type: 'string', describe: 'comma-separated timeframes (default: config engine.timeframes, 15Min,1Hour,1Day)' })
+        .option('timeframes', { type: 'string', describe: 'comma-separated timeframes (default: every bars_<TF>.csv in --data: 15Min, 1Hour, 1Day, then any others)' })
         .option('strategies', { type: 'string', describe: 'comma-separated strategy ids or names (default: all)' })
         .option('risk-profiles', { type: 'string', describe: 'comma-separated risk profiles (default: config engine.risk_profiles, low,medium,high)' })
         .option('workers', { type: 'number', describe: 'worker threads (default: config engine.max_workers, 0 = one per core)' })
