@@ -2,13 +2,15 @@
  * `make demo`: the main job end to end on the embedded default. Generates
  * sample bars for two symbols, imports them, runs every strategy x risk
  * profile x timeframe through `probe run` and prints the best and worst
- * strategies per timeframe by mean P&L.
+ * strategies per timeframe by mean P&L, and how to look at the results
+ * (the embedded server stops with the demo unless `probe db start` keeps it).
  */
 import { performance } from 'node:perf_hooks';
 import { STRATEGIES } from '../generated/index.js';
 import { loadConfig } from '../runtime/config/config.js';
 import { importBars } from '../runtime/db/bars.js';
-import { openDatabase } from '../runtime/db/connect.js';
+import { type Database, openDatabase } from '../runtime/db/connect.js';
+import { embeddedStatus } from '../runtime/db/embedded.js';
 import { ensureStrategies } from '../runtime/db/ensure-strategies.js';
 import { RISK_PROFILE_NAMES } from '../runtime/engine/risk-profiles.js';
 import { WorkerPool } from '../runtime/pool/pool.js';
@@ -25,6 +27,7 @@ const started = performance.now();
 const config = loadConfig(undefined);
 const db = await openDatabase(config);
 const workers = new WorkerPool();
+const runId = `demo-${newRunId()}`;
 try {
   console.log(`database: ${db.label}`);
   for (const { symbol, seed, price } of SYMBOLS) {
@@ -34,7 +37,6 @@ try {
     }
   }
   const strategyIds = await ensureStrategies(db.pool, STRATEGIES);
-  const runId = `demo-${newRunId()}`;
   const summary = await probeRun(db.pool, workers, {
     symbols: SYMBOLS.map((s) => s.symbol),
     timeframes: SYNTHETIC_TIMEFRAMES,
@@ -68,8 +70,26 @@ try {
     console.log('  worst');
     rows.filter((r) => r.rank_worst <= 3).reverse().forEach((r) => console.log(line(r)));
   }
-  console.log(`\ndemo finished in ${((performance.now() - started) / 1000).toFixed(1)} s; results are in strategy_probe_results (run_id ${runId})`);
 } finally {
   await workers.close();
   await db.close();
+}
+console.log(`\ndemo finished in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+console.log(await whereToLook(db, runId));
+
+/** Where the run's rows are and the commands that reach them, once the database is closed (an embedded server started here has stopped). */
+async function whereToLook(database: Database, run: string): Promise<string> {
+  const query = `  npx probe db psql -c "SELECT count(*) AS result_rows, sum(num_trades) AS trades FROM strategy_probe_results WHERE run_id = '${run}'"`;
+  const stored = `run ${run} is in strategy_probe_results`;
+  if (!database.embedded) return `${stored} of ${database.label}; to look at it:\n${query}`;
+  const { dataDir, server } = await embeddedStatus();
+  if (server?.kept) {
+    return [`${stored} of the embedded PostgreSQL (data ${dataDir}), which keeps running (probe db start); to look at it:`, query, '  npx probe db stop    # when done'].join('\n');
+  }
+  return [
+    `${stored} of the embedded PostgreSQL (data ${dataDir}), which stopped with the demo; to look at it:`,
+    '  npx probe db start   # starts it and keeps it running',
+    query,
+    '  npx probe db stop    # when done',
+  ].join('\n');
 }

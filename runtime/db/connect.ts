@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { Config } from '../config/config.js';
-import { type EmbeddedServer, startEmbedded } from './embedded.js';
+import { type EmbeddedServer, embeddedDir, embeddedPort, startEmbedded } from './embedded.js';
 import { initSchema } from './schema.js';
 
 // BIGINT ids and counts arrive as strings by default; ours fit in a double
@@ -99,15 +99,21 @@ function fromConfig(config: Config): string | undefined {
   return url.toString();
 }
 
+/** The server the user named: DATABASE_URL, else the config's database section; undefined for the embedded default. */
+export function configuredConnection(config: Config, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return env.DATABASE_URL || fromConfig(config);
+}
+
 /**
- * DATABASE_URL, else the config's database section, else an embedded
- * PostgreSQL started here (with `db init` run on it) so that nobody needs a
- * server to try probe.
+ * DATABASE_URL, else the config's database section, else the embedded
+ * PostgreSQL (with `db init` run on it) so that nobody needs a server to try
+ * probe: the one `probe db start` keeps running, else one started here and
+ * stopped on close().
  */
 export async function openDatabase(config: Config, env: NodeJS.ProcessEnv = process.env): Promise<Database> {
-  const configured = env.DATABASE_URL || fromConfig(config);
+  const configured = configuredConnection(config, env);
   let server: EmbeddedServer | undefined;
-  const connectionString = configured ?? (server = await startEmbedded()).connectionString;
+  const connectionString = configured ?? (server = await startEmbedded(embeddedDir(env), embeddedPort(env))).connectionString;
   const pool = new pg.Pool({
     connectionString,
     max: config.database.pool_max_conns,

