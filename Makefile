@@ -5,7 +5,7 @@ SHELL := /bin/bash
 .PHONY: help setup install generate build test typecheck lint vitest check-generated bench chaos demo clean
 
 help:
-	@echo "make setup     install dependencies, build the talib addon, generate and bundle"
+	@echo "make setup     install dependencies (npm ci), build the talib addon, generate and bundle"
 	@echo "make test      typecheck, lint, unit/parity tests, stale generated/ check"
 	@echo "make generate  strategies.json -> generated/"
 	@echo "make bench     the benchmarks (a cold probe backtest of 900 combinations x 10,000 and 50,000 bars; start-up; then through PostgreSQL)"
@@ -14,8 +14,9 @@ help:
 
 setup: install generate build
 
+# npm ci installs exactly package-lock.json (never rewrites it); warnings stay in npm's log, errors are printed
 install:
-	npm install --no-audit --no-fund
+	npm ci --no-audit --no-fund --loglevel=error
 	node scripts/build-talib.mjs
 
 generate:

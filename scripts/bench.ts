@@ -16,7 +16,7 @@ import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { STRATEGIES } from '../generated/index.js';
 import { RISK_PROFILE_NAMES } from '../runtime/engine/risk-profiles.js';
-import { isoSeconds } from '../runtime/format/time.js';
+import { formatBarsCsv } from '../runtime/io/bars-csv.js';
 import { WorkerPool } from '../runtime/pool/pool.js';
 import { runBacktest } from '../runtime/run/backtest.js';
 import type { Bars } from '../runtime/series/bars.js';
@@ -54,11 +54,7 @@ function pythonSecondsPerBarStep(): { perStep: number; source: string } {
 }
 
 function writeBarsCsv(path: string, bars: Bars): void {
-  const lines = ['timestamp,open,high,low,close,volume'];
-  for (let i = 0; i < bars.length; i++) {
-    lines.push(`${isoSeconds(bars.time[i]!)},${bars.open[i]},${bars.high[i]},${bars.low[i]},${bars.close[i]},${bars.volume[i]}`);
-  }
-  writeFileSync(path, `${lines.join('\n')}\n`);
+  writeFileSync(path, formatBarsCsv(bars));
 }
 
 interface ColdRun {

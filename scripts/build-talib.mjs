@@ -3,7 +3,7 @@
 // package.json skips it (allowScripts) and this postinstall step runs the
 // package's clean script first, then its install script, inside node_modules.
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,9 +24,26 @@ if (existsSync(addon) && !process.env.PROBE_REBUILD_TALIB) {
     // a stale or foreign binary: rebuild below
   }
 }
-const run = (cmd, args) => execFileSync(cmd, args, { cwd: dir, stdio: 'inherit', env: { ...process.env, npm_config_engine_strict: 'false' } });
+// the compiler's output (some hundred lines, gcc's warnings about TA-Lib's own sources among them) goes to a
+// log: on success one line says where it is, on failure its end is printed with the error
+const log = join(dirname(fileURLToPath(import.meta.url)), '..', '.probe', 'build-talib.log');
+mkdirSync(dirname(log), { recursive: true });
+writeFileSync(log, '');
+const run = (cmd, args) => {
+  const out = openSync(log, 'a');
+  try {
+    execFileSync(cmd, args, { cwd: dir, stdio: ['ignore', out, out], env: { ...process.env, npm_config_engine_strict: 'false' } });
+  } catch (error) {
+    const lines = readFileSync(log, 'utf8').trimEnd().split('\n');
+    console.error(lines.slice(-40).join('\n'));
+    console.error(`build-talib: \`${[cmd, ...args].join(' ')}\` failed (${error.message.split('\n')[0]}); the whole output is in ${log}`);
+    process.exit(1);
+  } finally {
+    closeSync(out);
+  }
+};
 console.log('build-talib: building TA-Lib and the talib addon from source (about a minute)');
 run(process.execPath, ['src/lib/clean.js']);
 run('npm', ['run', 'install']);
 require(addon);
-console.log('build-talib: done');
+console.log(`build-talib: done (compiler output in ${log})`);

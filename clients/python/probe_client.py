@@ -2,7 +2,7 @@
 
     from probe_client import ProbeClient, ProbeError
 
-    client = ProbeClient("http://127.0.0.1:8080", token=None)
+    client = ProbeClient("http://127.0.0.1:8090", token=None)
     run = client.submit_run(["AAPL"], timeframes=["1Day"],
                             strategy_ids=[1, 2])
     final = client.wait(run["run_id"],
@@ -18,7 +18,7 @@ fields; a connection failure raises ``ProbeError`` with status 0 and code
 
 Run as a program, it submits a run and prints its results as JSON lines::
 
-    python3 -m probe_client --url http://127.0.0.1:8080 --symbols SYNTH \\
+    python3 -m probe_client --url http://127.0.0.1:8090 --symbols SYNTH \\
         --timeframes 1Day --strategies 1,2
 
 (from clients/python, or with it on PYTHONPATH; PROBE_API_TOKEN is sent
@@ -64,7 +64,7 @@ class ProbeError(Exception):
 
 
 class ProbeClient:
-    """The probe API at ``base_url`` (e.g. ``http://127.0.0.1:8080``).
+    """The probe API at ``base_url`` (e.g. ``http://127.0.0.1:8090``).
 
     ``token`` is sent as ``Authorization: Bearer <token>`` (needed when the
     server runs with PROBE_API_TOKEN); ``timeout`` is in seconds per
@@ -294,7 +294,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         prog="python3 -m probe_client",
         description="Submit a probe run, wait for it and print its "
                     "results as JSON lines.")
-    parser.add_argument("--url", default="http://127.0.0.1:8080")
+    # probe serve's default port (config server.port)
+    parser.add_argument("--url", default="http://127.0.0.1:8090")
     parser.add_argument("--symbols", required=True,
                         help="comma-separated, e.g. AAPL,SPY")
     parser.add_argument("--timeframes", help="e.g. 1Hour,1Day")
@@ -303,6 +304,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--start", help="YYYY-MM-DD")
     parser.add_argument("--end", help="YYYY-MM-DD")
     parser.add_argument("--run-id")
+    parser.add_argument("--persist-trades", action="store_true",
+                        help="store every trade too (strategy_probe_trades)")
     args = parser.parse_args(argv)
 
     def split(text: Optional[str]) -> Optional[list[str]]:
@@ -315,7 +318,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             split(args.symbols) or [], timeframes=split(args.timeframes),
             risk_profiles=split(args.risk_profiles),
             strategy_ids=None if ids is None else [int(i) for i in ids],
-            start_date=args.start, end_date=args.end, run_id=args.run_id)
+            start_date=args.start, end_date=args.end,
+            persist_trades=args.persist_trades, run_id=args.run_id)
         final = client.wait(run["run_id"], on_progress=lambda done, total:
                             print(f"{done}/{total}", file=sys.stderr))
         if final["status"] != "completed":

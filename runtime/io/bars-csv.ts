@@ -1,8 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { type Bars, allocateBars } from '../series/bars.js';
+import { isoSeconds } from '../format/time.js';
 import { parseIsoTime } from './iso-time.js';
 
 export const BARS_HEADER = 'timestamp,open,high,low,close,volume';
+
+/** `bars` as the CSV text readBarsCsv reads: the header, then one line per bar, UTC times to the second. */
+export function formatBarsCsv(bars: Bars): string {
+  const lines = [BARS_HEADER];
+  for (let i = 0; i < bars.length; i++) {
+    lines.push(`${isoSeconds(bars.time[i]!)},${bars.open[i]},${bars.high[i]},${bars.low[i]},${bars.close[i]},${bars.volume[i]}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
 
 /** Bad input, with every problem found (file, line, value). */
 export class InputError extends Error {
