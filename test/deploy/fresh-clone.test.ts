@@ -26,10 +26,19 @@ let env: NodeJS.ProcessEnv;
 let setup: { status: number | null; output: string };
 const serves: ChildProcess[] = [];
 
-/** A command line in the clone (or `cwd` below it), as a shell runs it; its output and exit code. */
-function shell(line: string, cwd = clone, timeoutMs = 300_000): { status: number | null; output: string } {
-  const run = spawnSync('bash', ['-c', line], { cwd, env, encoding: 'utf8', timeout: timeoutMs });
-  return { status: run.status, output: `${run.stdout}${run.stderr}${run.error ? String(run.error) : ''}` };
+/**
+ * A command line in the clone (or `cwd` below it), as a shell runs it; its output and exit code.
+ * Asynchronous: a synchronous child of a minute (make setup) would block this worker past vitest's RPC timeout.
+ */
+function shell(line: string, cwd = clone, timeoutMs = 300_000): Promise<{ status: number | null; output: string }> {
+  return new Promise((done) => {
+    const child = spawn('bash', ['-c', line], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('error', (error) => (output += String(error)));
+    child.once('close', (status) => done({ status, output }));
+  });
 }
 
 /** The fenced blocks of `language` in `markdown`, between the heading `from` and the next heading of its level. */
@@ -70,19 +79,19 @@ beforeAll(async () => {
   env = { ...process.env, PROBE_EMBEDDED_PORT: String(await freePort()) };
   // the clone's own defaults, not this suite's
   for (const name of ['DATABASE_URL', 'PROBE_EMBEDDED_DIR', 'PROBE_API_TOKEN', 'LOG_FORMAT', 'LOG_LEVEL']) delete env[name];
-  setup = shell('make setup', clone, MAKE_SETUP_MINUTES * 60_000);
+  setup = await shell('make setup', clone, MAKE_SETUP_MINUTES * 60_000);
 }, MAKE_SETUP_MINUTES * 60_000 + 60_000);
 
-afterAll(() => {
+afterAll(async () => {
   for (const serve of serves) serve.kill('SIGKILL');
-  if (clone !== undefined && existsSync(join(clone, 'dist'))) shell('npx probe db stop', clone, 60_000);
+  if (clone !== undefined && existsSync(join(clone, 'dist'))) await shell('npx probe db stop', clone, 60_000);
   if (parent !== undefined) rmSync(parent, { recursive: true, force: true });
 }, 120_000);
 
 describe('a fresh clone', () => {
-  it('`make setup` succeeds, quietly, and leaves `git status` clean', () => {
+  it('`make setup` succeeds, quietly, and leaves `git status` clean', async () => {
     expect(setup.status, setup.output).toBe(0);
-    expect(shell('git status --porcelain').output).toBe('');
+    expect((await shell('git status --porcelain')).output).toBe('');
     // warnings that look like failures are summed up in one line each, npm's own notices stay in its log
     expect(setup.output).not.toMatch(/can never be true/);
     expect(setup.output).not.toMatch(/^npm warn/m);
@@ -99,13 +108,13 @@ describe('a fresh clone', () => {
     const stop = toRun.findIndex((line) => line.endsWith('db stop'));
     expect(stop).toBeGreaterThan(0);
     for (const line of toRun.slice(0, stop)) {
-      const run = shell(line);
+      const run = await shell(line);
       expect(run.status, `${line}\n${run.output}`).toBe(0);
     }
     expect(readFileSync('/tmp/probe-out/trades.csv', 'utf8').split('\n').length).toBeGreaterThan(1000);
 
     // "Look at your results": every query runs on the quick start's run and finds rows
-    const url = shell('npx probe db url');
+    const url = await shell('npx probe db url');
     expect(url.status, url.output).toBe(0);
     const client = new pg.Client({ connectionString: url.output.trim() });
     await client.connect();
@@ -126,7 +135,7 @@ describe('a fresh clone', () => {
     const prepare = blocks(python, 'sh')[0]!;
     const serveLine = commands(prepare).find((line) => line.includes('probe serve'))!;
     for (const line of commands(prepare).filter((l) => l !== serveLine)) {
-      const run = shell(line);
+      const run = await shell(line);
       expect(run.status, `${line}\n${run.output}`).toBe(0);
     }
     const serve = spawn('bash', ['-c', `exec ${serveLine}`], { cwd: clone, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -143,14 +152,14 @@ describe('a fresh clone', () => {
 
     const snippet = join(parent, 'readme_example.py');
     writeFileSync(snippet, blocks(python, 'python')[0]!);
-    const example = spawnSync('python3', [snippet], { cwd: clone, env: { ...env, PYTHONPATH: join(clone, 'clients/python') }, encoding: 'utf8', timeout: 120_000 });
-    expect(example.status, `${example.stdout}${example.stderr}`).toBe(0);
-    expect(example.stdout).toMatch(/^6\/6$/m);
-    expect(example.stdout).toContain('404 RUN_NOT_FOUND');
+    const example = await shell(`PYTHONPATH=clients/python python3 ${snippet}`, clone, 120_000);
+    expect(example.status, example.output).toBe(0);
+    expect(example.output).toMatch(/^6\/6$/m);
+    expect(example.output).toContain('404 RUN_NOT_FOUND');
 
     const program = commands(blocks(python, 'sh').at(-1)!);
     const cd = program.find((line) => line.startsWith('cd '))!;
-    const asProgram = shell(program.filter((line) => line !== cd).join(' && '), join(clone, cd.slice(3)));
+    const asProgram = await shell(program.filter((line) => line !== cd).join(' && '), join(clone, cd.slice(3)));
     expect(asProgram.status, asProgram.output).toBe(0);
     const rows = asProgram.output.split('\n').filter((line) => line.startsWith('{'));
     expect(rows.length).toBeGreaterThan(0);
@@ -159,15 +168,15 @@ describe('a fresh clone', () => {
     await new Promise((resolve) => serve.once('exit', resolve));
 
     for (const line of toRun.slice(stop)) {
-      const run = shell(line);
+      const run = await shell(line);
       expect(run.status, `${line}\n${run.output}`).toBe(0);
     }
   }, 600_000);
 
-  it(`\`make demo\` leaves at most ${DEMO_DISK_LIMIT_MB} MB in .probe/`, () => {
-    const demo = shell('make demo', clone, 600_000);
+  it(`\`make demo\` leaves at most ${DEMO_DISK_LIMIT_MB} MB in .probe/`, async () => {
+    const demo = await shell('make demo', clone, 600_000);
     expect(demo.status, demo.output).toBe(0);
-    const du = shell('du -sm .probe');
+    const du = await shell('du -sm .probe');
     expect(du.status, du.output).toBe(0);
     const megabytes = Number(du.output.split(/\s/)[0]);
     expect(megabytes, du.output).toBeLessThanOrEqual(DEMO_DISK_LIMIT_MB);
