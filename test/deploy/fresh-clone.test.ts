@@ -83,7 +83,13 @@ beforeAll(async () => {
 }, MAKE_SETUP_MINUTES * 60_000 + 60_000);
 
 afterAll(async () => {
-  for (const serve of serves) serve.kill('SIGKILL');
+  for (const serve of serves) {
+    try {
+      process.kill(-serve.pid!, 'SIGKILL');
+    } catch {
+      // the group has ended already
+    }
+  }
   if (clone !== undefined && existsSync(join(clone, 'dist'))) await shell('npx probe db stop', clone, 60_000);
   if (parent !== undefined) rmSync(parent, { recursive: true, force: true });
 }, 120_000);
@@ -138,7 +144,8 @@ describe('a fresh clone', () => {
       const run = await shell(line);
       expect(run.status, `${line}\n${run.output}`).toBe(0);
     }
-    const serve = spawn('bash', ['-c', `exec ${serveLine}`], { cwd: clone, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // a process group of its own: npx runs probe as a child of its own, and the whole group is stopped below
+    const serve = spawn('bash', ['-c', `exec ${serveLine}`], { cwd: clone, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     serves.push(serve);
     let served = '';
     serve.stdout!.on('data', (chunk: Buffer) => (served += chunk.toString()));
@@ -164,8 +171,9 @@ describe('a fresh clone', () => {
     const rows = asProgram.output.split('\n').filter((line) => line.startsWith('{'));
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.every((line) => (JSON.parse(line) as { symbol: string }).symbol === 'DEMO')).toBe(true);
-    serve.kill('SIGTERM');
-    await new Promise((resolve) => serve.once('exit', resolve));
+    const exited = new Promise((resolve) => serve.once('exit', resolve));
+    process.kill(-serve.pid!, 'SIGTERM');
+    await exited;
 
     for (const line of toRun.slice(stop)) {
       const run = await shell(line);
