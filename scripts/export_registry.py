@@ -60,11 +60,21 @@ def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+# mkstemp creates 0600: a file others read (the Docker image runs as a
+# non-root user) must keep its mode, and a new one gets the usual 0644
+NEW_FILE_MODE = 0o644
+
+
 def write_atomically(path: str, text: str) -> None:
     directory = os.path.dirname(os.path.abspath(path))
+    try:
+        mode = os.stat(path).st_mode & 0o7777
+    except FileNotFoundError:
+        mode = NEW_FILE_MODE
     handle, temporary = tempfile.mkstemp(
         dir=directory, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
     try:
+        os.fchmod(handle, mode)
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
             out.write(text)
         os.replace(temporary, path)

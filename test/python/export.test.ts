@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import ts from 'typescript';
@@ -160,6 +160,21 @@ describe('export_registry.py', () => {
     const text = await exportStandin();
     expect(text).toBe(readFileSync(EXPECTED_PATH, 'utf8'));
     expect(text.endsWith('}\n]\n')).toBe(true);
+  });
+
+  it('keeps the mode of the file it replaces, and writes a new one 0644 (mkstemp alone would make it 0600)', async () => {
+    const kept = join(dir, 'kept.json');
+    for (const mode of [0o644, 0o640, 0o664]) {
+      writeFileSync(kept, '[]\n');
+      chmodSync(kept, mode);
+      const result = await runPython([EXPORTER, '--module', STANDIN, '--out', kept]);
+      expect(result.status, result.stderr).toBe(0);
+      expect(statSync(kept).mode & 0o7777).toBe(mode);
+      expect(readFileSync(kept, 'utf8')).toBe(readFileSync(EXPECTED_PATH, 'utf8'));
+    }
+    const fresh = join(dir, 'fresh.json');
+    expect((await runPython([EXPORTER, '--module', STANDIN, '--out', fresh])).status).toBe(0);
+    expect(statSync(fresh).mode & 0o7777).toBe(0o644);
   });
 
   it('--check accepts an up-to-date file and reports a stale one without touching it', async () => {
