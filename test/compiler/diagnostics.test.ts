@@ -4,12 +4,12 @@
  * and the never-trading strategies (one summary line each, every finding
  * with --verbose).
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { type ProbeResult, tsxScript } from '../support/cli.js';
 import { type CompileResult, compileRegistry } from '../../compiler/compile.js';
 import { describeNeverTrue, findNeverTrue, neverTrades } from '../../compiler/diagnostics/never.js';
 import { summaryLines } from '../../compiler/diagnostics/report.js';
@@ -184,23 +184,7 @@ describe('summary lines of make generate', () => {
   });
 });
 
-interface Run {
-  readonly status: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function generate(args: readonly string[]): Promise<Run> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'compiler/main.ts'), ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.once('error', fail);
-    child.once('close', (code) => done({ status: code ?? -1, stdout, stderr }));
-  });
-}
+const generate = (args: readonly string[]): Promise<ProbeResult> => tsxScript('compiler/main.ts', args);
 
 describe('compiler/main.ts', () => {
   const dirs: string[] = [];

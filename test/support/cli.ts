@@ -16,11 +16,16 @@ export interface ProbeResult {
  * whose runner then times out talking to it.
  */
 export function probe(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<ProbeResult> {
+  // progress lines only where a test asks for them (every 10 s, a loaded machine would add them to any long run)
+  return tsxScript('runtime/cli/main.ts', args, { PROBE_PROGRESS_INTERVAL_MS: '3600000', ...env });
+}
+
+/** A TypeScript entry point of the repository (`runtime/cli/main.ts`, `compiler/main.ts`) run through tsx, from ROOT. */
+export function tsxScript(script: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<ProbeResult> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', resolve(ROOT, 'runtime/cli/main.ts'), ...args], {
+    const child = spawn(process.execPath, ['--import', 'tsx', resolve(ROOT, script), ...args], {
       cwd: ROOT,
-      // progress lines only where a test asks for them (every 10 s, a loaded machine would add them to any long run)
-      env: { ...process.env, PROBE_PROGRESS_INTERVAL_MS: '3600000', ...env },
+      env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
       timeout: 300_000,
     });
