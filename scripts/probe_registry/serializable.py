@@ -18,6 +18,7 @@ the strategy and side.
 
 from __future__ import annotations
 
+import dis
 import functools
 import inspect
 import math
@@ -91,16 +92,36 @@ class NotSerializable(Exception):
     """A condition (or one of its parameters) has no JSON form.
 
     ``path`` locates it inside the condition, e.g. ``conditions[1]`` or
-    ``op``; the exporter prefixes the strategy and side.
+    ``op``; the exporter prefixes the strategy and side. One error may
+    stand for several (``causes``): an ``all_of`` with two hand-written
+    children reports both, not the first only.
     """
 
-    def __init__(self, reason: str, path: str = "") -> None:
+    def __init__(self, reason: str, path: str = "",
+                 causes: Sequence[NotSerializable] = ()) -> None:
         super().__init__(f"{path}: {reason}" if path else reason)
         self.reason = reason
         self.path = path
+        self.causes = list(causes)
+
+    @classmethod
+    def group(cls, errors: Sequence[NotSerializable]) -> NotSerializable:
+        """One error standing for every one of ``errors``."""
+        if len(errors) == 1:
+            return errors[0]
+        return cls("; ".join(str(e) for e in errors), causes=errors)
+
+    def each(self) -> list[NotSerializable]:
+        """Every single problem this error stands for."""
+        if not self.causes:
+            return [self]
+        return [leaf for cause in self.causes for leaf in cause.each()]
 
     def inside(self, prefix: str) -> NotSerializable:
-        """The same error, located one level further out."""
+        """The same error(s), located one level further out."""
+        if self.causes:
+            return NotSerializable.group(
+                [cause.inside(prefix) for cause in self.causes])
         if not self.path:
             path = prefix
         elif self.path.startswith("["):
@@ -213,13 +234,16 @@ def _encode_meta(meta: Mapping[str, Any]) -> dict[str, Json]:
         raise NotSerializable(f"__condition_meta__ {dict(meta)!r} has no "
                               "string 'type'")
     out: dict[str, Json] = {"type": kind}
+    errors: list[NotSerializable] = []
     for key, value in meta.items():
         if key == "type":
             continue
         try:
             out[key] = _encode_value(value)
         except NotSerializable as error:
-            raise error.inside(key) from None
+            errors.append(error.inside(key))
+    if errors:
+        raise NotSerializable.group(errors)
     return out
 
 
@@ -236,15 +260,19 @@ def _encode_value(value: Any) -> Json:
         raise NotSerializable(f"{value!r} stands only in held_for_n_bars")
     if isinstance(value, _Opaque):
         raise value.error()
+    errors: list[NotSerializable] = []
     if isinstance(value, Mapping):
         out: dict[str, Json] = {}
         for key, item in value.items():
             if not isinstance(key, str):
-                raise NotSerializable(f"key {key!r} is not a string")
+                errors.append(NotSerializable(f"key {key!r} is not a string"))
+                continue
             try:
                 out[key] = _encode_value(item)
             except NotSerializable as error:
-                raise error.inside(key) from None
+                errors.append(error.inside(key))
+        if errors:
+            raise NotSerializable.group(errors)
         return out
     if isinstance(value, (list, tuple)):
         items: list[Json] = []
@@ -252,7 +280,9 @@ def _encode_value(value: Any) -> Json:
             try:
                 items.append(_encode_value(item))
             except NotSerializable as error:
-                raise error.inside(f"[{k}]") from None
+                errors.append(error.inside(f"[{k}]"))
+        if errors:
+            raise NotSerializable.group(errors)
         return items
     if callable(value):
         return to_json(value)
@@ -379,14 +409,84 @@ class _Opaque:
         self.predicate = predicate
 
     def error(self) -> NotSerializable:
+        suggestion = suggest_comparison(self.predicate)
+        if suggestion is None:
+            fix = ("it is not a single comparison of the value with a "
+                   "number: annotate the whole condition with "
+                   "@with_expr({...}) instead")
+        else:
+            op, value = suggestion
+            fix = (f"write held_for_n_bars(col, {op!r}, {value!r}, n_bars) "
+                   f"or held_for_n_bars(col, compare({op!r}, {value!r}), "
+                   "n_bars)")
         return NotSerializable(
             f"the predicate {describe(self.predicate)} has no JSON form: "
-            "write held_for_n_bars(col, '>', 0, n_bars) or "
-            "held_for_n_bars(col, compare('>', 0), n_bars)"
+            + fix
         )
 
     def __repr__(self) -> str:
         return describe(self.predicate)
+
+
+# The comparison a predicate makes when its operands are swapped:
+# ``0 < v`` is ``v > 0``.
+_SWAPPED = {">": "<", ">=": "<=", "<": ">", "<=": ">=", "==": "==",
+            "!=": "!="}
+
+
+def suggest_comparison(predicate: object) -> Optional[tuple[str, float]]:
+    """``(op, value)`` when ``predicate`` is ``lambda v: v <op> value``.
+
+    Read from the bytecode, so ``lambda v: v < 0`` suggests ``'<'`` and
+    ``lambda v: 30 > v`` suggests ``'<'`` too; the number may be a
+    constant, a global or a variable the lambda closes over. Anything else (two
+    comparisons, arithmetic, a call) gets no suggestion: a wrong one
+    would be worse than none.
+    """
+    code = getattr(predicate, "__code__", None)
+    if code is None or code.co_argcount != 1:
+        return None
+    argument = code.co_varnames[0]
+    cells = getattr(predicate, "__closure__", None) or ()
+    free = dict(zip(code.co_freevars, (c.cell_contents for c in cells)))
+    names: dict[str, Any] = getattr(predicate, "__globals__", {})
+    operands: list[tuple[str, Any]] = []
+    op: Optional[str] = None
+    for instruction in dis.get_instructions(code):
+        name = instruction.opname
+        if name in ("RESUME", "NOP", "CACHE", "COPY_FREE_VARS"):
+            continue
+        if op is None and name == "LOAD_FAST" \
+                and instruction.argval == argument:
+            operands.append(("arg", None))
+        elif op is None and name == "LOAD_CONST":
+            operands.append(("value", instruction.argval))
+        elif op is None and name == "LOAD_DEREF" \
+                and instruction.argval in free:
+            operands.append(("value", free[instruction.argval]))
+        elif op is None and name == "LOAD_GLOBAL" \
+                and instruction.argval in names:
+            operands.append(("value", names[instruction.argval]))
+        elif op is None and name == "COMPARE_OP" and len(operands) == 2:
+            op = str(instruction.argval).removeprefix("bool(")
+            op = op.removesuffix(")")
+        elif op is not None and name == "RETURN_VALUE":
+            break
+        else:
+            return None
+    if op not in _SWAPPED or len(operands) != 2:
+        return None
+    (first, a), (second, b) = operands
+    if first == "arg" and second == "value":
+        value, chosen = b, op
+    elif first == "value" and second == "arg":
+        value, chosen = a, _SWAPPED[op]
+    else:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) \
+            or not math.isfinite(value):
+        return None
+    return chosen, value
 
 
 # ------------------------------------------------------------ expr helper

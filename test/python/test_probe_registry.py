@@ -172,6 +172,46 @@ class SerializableTest(unittest.TestCase):
                       caught.exception.reason)
 
 
+    def test_every_bad_child_is_reported(self) -> None:
+        def green(frame: Any, idx: int) -> bool:
+            return True
+
+        def red(frame: Any, idx: int) -> bool:
+            return False
+
+        nested = all_of(green, above("close", 1),
+                        any_of(red, held_for_n_bars("x", lambda v: v < 0,
+                                                    2)))
+        with self.assertRaises(NotSerializable) as caught:
+            to_json(nested)
+        paths = [e.path for e in caught.exception.each()]
+        self.assertEqual(paths, ["conditions[0]", "conditions[2].conditions[0]",
+                                 "conditions[2].conditions[1].op"])
+
+    def test_suggested_comparison(self) -> None:
+        from probe_registry.serializable import suggest_comparison
+        limit = 20
+
+        def below_limit(v: float) -> bool:
+            return v <= limit
+
+        cases: list[tuple[Any, Any]] = [
+            (lambda v: v > 0, (">", 0)),
+            (lambda v: v < 0, ("<", 0)),
+            (lambda v: v >= -1.5, (">=", -1.5)),
+            (lambda v: 70 < v, (">", 70)),    # swapped operands
+            (lambda v: 30 >= v, ("<=", 30)),
+            (below_limit, ("<=", 20)),        # a closed-over variable
+            (lambda v: v > 0 and v < 5, None),
+            (lambda v: abs(v) > 1, None),
+            (lambda v: 30 < v < 70, None),
+            (lambda v: v > "x", None),
+            (lambda a, b: a > b, None),
+        ]
+        for predicate, expected in cases:
+            self.assertEqual(suggest_comparison(predicate), expected)
+
+
 class ExportTest(unittest.TestCase):
     def test_dicts_and_objects_sorted_with_float_multipliers(self) -> None:
         strategies = [
