@@ -2,12 +2,14 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help setup install generate build test typecheck lint vitest check-generated bench chaos demo clean
+.PHONY: help setup install generate build test typecheck lint vitest check-generated check-registry bench chaos demo clean
 
 help:
 	@echo "make setup     install dependencies (npm ci), build the talib addon, generate and bundle"
 	@echo "make test      typecheck, lint, unit/parity tests, stale generated/ check"
 	@echo "make generate  strategies.json -> generated/"
+	@echo "make check-registry PY_REGISTRY=module [PY_PATH=dir] [PY_DATA=file.csv]"
+	@echo "               strategies.json is the export of that Python registry, and every closure agrees with its JSON"
 	@echo "make bench     the benchmarks (a cold probe backtest of 900 combinations x 10,000 and 50,000 bars; start-up; then through PostgreSQL)"
 	@echo "make chaos     fault injection (PostgreSQL restart, killed instance, dead worker thread, lost connections): rows must equal an uninterrupted run's"
 	@echo "make demo      sample bars for two symbols -> embedded PostgreSQL -> probe run -> summary"
@@ -49,6 +51,15 @@ check-generated:
 	    git --no-pager diff --no-color -- generated strategies.json | head -n 200; exit 1; \
 	  fi; \
 	fi
+
+# The Python registry's CI runs this (docs/adopting-from-python.md): export
+# --check against the committed strategies.json, the compiler's checks, and
+# every condition's closure against its JSON on PY_DATA (default: generated)
+check-registry:
+	@if [ -z "$(PY_REGISTRY)" ]; then \
+	  echo "usage: make check-registry PY_REGISTRY=module [PY_PATH=dir] [PY_DATA=file.csv ...]"; exit 2; fi
+	python3 scripts/export_registry.py --module $(PY_REGISTRY) --check strategies.json \
+	  $(foreach dir,$(PY_PATH),--path $(dir)) $(foreach file,$(PY_DATA),--data $(file))
 
 bench: build
 	npx tsx scripts/bench.ts

@@ -1,7 +1,9 @@
 /**
  * `make generate`: strategies.json -> generated/, then one summary line per
  * kind of finding (`--verbose`: every finding). With --check, writes nothing
- * and fails when generated/ differs from what the registry gives.
+ * and fails when generated/ differs from what the registry gives. With
+ * --validate, writes nothing and only reports every error of the registry
+ * (the Python exporter runs this, so one command lists every problem).
  * `--registry FILE` and `--out DIR` replace the project's own.
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -32,6 +34,7 @@ interface Options {
   readonly registryPath: string;
   readonly outDir: string;
   readonly check: boolean;
+  readonly validate: boolean;
   readonly verbose: boolean;
 }
 
@@ -40,12 +43,19 @@ function parseOptions(args: string[]): Options {
     args,
     options: {
       check: { type: 'boolean', default: false },
+      validate: { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
       registry: { type: 'string', default: join(root, 'strategies.json') },
       out: { type: 'string', default: join(root, 'generated') },
     },
   });
-  return { registryPath: resolve(values.registry), outDir: resolve(values.out), check: values.check, verbose: values.verbose };
+  return {
+    registryPath: resolve(values.registry),
+    outDir: resolve(values.out),
+    check: values.check,
+    validate: values.validate,
+    verbose: values.verbose,
+  };
 }
 
 function main(): number {
@@ -53,10 +63,10 @@ function main(): number {
   try {
     options = parseOptions(process.argv.slice(2));
   } catch (error) {
-    console.error(`error: ${(error as Error).message} (usage: compiler/main.ts [--check] [--verbose] [--registry FILE] [--out DIR])`);
+    console.error(`error: ${(error as Error).message} (usage: compiler/main.ts [--check | --validate] [--verbose] [--registry FILE] [--out DIR])`);
     return 2;
   }
-  const { registryPath, outDir, check, verbose } = options;
+  const { registryPath, outDir, check, validate, verbose } = options;
   const shown = `${displayPath(outDir)}/`;
   let data: unknown;
   try {
@@ -71,12 +81,17 @@ function main(): number {
   } catch (error) {
     if (error instanceof RegistryInvalid) {
       for (const e of error.errors) console.error(`error: ${formatError(e)}`);
-      console.error(`${error.errors.length} error(s) in ${registryPath}; ${shown} left unchanged`);
+      console.error(`${error.errors.length} error(s) in ${registryPath}` + (validate ? '' : `; ${shown} left unchanged`));
       return 1;
     }
     throw error;
   }
   if (!check && verbose) for (const w of result.warnings) console.warn(w);
+  if (validate) {
+    console.log(`${displayPath(registryPath)}: ${result.diagnostics.length} strategies, no error`);
+    for (const line of summaryLines(result.diagnostics)) console.log(line);
+    return 0;
+  }
   const existing = listFiles(outDir);
   if (check) {
     const stale = [

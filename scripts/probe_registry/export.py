@@ -39,16 +39,29 @@ MULTIPLIERS: tuple[str, ...] = ("atr_stop_mult", "atr_target_mult",
 TEXT_FIELDS: tuple[str, ...] = ("name", "display_name", "philosophy",
                                 "category", "direction")
 # Where a registry module keeps its strategies, in the order looked for.
-REGISTRY_NAMES: tuple[str, ...] = ("get_all_strategies", "STRATEGIES",
-                                   "strategies", "REGISTRY")
+REGISTRY_NAMES: tuple[str, ...] = ("get_all_strategies", "ALL_STRATEGIES",
+                                   "STRATEGIES", "strategies", "REGISTRY")
 
 
 class ExportError(Exception):
-    """The registry cannot be exported; ``problems`` lists why."""
+    """The registry cannot be exported; ``problems`` lists why.
 
-    def __init__(self, problems: Sequence[str]) -> None:
+    ``records`` holds what could be exported, each condition without a
+    JSON form replaced by ``PLACEHOLDER`` (so positions stay those of the
+    Python lists): the compiler still checks the rest, and one run lists
+    every problem.
+    """
+
+    def __init__(self, problems: Sequence[str],
+                 records: Sequence[dict[str, Json]] = ()) -> None:
         super().__init__("\n".join(problems))
         self.problems = list(problems)
+        self.records = list(records)
+
+
+# Stands in for a condition that has no JSON form, in the records an
+# ExportError carries: an expr the compiler accepts and finds nothing in.
+PLACEHOLDER: dict[str, Json] = {"type": "expr", "when": {"min_bars": 0}}
 
 
 # ------------------------------------------------------------------ loading
@@ -84,8 +97,8 @@ def load_module(spec: str, paths: Sequence[str] = ()) -> ModuleType:
 def find_strategies(module: ModuleType,
                     attr: Optional[str] = None) -> list[Any]:
     """The module's strategy list: ``attr``, else the first of
-    get_all_strategies(), STRATEGIES, strategies, REGISTRY it has (a
-    callable is called without arguments)."""
+    get_all_strategies(), ALL_STRATEGIES, STRATEGIES, strategies, REGISTRY
+    it has (a callable is called without arguments)."""
     names = (attr,) if attr else REGISTRY_NAMES
     for name in names:
         if not hasattr(module, name):
@@ -197,8 +210,9 @@ def _export_side(conditions: Any, label: str, side: str,
         try:
             out.append(to_json(condition))
         except NotSerializable as error:
-            where = error.inside(f"{side}[{k}]")
-            problems.append(f"{label} {where.path}: {where.reason}")
+            for where in error.inside(f"{side}[{k}]").each():
+                problems.append(f"{label} {where.path}: {where.reason}")
+            out.append(dict(PLACEHOLDER))
     return out
 
 
@@ -240,9 +254,10 @@ def export_registry(strategies: Iterable[Any]) -> list[dict[str, Json]]:
                 seen[value] = record.get(other)
     if not records and not problems:
         problems.append("the registry holds no strategies")
+    records = sorted(records, key=_record_id)
     if problems:
-        raise ExportError(problems)
-    return sorted(records, key=_record_id)
+        raise ExportError(problems, records)
+    return records
 
 
 def _record_id(record: Mapping[str, Json]) -> int:

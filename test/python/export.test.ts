@@ -51,7 +51,9 @@ afterAll(() => {
 async function exportStandin(): Promise<string> {
   const out = join(dir, 'standin.json');
   const result = await runPython([EXPORTER, '--module', STANDIN, '--out', out]);
-  expect(result.stderr).toBe('');
+  expect(result.stderr).toMatch(/^export_registry: verification: checked 32 conditions \(1 expr\) on 1000 bars: all agree, generated data \(seed 1\) \([\d.]+ s\)\n/);
+  expect(result.stderr).toContain(`export_registry: wrote ${out} (5 strategies)\n`);
+  expect(result.stderr).not.toContain('warning');
   expect(result.status).toBe(0);
   return readFileSync(out, 'utf8');
 }
@@ -179,13 +181,15 @@ describe('export_registry.py', () => {
 
   it('--check accepts an up-to-date file and reports a stale one without touching it', async () => {
     const same = await runPython([EXPORTER, '--module', STANDIN, '--check', EXPECTED_PATH]);
-    expect(same).toMatchObject({ status: 0, stderr: '' });
+    expect(same.status).toBe(0);
+    expect(same.stderr).toContain(`export_registry: ${EXPECTED_PATH} is up to date (5 strategies)\n`);
     const stale = join(dir, 'stale.json');
     const staleText = readFileSync(EXPECTED_PATH, 'utf8').replace('"version": 2', '"version": 3');
     writeFileSync(stale, staleText);
     const differs = await runPython([EXPORTER, '--module', STANDIN, '--check', stale]);
     expect(differs.status).toBe(1);
-    expect(differs.stderr).toContain(`${stale} differs from the export of ${STANDIN}`);
+    expect(differs.stderr).toContain("strategy 2 'standin_rsi_turn' version: 3 -> 2");
+    expect(differs.stderr).toContain(`${stale} is stale: export it again with --out ${stale}`);
     expect(readFileSync(stale, 'utf8')).toBe(staleText);
   });
 
@@ -195,19 +199,31 @@ describe('export_registry.py', () => {
     expect(result.stdout).toBe(readFileSync(EXPECTED_PATH, 'utf8'));
   });
 
-  it('refuses hand-written closures, naming the strategy, side and position, and writes nothing', async () => {
+  it('refuses hand-written closures, naming the strategy, side and position of every one, and writes nothing', async () => {
     const out = join(dir, 'broken.json');
     const result = await runPython([EXPORTER, '--module', BROKEN, '--out', out]);
     expect(result.status).toBe(2);
-    const lines = result.stderr.trim().split('\n');
-    expect(lines).toHaveLength(3);
+    // the conditions that have JSON are still verified in the same run
+    expect(result.stderr).toMatch(/^export_registry: verification: checked 6 conditions \(0 expr\) on 1000 bars: all agree \(5 without JSON skipped\)/);
+    const lines = result.stderr.trim().split('\n').slice(1);
+    expect(lines).toHaveLength(7);
     expect(lines[0]).toMatch(/^export_registry: strategy 7 'broken_closures' entry_long\[0\]\.op: the predicate <lambda> \(broken_registry\.py:\d+\) has no JSON form/);
     expect(lines[0]).toContain("held_for_n_bars(col, compare('>', 0), n_bars)");
     expect(lines[1]).toMatch(
       /^export_registry: strategy 7 'broken_closures' exit_short\[0\]\.conditions\[1\]: close_above_open \(broken_registry\.py:\d+\) is a hand-written function with no JSON form/,
     );
     expect(lines[1]).toContain('@with_expr');
-    expect(lines[2]).toBe('export_registry: nothing written (2 problem(s))');
+    // both hand-written children of one all_of, not the first only
+    expect(lines[2]).toMatch(/^export_registry: strategy 9 'two_bad_in_all_of' entry_long\[0\]\.conditions\[1\]: close_above_open \(/);
+    expect(lines[3]).toMatch(/^export_registry: strategy 9 'two_bad_in_all_of' entry_long\[0\]\.conditions\[2\]: small_body \(/);
+    // `lambda v: v < 0` is suggested as '<', never '>'
+    expect(lines[4]).toMatch(/^export_registry: strategy 9 'two_bad_in_all_of' entry_short\[0\]\.op: /);
+    expect(lines[4]).toContain("held_for_n_bars(col, compare('<', 0), n_bars)");
+    // `lambda v: 30 < v < 70` is no single comparison: no operator is suggested
+    expect(lines[5]).toMatch(/^export_registry: strategy 9 'two_bad_in_all_of' exit_long\[0\]\.op: /);
+    expect(lines[5]).not.toContain('compare(');
+    expect(lines[5]).toContain('@with_expr');
+    expect(lines[6]).toBe('export_registry: nothing written (6 problem(s))');
     expect(existsSync(out)).toBe(false);
   });
 
@@ -217,7 +233,7 @@ describe('export_registry.py', () => {
     expect(missing.stderr).toContain('--module test/python/no_such_registry.py: no such file');
     const noList = await runPython([EXPORTER, '--module', 'json', '--out', join(dir, 'x.json')]);
     expect(noList.status).toBe(2);
-    expect(noList.stderr).toContain('json has no get_all_strategies / STRATEGIES / strategies / REGISTRY: name the list with --attr');
+    expect(noList.stderr).toContain('json has no get_all_strategies / ALL_STRATEGIES / STRATEGIES / strategies / REGISTRY: name the list with --attr');
     const wrongAttr = await runPython([EXPORTER, '--module', STANDIN, '--attr', 'NOPE', '--out', join(dir, 'x.json')]);
     expect(wrongAttr.status).toBe(2);
     expect(wrongAttr.stderr).toContain('standin_registry has no NOPE: name the list with --attr');
