@@ -26,6 +26,7 @@ from .strategy import FIELDS
 __all__ = [
     "SIDES",
     "ExportError",
+    "field_value",
     "export_registry",
     "find_strategies",
     "load_module",
@@ -120,7 +121,9 @@ def find_strategies(module: ModuleType,
 
 # --------------------------------------------------------------- exporting
 
-def _get(strategy: Any, name: str) -> Any:
+def field_value(strategy: Any, name: str) -> Any:
+    """A strategy's field, whether it is a dict or a StrategyDef-like
+    object."""
     if isinstance(strategy, Mapping):
         return strategy[name]
     return getattr(strategy, name)
@@ -142,8 +145,8 @@ def _is_number(value: object) -> bool:
 
 
 def _label(strategy: Any, position: int) -> str:
-    sid = _get(strategy, "id") if _has(strategy, "id") else None
-    name = _get(strategy, "name") if _has(strategy, "name") else None
+    sid = field_value(strategy, "id") if _has(strategy, "id") else None
+    name = field_value(strategy, "name") if _has(strategy, "name") else None
     if _is_int(sid):
         return f"strategy {sid} {name!r}" if isinstance(name, str) \
             else f"strategy {sid}"
@@ -167,10 +170,10 @@ def export_strategy(strategy: Any, position: int,
 
     def bad(field: str, expected: str) -> None:
         problems.append(f"{label}: {field} must be {expected}, got "
-                        f"{_get(strategy, field)!r}")
+                        f"{field_value(strategy, field)!r}")
 
     for name in FIELDS:
-        value = _get(strategy, name)
+        value = field_value(strategy, name)
         if name in ("id", "version"):
             if not _is_int(value) or value < 1:
                 bad(name, "a positive integer")

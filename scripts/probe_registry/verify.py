@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from .export import SIDES, _get
+from .export import SIDES, field_value
 from .expr import ExprError, evaluator
 from .serializable import NotSerializable, condition_meta, to_json
 from .table import Table, as_table
@@ -137,7 +137,7 @@ def _nested(condition: Any, site: _Site) -> Iterator[tuple[_Site, Any]]:
 
 def _field(strategy: Any, name: str) -> Any:
     try:
-        return _get(strategy, name)
+        return field_value(strategy, name)
     except (KeyError, AttributeError):
         return None
 
