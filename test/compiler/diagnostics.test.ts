@@ -4,7 +4,7 @@
  * and the never-trading strategies (one summary line each, every finding
  * with --verbose).
  */
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -226,6 +226,27 @@ describe('compiler/main.ts', () => {
   it('refuses an unknown option with the usage', async () => {
     const run = await generate(['--verbos']);
     expect(run.status).toBe(2);
-    expect(run.stderr).toMatch(/^error: Unknown option '--verbos'.*\(usage: compiler\/main\.ts \[--check\] \[--verbose\] \[--registry FILE\] \[--out DIR\]\)\n$/);
+    expect(run.stderr).toMatch(/^error: Unknown option '--verbos'.*\(usage: compiler\/main\.ts \[--check \| --validate\] \[--verbose\] \[--registry FILE\] \[--out DIR\]\)\n$/);
+  });
+
+  it('--validate lists every error of a registry file and writes nothing (the Python exporter runs it)', async () => {
+    const dir = tempDir();
+    const bad = JSON.parse(JSON.stringify(registry)) as { entry_long: Json[] }[];
+    bad[0]!.entry_long.push({ type: 'above', col: 'no_such_column', ref: 1 });
+    bad[1]!.entry_long.push({ type: 'expr', when: { cmp: '>', a: { col: 'close', lag: 2 }, b: 'close' } });
+    writeFileSync(join(dir, 'bad.json'), JSON.stringify(bad));
+    const failed = await generate(['--validate', '--registry', join(dir, 'bad.json'), '--out', join(dir, 'out')]);
+    expect(failed.status).toBe(1);
+    const errors = failed.stderr.split('\n').filter((l) => l.startsWith('error: '));
+    expect(errors).toHaveLength(2);
+    expect(errors[0]).toContain('no_such_column');
+    expect(errors[1]).toContain('reads 2 bar(s) back without a preceding {"min_bars": 2}');
+    expect(failed.stderr).toContain(`2 error(s) in ${join(dir, 'bad.json')}\n`);
+
+    writeFileSync(join(dir, 'good.json'), JSON.stringify(registry));
+    const valid = await generate(['--validate', '--registry', join(dir, 'good.json'), '--out', join(dir, 'out')]);
+    expect(valid.status, valid.stderr).toBe(0);
+    expect(valid.stdout).toBe(`${join(dir, 'good.json')}: 5 strategies, no error\n1 strategy can never trade: probe strategies list --never\n1 pair of strategies trade identically: probe strategies list --duplicates\n`);
+    expect(existsSync(join(dir, 'out'))).toBe(false);
   });
 });
