@@ -14,7 +14,8 @@ export interface Recurse {
 
 /**
  * One condition type: the parameters it takes, the code it becomes and what
- * the compiler can prove about it. One file per type, like ajv's keywords.
+ * the compiler can prove about it. One file per type, like ajv's keywords;
+ * mirror pairs share a file and a definition (`defineFamily`).
  */
 export interface ConditionDefinition<P = Record<string, unknown>> {
   readonly type: string;
@@ -31,4 +32,22 @@ export interface ConditionDefinition<P = Record<string, unknown>> {
 
 export function defineCondition<P>(definition: ConditionDefinition<P>): ConditionDefinition<P> {
   return definition;
+}
+
+/** What a family's table gives each of its types: its doc line and whatever tells it from the others. */
+export type FamilyRow = { readonly doc: string };
+
+/**
+ * Several condition types served by one definition and a table, as ajv's
+ * limitNumber serves maximum, minimum, exclusiveMaximum and exclusiveMinimum
+ * from one definition and a table of operators: `rows` maps each type to
+ * what differs (its doc and, say, the direction of its comparisons), and
+ * `define` writes the rest once, from a row. The types come out in the
+ * table's order.
+ */
+export function defineFamily<R extends FamilyRow, P>(
+  rows: Readonly<Record<string, R>>,
+  define: (row: R) => Omit<ConditionDefinition<P>, 'type' | 'doc'>,
+): ConditionDefinition<P>[] {
+  return Object.entries(rows).map(([type, row]) => ({ type, doc: row.doc, ...define(row) }));
 }

@@ -1,47 +1,54 @@
+import type { z } from 'zod';
 import type { Code } from '../codegen/code.js';
 import type { EmitContext } from '../emit/context.js';
-import above from './above.js';
-import allOf from './all-of.js';
-import anyOf from './any-of.js';
-import bearishDivergence from './bearish-divergence.js';
-import below from './below.js';
-import breaksAboveLevel from './breaks-above-level.js';
-import breaksBelowLevel from './breaks-below-level.js';
-import bullishDivergence from './bullish-divergence.js';
-import candleBearish from './candle-bearish.js';
-import candleBullish from './candle-bullish.js';
-import consecutiveHigherCloses from './consecutive-higher-closes.js';
-import consecutiveLowerCloses from './consecutive-lower-closes.js';
-import crossesAbove from './crosses-above.js';
-import crossesBelow from './crosses-below.js';
+import { keyedUnion, stringField } from '../registry/keyed.js';
+import aboveBelow from './above-below.js';
+import candle from './candle.js';
+import { combinators } from './combinators.js';
+import { breaksLevel, crosses } from './crosses.js';
 import type { Condition, ConditionDefinition, Recurse } from './definition.js';
 import deviationFrom from './deviation-from.js';
+import divergence from './divergence.js';
 import expr from './expr.js';
-import falling from './falling.js';
-import gapDown from './gap-down.js';
-import gapUp from './gap-up.js';
+import gap from './gap.js';
 import heldForNBars from './held-for-n-bars.js';
-import inBottomPctOfRange from './in-bottom-pct-of-range.js';
-import inTopPctOfRange from './in-top-pct-of-range.js';
+import { consecutiveCloses, risingFalling } from './monotone.js';
 import narrowestRange from './narrowest-range.js';
-import pullbackBelow from './pullback-below.js';
-import pullbackTo from './pullback-to.js';
+import pctOfRange from './pct-of-range.js';
+import pullback from './pullback.js';
 import rangeExceedsAtr from './range-exceeds-atr.js';
-import rising from './rising.js';
 import squeeze from './squeeze.js';
-import wasAboveThenCrossesBelow from './was-above-then-crosses-below.js';
-import wasBelowThenCrossesAbove from './was-below-then-crosses-above.js';
+import wasThenCrosses from './was-then-crosses.js';
 
-/** The 29 condition types of the design document, then the expression form. */
+const BY_TYPE = new Map<string, ConditionDefinition>();
+
+/** The parameters sit beside `type`; each type's schema checks just those. */
+function withoutType(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  const { type: _type, ...params } = value as Record<string, unknown>;
+  return params;
+}
+
+/** A registry condition: its `type` picks the definition whose schema checks the rest. */
+export const ConditionSchema: z.ZodType<Condition> = keyedUnion<Condition>(
+  'condition',
+  stringField('type'),
+  // looked up on use, once the list below (which the combinators' schemas give this one to) is built
+  (type) => BY_TYPE.get(type)?.params,
+  () => `"type" to be one of ${CONDITION_TYPES.map((d) => d.type).join(', ')}`,
+  withoutType,
+);
+
+/** The 29 condition types of the design document, then the expression form. Mirror pairs come from one table each. */
 export const CONDITION_TYPES: readonly ConditionDefinition<never>[] = [
-  crossesAbove, crossesBelow, above, below, rising, falling, allOf, anyOf,
-  pullbackTo, pullbackBelow, bullishDivergence, bearishDivergence, candleBullish, candleBearish,
-  consecutiveHigherCloses, consecutiveLowerCloses, squeeze, rangeExceedsAtr, narrowestRange,
-  breaksAboveLevel, breaksBelowLevel, inTopPctOfRange, inBottomPctOfRange, gapUp, gapDown,
-  deviationFrom, wasBelowThenCrossesAbove, wasAboveThenCrossesBelow, heldForNBars, expr,
+  ...crosses, ...aboveBelow, ...risingFalling, ...combinators(ConditionSchema),
+  ...pullback, ...divergence, ...candle,
+  ...consecutiveCloses, squeeze, rangeExceedsAtr, narrowestRange,
+  ...breaksLevel, ...pctOfRange, ...gap,
+  deviationFrom, ...wasThenCrosses, heldForNBars, expr,
 ] as unknown as readonly ConditionDefinition<never>[];
 
-const BY_TYPE = new Map(CONDITION_TYPES.map((d) => [d.type, d as unknown as ConditionDefinition]));
+for (const d of CONDITION_TYPES) BY_TYPE.set(d.type, d as unknown as ConditionDefinition);
 
 export function definitionOf(type: string): ConditionDefinition | undefined {
   return BY_TYPE.get(type);

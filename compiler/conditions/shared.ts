@@ -1,4 +1,4 @@
-import { Code, and, code } from '../codegen/code.js';
+import { type Code, and, code } from '../codegen/code.js';
 import type { EmitContext } from '../emit/context.js';
 
 /** A column read or a constant, as the reference's `_val` resolves a reference. */
@@ -8,15 +8,11 @@ export function operand(ctx: EmitContext, ref: string | number, lag = 0): Code {
 
 /** The reference's `_safe`: neither NaN nor infinite. Constants from JSON always are. */
 export function allFinite(values: readonly Code[]): Code {
-  return and(values.filter((v) => !isLiteral(v)).map((v) => code`Number.isFinite(${v})`));
+  return and(values.filter((v) => v.number === undefined).map((v) => code`Number.isFinite(${v})`));
 }
 
 export function noneNaN(values: readonly Code[]): Code {
-  return and(values.filter((v) => !isLiteral(v)).map((v) => code`!Number.isNaN(${v})`));
-}
-
-function isLiteral(value: Code): boolean {
-  return /^\(?-?[0-9.e+-]+\)?$/.test(value.text);
+  return and(values.filter((v) => v.number === undefined).map((v) => code`!Number.isNaN(${v})`));
 }
 
 /** Lags `from..to` inclusive. */

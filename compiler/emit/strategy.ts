@@ -1,13 +1,13 @@
-import { Code, code, ident } from '../codegen/code.js';
+import { COMMA, type Code, type Name, code, comment, commentSafe, importsOf, join, lines } from '../codegen/code.js';
 import type { Condition } from '../conditions/definition.js';
 import { conditions } from '../conditions/index.js';
-import { emitNum } from '../expr/emit.js';
-import { numLag } from '../expr/walk.js';
 import { canonical } from '../registry/columns.js';
 import type { Strategy } from '../registry/schema.js';
 import type { Side } from '../registry/validate.js';
-import { FunctionScope, type RollingRequest } from './context.js';
-import { type KernelTable, shapeOf } from './kernels.js';
+import { type Declaration, FunctionScope, ROLLING_MODULE } from './context.js';
+import { KERNELS_MODULE, type KernelTable, shapeOf } from './kernels.js';
+
+export { commentSafe };
 
 /** The runtime's rolling-window kernels, which strategy functions call by name. */
 export const ROLLING_KERNELS = ['rollingMean', 'rollingMin', 'rollingMax', 'rollingPercentile'] as const;
@@ -21,6 +21,8 @@ export interface EmittedFunction {
   /** Runtime rolling kernels and generated kernels it calls. */
   readonly rolling: ReadonlySet<RollingKernel>;
   readonly kernels: ReadonlySet<string>;
+  /** Everything it imports, by module (a path from the project root; see `Name.from`). */
+  readonly imports: ReadonlyMap<string, string[]>;
 }
 
 const SIDE_TEXT: Record<Side, { all: boolean; what: string }> = {
@@ -44,7 +46,7 @@ export function emitSide(strategy: Strategy, side: Side, kernels: KernelTable): 
     (side === 'entry_long' && strategy.direction === 'short_only') ||
     (side === 'entry_short' && strategy.direction === 'long_only');
   const scope = new FunctionScope(canonical);
-  const ctx = scope.context('i');
+  const ctx = scope.context();
   const parts = list.map((c) => ({ type: c.type, code: conditions.emit(c, ctx) }));
   const never = SIDE_TEXT[side].all ? list.map((c) => conditions.never(c)).find((r) => r !== undefined) : undefined;
   const doc = [
@@ -53,63 +55,42 @@ export function emitSide(strategy: Strategy, side: Side, kernels: KernelTable): 
     !disabled && never !== undefined ? `Can never be true on valid bars: ${never}.` : '',
     `${side}: ${commentSafe(JSON.stringify(list))}`,
   ].filter((l) => l !== '');
-  const none = { columns: new Set<string>(), rolling: new Set<RollingKernel>(), kernels: new Set<string>() };
-  if (disabled || parts.length === 0) return { name, doc: doc.join('\n'), body: 'out.fill(0);', ...none };
-  const used = { rolling: new Set<RollingKernel>(), kernels: new Set<string>() };
-  const rollingLines = scope.rollings.map(({ variable, request }) => rollingPrologue(variable, request, scope, kernels, used));
-  const reads = new Set([...scope.columns, ...scope.rollings.map((r) => r.variable.text)]);
+  if (disabled || parts.length === 0) return described(name, doc, code`out.fill(0);`, new Set());
+  const isSeries = scope.isSeries.bind(scope);
+  // every series kernel first, in declaration order, then the conditions' mask kernels
+  const declarations = scope.declarations.flatMap((d) => declare(d, kernels, isSeries));
   const calls = parts.map((p, k) => {
     const mode = k === 0 ? 'set' : SIDE_TEXT[side].all ? 'and' : 'or';
-    const { name, call } = kernels.maskCall(p.type, shapeOf(p.code, reads), mode);
-    used.kernels.add(name);
-    return `/* ${p.type} */ ${call.text}`;
+    const { call } = kernels.maskCall(p.type, shapeOf(p.code, isSeries), mode);
+    return code`${comment(p.type)} ${call}`;
   });
-  const lines: string[] = [];
-  const columns = [...scope.columns].sort();
-  if (columns.length > 0) lines.push(`const { ${columns.join(', ')} } = s.columns;`);
-  lines.push('const n = s.length;', ...rollingLines.flat(), ...calls);
-  return { name, doc: doc.join('\n'), body: lines.join('\n'), columns: scope.columns, ...used };
+  const columns = scope.columnNames().map((c) => code`${c}`);
+  const unpack = columns.length > 0 ? [code`const { ${join(columns, COMMA)} } = s.columns;`] : [];
+  const body = lines([...unpack, code`const n = s.length;`, ...declarations, ...calls]);
+  return described(name, doc, body, scope.columns);
 }
 
-const ROLLING_KERNEL: Record<RollingRequest['kind'], RollingKernel> = {
-  mean: 'rollingMean',
-  min: 'rollingMin',
-  max: 'rollingMax',
-  percentile: 'rollingPercentile',
-};
+function described(name: string, doc: readonly string[], body: Code, columns: ReadonlySet<string>): EmittedFunction {
+  const imports = importsOf(body.names);
+  const rolling = new Set(imports.get(ROLLING_MODULE));
+  return {
+    name,
+    doc: doc.join('\n'),
+    body: body.text,
+    columns,
+    rolling: new Set(ROLLING_KERNELS.filter((k) => rolling.has(k))),
+    kernels: new Set(imports.get(KERNELS_MODULE)),
+    imports,
+  };
+}
 
-/** The lines computing one rolling series before the conditions. */
-function rollingPrologue(
-  variable: Code,
-  request: RollingRequest,
-  scope: FunctionScope,
-  kernels: KernelTable,
-  used: { rolling: Set<RollingKernel>; kernels: Set<string> },
-): string[] {
-  const kernel = ident(ROLLING_KERNEL[request.kind]);
-  used.rolling.add(ROLLING_KERNEL[request.kind]);
-  const lines: string[] = [];
-  let input: Code;
-  if (typeof request.of === 'string') {
-    input = scope.useColumn(request.of);
-  } else {
-    // an expression input is evaluated at every bar first; bars where it
-    // would read before the first bar hold NaN
-    input = ident(`${variable.text}Input`);
-    const lag = numLag(request.of);
-    const value = emitNum(request.of, scope.context('j'));
-    const guarded = lag === 0 ? value : code`j >= ${lag} ? ${value} : Number.NaN`;
-    const reads = new Set([...scope.columns, ...scope.rollings.map((r) => r.variable.text)]);
-    const { name, call } = kernels.seriesCall(shapeOf(guarded, reads), input);
-    used.kernels.add(name);
-    lines.push(code`const ${input} = new Float64Array(n);`.text, call.text);
+/** The statements computing one declaration before the conditions. */
+function declare(d: Declaration, kernels: KernelTable, isSeries: (name: Name) => boolean): Code[] {
+  if (d.kind === 'series') {
+    const { call } = kernels.seriesCall(shapeOf(d.value, isSeries), d.target);
+    return [code`const ${d.target} = new Float64Array(n);`, call];
   }
-  const extra = request.kind === 'percentile' ? code`, ${request.q ?? 0}, ${request.minCount ?? 0}` : new Code('');
-  lines.push(code`const ${variable} = ${kernel}(${input}, ${request.window}${extra});`.text);
-  return lines;
+  const args = join([code`${d.input}`, ...d.args.map((a) => code`${a}`)], COMMA);
+  return [code`const ${d.target} = ${d.kernel}(${args});`];
 }
 
-/** JSON inside a block comment must not close it. */
-export function commentSafe(text: string): string {
-  return text.replaceAll('*/', '*\\/');
-}

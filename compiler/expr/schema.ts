@@ -6,6 +6,9 @@ import type { Num, Pred } from './types.js';
 const NUM_FORMS = 'a number, a column name, or an object with "col", "op" or "rolling"';
 const PRED_KEYS = ['cmp', 'all', 'any', 'not', 'finite', 'not_nan', 'min_bars', 'votes', 'every', 'some', 'count'] as const;
 
+/** The comparison operators of the registry (`cmp`, `held_for_n_bars`). */
+export const Comparison = z.enum(['>', '>=', '<', '<=', '==', '!=']);
+
 const LagRange = z
   .tuple([Lag, Lag])
   .refine(([from, to]) => from <= to, { message: 'lags must be [from, to] with from <= to' });
@@ -68,7 +71,7 @@ export const PredSchema: z.ZodType<Pred> = z.lazy(() =>
     'predicate',
     objectKey(PRED_KEYS),
     {
-      cmp: z.strictObject({ cmp: z.enum(['>', '>=', '<', '<=', '==', '!=']), a: NumSchema, b: NumSchema }),
+      cmp: z.strictObject({ cmp: Comparison, a: NumSchema, b: NumSchema }),
       all: z.strictObject({ all: z.array(PredSchema).min(1) }),
       any: z.strictObject({ any: z.array(PredSchema).min(1) }),
       not: z.strictObject({ not: PredSchema }),
