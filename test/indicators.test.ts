@@ -3,7 +3,7 @@ import { mulberry32 as random } from '../runtime/synthetic/random.js';
 import { allocateBars, type Bars } from '../runtime/series/bars.js';
 import { canonicalColumn, INDICATOR_COLUMNS } from '../runtime/indicators/catalog.js';
 import { computeIndicators, INDICATOR_ENGINES, type IndicatorEngine } from '../runtime/indicators/compute.js';
-import { rollingMax, rollingMean, rollingMin } from '../runtime/indicators/rolling.js';
+import { pandasRollingMax, pandasRollingMean, pandasRollingMin } from '../runtime/indicators/pandas-rolling.js';
 import { nativeCallsFor, TALIB_CALLS } from '../runtime/indicators/talib-calls.js';
 import { callTalib, type NativeCall } from '../runtime/indicators/talib-native.js';
 import { loadFixtureBars, loadFixtureIndicators, TIMEFRAMES } from './support/fixtures.js';
@@ -160,7 +160,7 @@ describe('pandas rolling statistics', () => {
   it('mean: NaN until `window` non-NaN values, Kahan sums, exact value for a repeated run', () => {
     const values = Float64Array.from([Number.NaN, 1, 2, Number.NaN, 4, 5, 6, 0.7, 0.7, 0.7]);
     const out = new Float64Array(values.length);
-    rollingMean(values, 3, out);
+    pandasRollingMean(values, 3, out);
     // Rows 0-5: fewer than 3 numbers in the window ([NaN], [NaN,1], [NaN,1,2], [1,2,NaN], [2,NaN,4], [NaN,4,5]) -> NaN.
     expect(Array.from(out.subarray(0, 6))).toEqual([NaN, NaN, NaN, NaN, NaN, NaN]);
     // Row 6: 4 + 5 + 6 = 15 (small integers, exact through every add and remove), 15 / 3 = 5.
@@ -179,7 +179,7 @@ describe('pandas rolling statistics', () => {
     // negative value in the window and returns 0, and so must we (true mean 0.2333...).
     const values = Float64Array.from([0.3, 0.2, 7e15, 0.7, 0, 0]);
     const out = new Float64Array(values.length);
-    rollingMean(values, 3, out);
+    pandasRollingMean(values, 3, out);
     expect(out[5]).toBe(0);
   });
 
@@ -187,8 +187,8 @@ describe('pandas rolling statistics', () => {
     const values = Float64Array.from([3, 1, Number.NaN, 5, 2, 4, 1]);
     const max = new Float64Array(values.length);
     const min = new Float64Array(values.length);
-    rollingMax(values, 2, max);
-    rollingMin(values, 2, min);
+    pandasRollingMax(values, 2, max);
+    pandasRollingMin(values, 2, min);
     expect(Array.from(max)).toEqual([NaN, 3, NaN, NaN, 5, 4, 4]);
     expect(Array.from(min)).toEqual([NaN, 1, NaN, NaN, 2, 2, 1]);
   });

@@ -1,6 +1,5 @@
 import { sideName } from '../engine/justification.js';
-import type { Trade } from '../engine/trade.js';
-import { F_ENTRY_INDEX, F_MAX_DRAWDOWN, F_MAX_PROFIT, F_PNL, F_SIDE, TRADE_FIELDS, packTrades } from '../engine/trade-log.js';
+import { F_ENTRY_INDEX, F_MAX_DRAWDOWN, F_MAX_PROFIT, F_PNL, F_SIDE, TRADE_FIELDS } from '../engine/trade-log.js';
 import { mean, std } from '../kernels/numpy.js';
 import { pyMax } from '../kernels/python.js';
 
@@ -117,9 +116,4 @@ export function unpackRows(packed: Float64Array): ResultRow[] {
     });
   }
   return rows;
-}
-
-/** Convenience for tests and small runs: trade objects in, row objects out. */
-export function aggregateTrades(trades: readonly Trade[], time: Float64Array): ResultRow[] {
-  return unpackRows(new Aggregator().aggregate(packTrades(trades), trades.length, time));
 }

@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { ConfigError } from './error.js';
+import { ConfigError } from '../errors.js';
+import { DEFAULT_TIMEFRAMES, isTimeframe as isRegistryTimeframe } from '../registry/vocabulary.js';
 import { PLACEHOLDER, interpolate, isBarePlaceholder } from './interpolate.js';
 
 /**
@@ -120,14 +121,13 @@ function section<S extends z.ZodRawShape>(shape: S) {
   );
 }
 
-export const TIMEFRAME = /^[0-9]+(Min|Hour|Day|Week|Month)$/;
 export const RISK_PROFILES = ['low', 'medium', 'high'] as const;
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 /** `auto`: pretty on a terminal (stderr is a TTY), JSON otherwise; runtime/log/logger.ts decides. */
 export const LOG_FORMATS = ['auto', 'json', 'pretty'] as const;
 export const SSL_MODES = ['disable', 'prefer', 'require', 'verify-ca', 'verify-full'] as const;
 
-const isTimeframe = (t: string): t is string => TIMEFRAME.test(t);
+const isTimeframe = (t: string): t is string => isRegistryTimeframe(t);
 const isRiskProfile = (t: string): t is (typeof RISK_PROFILES)[number] => (RISK_PROFILES as readonly string[]).includes(t);
 
 export const ConfigSchema = section({
@@ -167,7 +167,7 @@ export const ConfigSchema = section({
     max_workers: integer(0, 0, 1024),
     /** Result rows per COPY batch. */
     db_batch_size: integer(500, 1, 1_000_000),
-    timeframes: list(['15Min', '1Hour', '1Day'], 'a non-empty list of timeframes', 'a timeframe like 15Min, 1Hour or 1Day', isTimeframe),
+    timeframes: list(DEFAULT_TIMEFRAMES, 'a non-empty list of timeframes', 'a timeframe like 15Min, 1Hour or 1Day', isTimeframe),
     risk_profiles: list(RISK_PROFILES, 'a non-empty list of risk profiles', `a risk profile (${RISK_PROFILES.join(', ')})`, isRiskProfile),
   }),
   strategies: section({
@@ -184,7 +184,6 @@ export const ConfigSchema = section({
 export type Config = z.output<typeof ConfigSchema>;
 export type LoggingConfig = Config['logging'];
 
-export { ConfigError };
 
 /** The built-in defaults, before the environment: what a missing config.yaml gives with no LOG_LEVEL or LOG_FORMAT. */
 export function defaultConfig(): Config {

@@ -55,7 +55,6 @@ export function tradeCount(packed: Float64Array): number {
 }
 
 const orNull = (v: number): number | null => (Number.isNaN(v) ? null : v);
-const orNaN = (v: number | null): number => (v === null ? Number.NaN : v);
 
 export function unpackTrades(packed: Float64Array): Trade[] {
   const trades: Trade[] = [];
@@ -80,19 +79,4 @@ export function unpackTrades(packed: Float64Array): Trade[] {
     });
   }
   return trades;
-}
-
-export function packTrades(trades: readonly Trade[]): Float64Array {
-  const out = new Float64Array(trades.length * TRADE_FIELDS);
-  trades.forEach((t, k) => {
-    out.set(
-      [
-        t.side, t.entryIndex, t.exitIndex, t.entryPrice, t.exitPrice, t.pnlPct, t.barsHeld, t.maxDrawdownPct,
-        t.maxProfitPct, t.pnlStd, t.exitReason, t.atrAtEntry, orNaN(t.stopDist), orNaN(t.targetDist),
-        orNaN(t.trailingStop), orNaN(t.timeLimit),
-      ],
-      k * TRADE_FIELDS,
-    );
-  });
-  return out;
 }

@@ -104,6 +104,11 @@ function fractionInto(v: number, width: number, out: Uint8Array, at: number): nu
   return smallPadded(rest, digits, out, at);
 }
 
+/** What moves from L into H (-1, 0 or 1) to bring L, at most one 10^9 off, back into 0 .. 10^9 - 1. */
+function carryOf(low: number): number {
+  return low < 0 ? -1 : low >= E9 ? 1 : 0;
+}
+
 /** The number of decimal digits of an integer 0 <= n < 10^16. */
 function digitCount(n: number): number {
   let width = 1;
@@ -238,21 +243,13 @@ export function reprInto(x: number, out: Uint8Array, at: number): number {
   const f = lo - loFloor;
   let high = Math.floor(hi / E9);
   let low = hi - high * E9;
-  if (low < 0) {
-    high--;
-    low += E9;
-  } else if (low >= E9) {
-    high++;
-    low -= E9;
-  }
+  let carry = carryOf(low);
+  high += carry;
+  low -= carry * E9;
   low += loFloor;
-  if (low < 0) {
-    high--;
-    low += E9;
-  } else if (low >= E9) {
-    high++;
-    low -= E9;
-  }
+  carry = carryOf(low);
+  high += carry;
+  low -= carry * E9;
   if (!(high >= 1e7 && high < 1e8)) return -1;
 
   // 3. the integers Y + first .. Y + last read back as a

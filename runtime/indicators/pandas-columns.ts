@@ -5,7 +5,7 @@
 import { newColumn } from '../series/column.js';
 import { bandPercent, bandWidth, difference, midpoint, pivots, typicalPrice, vwap } from './derived.js';
 import { producer, single, type Producer, type Sources } from './producer.js';
-import { rollingMax, rollingMean, rollingMin } from './rolling.js';
+import { pandasRollingMax, pandasRollingMean, pandasRollingMin } from './pandas-rolling.js';
 
 const column = ({ bars }: Sources): Float64Array => newColumn(bars.length);
 
@@ -35,8 +35,8 @@ function channelMidpoint(window: number) {
     const { high, low, length } = sources.bars;
     const out = column(sources);
     const lowest = new Float64Array(length);
-    rollingMax(high, window, out);
-    rollingMin(low, window, lowest);
+    pandasRollingMax(high, window, out);
+    pandasRollingMin(low, window, lowest);
     midpoint(out, lowest, out);
     return out;
   };
@@ -78,21 +78,21 @@ export const PANDAS_PRODUCERS: readonly Producer[] = [
     pivots(pp, s.bars.high, s.bars.low, { r1, r2, s1, s2 });
     return { pivot_pp: pp, pivot_r1: r1, pivot_r2: r2, pivot_s1: s1, pivot_s2: s2 };
   }),
-  single('donchian_high_20', rolling(rollingMax, 20, (s) => s.bars.high)),
-  single('donchian_low_20', rolling(rollingMin, 20, (s) => s.bars.low)),
+  single('donchian_high_20', rolling(pandasRollingMax, 20, (s) => s.bars.high)),
+  single('donchian_low_20', rolling(pandasRollingMin, 20, (s) => s.bars.low)),
   single('donchian_mid_20', (s) => {
     const out = column(s);
     midpoint(s.column('donchian_high_20'), s.column('donchian_low_20'), out);
     return out;
   }),
-  single('donchian_high_10', rolling(rollingMax, 10, (s) => s.bars.high)),
-  single('donchian_low_10', rolling(rollingMin, 10, (s) => s.bars.low)),
-  single('atr_sma_50', rolling(rollingMean, 50, (s) => s.column('atr_14'))),
-  single('obv_sma_20', rolling(rollingMean, 20, (s) => s.column('obv'))),
-  single('obv_high_20', rolling(rollingMax, 20, (s) => s.column('obv'))),
-  single('obv_low_20', rolling(rollingMin, 20, (s) => s.column('obv'))),
-  single('typical_price_sma_20', rolling(rollingMean, 20, (s) => typical(s))),
-  single('volume_sma_20', rolling(rollingMean, 20, (s) => s.bars.volume)),
+  single('donchian_high_10', rolling(pandasRollingMax, 10, (s) => s.bars.high)),
+  single('donchian_low_10', rolling(pandasRollingMin, 10, (s) => s.bars.low)),
+  single('atr_sma_50', rolling(pandasRollingMean, 50, (s) => s.column('atr_14'))),
+  single('obv_sma_20', rolling(pandasRollingMean, 20, (s) => s.column('obv'))),
+  single('obv_high_20', rolling(pandasRollingMax, 20, (s) => s.column('obv'))),
+  single('obv_low_20', rolling(pandasRollingMin, 20, (s) => s.column('obv'))),
+  single('typical_price_sma_20', rolling(pandasRollingMean, 20, (s) => typical(s))),
+  single('volume_sma_20', rolling(pandasRollingMean, 20, (s) => s.bars.volume)),
   single('bar_range', (s) => {
     const out = column(s);
     difference(s.bars.high, s.bars.low, out);

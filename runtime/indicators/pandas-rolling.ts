@@ -2,6 +2,9 @@
  * pandas `Series.rolling(window).mean()/.max()/.min()` with the default
  * min_periods (= window), reproduced to the bit: the mean is pandas'
  * roll_mean (pandas/_libs/window/aggregations.pyx), not a plain running sum.
+ * These fill the indicator columns (pandas-columns.ts); the compiled
+ * strategies' own windows, which sum each slice as numpy does, are
+ * runtime/kernels/rolling.ts.
  */
 
 /**
@@ -10,7 +13,7 @@
  * min_periods), sign guards, and the exact value returned when the window is
  * one repeated value.
  */
-export function rollingMean(values: Float64Array, window: number, out: Float64Array): void {
+export function pandasRollingMean(values: Float64Array, window: number, out: Float64Array): void {
   const n = values.length;
   let nobs = 0;
   let negatives = 0;
@@ -90,10 +93,10 @@ function rollingExtreme(values: Float64Array, window: number, sign: 1 | -1, out:
   }
 }
 
-export function rollingMax(values: Float64Array, window: number, out: Float64Array): void {
+export function pandasRollingMax(values: Float64Array, window: number, out: Float64Array): void {
   rollingExtreme(values, window, 1, out);
 }
 
-export function rollingMin(values: Float64Array, window: number, out: Float64Array): void {
+export function pandasRollingMin(values: Float64Array, window: number, out: Float64Array): void {
   rollingExtreme(values, window, -1, out);
 }

@@ -119,9 +119,6 @@ export function callColumns(call: TalibCall): IndicatorColumn[] {
   return Object.keys(call.outputs) as IndicatorColumn[];
 }
 
-/** Every column the table produces. */
-export const TALIB_CALL_COLUMNS: readonly IndicatorColumn[] = TALIB_CALLS.flatMap(callColumns);
-
 /** A table entry as an addon call on these bars; indicator inputs are read through `column`. */
 export function nativeCall(call: TalibCall, bars: Bars, column: (name: IndicatorColumn) => Float64Array): NativeCall {
   const inputs: Record<string, Float64Array> = {};

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { InputError } from '../errors.js';
 import { type Bars, allocateBars } from '../series/bars.js';
 import { isoSeconds } from '../format/time.js';
 import { parseIsoTime } from './iso-time.js';
@@ -12,13 +13,6 @@ export function formatBarsCsv(bars: Bars): string {
     lines.push(`${isoSeconds(bars.time[i]!)},${bars.open[i]},${bars.high[i]},${bars.low[i]},${bars.close[i]},${bars.volume[i]}`);
   }
   return `${lines.join('\n')}\n`;
-}
-
-/** Bad input, with every problem found (file, line, value). */
-export class InputError extends Error {
-  constructor(readonly problems: readonly string[]) {
-    super(problems.join('\n'));
-  }
 }
 
 const MAX_PROBLEMS = 20;

@@ -1,9 +1,7 @@
 import { closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync, rmdirSync, statSync, writeSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-
-/** An output path that cannot be written (e.g. a folder where a file should go). */
-export class StagedFileError extends Error {}
+import { StagedFileError } from '../errors.js';
 
 /**
  * Output files written as they are produced, under temporary names beside

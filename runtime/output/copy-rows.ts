@@ -1,15 +1,9 @@
-import { ROW_FIELDS } from '../aggregate/aggregate.js';
-import { JustificationWriter } from '../engine/justification.js';
-import {
-  F_BARS_HELD, F_ENTRY_INDEX, F_ENTRY_PRICE, F_EXIT_INDEX, F_MAX_DRAWDOWN, F_MAX_PROFIT, F_PNL, F_PNL_STD, F_SIDE,
-  TRADE_FIELDS,
-} from '../engine/trade-log.js';
-import { SHORT } from '../engine/trade.js';
+import { F_ENTRY_INDEX, F_ENTRY_PRICE, F_PNL, TRADE_FIELDS } from '../engine/trade-log.js';
 import type { BarSeries } from '../strategy/bar-series.js';
 import type { CompiledStrategy } from '../strategy/compiled.js';
-import { BarTimes } from './bar-times.js';
 import { type ByteSink, chunk } from './byte-sink.js';
-import { COPY_FIELD, copyEscaped } from './copy-text.js';
+import { copyEscaped } from './copy-text.js';
+import { COPY_ROWS, RowWriter } from './row-writer.js';
 
 /** strategy_probe_results columns, in the order CopyRows#results writes them. */
 export const RESULT_COPY_COLUMNS = [
@@ -44,39 +38,29 @@ export interface StoredStrategy {
 }
 
 const TAB = 9;
-const LF = 10;
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
-/** `long\t` and `short\t` (index LONG, SHORT). */
-const SIDE_FIELDS = ['long\t', 'short\t'].map(chunk);
 
 /**
  * COPY text rows of the combinations of one (symbol, timeframe) of a
  * database run: strategy_probe_results rows as stored, and trades with the
  * dimensions that link them to their result row. Like CsvRows it runs in a
  * worker, beside the trades; constant fields are encoded once per
- * (strategy, profile), numbers are written as digits.
+ * (strategy, profile), numbers are written as digits; the fields it has in
+ * common with trades.csv and results.csv are a RowWriter's.
  */
 export class CopyRows {
-  private readonly close: Float64Array;
+  private readonly rows: RowWriter;
   private readonly time: Float64Array;
-  private readonly times: BarTimes;
   /** Escaped once: symbol and timeframe; a result row's fields before and after its strategy's id and version. */
   private readonly symbol: string;
   private readonly timeframe: string;
   private readonly resultHead: string;
   private readonly resultTail: string;
-  private readonly justifications = new Map<CompiledStrategy, JustificationWriter>();
 
-  constructor(
-    context: CopyContext,
-    private readonly series: BarSeries,
-  ) {
-    const close = series.columns.close;
-    if (close === undefined) throw new Error('a series without a close column');
-    this.close = close;
+  constructor(context: CopyContext, series: BarSeries) {
+    this.rows = new RowWriter(series, COPY_ROWS);
     this.time = series.time;
-    this.times = new BarTimes(series.time, true);
     this.symbol = copyEscaped(context.symbol.toUpperCase());
     const period = `${new Date(context.periodStart).toISOString()}\t${new Date(context.periodEnd).toISOString()}`;
     this.resultHead = `${copyEscaped(context.runId)}\t${this.symbol}\t`;
@@ -87,75 +71,30 @@ export class CopyRows {
   /** The aggregated rows of one combination (packed as ROW_FIELDS numbers each). */
   results(strategy: StoredStrategy, profile: string, packed: Float64Array, sink: ByteSink): void {
     const prefix = chunk(`${this.resultHead}${strategy.id}\t${strategy.version}${this.resultTail}${copyEscaped(profile)}\t`);
-    for (let o = 0; o + ROW_FIELDS <= packed.length; o += ROW_FIELDS) {
-      sink.chunk(prefix);
-      this.times.day(packed[o]!, sink);
-      sink.byte(TAB);
-      sink.jsNumber(packed[o + 1]!);
-      sink.byte(TAB);
-      sink.chunk(SIDE_FIELDS[packed[o + 2] === SHORT ? 1 : 0]!);
-      sink.jsNumber(packed[o + 3]!);
-      sink.byte(TAB);
-      sink.float8(packed[o + 4]!);
-      sink.byte(TAB);
-      sink.float8(packed[o + 5]!);
-      sink.byte(TAB);
-      sink.float8(packed[o + 6]!);
-      sink.byte(TAB);
-      sink.float8(packed[o + 7]!);
-      sink.byte(LF);
-    }
+    this.rows.results(prefix, packed, sink);
   }
 
   /** Every trade of one combination, keyed by its result row's dimensions (TRADE_STAGING_COLUMNS). */
   trades(stored: StoredStrategy, strategy: CompiledStrategy, profile: string, packed: Float64Array, sink: ByteSink): void {
     const prefix = chunk(`${this.symbol}\t${stored.id}\t${this.timeframe}\t${copyEscaped(profile)}\t`);
-    const justification = this.justification(strategy);
-    const { close, time } = this;
+    const { rows, time } = this;
+    const justification = rows.justification(strategy);
     for (let o = 0; o + TRADE_FIELDS <= packed.length; o += TRADE_FIELDS) {
-      const entryIndex = packed[o + F_ENTRY_INDEX]!;
-      const exitIndex = packed[o + F_EXIT_INDEX]!;
       // the result row's key, as the aggregation computes it
-      const opened = time[entryIndex]!;
+      const opened = time[packed[o + F_ENTRY_INDEX]!]!;
       const day = Math.floor(opened / DAY_MS);
-      const side = SIDE_FIELDS[packed[o + F_SIDE] === SHORT ? 1 : 0]!;
       sink.chunk(prefix);
-      this.times.day(day, sink);
+      rows.dayAndHour(day, Math.floor(opened / HOUR_MS) - day * 24, sink);
+      rows.sideAndTimes(packed, o, sink);
+      rows.entryAndExit(justification, profile, packed, o, sink);
       sink.byte(TAB);
-      sink.jsNumber(Math.floor(opened / HOUR_MS) - day * 24);
-      sink.byte(TAB);
-      sink.chunk(side);
-      this.times.stamp(entryIndex, sink);
-      sink.byte(TAB);
-      this.times.stamp(exitIndex, sink);
-      sink.byte(TAB);
-      justification.entry(sink, packed, o, profile);
-      sink.byte(TAB);
-      justification.exit(sink, packed, o, close[exitIndex]!);
-      sink.byte(TAB);
-      const entryPrice = packed[o + F_ENTRY_PRICE]!;
       const pnlPct = packed[o + F_PNL]!;
-      sink.float8(pnlPct * entryPrice);
+      sink.float8(pnlPct * packed[o + F_ENTRY_PRICE]!);
       sink.byte(TAB);
       sink.float8(pnlPct);
       sink.byte(TAB);
-      sink.jsNumber(packed[o + F_BARS_HELD]!);
-      sink.byte(TAB);
-      sink.float8(packed[o + F_MAX_DRAWDOWN]!);
-      sink.byte(TAB);
-      sink.float8(packed[o + F_MAX_PROFIT]!);
-      sink.byte(TAB);
-      sink.float8(packed[o + F_PNL_STD]!);
-      sink.byte(LF);
+      rows.tradeStats(packed, o, sink);
+      rows.endLine(sink);
     }
-  }
-
-  private justification(strategy: CompiledStrategy): JustificationWriter {
-    let writer = this.justifications.get(strategy);
-    if (writer === undefined) {
-      writer = new JustificationWriter(strategy, this.series, COPY_FIELD);
-      this.justifications.set(strategy, writer);
-    }
-    return writer;
   }
 }

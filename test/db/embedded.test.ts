@@ -92,7 +92,7 @@ describe('embedded PostgreSQL', () => {
       symlinkSync(packageDir('async-exit-hook'), join(modules, 'async-exit-hook'), 'dir');
       // embedded.ts needs nothing of the project but these packages and the files it imports
       writeFileSync(join(closed, 'package.json'), '{ "type": "module" }\n');
-      for (const file of ['runtime/db/embedded.ts', 'runtime/db/postmaster.ts', 'runtime/config/error.ts']) {
+      for (const file of ['runtime/db/embedded.ts', 'runtime/db/postmaster.ts', 'runtime/errors.ts']) {
         cpSync(resolve(ROOT, file), join(closed, file));
       }
       writeFileSync(

@@ -13,6 +13,28 @@ function trueRange(high: number, low: number, prevClose: number): number {
   return range;
 }
 
+/** The true range of bar `t` (t >= 1): its high, its low and the close before it. */
+function barRange(high: Float64Array, low: Float64Array, close: Float64Array, t: number): number {
+  return trueRange(high[t], low[t], close[t - 1]);
+}
+
+/**
+ * Bar t's +DM (t >= 1): the high's rise when it is positive and larger than
+ * the low's fall, else 0 (TA-Lib's `diffP > 0 && diffP > diffM`).
+ */
+function plusMove(high: Float64Array, low: Float64Array, t: number): number {
+  const diffP = high[t] - high[t - 1];
+  const diffM = low[t - 1] - low[t];
+  return diffP > 0 && diffP > diffM ? diffP : 0.0;
+}
+
+/** Bar t's -DM (t >= 1): the low's fall when it is positive and larger than the high's rise, else 0. */
+function minusMove(high: Float64Array, low: Float64Array, t: number): number {
+  const diffP = high[t] - high[t - 1];
+  const diffM = low[t - 1] - low[t];
+  return diffM > 0 && diffP < diffM ? diffM : 0.0;
+}
+
 /** TA_ATR: plain average of the first `period` true ranges, then Wilder smoothing. */
 export function atr(high: Float64Array, low: Float64Array, close: Float64Array, period: number, out: Float64Array): void {
   const n = high.length;
@@ -34,7 +56,9 @@ const isZero = (x: number): boolean => -1e-14 < x && x < 1e-14;
 
 /**
  * TA_PLUS_DI / TA_MINUS_DI (period > 1): Wilder sums of one side's directional
- * movement and of the true range, seeded with `period - 1` plain sums.
+ * movement and of the true range, seeded with `period - 1` plain sums. Where
+ * TA-Lib adds nothing (the other side moved more), adding plusMove's or
+ * minusMove's 0 leaves the sums as they are: they are never -0.
  */
 function directionalIndicator(
   high: Float64Array,
@@ -46,35 +70,15 @@ function directionalIndicator(
 ): void {
   const n = high.length;
   if (period >= n) return;
-  let today = 0;
-  let prevHigh = high[today];
-  let prevLow = low[today];
-  let prevClose = close[today];
   let prevDm = 0.0;
   let prevTr = 0.0;
-  for (let i = period - 1; i-- > 0; ) {
-    today++;
-    const diffP = high[today] - prevHigh;
-    prevHigh = high[today];
-    const diffM = prevLow - low[today];
-    prevLow = low[today];
-    if (plus ? diffP > 0 && diffP > diffM : diffM > 0 && diffP < diffM) prevDm += plus ? diffP : diffM;
-    prevTr += trueRange(prevHigh, prevLow, prevClose);
-    prevClose = close[today];
+  for (let today = 1; today < period; today++) {
+    prevDm += plus ? plusMove(high, low, today) : minusMove(high, low, today);
+    prevTr += barRange(high, low, close, today);
   }
-  while (today < n - 1) {
-    today++;
-    const diffP = high[today] - prevHigh;
-    prevHigh = high[today];
-    const diffM = prevLow - low[today];
-    prevLow = low[today];
-    if (plus ? diffP > 0 && diffP > diffM : diffM > 0 && diffP < diffM) {
-      prevDm = prevDm - prevDm / period + (plus ? diffP : diffM);
-    } else {
-      prevDm = prevDm - prevDm / period;
-    }
-    prevTr = prevTr - prevTr / period + trueRange(prevHigh, prevLow, prevClose);
-    prevClose = close[today];
+  for (let today = period; today < n; today++) {
+    prevDm = prevDm - prevDm / period + (plus ? plusMove(high, low, today) : minusMove(high, low, today));
+    prevTr = prevTr - prevTr / period + barRange(high, low, close, today);
     out[today] = isZero(prevTr) ? 0.0 : 100.0 * (prevDm / prevTr);
   }
 }
@@ -91,44 +95,33 @@ export const adxLookback = (period: number): number => 2 * period - 1;
 
 /**
  * TA_ADX. Its DM update differs from TA_PLUS_DI's: it decays both sides first
- * and adds the movement afterwards (`dm -= dm/period; dm += diff`).
+ * and adds the movement afterwards (`dm -= dm/period; dm += diff`). A bar
+ * moves one side at most, so adding both sides' moves (one of them 0) is
+ * TA-Lib's `if (minus) ... else if (plus) ...`.
  */
 export function adx(high: Float64Array, low: Float64Array, close: Float64Array, period: number, out: Float64Array): void {
   const n = high.length;
   const startIdx = adxLookback(period);
   if (startIdx >= n) return;
   let today = 0;
-  let prevHigh = high[today];
-  let prevLow = low[today];
-  let prevClose = close[today];
   let prevMinusDm = 0.0;
   let prevPlusDm = 0.0;
   let prevTr = 0.0;
-  for (let i = period - 1; i-- > 0; ) {
+  while (today < period - 1) {
     today++;
-    const diffP = high[today] - prevHigh;
-    prevHigh = high[today];
-    const diffM = prevLow - low[today];
-    prevLow = low[today];
-    if (diffM > 0 && diffP < diffM) prevMinusDm += diffM;
-    else if (diffP > 0 && diffP > diffM) prevPlusDm += diffP;
-    prevTr += trueRange(prevHigh, prevLow, prevClose);
-    prevClose = close[today];
+    prevMinusDm += minusMove(high, low, today);
+    prevPlusDm += plusMove(high, low, today);
+    prevTr += barRange(high, low, close, today);
   }
   let dx = 0.0;
   // One step of the smoothed DM/TR; false where TA-Lib skips DX (TR or DI sum ~ 0).
   const step = (): boolean => {
     today++;
-    const diffP = high[today] - prevHigh;
-    prevHigh = high[today];
-    const diffM = prevLow - low[today];
-    prevLow = low[today];
     prevMinusDm -= prevMinusDm / period;
     prevPlusDm -= prevPlusDm / period;
-    if (diffM > 0 && diffP < diffM) prevMinusDm += diffM;
-    else if (diffP > 0 && diffP > diffM) prevPlusDm += diffP;
-    prevTr = prevTr - prevTr / period + trueRange(prevHigh, prevLow, prevClose);
-    prevClose = close[today];
+    prevMinusDm += minusMove(high, low, today);
+    prevPlusDm += plusMove(high, low, today);
+    prevTr = prevTr - prevTr / period + barRange(high, low, close, today);
     if (isZero(prevTr)) return false;
     const minusDi = 100.0 * (prevMinusDm / prevTr);
     const plusDi = 100.0 * (prevPlusDm / prevTr);

@@ -5,41 +5,32 @@ export const htTrendlineLookback = (): number => 63;
 const A = 0.0962;
 const B = 0.5769;
 
+/** The state one of TA-Lib's Hilbert FIR filters keeps for the odd bars or for the even ones. */
+class HilbertHalf {
+  private readonly history = new Float64Array(3);
+  private prev = 0.0;
+  private prevInput = 0.0;
+
+  bar(input: number, slot: number, adjustedPrevPeriod: number): number {
+    const scaled = A * input;
+    let value = -this.history[slot];
+    this.history[slot] = scaled;
+    value += scaled;
+    value -= this.prev;
+    this.prev = B * this.prevInput;
+    value += this.prev;
+    this.prevInput = input;
+    return value * adjustedPrevPeriod;
+  }
+}
+
 /**
  * One of TA-Lib's Hilbert FIR filters. TA-Lib keeps a separate filter state
  * for odd and even bars and a 3-slot history shared in step by all filters.
  */
 class HilbertFilter {
-  private readonly odd = new Float64Array(3);
-  private readonly even = new Float64Array(3);
-  private prevOdd = 0.0;
-  private prevEven = 0.0;
-  private prevInputOdd = 0.0;
-  private prevInputEven = 0.0;
-
-  evenBar(input: number, slot: number, adjustedPrevPeriod: number): number {
-    const scaled = A * input;
-    let value = -this.even[slot];
-    this.even[slot] = scaled;
-    value += scaled;
-    value -= this.prevEven;
-    this.prevEven = B * this.prevInputEven;
-    value += this.prevEven;
-    this.prevInputEven = input;
-    return value * adjustedPrevPeriod;
-  }
-
-  oddBar(input: number, slot: number, adjustedPrevPeriod: number): number {
-    const scaled = A * input;
-    let value = -this.odd[slot];
-    this.odd[slot] = scaled;
-    value += scaled;
-    value -= this.prevOdd;
-    this.prevOdd = B * this.prevInputOdd;
-    value += this.prevOdd;
-    this.prevInputOdd = input;
-    return value * adjustedPrevPeriod;
-  }
+  readonly even = new HilbertHalf();
+  readonly odd = new HilbertHalf();
 }
 
 export function htTrendline(real: Float64Array, out: Float64Array): void {
@@ -97,20 +88,20 @@ export function htTrendline(real: Float64Array, out: Float64Array): void {
     let q2: number;
     let i2: number;
     if (today % 2 === 0) {
-      const detrender = detrenderFilter.evenBar(smoothed, hilbertIdx, adjustedPrevPeriod);
-      const q1 = q1Filter.evenBar(detrender, hilbertIdx, adjustedPrevPeriod);
-      const jI = jIFilter.evenBar(i1ForEvenPrev3, hilbertIdx, adjustedPrevPeriod);
-      const jQ = jQFilter.evenBar(q1, hilbertIdx, adjustedPrevPeriod);
+      const detrender = detrenderFilter.even.bar(smoothed, hilbertIdx, adjustedPrevPeriod);
+      const q1 = q1Filter.even.bar(detrender, hilbertIdx, adjustedPrevPeriod);
+      const jI = jIFilter.even.bar(i1ForEvenPrev3, hilbertIdx, adjustedPrevPeriod);
+      const jQ = jQFilter.even.bar(q1, hilbertIdx, adjustedPrevPeriod);
       if (++hilbertIdx === 3) hilbertIdx = 0;
       q2 = 0.2 * (q1 + jI) + 0.8 * prevQ2;
       i2 = 0.2 * (i1ForEvenPrev3 - jQ) + 0.8 * prevI2;
       i1ForOddPrev3 = i1ForOddPrev2;
       i1ForOddPrev2 = detrender;
     } else {
-      const detrender = detrenderFilter.oddBar(smoothed, hilbertIdx, adjustedPrevPeriod);
-      const q1 = q1Filter.oddBar(detrender, hilbertIdx, adjustedPrevPeriod);
-      const jI = jIFilter.oddBar(i1ForOddPrev3, hilbertIdx, adjustedPrevPeriod);
-      const jQ = jQFilter.oddBar(q1, hilbertIdx, adjustedPrevPeriod);
+      const detrender = detrenderFilter.odd.bar(smoothed, hilbertIdx, adjustedPrevPeriod);
+      const q1 = q1Filter.odd.bar(detrender, hilbertIdx, adjustedPrevPeriod);
+      const jI = jIFilter.odd.bar(i1ForOddPrev3, hilbertIdx, adjustedPrevPeriod);
+      const jQ = jQFilter.odd.bar(q1, hilbertIdx, adjustedPrevPeriod);
       q2 = 0.2 * (q1 + jI) + 0.8 * prevQ2;
       i2 = 0.2 * (i1ForOddPrev3 - jQ) + 0.8 * prevI2;
       i1ForEvenPrev3 = i1ForEvenPrev2;
