@@ -1,15 +1,15 @@
 import type PgBoss from 'pg-boss';
 import type { Pool, PoolClient } from 'pg';
-import { RISK_PROFILE_NAMES } from '../engine/risk-profiles.js';
+import type { Logger } from '../log/logger.js';
 import { newRunId } from '../run/probe-run.js';
-import type { CompiledStrategy } from '../strategy/compiled.js';
-import { type EstimateOptions, type Rates, type Work, estimateSeconds, roundedEstimate, unitsWork } from './estimate.js';
+import { type EstimateOptions, type Rates, type Work, unitsWork } from './estimate.js';
 import { learnedRates } from './learned-rates.js';
 import { UNIT_QUEUE, type UnitJob, unitKey } from './queue.js';
 import {
-  type ResultFilters, type ResultItem, type RunRequest, type RunService, type RunStatus, type RunStatusName,
-  ServiceError, type Submitted,
-} from './types.js';
+  type NormalizedRequest, type Submission, type UnitKey, checkSymbols, estimatedSeconds, normalizeSubmission, resubmission, submissionWork,
+  unitKeyOf,
+} from './submission.js';
+import type { ResultFilters, ResultItem, RunRequest, RunService, RunStatus, RunStatusName, Submitted } from './types.js';
 
 /** How long learned rates are used before the finished units are read again. */
 const RATES_TTL_MS = 30_000;
@@ -34,6 +34,9 @@ interface RunRow {
   bars_unknown: boolean;
 }
 
+/** A unit of a submission with its bars in the run's range. */
+type CountedUnit = UnitKey & { readonly bars: number };
+
 /**
  * Runs recorded in probe_service_runs (one row per run, one per work unit
  * in probe_service_units) and queued in pg-boss: every instance on the
@@ -43,35 +46,35 @@ export class PgRunService implements RunService {
   constructor(
     private readonly pool: Pool,
     private readonly boss: PgBoss,
-    private readonly strategies: readonly CompiledStrategy[],
+    /** The registry's strategies (generated/): their registry ids name them in requests and results. */
+    private readonly strategies: readonly { readonly id: number; readonly name: string }[],
+    /** Where failures that fail no request (a ROLLBACK that failed) are logged. */
+    private readonly log: Pick<Logger, 'warn'>,
   ) {}
 
+  /**
+   * Normalises the request (submission.ts) and counts its bars, refusing
+   * unknown symbols; then stores and queues it as a new run, or answers it as
+   * a resubmission of the run id. A submission that finds the run id taken,
+   * before its insert or by it (a concurrent identical submission committed
+   * first), answers as a resubmission; runs are never deleted, so the second
+   * look finds the row.
+   */
   async submit(request: RunRequest): Promise<Submitted> {
-    const symbols = [...new Set(request.symbols.map((s) => s.toUpperCase()))];
-    const bars = await this.countBars(symbols, request);
-    const strategies = request.strategyIds === null ? this.strategies.length : new Set(request.strategyIds).size;
-    const profiles = RISK_PROFILE_NAMES.filter((p) => request.riskProfiles.includes(p));
-    const timeframes = [...new Set(request.timeframes)];
-    const total = symbols.length * timeframes.length * strategies * profiles.length;
-    const runId = request.runId ?? newRunId();
-    const normalized: RunRequest = { ...request, symbols, timeframes, riskProfiles: profiles, runId };
-    const combinations = strategies * profiles.length;
-    const units = symbols.flatMap((symbol) =>
-      timeframes.map((timeframe) => ({ symbol, timeframe, bars: bars.get(unitKeyOf(symbol, timeframe)) ?? 0 })),
-    );
-
-    // a submission that finds the run id taken, before its insert or by it (a concurrent identical submission
-    // committed first), answers as a resubmission; runs are never deleted, so the second look finds the row
+    const submission = normalizeSubmission(request, this.strategies.length, newRunId);
+    const bars = await this.countBars(submission);
+    const units = submission.units.map((u) => ({ ...u, bars: bars.get(unitKeyOf(u)) ?? 0 }));
+    const { runId } = submission.request;
     for (let attempt = 0; attempt < 2; attempt++) {
       const existing = await this.row(runId);
-      if (existing) return this.resubmit(existing, normalized, bars);
-      if (await this.create(normalized, units, total, combinations)) {
-        const work = unitsWork(units.filter((u) => u.bars > 0).map((u) => ({ combinations, bars: u.bars })));
+      if (existing) return this.resubmit(existing, submission.request, bars);
+      if (await this.create(submission, units)) {
+        const work = submissionWork(units, submission.combinations);
         return {
           runId,
           status: 'queued',
-          totalCombinations: total,
-          estimatedSeconds: await this.estimate(work, { persistTrades: request.persistTrades, queued: true }),
+          totalCombinations: submission.total,
+          estimatedSeconds: await this.estimate(work, { persistTrades: submission.request.persistTrades, queued: true }),
           unchanged: false,
         };
       }
@@ -80,7 +83,7 @@ export class PgRunService implements RunService {
   }
 
   /**
-   * The run, its units and their jobs in one transaction: one commit per
+   * The run stored and its units queued, in one transaction: one commit per
    * submission, and a run is never stored without its jobs. False when the
    * run id is taken (by a submission that committed meanwhile): nothing is
    * stored then. A unit without bars in the range has nothing to do (the
@@ -88,67 +91,72 @@ export class PgRunService implements RunService {
    * done, as `probe run` skips such a timeframe, and gets no job, which would
    * fail for want of bars and fail the run with it.
    */
-  private async create(
-    request: RunRequest,
-    units: readonly { symbol: string; timeframe: string; bars: number }[],
-    total: number,
-    combinations: number,
-  ): Promise<boolean> {
-    const runId = request.runId!;
+  private async create(submission: Submission, units: readonly CountedUnit[]): Promise<boolean> {
     return this.transaction(async (client) => {
-      // waits for a concurrent insert of the same id to commit or roll back, then inserts or does nothing
-      const inserted = await client.query(
-        `INSERT INTO probe_service_runs (run_id, status, request, total_combinations, units_total) VALUES ($1, 'queued', $2, $3, $4)
-         ON CONFLICT (run_id) DO NOTHING`,
-        [runId, JSON.stringify(request), total, units.length],
-      );
-      if (inserted.rowCount !== 1) return false;
-      await client.query(
-        `INSERT INTO probe_service_units (run_id, symbol, timeframe, combinations, bars, done, completed)
-         SELECT $1, u.symbol, u.timeframe, $4, u.bars, u.bars = 0, CASE WHEN u.bars = 0 THEN $4 ELSE 0 END
-         FROM unnest($2::text[], $3::text[], $5::int[]) AS u(symbol, timeframe, bars)`,
-        [runId, units.map((u) => u.symbol), units.map((u) => u.timeframe), combinations, units.map((u) => u.bars)],
-      );
-      await this.queueUnits(client, runId, units.filter((u) => u.bars > 0));
+      if (!(await this.store(client, submission, units))) return false;
+      await this.queueUnits(client, submission.request.runId, units.filter((u) => u.bars > 0));
       return true;
     });
   }
 
+  /** The run's row and its units' rows, on the transaction's client; false (and nothing stored) when the run id is taken. */
+  private async store(client: PoolClient, submission: Submission, units: readonly CountedUnit[]): Promise<boolean> {
+    const { request, total, combinations } = submission;
+    // waits for a concurrent insert of the same id to commit or roll back, then inserts or does nothing
+    const inserted = await client.query(
+      `INSERT INTO probe_service_runs (run_id, status, request, total_combinations, units_total) VALUES ($1, 'queued', $2, $3, $4)
+       ON CONFLICT (run_id) DO NOTHING`,
+      [request.runId, JSON.stringify(request), total, units.length],
+    );
+    if (inserted.rowCount !== 1) return false;
+    await client.query(
+      `INSERT INTO probe_service_units (run_id, symbol, timeframe, combinations, bars, done, completed)
+       SELECT $1, u.symbol, u.timeframe, $4, u.bars, u.bars = 0, CASE WHEN u.bars = 0 THEN $4 ELSE 0 END
+       FROM unnest($2::text[], $3::text[], $5::int[]) AS u(symbol, timeframe, bars)`,
+      [request.runId, units.map((u) => u.symbol), units.map((u) => u.timeframe), combinations, units.map((u) => u.bars)],
+    );
+    return true;
+  }
+
   /**
-   * A submission of an existing run id: refused when the request differs;
-   * a failed or cancelled run is resumed (its unfinished units go back on
-   * the queue); a queued, running or completed one is answered as it is.
+   * A submission of an existing run id (resubmission() says what it does):
+   * a failed or cancelled run is reopened and its unfinished units queued
+   * again, in one transaction; the run is answered as it is then.
    */
-  private async resubmit(existing: RunRow, request: RunRequest, bars: ReadonlyMap<string, number>): Promise<Submitted> {
+  private async resubmit(existing: RunRow, request: NormalizedRequest, bars: ReadonlyMap<string, number>): Promise<Submitted> {
     const runId = existing.run_id;
-    if (existing.status === 'completed') return { ...(await this.submitted(existing, bars)), unchanged: true };
-    if (!sameRequest(existing.request, request)) {
-      throw new ServiceError('CONFLICT', `run ${runId} exists with a different request; resubmit it unchanged to resume it`, { run_id: runId });
-    }
-    let resumed = false;
-    if (existing.status === 'failed' || existing.status === 'cancelled') {
-      resumed = await this.transaction(async (client) => {
-        // only one of concurrent resubmissions resumes: the others wait for its commit and then find the run queued
-        const updated = await client.query(
-          `UPDATE probe_service_runs SET status = 'queued', error = NULL, finished_at = NULL WHERE run_id = $1 AND status IN ('failed', 'cancelled')`,
-          [runId],
-        );
-        if (updated.rowCount !== 1) return false;
-        const pending = await client.query<{ symbol: string; timeframe: string }>(
-          `SELECT symbol, timeframe FROM probe_service_units WHERE run_id = $1 AND NOT done ORDER BY symbol, timeframe`,
-          [runId],
-        );
-        await this.queueUnits(client, runId, pending.rows);
-        return true;
-      });
-    }
+    if (resubmission(existing, request) === 'answer') return { ...(await this.submitted(existing, bars)), unchanged: true };
+    const resumed = await this.transaction(async (client) => {
+      const pending = await this.reopen(client, runId);
+      if (pending === undefined) return false;
+      await this.queueUnits(client, runId, pending);
+      return true;
+    });
     // resumed here or by a concurrent resubmission: as it is now
-    const current = existing.status === 'failed' || existing.status === 'cancelled' ? (await this.row(runId))! : existing;
-    return { ...(await this.submitted(current, bars)), unchanged: !resumed };
+    return { ...(await this.submitted((await this.row(runId))!, bars)), unchanged: !resumed };
+  }
+
+  /**
+   * A failed or cancelled run queued again, on the transaction's client,
+   * with the units it has left; undefined when it is neither any more: of
+   * concurrent resubmissions only one reopens it, the others wait for its
+   * commit and then find it queued.
+   */
+  private async reopen(client: PoolClient, runId: string): Promise<UnitKey[] | undefined> {
+    const updated = await client.query(
+      `UPDATE probe_service_runs SET status = 'queued', error = NULL, finished_at = NULL WHERE run_id = $1 AND status IN ('failed', 'cancelled')`,
+      [runId],
+    );
+    if (updated.rowCount !== 1) return undefined;
+    const pending = await client.query<UnitKey>(
+      `SELECT symbol, timeframe FROM probe_service_units WHERE run_id = $1 AND NOT done ORDER BY symbol, timeframe`,
+      [runId],
+    );
+    return pending.rows;
   }
 
   /** The units' jobs, in one statement, on the transaction's client. */
-  private async queueUnits(client: PoolClient, runId: string, units: readonly { symbol: string; timeframe: string }[]): Promise<void> {
+  private async queueUnits(client: PoolClient, runId: string, units: readonly UnitKey[]): Promise<void> {
     if (units.length === 0) return;
     const jobs = units.map((unit) => {
       const job: UnitJob = { runId, symbol: unit.symbol, timeframe: unit.timeframe };
@@ -179,7 +187,13 @@ export class PgRunService implements RunService {
       await client.query('COMMIT');
       return result;
     } catch (error) {
-      if (lost === undefined) await client.query('ROLLBACK').catch(() => {});
+      if (lost === undefined) {
+        await client.query('ROLLBACK').catch((rollbackError: unknown) => {
+          // the connection is in doubt: the pool discards it rather than hand out a transaction left open
+          lost = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+          this.log.warn({ event: 'rollback_failed', err: lost }, `a submission's transaction failed, and so did its ROLLBACK: ${lost.message}`);
+        });
+      }
       throw error;
     } finally {
       client.removeListener('error', onError);
@@ -205,29 +219,26 @@ export class PgRunService implements RunService {
   }
 
   async results(runId: string, filters: ResultFilters, limit: number, offset: number): Promise<{ total: number; results: ResultItem[] }> {
-    const values: unknown[] = [runId];
+    // results hold probe_strategies ids, the API registry ids: the registry's (name, id) pairs join the two in the query,
+    // once per page rather than once per row; a strategy the registry does not hold has registry id 0
+    const values: unknown[] = [runId, this.strategies.map((s) => s.name), this.strategies.map((s) => s.id)];
     let where = 'r.run_id = $1';
     if (filters.symbol !== undefined) where += ` AND r.symbol = $${values.push(filters.symbol.toUpperCase())}`;
     if (filters.timeframe !== undefined) where += ` AND r.timeframe = $${values.push(filters.timeframe)}`;
-    if (filters.strategyId !== undefined) {
-      const name = this.strategies.find((s) => s.id === filters.strategyId)?.name ?? '';
-      where += ` AND s.name = $${values.push(name)}`;
-    }
+    if (filters.strategyId !== undefined) where += ` AND g.registry_id = $${values.push(filters.strategyId)}`;
     if (filters.riskProfile !== undefined) where += ` AND r.risk_profile = $${values.push(filters.riskProfile)}`;
     if (filters.longShort !== undefined) where += ` AND r.long_short = $${values.push(filters.longShort)}`;
-    const from = `FROM strategy_probe_results r JOIN probe_strategies s ON s.id = r.strategy_id WHERE ${where}`;
+    const from =
+      `FROM strategy_probe_results r JOIN probe_strategies s ON s.id = r.strategy_id ` +
+      `LEFT JOIN unnest($2::text[], $3::int[]) AS g(name, registry_id) ON g.name = s.name WHERE ${where}`;
     const total = await this.pool.query<{ n: number }>(`SELECT count(*)::int AS n ${from}`, values);
-    const page = await this.pool.query<Omit<ResultItem, 'strategy_id'> & { name: string }>(
-      `SELECT s.name, s.name AS strategy_name, r.symbol, r.timeframe, r.risk_profile, r.open_day::text AS open_day, r.open_hour,
-              r.long_short, r.num_trades, r.pnl_mean, r.pnl_std, r.max_drawdown, r.max_profit
+    const page = await this.pool.query<ResultItem>(
+      `SELECT coalesce(g.registry_id, 0) AS strategy_id, s.name AS strategy_name, r.symbol, r.timeframe, r.risk_profile,
+              r.open_day::text AS open_day, r.open_hour, r.long_short, r.num_trades, r.pnl_mean, r.pnl_std, r.max_drawdown, r.max_profit
        ${from} ORDER BY r.id LIMIT $${values.push(limit)} OFFSET $${values.push(offset)}`,
       values,
     );
-    const ids = new Map(this.strategies.map((s) => [s.name, s.id]));
-    return {
-      total: total.rows[0]!.n,
-      results: page.rows.map(({ name, ...row }) => ({ strategy_id: ids.get(name) ?? 0, ...row })),
-    };
+    return { total: total.rows[0]!.n, results: page.rows };
   }
 
   async databaseOk(): Promise<boolean> {
@@ -262,7 +273,7 @@ export class PgRunService implements RunService {
         `SELECT symbol, timeframe, combinations, completed FROM probe_service_units WHERE run_id = $1 AND NOT done`,
         [row.run_id],
       );
-      work = unitsWork(rows.map((u) => ({ combinations: u.combinations - u.completed, bars: bars.get(unitKeyOf(u.symbol, u.timeframe)) ?? 0 })));
+      work = unitsWork(rows.map((u) => ({ combinations: u.combinations - u.completed, bars: bars.get(unitKeyOf(u)) ?? 0 })));
     }
     return {
       runId: row.run_id,
@@ -273,7 +284,7 @@ export class PgRunService implements RunService {
   }
 
   private async estimate(work: Work, options: EstimateOptions): Promise<number> {
-    return roundedEstimate(estimateSeconds(work, options, await this.rates()));
+    return estimatedSeconds(work, options, await this.rates());
   }
 
   private learned: { rates: Rates; at: number } | undefined;
@@ -289,41 +300,31 @@ export class PgRunService implements RunService {
   }
 
   /**
-   * Bars per (symbol, timeframe) in the requested range, keyed by unitKeyOf,
-   * in one query on the (ticker_id, timeframe, timestamp) index; refuses
-   * unknown symbols and symbols without bars in the range.
+   * Bars per unit in the requested range, keyed by unitKeyOf, in one query
+   * on the (ticker_id, timeframe, timestamp) index; refuses unknown symbols
+   * and symbols without bars in the range (checkSymbols).
    */
-  private async countBars(symbols: readonly string[], request: RunRequest): Promise<Map<string, number>> {
-    const values: unknown[] = [symbols, [...new Set(request.timeframes)]];
+  private async countBars(submission: Submission): Promise<Map<string, number>> {
+    const { symbols, timeframes, startDate, endDate } = submission.request;
+    const values: unknown[] = [symbols, timeframes];
     let range = '';
-    if (request.startDate !== null) range += ` AND b.timestamp >= $${values.push(`${request.startDate}T00:00:00Z`)}`;
-    if (request.endDate !== null) range += ` AND b.timestamp < ($${values.push(`${request.endDate}T00:00:00Z`)}::timestamptz + interval '1 day')`;
+    if (startDate !== null) range += ` AND b.timestamp >= $${values.push(`${startDate}T00:00:00Z`)}`;
+    if (endDate !== null) range += ` AND b.timestamp < ($${values.push(`${endDate}T00:00:00Z`)}::timestamptz + interval '1 day')`;
     const counted = await this.pool.query<{ symbol: string; timeframe: string; bars: number }>(
       `SELECT t.symbol, tf.timeframe,
               (SELECT count(*) FROM ohlcv_bars b WHERE b.ticker_id = t.id AND b.timeframe = tf.timeframe${range})::int AS bars
        FROM tickers t CROSS JOIN unnest($2::text[]) AS tf(timeframe) WHERE t.symbol = ANY($1)`,
       values,
     );
-    const found = new Map<string, number>();
+    const bySymbol = new Map<string, number>();
     const bars = new Map<string, number>();
     for (const row of counted.rows) {
-      found.set(row.symbol, (found.get(row.symbol) ?? 0) + row.bars);
-      bars.set(unitKeyOf(row.symbol, row.timeframe), row.bars);
+      bySymbol.set(row.symbol, (bySymbol.get(row.symbol) ?? 0) + row.bars);
+      bars.set(unitKeyOf(row), row.bars);
     }
-    const unknown = symbols.filter((s) => !found.has(s));
-    if (unknown.length > 0) {
-      throw new ServiceError('INVALID_SYMBOL', `Symbol ${unknown.join(', ')} not found in database`, { symbols: unknown });
-    }
-    const empty = symbols.filter((s) => !found.get(s));
-    if (empty.length > 0) {
-      throw new ServiceError('VALIDATION_ERROR', `no bars for ${empty.join(', ')} in the requested timeframes and dates`, { field: 'symbols', symbols: empty });
-    }
+    checkSymbols(symbols, bySymbol);
     return bars;
   }
-}
-
-function unitKeyOf(symbol: string, timeframe: string): string {
-  return `${symbol}/${timeframe}`;
 }
 
 function estimateOptions(row: RunRow): EstimateOptions {
@@ -332,33 +333,6 @@ function estimateOptions(row: RunRow): EstimateOptions {
 
 function workLeft(row: RunRow): Work {
   return { units: row.units_left, bars: row.bars_left, steps: row.steps_left };
-}
-
-/**
- * Whether a resubmission asks for the same run as the stored request: the
- * request as submit normalised it, compared as values. The stored copy comes
- * back from jsonb with its keys in jsonb's order, so the fields are taken
- * one by one in an order of ours, never the objects' text; the lists are sets (their order and duplicates change no combination),
- * symbols compared upper-cased as they are stored.
- */
-export function sameRequest(stored: RunRequest, submitted: RunRequest): boolean {
-  return JSON.stringify(comparable(stored)) === JSON.stringify(comparable(submitted));
-}
-
-/** The fields that make a run, in a fixed order, lists as sorted sets. */
-function comparable(request: RunRequest): unknown[] {
-  const set = <T extends string | number>(values: readonly T[]): T[] =>
-    [...new Set(values)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  return [
-    set(request.symbols.map((s) => s.toUpperCase())),
-    set(request.timeframes),
-    set(request.riskProfiles),
-    request.strategyIds === null || request.strategyIds === undefined ? null : set(request.strategyIds),
-    request.startDate ?? null,
-    request.endDate ?? null,
-    request.persistTrades === true,
-    request.runId ?? null,
-  ];
 }
 
 function toStatus(row: RunRow): RunStatus {

@@ -20,8 +20,8 @@ export interface QueueOptions {
   readonly maintenanceSeconds: number;
   /** Attempts after a unit's first one fails (its dead letter then fails the run). */
   readonly retries: number;
-  /** Where pg-boss's errors and the database's outages are logged; default nowhere. */
-  readonly log?: Pick<Logger, 'info' | 'warn' | 'error'>;
+  /** Where pg-boss's errors (which it reports only as 'error' events) and the database's outages are logged. */
+  readonly log: Pick<Logger, 'info' | 'warn' | 'error'>;
 }
 
 /** Waits between attempts of a queue statement while the database is unreachable: from the first to the last, doubling. */
@@ -52,7 +52,7 @@ class OutageTolerantSql {
         const result = await this.pool.query(text, values);
         if (this.down) {
           this.down = false;
-          this.log?.info({ event: 'queue_database_back' }, 'the database answers again; the queue goes on');
+          this.log.info({ event: 'queue_database_back' }, 'the database answers again; the queue goes on');
         }
         return result;
       } catch (error) {
@@ -60,7 +60,7 @@ class OutageTolerantSql {
         if (!this.down) {
           this.down = true;
           const message = scrubSecrets(error instanceof Error ? error.message : String(error));
-          this.log?.warn({ event: 'queue_database_down', error: message }, `the database is unreachable (${message}); the queue waits for it`);
+          this.log.warn({ event: 'queue_database_down', error: message }, `the database is unreachable (${message}); the queue waits for it`);
         }
         await new Promise((resolve) => setTimeout(resolve, wait));
       }
@@ -83,7 +83,7 @@ export async function startQueue(pool: Pool, options: QueueOptions): Promise<PgB
   // pg-boss reports what fails in its loops (fetching, maintenance) here; without a listener it would throw
   boss.on('error', (error: Error & { queue?: string }) => {
     const message = scrubSecrets(error.message ?? String(error));
-    options.log?.error({ event: 'queue_error', queue: error.queue, error: message }, `queue error: ${message}`);
+    options.log.error({ event: 'queue_error', queue: error.queue, error: message }, `queue error: ${message}`);
   });
   await boss.start();
   await untilNoDeadlock(() => boss.createQueue(FAILED_UNIT_QUEUE, { name: FAILED_UNIT_QUEUE }));

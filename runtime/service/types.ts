@@ -1,4 +1,5 @@
 import type { RiskProfileName } from '../engine/risk-profiles.js';
+import type { ApiBody } from './http/schemas.js';
 
 /** A run as submitted (the API's body, validated). */
 export interface RunRequest {
@@ -61,22 +62,8 @@ export interface ResultFilters {
   readonly longShort?: 'long' | 'short';
 }
 
-/** One row of strategy_probe_results as the API shows it. */
-export interface ResultItem {
-  readonly strategy_id: number;
-  readonly strategy_name: string;
-  readonly symbol: string;
-  readonly timeframe: string;
-  readonly risk_profile: string;
-  readonly open_day: string;
-  readonly open_hour: number;
-  readonly long_short: string;
-  readonly num_trades: number;
-  readonly pnl_mean: number;
-  readonly pnl_std: number;
-  readonly max_drawdown: number;
-  readonly max_profit: number;
-}
+/** One row of strategy_probe_results as the API shows it (its schema, ResultItem in http/schemas.ts, says which fields). */
+export type ResultItem = ApiBody<'ResultItem'>;
 
 /** A request the service refuses, with the API's error code and the offending field. */
 export class ServiceError extends Error {

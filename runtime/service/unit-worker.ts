@@ -14,8 +14,8 @@ export interface UnitWorkerOptions {
   readonly batchRows: number;
   /** How often a running unit records its progress. */
   readonly progressMs?: number;
-  /** Where a unit's finish and failure are logged; default nowhere. */
-  readonly log?: Pick<Logger, 'info' | 'warn'>;
+  /** Where a unit's finish and failure are logged, and a failure to record its progress or its error. */
+  readonly log: Pick<Logger, 'info' | 'warn'>;
   /** The event loop's recent lag, logged with each unit: whether serving stayed responsive while the unit ran. */
   readonly eventLoopLag?: () => LagFigures;
 }
@@ -81,6 +81,7 @@ export class UnitWorker {
       const start = request.startDate === null ? undefined : Date.parse(`${request.startDate}T00:00:00Z`);
       const end = request.endDate === null ? undefined : Date.parse(`${request.endDate}T00:00:00Z`);
       let lastProgress = 0;
+      let progressLost = false;
       const summary = await probeRun(this.pool, this.workers, {
         symbols: [unit.symbol],
         timeframes: [unit.timeframe],
@@ -100,12 +101,25 @@ export class UnitWorker {
           const now = Date.now();
           if (now - lastProgress < (this.options.progressMs ?? 500)) return;
           lastProgress = now;
-          void this.record(unit, 'completed = greatest(completed, $4)', [done]).catch(() => {});
+          void this.record(unit, 'completed = greatest(completed, $4)', [done]).catch((error: unknown) => {
+            // progress is only shown: the unit goes on, and says so once an attempt rather than at every tick
+            if (progressLost) return;
+            progressLost = true;
+            this.notRecorded(unit, 'progress', error);
+          });
         },
       });
-      await this.record(unit, 'done = true, completed = combinations, finished_at = now()', []);
+      // the unit's result rows and trades, counted from what is stored as the run's totals are (completeRunIfDone), so
+      // that a unit resumed after an attempt died counts that attempt's rows too
+      await this.record(
+        unit,
+        `done = true, completed = combinations, finished_at = now(),
+         (result_rows, trades) = (SELECT count(*)::int, coalesce(sum(r.num_trades), 0)::int FROM strategy_probe_results r
+                                  WHERE r.run_id = $1 AND r.symbol = $2 AND r.timeframe = $3)`,
+        [],
+      );
       await this.completeRunIfDone(unit.runId);
-      this.options.log?.info(
+      this.options.log.info(
         {
           event: 'unit_finish',
           run_id: unit.runId,
@@ -124,8 +138,8 @@ export class UnitWorker {
       );
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      await this.record(unit, 'error = $4', [message]).catch(() => {});
-      this.options.log?.warn(
+      await this.record(unit, 'error = $4', [message]).catch((recordError: unknown) => this.notRecorded(unit, 'error', recordError));
+      this.options.log.warn(
         // the logger masks passwords in messages only, not in fields
         { event: 'unit_failed', run_id: unit.runId, symbol: unit.symbol, timeframe: unit.timeframe, error: scrubSecrets(message), ...this.lagFields() },
         `unit ${unit.runId} ${unit.symbol} ${unit.timeframe} failed: ${message}`,
@@ -134,6 +148,15 @@ export class UnitWorker {
     } finally {
       this.running--;
     }
+  }
+
+  /** A unit's progress or error that could not be written (the database away): logged, the unit's own outcome stands. */
+  private notRecorded(unit: UnitJob, what: 'progress' | 'error', error: unknown): void {
+    const message = scrubSecrets(error instanceof Error ? error.message : String(error));
+    this.options.log.warn(
+      { event: 'unit_record_failed', run_id: unit.runId, symbol: unit.symbol, timeframe: unit.timeframe, record: what, error: message },
+      `unit ${unit.runId} ${unit.symbol} ${unit.timeframe}: its ${what} was not recorded: ${message}`,
+    );
   }
 
   private lagFields(): { event_loop_lag_ms?: LagFigures } {

@@ -5,19 +5,19 @@ import addFormatsModule from 'ajv-formats';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { describeNeverTrue, findNeverTrue } from '../../compiler/diagnostics/never.js';
-import { loadRegistry } from '../../runtime/registry/load.js';
-import { ENDPOINTS, openApiPath } from '../../runtime/service/http/endpoints.js';
+import { loadRegistry } from '../support/registry.js';
+import { ENDPOINTS, type Endpoint, openApiPath, routeSchema } from '../../runtime/service/http/endpoints.js';
 import { COMPONENT_SCHEMAS, type JsonSchema } from '../../runtime/service/http/schemas.js';
 import { buildServer, listRoutes, type ServerOptions } from '../../runtime/service/http/server.js';
-import { strategyInfos } from '../../runtime/service/http/strategies.js';
+import { strategyInfos } from '../../runtime/registry/strategy-info.js';
 import { type OpenApiDocument, openApiDocument } from '../../runtime/service/openapi.js';
-import { ServiceError } from '../../runtime/service/types.js';
+import { type ResultItem, ServiceError } from '../../runtime/service/types.js';
 import { FakeRunService, resultItem } from '../support/fake-run-service.js';
 
 // ajv-formats is CommonJS: under NodeNext its default import is the module object
 const addFormats = addFormatsModule as unknown as { default: (ajv: Ajv) => Ajv };
 
-const STRATEGIES = strategyInfos(loadRegistry());
+const STRATEGIES = strategyInfos();
 const STRATEGY_IDS = STRATEGIES.map((s) => s.id);
 const VERSION = '9.8.7';
 const DOCUMENT = openApiDocument(VERSION);
@@ -528,6 +528,14 @@ describe.each(['inject', 'http'] as const)('endpoints (%s)', (kind) => {
       expect(r.json).toEqual({ results: [rows[4]], total: 2, limit: 2, offset: 1 });
     });
 
+    it('answers exactly the documented fields of a row, whatever else the service hands over', async () => {
+      const row = resultItem({ open_hour: 23 });
+      h.service.complete('res', [{ ...row, id: 99, run_id: 'res', period_start: '2025-01-01' } as ResultItem]);
+      const r = await h.send('GET', '/api/v1/runs/res/results?offset=5');
+      expect(r.json).toEqual({ results: [row], total: 6, limit: 100, offset: 5 });
+      expect(r.text).not.toMatch(/period_start|"id"/);
+    });
+
     it('accepts the largest page', async () => {
       const r = await h.send('GET', '/api/v1/runs/res/results?limit=10000&offset=4');
       expect(r.json).toEqual({ results: [rows[4]], total: 5, limit: 10000, offset: 4 });
@@ -833,6 +841,18 @@ describe('the OpenAPI document', () => {
     });
     expect(DOCUMENT.paths['/api/v1/runs']!.post!.responses['413']).toBeDefined();
     expect(DOCUMENT.paths['/api/v1/runs']!.post!.responses['415']).toBeDefined();
+  });
+
+  it('writes every response with the very schema it publishes for it (errors by class: all are Error)', () => {
+    for (const endpoint of Object.values(ENDPOINTS) as Endpoint[]) {
+      const served = routeSchema(endpoint).response as Record<string, JsonSchema>;
+      const operation = DOCUMENT.paths[openApiPath(endpoint.path)]![endpoint.method.toLowerCase() as 'get']!;
+      expect(Object.keys(operation.responses).sort()).toEqual(Object.keys(endpoint.responses).sort());
+      for (const [status, response] of Object.entries(operation.responses)) {
+        const key = Number(status) >= 400 ? `${status[0]}xx` : status;
+        expect(served[key], `${endpoint.operationId} ${status}`).toEqual(resolveRefs(DOCUMENT, response.content['application/json'].schema));
+      }
+    }
   });
 
   it('validates requests with the very schemas it publishes', () => {

@@ -2,20 +2,21 @@ import { resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import type PgBoss from 'pg-boss';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { STRATEGIES } from '../../generated/index.js';
-import { TIMEFRAME } from '../../runtime/config/config.js';
+import { isTimeframe } from '../../runtime/registry/vocabulary.js';
 import { importBars } from '../../runtime/db/bars.js';
 import { readBarsCsv } from '../../runtime/io/bars-csv.js';
-import { loadRegistry } from '../../runtime/registry/load.js';
 import { TIMEFRAME_PATTERN } from '../../runtime/service/http/schemas.js';
 import { buildServer } from '../../runtime/service/http/server.js';
-import { strategyInfos } from '../../runtime/service/http/strategies.js';
+import { strategyInfos } from '../../runtime/registry/strategy-info.js';
 import { openApiDocument } from '../../runtime/service/openapi.js';
-import { PgRunService, sameRequest } from '../../runtime/service/pg-run-service.js';
+import { PgRunService } from '../../runtime/service/pg-run-service.js';
 import { UNIT_QUEUE, startQueue } from '../../runtime/service/queue.js';
-import type { RunRequest } from '../../runtime/service/types.js';
+import { sameRequest } from '../../runtime/service/submission.js';
+import { type RunRequest, type RunService, ServiceError } from '../../runtime/service/types.js';
 import { type TestDatabase, freshDatabase } from '../support/database.js';
+import { FakeRunService, RecordingLog } from '../support/fake-run-service.js';
 import { PARITY_DIR, PARITY_TIMEFRAMES } from '../support/parity-fixtures.js';
 import { type ServeProcess, api, serviceConfig, startServe, waitForRun } from '../support/serve.js';
 
@@ -34,6 +35,8 @@ let pool: pg.Pool;
 let boss: PgBoss;
 let service: PgRunService;
 let app: FastifyInstance;
+/** What the queue and the service log. */
+const log = new RecordingLog();
 
 interface Answer {
   readonly status: number;
@@ -90,14 +93,14 @@ beforeAll(async () => {
   }
   pool = new pg.Pool({ connectionString: db.url, max: 8 });
   pool.on('error', () => {});
-  boss = await startQueue(pool, { unitTimeoutSeconds: 60, maintenanceSeconds: 60, retries: 0 });
-  service = new PgRunService(pool, boss, STRATEGIES);
+  boss = await startQueue(pool, { unitTimeoutSeconds: 60, maintenanceSeconds: 60, retries: 0, log });
+  service = new PgRunService(pool, boss, STRATEGIES, log);
   app = buildServer({
     service,
     version: '0.0.0',
     bodyLimit: 64 * 1024,
     requestTimeoutMs: 30_000,
-    strategies: strategyInfos(loadRegistry()),
+    strategies: strategyInfos(),
     logger: false,
   });
   await app.ready();
@@ -200,6 +203,51 @@ describe('resubmitting a run id', () => {
   });
 });
 
+describe('the test double and the real service', () => {
+  /** What a submission answered, but its estimate (each estimates with rates of its own), or the ServiceError it refused it with. */
+  async function outcome(target: RunService, request: RunRequest): Promise<unknown> {
+    try {
+      const { estimatedSeconds, ...answer } = await target.submit(request);
+      expect(estimatedSeconds).toBeGreaterThanOrEqual(0);
+      return answer;
+    } catch (error) {
+      if (!(error instanceof ServiceError)) throw error;
+      return { code: error.code, message: error.message, details: error.details };
+    }
+  }
+
+  it('answer a run id resubmitted with its lists reordered and repeated alike: as it is, resumed, or a conflict', async () => {
+    const fake = new FakeRunService({ symbols: ['SYNTH'], strategyIds: STRATEGIES.map((s) => s.id) });
+    const runId = 'fake-and-real';
+    const first: RunRequest = {
+      symbols: ['synth'],
+      timeframes: ['1Day', '15Min'],
+      riskProfiles: ['high', 'low'],
+      strategyIds: [3, 1, 2],
+      startDate: null,
+      endDate: null,
+      persistTrades: false,
+      runId,
+    };
+    const reordered: RunRequest = { ...first, symbols: ['SYNTH', 'synth'], timeframes: ['15Min', '1Day', '15Min'], riskProfiles: ['low', 'high', 'low'], strategyIds: [2, 3, 1, 1] };
+    /** The same submission to both; both must answer it the same. */
+    const both = async (request: RunRequest): Promise<unknown> => {
+      const real = await outcome(service, request);
+      expect(await outcome(fake, request), JSON.stringify(request)).toEqual(real);
+      return real;
+    };
+    const answer = (unchanged: boolean) => ({ runId, status: 'queued', totalCombinations: 1 * 2 * 3 * 2, unchanged });
+
+    expect(await both(first)).toEqual(answer(false));
+    expect(await both(reordered)).toEqual(answer(true));
+    await setStatus(runId, 'failed');
+    fake.fail(runId, 'worker lost');
+    expect(await both(reordered)).toEqual(answer(false));
+    expect(await both({ ...reordered, strategyIds: [1, 2] })).toMatchObject({ code: 'CONFLICT', details: { run_id: runId } });
+    expect(await both({ ...reordered, symbols: ['SYNTH', 'NOPE'] })).toMatchObject({ code: 'INVALID_SYMBOL', details: { symbols: ['NOPE'] } });
+  });
+});
+
 describe('identical submissions at once', () => {
   const body = { symbols: ['SYNTH'], timeframes: ['1Day', '1Hour'], strategy_ids: [1, 2] };
 
@@ -288,7 +336,7 @@ describe('input the database and the engine cannot hold', () => {
     const pattern = new RegExp(TIMEFRAME_PATTERN);
     for (const t of ['1Min', '15Min', '1Hour', '4Hour', '1Day', '1Week', '1Month', '9999Month']) {
       expect(pattern.test(t), t).toBe(true);
-      expect(TIMEFRAME.test(t), t).toBe(true);
+      expect(isTimeframe(t), t).toBe(true);
       expect(t.length).toBeLessThanOrEqual(10);
     }
     for (const t of ['0Min', '00Min', '015Min', '10000Min', '99999999Min', '1Year', 'Min', '1min']) expect(pattern.test(t), t).toBe(false);
@@ -339,6 +387,54 @@ describe('a connection dying under a submission', () => {
   });
 });
 
+describe('a submission whose transaction fails, and then its ROLLBACK', () => {
+  it('fails, logs the failed ROLLBACK and has the pool discard the connection', async () => {
+    const broken = new pg.Pool({ connectionString: db.url, max: 2 });
+    broken.on('error', () => {});
+    const removed: pg.PoolClient[] = [];
+    broken.on('remove', (client) => removed.push(client as pg.PoolClient));
+    const connect = broken.connect.bind(broken);
+    let held: pg.PoolClient | undefined;
+    // a client checked out for a transaction refuses the run's INSERT and the ROLLBACK after it (pool.query, which passes a callback, is left alone)
+    broken.connect = ((callback?: Parameters<typeof connect>[0]) => {
+      if (callback !== undefined) return connect(callback);
+      return connect().then((client) => {
+        const query = client.query.bind(client) as (text: string, values?: unknown[]) => Promise<unknown>;
+        client.query = ((text: string, values?: unknown[]) =>
+          text.startsWith('INSERT INTO probe_service_runs') || text === 'ROLLBACK'
+            ? Promise.reject(new Error(`${text.split(' ')[0]} refused`))
+            : query(text, values)) as unknown as typeof client.query;
+        held = client;
+        return client;
+      });
+    }) as typeof broken.connect;
+    const own = new RecordingLog();
+    const failing = new PgRunService(broken, boss, STRATEGIES, own);
+    try {
+      const request: RunRequest = { symbols: ['SYNTH'], timeframes: ['1Day'], riskProfiles: ['low'], strategyIds: [1], startDate: null, endDate: null, persistTrades: false, runId: 'unrolled' };
+      await expect(failing.submit(request)).rejects.toThrow('INSERT refused');
+      expect(own.events('rollback_failed')).toEqual([expect.objectContaining({ level: 'warn', message: expect.stringContaining('ROLLBACK refused') })]);
+      expect(held).toBeDefined();
+      // removed (once its connection is closed) rather than kept idle for the next transaction
+      await vi.waitFor(() => expect(removed).toContain(held));
+      expect(await runRow('unrolled')).toBeUndefined();
+    } finally {
+      await broken.end();
+    }
+  });
+});
+
+describe('the queue\'s errors', () => {
+  it('are logged, a password in them masked', () => {
+    boss.emit('error', Object.assign(new Error('connect to postgres://probe:hunter2@db:5432/probe failed'), { queue: UNIT_QUEUE }));
+    expect(log.events('queue_error').at(-1)).toMatchObject({
+      level: 'error',
+      fields: { queue: UNIT_QUEUE, error: 'connect to postgres://probe:***@db:5432/probe failed' },
+    });
+    expect(JSON.stringify(log.entries)).not.toContain('hunter2');
+  });
+});
+
 describe('a run with a timeframe that has no bars, on probe serve', () => {
   let other: TestDatabase;
   let serve: ServeProcess | undefined;
@@ -362,5 +458,17 @@ describe('a run with a timeframe that has no bars, on probe serve', () => {
     expect(done).toMatchObject({ status: 'completed', progress: { completed: 6, total: 6 } });
     const rows = await other.pool.query<{ timeframe: string }>(`SELECT DISTINCT timeframe FROM strategy_probe_results WHERE run_id = 'partial'`);
     expect(rows.rows.map((r) => r.timeframe)).toEqual(['1Day']);
+    // each unit records its result rows and trades, counted as the run's totals are
+    const stored = await other.pool.query<{ rows: number; trades: number }>(
+      `SELECT count(*)::int AS rows, coalesce(sum(num_trades), 0)::int AS trades FROM strategy_probe_results WHERE run_id = 'partial'`,
+    );
+    const { rows: resultRows, trades } = stored.rows[0]!;
+    expect(resultRows).toBeGreaterThan(0);
+    expect(done.summary).toMatchObject({ total_result_records: resultRows, total_trades: trades });
+    const units = await other.pool.query(`SELECT timeframe, result_rows, trades FROM probe_service_units WHERE run_id = 'partial' ORDER BY timeframe`);
+    expect(units.rows).toEqual([
+      { timeframe: '1Day', result_rows: resultRows, trades },
+      { timeframe: '5Min', result_rows: 0, trades: 0 },
+    ]);
   });
 });

@@ -1,7 +1,8 @@
-import { RISK_PROFILE_NAMES } from '../../runtime/engine/risk-profiles.js';
+import type { Rates, Work } from '../../runtime/service/estimate.js';
 import {
-  type ResultFilters, type ResultItem, type RunRequest, type RunService, type RunStatus, type RunStatusName, ServiceError, type Submitted,
-} from '../../runtime/service/types.js';
+  type NormalizedRequest, checkSymbols, estimatedSeconds, normalizeSubmission, resubmission, submissionWork,
+} from '../../runtime/service/submission.js';
+import type { ResultFilters, ResultItem, RunRequest, RunService, RunStatus, RunStatusName, Submitted } from '../../runtime/service/types.js';
 
 export interface FakeRunServiceOptions {
   /** Symbols "in the database" (upper case). */
@@ -15,7 +16,7 @@ export interface FakeRunServiceOptions {
 interface FakeRun {
   runId: string;
   status: RunStatusName;
-  request: RunRequest;
+  request: NormalizedRequest;
   total: number;
   completed: number;
   trades: number;
@@ -34,20 +35,22 @@ export type FakeCall =
   | { readonly method: 'databaseOk' };
 
 /**
- * RunService in memory, behaving as the specification (and PgRunService)
- * does: submit normalises the request (symbols upper-cased, duplicates
- * dropped), refuses unknown symbols with INVALID_SYMBOL, queues the run with
- * total = symbols x timeframes x strategies x risk profiles, and a known
- * run id resumes that run (CONFLICT when the request differs). Tests drive
- * runs forward with start/progress/complete/fail and can make any method
- * throw or the database go away.
+ * RunService in memory. Its submit is PgRunService's, but for where runs
+ * are kept: the same functions (runtime/service/submission.ts) normalise
+ * the request (symbols upper-cased, duplicates dropped), refuse unknown
+ * symbols with INVALID_SYMBOL, count total = symbols x timeframes x
+ * strategies x risk profiles, judge a resubmission of a run id (answered,
+ * resumed, or a CONFLICT when the request differs) and estimate the work,
+ * here at `throughput` combinations a second (each unit one bar, the fixed
+ * costs 0). Tests drive runs forward with start/progress/complete/fail and
+ * can make any method throw or the database go away.
  */
 export class FakeRunService implements RunService {
   readonly calls: FakeCall[] = [];
   private readonly runs = new Map<string, FakeRun>();
   private readonly symbols: ReadonlySet<string>;
   private readonly strategyIds: readonly number[];
-  private readonly throughput: number;
+  private readonly rates: Rates;
   private nextId = 1;
   private readonly failures = new Map<FakeCall['method'], unknown>();
   private readonly hangs = new Set<FakeCall['method']>();
@@ -56,7 +59,8 @@ export class FakeRunService implements RunService {
   constructor(options: FakeRunServiceOptions) {
     this.symbols = new Set((options.symbols ?? ['AAPL', 'SPY', 'MSFT', 'BRK.B', '^VIX']).map((s) => s.toUpperCase()));
     this.strategyIds = options.strategyIds;
-    this.throughput = options.throughput ?? 300;
+    // a step is one combination on one bar: stepSeconds is the time of a combination
+    this.rates = { pickupSeconds: 0, unitSeconds: 0, barSeconds: 0, stepSeconds: 1 / (options.throughput ?? 300), tradeFactor: 1 };
   }
 
   /** The next call of `method` throws `error` (once). */
@@ -90,36 +94,24 @@ export class FakeRunService implements RunService {
   async submit(request: RunRequest): Promise<Submitted> {
     this.enter({ method: 'submit', request });
     await this.settle('submit');
-    const symbols = [...new Set(request.symbols.map((s) => s.toUpperCase()))];
-    const unknown = symbols.filter((s) => !this.symbols.has(s));
-    if (unknown.length > 0) throw new ServiceError('INVALID_SYMBOL', `Symbol ${unknown.join(', ')} not found in database`, { symbols: unknown });
-    const timeframes = [...new Set(request.timeframes)];
-    const profiles = RISK_PROFILE_NAMES.filter((p) => request.riskProfiles.includes(p));
-    const strategies = request.strategyIds === null ? this.strategyIds.length : new Set(request.strategyIds).size;
-    const runId = request.runId ?? `run${String(this.nextId++).padStart(5, '0')}`;
-    const normalized: RunRequest = { ...request, symbols, timeframes, riskProfiles: profiles, runId };
-
+    const submission = normalizeSubmission(request, this.strategyIds.length, () => `run${String(this.nextId++).padStart(5, '0')}`);
+    const { runId, symbols } = submission.request;
+    // every symbol "in the database" has bars: one per unit
+    checkSymbols(symbols, new Map(symbols.filter((s) => this.symbols.has(s)).map((s) => [s, 1])));
     const existing = this.runs.get(runId);
-    // an existing run answers as it is (HTTP 200) unless this submission resumes it
-    if (existing?.status === 'completed') return { ...this.submitted(existing), unchanged: true };
     if (existing !== undefined) {
-      if (JSON.stringify(comparable(existing.request)) !== JSON.stringify(comparable(normalized))) {
-        throw new ServiceError('CONFLICT', `run ${runId} exists with a different request; resubmit it unchanged to resume it`, { run_id: runId });
-      }
+      if (resubmission(existing, submission.request) === 'answer') return { ...this.submitted(existing), unchanged: true };
       // resuming: a failed or cancelled run is queued again, finished work stays
-      if (existing.status === 'failed' || existing.status === 'cancelled') {
-        existing.status = 'queued';
-        existing.error = null;
-        existing.finishedAt = null;
-        return this.submitted(existing);
-      }
-      return { ...this.submitted(existing), unchanged: true };
+      existing.status = 'queued';
+      existing.error = null;
+      existing.finishedAt = null;
+      return { ...this.submitted(existing), unchanged: false };
     }
     const run: FakeRun = {
       runId,
       status: 'queued',
-      request: normalized,
-      total: symbols.length * timeframes.length * strategies * profiles.length,
+      request: submission.request,
+      total: submission.total,
       completed: 0,
       trades: 0,
       results: [],
@@ -129,7 +121,8 @@ export class FakeRunService implements RunService {
       finishedAt: null,
     };
     this.runs.set(runId, run);
-    return this.submitted(run);
+    const work = submissionWork(submission.units.map(() => ({ bars: 1 })), submission.combinations);
+    return { ...this.submitted(run, work), unchanged: false };
   }
 
   async status(runId: string): Promise<RunStatus | undefined> {
@@ -210,8 +203,8 @@ export class FakeRunService implements RunService {
     run.finishedAt = Date.now();
   }
 
-  private submitted(run: FakeRun): Submitted {
-    return { runId: run.runId, status: run.status, totalCombinations: run.total, estimatedSeconds: this.estimate(run) };
+  private submitted(run: FakeRun, work?: Work): Submitted {
+    return { runId: run.runId, status: run.status, totalCombinations: run.total, estimatedSeconds: this.estimate(run, work) };
   }
 
   /** The run's status, with the seconds left while it is queued or running (as PgRunService gives them). */
@@ -220,20 +213,10 @@ export class FakeRunService implements RunService {
     return { ...toStatus(run), estimatedSecondsLeft: active ? this.estimate(run) : null };
   }
 
-  /** Seconds the combinations left take at `throughput`, to a tenth. */
-  private estimate(run: FakeRun): number {
-    return Math.ceil((10 * (run.total - run.completed)) / this.throughput) / 10;
+  /** Seconds the work (by default the combinations left, one bar each) takes at `throughput`, as PgRunService rounds them. */
+  private estimate(run: FakeRun, work: Work = { units: 0, bars: 0, steps: run.total - run.completed }): number {
+    return estimatedSeconds(work, { persistTrades: run.request.persistTrades, queued: run.status === 'queued' }, this.rates);
   }
-}
-
-function comparable(request: RunRequest): unknown {
-  return {
-    ...request,
-    symbols: [...request.symbols].sort(),
-    timeframes: [...request.timeframes].sort(),
-    riskProfiles: [...request.riskProfiles].sort(),
-    strategyIds: request.strategyIds === null ? null : [...request.strategyIds].sort((a, b) => a - b),
-  };
 }
 
 function toStatus(run: FakeRun): RunStatus {
@@ -272,4 +255,35 @@ export function resultItem(overrides: Partial<ResultItem> = {}): ResultItem {
     max_profit: 0.041,
     ...overrides,
   };
+}
+
+/** One line a RecordingLog was given. */
+export interface LogEntry {
+  readonly level: 'info' | 'warn' | 'error';
+  readonly fields: Readonly<Record<string, unknown>>;
+  readonly message: string;
+}
+
+/** A logger (info, warn, error, as the service's components take one) that keeps every line, for tests to inspect. */
+export class RecordingLog {
+  readonly entries: LogEntry[] = [];
+  readonly info = this.method('info');
+  readonly warn = this.method('warn');
+  readonly error = this.method('error');
+
+  /** The lines whose `event` field is `event`. */
+  events(event: string): LogEntry[] {
+    return this.entries.filter((e) => e.fields.event === event);
+  }
+
+  private method(level: LogEntry['level']): (fields: unknown, message?: unknown) => void {
+    return (fields, message) => {
+      const object = typeof fields === 'object' && fields !== null;
+      this.entries.push({
+        level,
+        fields: object ? (fields as Record<string, unknown>) : {},
+        message: String(object ? (message ?? '') : fields),
+      });
+    };
+  }
 }

@@ -1,13 +1,15 @@
 import type { FastifySchema } from 'fastify';
+import type { FromParameters, FromSchema } from './schema-types.js';
 import {
-  type JsonSchema, type ParameterDef, RESULTS_QUERY, RUN_ID_PARAM, RunRequestSchema, STRATEGIES_QUERY, STRATEGY_ID_PARAM, type SchemaName,
+  type ApiBody, COMPONENT_SCHEMAS, type JsonSchema, type ParameterDef, RESULTS_QUERY, RUN_ID_PARAM, RunRequestSchema, STRATEGIES_QUERY,
+  STRATEGY_ID_PARAM, type SchemaName,
 } from './schemas.js';
 
 /**
  * Every endpoint of the API, without its handler: the server registers its
  * routes from these and the OpenAPI document is written from them, so a
- * route cannot exist undocumented or be validated against a schema other
- * than the one published.
+ * route cannot exist undocumented, be validated against a schema other than
+ * the one published, or answer in a shape other than the one published.
  */
 
 export const API_PREFIX = '/api/v1';
@@ -167,12 +169,76 @@ function parametersSchema(parameters: Readonly<Record<string, ParameterDef>>): J
   };
 }
 
-/** The schema fastify validates the endpoint's request with. */
+/** The 2xx statuses an endpoint answers with a body. */
+type Success = 200 | 201 | 202;
+
+/**
+ * What fastify hands a handler of the endpoint and what the handler returns
+ * (the body of its 2xx responses), worked out of the endpoint's schemas:
+ * `addRoute<RouteTypes<typeof ENDPOINTS.getRun>>(...)`.
+ */
+export interface RouteTypes<E extends Endpoint> {
+  Params: E extends { readonly params: infer P } ? FromParameters<P> : unknown;
+  Querystring: E extends { readonly query: infer Q } ? FromParameters<Q> : unknown;
+  Body: E extends { readonly body: infer B } ? FromSchema<B> : unknown;
+  Reply: { [S in keyof E['responses']]: S extends Success ? ApiBody<E['responses'][S]['schema']> : never }[keyof E['responses']];
+}
+
+/**
+ * A component schema with every `$ref` replaced by the component it names
+ * (the schemas are not recursive), one object per name: fastify's
+ * serializer takes a schema whole.
+ */
+const inlined = new Map<SchemaName, JsonSchema>();
+
+export function inlineSchema(name: SchemaName): JsonSchema {
+  let schema = inlined.get(name);
+  if (schema === undefined) {
+    schema = inline(COMPONENT_SCHEMAS[name]);
+    inlined.set(name, schema);
+  }
+  return schema;
+}
+
+function inline(schema: JsonSchema): JsonSchema {
+  const target = /^#\/components\/schemas\/(\w+)$/.exec(schema.$ref ?? '')?.[1];
+  if (target !== undefined) return inlineSchema(target as SchemaName);
+  const out: { -readonly [K in keyof JsonSchema]: JsonSchema[K] } = { ...schema };
+  if (schema.items !== undefined) out.items = inline(schema.items);
+  if (schema.properties !== undefined) out.properties = Object.fromEntries(Object.entries(schema.properties).map(([k, v]) => [k, inline(v)]));
+  if (typeof schema.additionalProperties === 'object') out.additionalProperties = inline(schema.additionalProperties);
+  return out;
+}
+
+/**
+ * The response schemas of an endpoint, as fastify takes them: a success by
+ * its status, the errors by their class (4xx, 5xx), as every error has the
+ * one Error schema; so an error the endpoint does not list (a 408, say)
+ * is written in that shape too, and each class is compiled once.
+ */
+export function responseSchemas(endpoint: Endpoint): Record<string, JsonSchema> {
+  const response: Record<string, JsonSchema> = {};
+  for (const [status, r] of Object.entries(endpoint.responses)) {
+    const key = Number(status) >= 400 ? `${status[0]}xx` : status;
+    const schema = inlineSchema(r.schema);
+    if (response[key] !== undefined && response[key] !== schema) throw new Error(`${endpoint.operationId}: the ${key} responses have different schemas`);
+    response[key] = schema;
+  }
+  return response;
+}
+
+/**
+ * The schemas fastify validates the endpoint's request with, and serialises
+ * its responses with: a body is written with exactly the properties its
+ * schema lists (others are dropped), and a required one missing fails the
+ * request (a 500) instead of answering short.
+ */
 export function routeSchema(endpoint: Endpoint): FastifySchema {
   return {
     ...(endpoint.params ? { params: parametersSchema(endpoint.params) } : {}),
     ...(endpoint.query ? { querystring: parametersSchema(endpoint.query) } : {}),
     ...(endpoint.body ? { body: endpoint.body } : {}),
+    response: responseSchemas(endpoint),
   };
 }
 

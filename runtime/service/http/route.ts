@@ -7,7 +7,7 @@ import type { OpenApiDocument } from '../openapi.js';
 import type { RunService } from '../types.js';
 import { ApiError } from './api-error.js';
 import { type Endpoint, routeSchema } from './endpoints.js';
-import type { StrategyInfo } from './strategies.js';
+import type { StrategyInfo } from '../../registry/strategy-info.js';
 
 export type Handler<R extends RouteGenericInterface> = RouteHandlerMethod<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, R>;
 

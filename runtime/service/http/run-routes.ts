@@ -1,47 +1,17 @@
 import type { FastifyInstance } from 'fastify';
-import { RISK_PROFILE_NAMES, type RiskProfileName } from '../../engine/risk-profiles.js';
-import type { ResultFilters, ResultItem, RunRequest, RunStatus, RunStatusName } from '../types.js';
+import { RISK_PROFILE_NAMES } from '../../engine/risk-profiles.js';
+import { canonicalRiskProfiles, uniqueValues } from '../submission.js';
+import type { ResultFilters, RunRequest, RunStatus } from '../types.js';
 import { ApiError } from './api-error.js';
-import { API_PREFIX, ENDPOINTS } from './endpoints.js';
+import { API_PREFIX, ENDPOINTS, type RouteTypes } from './endpoints.js';
 import { addRoute, type RouteContext } from './route.js';
 import { timed } from './timeouts.js';
-import { DEFAULT_LIMIT, DEFAULT_TIMEFRAMES, type ResultsQuery, type RunRequestBody } from './schemas.js';
+import { type ApiBody, DEFAULT_LIMIT, DEFAULT_TIMEFRAMES, type RunRequestBody } from './schemas.js';
 
-export interface RunAcceptedBody {
-  readonly run_id: string;
-  readonly status: RunStatusName;
-  readonly total_combinations: number;
-  readonly estimated_seconds: number;
-}
-
-export interface RunStatusBody {
-  readonly run_id: string;
-  readonly status: RunStatusName;
-  readonly progress: {
-    readonly completed: number;
-    readonly total: number;
-    readonly elapsed_seconds: number | null;
-    readonly estimated_seconds?: number;
-  };
-  readonly summary?: {
-    readonly total_combinations: number;
-    readonly total_trades: number;
-    readonly total_result_records: number;
-    readonly elapsed_seconds: number;
-  };
-  readonly error?: { readonly message: string };
-}
-
-export interface ResultPageBody {
-  readonly results: ResultItem[];
-  readonly total: number;
-  readonly limit: number;
-  readonly offset: number;
-}
-
-function unique<T>(values: readonly T[]): T[] {
-  return [...new Set(values)];
-}
+/** The bodies of the run endpoints, as their schemas (schemas.ts) describe them. */
+export type RunAcceptedBody = ApiBody<'RunAccepted'>;
+export type RunStatusBody = ApiBody<'RunStatus'>;
+export type ResultPageBody = ApiBody<'ResultPage'>;
 
 /** Milliseconds are plenty. */
 function roundSeconds(seconds: number): number {
@@ -71,12 +41,11 @@ export function toRunRequest(body: RunRequestBody, knownStrategyIds: ReadonlySet
   if (startDate !== null && endDate !== null && endDate < startDate) {
     throw new ApiError(400, 'VALIDATION_ERROR', `end_date ${endDate} is before start_date ${startDate}`, { in: 'body', field: 'end_date' });
   }
-  const profiles = new Set<RiskProfileName>(body.risk_profiles ?? RISK_PROFILE_NAMES);
   return {
-    symbols: unique(body.symbols),
-    timeframes: unique(body.timeframes ?? DEFAULT_TIMEFRAMES),
-    riskProfiles: RISK_PROFILE_NAMES.filter((p) => profiles.has(p)),
-    strategyIds: strategyIds === null ? null : unique(strategyIds),
+    symbols: uniqueValues(body.symbols),
+    timeframes: uniqueValues(body.timeframes ?? DEFAULT_TIMEFRAMES),
+    riskProfiles: canonicalRiskProfiles(body.risk_profiles ?? RISK_PROFILE_NAMES),
+    strategyIds: strategyIds === null ? null : uniqueValues(strategyIds),
     startDate,
     endDate,
     persistTrades: body.persist_trades ?? false,
@@ -110,25 +79,6 @@ export function toStatusBody(run: RunStatus): RunStatusBody {
   };
 }
 
-/** Exactly the documented fields of a result row. */
-function toResultItem(r: ResultItem): ResultItem {
-  return {
-    strategy_id: r.strategy_id,
-    strategy_name: r.strategy_name,
-    symbol: r.symbol,
-    timeframe: r.timeframe,
-    risk_profile: r.risk_profile,
-    open_day: r.open_day,
-    open_hour: r.open_hour,
-    long_short: r.long_short,
-    num_trades: r.num_trades,
-    pnl_mean: r.pnl_mean,
-    pnl_std: r.pnl_std,
-    max_drawdown: r.max_drawdown,
-    max_profit: r.max_profit,
-  };
-}
-
 function runNotFound(runId: string): ApiError {
   return new ApiError(404, 'RUN_NOT_FOUND', `no run with id ${runId}`, { run_id: runId });
 }
@@ -144,7 +94,7 @@ export function runRoutes(api: FastifyInstance, ctx: RouteContext): void {
   const { service, serviceTimeoutMs } = ctx;
   const knownIds = new Set(ctx.strategies.map((s) => s.id));
 
-  addRoute<{ Body: RunRequestBody }>(api, API_PREFIX, ENDPOINTS.submitRun, async (request, reply): Promise<RunAcceptedBody> => {
+  addRoute<RouteTypes<typeof ENDPOINTS.submitRun>>(api, API_PREFIX, ENDPOINTS.submitRun, async (request, reply) => {
     const submitted = await timed(serviceTimeoutMs, service.submit(toRunRequest(request.body, knownIds)));
     // 202: queued now (a new run, or a failed or cancelled one resumed); 200: the existing run as it is
     reply.code(submitted.unchanged === true ? 200 : 202).header('location', `${API_PREFIX}/runs/${encodeURIComponent(submitted.runId)}`);
@@ -156,21 +106,21 @@ export function runRoutes(api: FastifyInstance, ctx: RouteContext): void {
     };
   });
 
-  addRoute<{ Params: { run_id: string } }>(api, API_PREFIX, ENDPOINTS.getRun, async (request): Promise<RunStatusBody> =>
+  addRoute<RouteTypes<typeof ENDPOINTS.getRun>>(api, API_PREFIX, ENDPOINTS.getRun, async (request) =>
     toStatusBody(await existingRun(ctx, request.params.run_id)),
   );
 
-  addRoute<{ Params: { run_id: string } }>(api, API_PREFIX, ENDPOINTS.cancelRun, async (request): Promise<RunStatusBody> => {
+  addRoute<RouteTypes<typeof ENDPOINTS.cancelRun>>(api, API_PREFIX, ENDPOINTS.cancelRun, async (request) => {
     const run = await timed(serviceTimeoutMs, service.cancel(request.params.run_id));
     if (run === undefined) throw runNotFound(request.params.run_id);
     return toStatusBody(run);
   });
 
-  addRoute<{ Params: { run_id: string }; Querystring: ResultsQuery }>(
+  addRoute<RouteTypes<typeof ENDPOINTS.getRunResults>>(
     api,
     API_PREFIX,
     ENDPOINTS.getRunResults,
-    async (request): Promise<ResultPageBody> => {
+    async (request) => {
       const { run_id: runId } = request.params;
       const q = request.query;
       await existingRun(ctx, runId);
@@ -184,7 +134,8 @@ export function runRoutes(api: FastifyInstance, ctx: RouteContext): void {
       const limit = q.limit ?? DEFAULT_LIMIT;
       const offset = q.offset ?? 0;
       const page = await timed(serviceTimeoutMs, service.results(runId, filters, limit, offset));
-      return { results: page.results.map(toResultItem), total: page.total, limit, offset };
+      // the response schema writes each row's documented fields, and only those
+      return { results: page.results, total: page.total, limit, offset };
     },
   );
 }

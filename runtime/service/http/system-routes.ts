@@ -1,19 +1,12 @@
 import type { FastifyInstance } from 'fastify';
-import type { LagFigures } from '../event-loop-lag.js';
 import type { RunService } from '../types.js';
 import { ApiError } from './api-error.js';
-import { ENDPOINTS } from './endpoints.js';
+import { ENDPOINTS, type RouteTypes } from './endpoints.js';
 import { addRoute, type RouteContext } from './route.js';
+import type { ApiBody } from './schemas.js';
 
-export interface HealthBody {
-  readonly status: 'ok' | 'degraded';
-  readonly version: string;
-  readonly strategies_loaded: number;
-  readonly uptime_seconds: number;
-  readonly database: 'ok' | 'unreachable';
-  readonly event_loop_lag_ms: LagFigures;
-  readonly worker_restarts: number;
-}
+/** GET /health's body, as its schema (schemas.ts) describes it. */
+export type HealthBody = ApiBody<'Health'>;
 
 /** What /health reports beyond the route context. */
 export interface HealthSources {
@@ -41,7 +34,7 @@ export async function databaseAnswers(service: RunService, timeoutMs: number): P
  * has in `details`.
  */
 export function systemRoutes(app: FastifyInstance, ctx: RouteContext, sources: HealthSources = {}): void {
-  addRoute(app, '', ENDPOINTS.health, async (): Promise<HealthBody> => {
+  addRoute<RouteTypes<typeof ENDPOINTS.health>>(app, '', ENDPOINTS.health, async () => {
     const ok = await databaseAnswers(ctx.service, ctx.healthTimeoutMs);
     const body: HealthBody = {
       status: ok ? 'ok' : 'degraded',
@@ -55,5 +48,5 @@ export function systemRoutes(app: FastifyInstance, ctx: RouteContext, sources: H
     if (!ok) throw new ApiError(503, 'SERVICE_UNAVAILABLE', 'the database does not answer', { ...body }, { 'retry-after': '5' });
     return body;
   });
-  addRoute(app, '', ENDPOINTS.openapi, async () => ctx.document);
+  addRoute<RouteTypes<typeof ENDPOINTS.openapi>>(app, '', ENDPOINTS.openapi, async () => ctx.document);
 }
