@@ -1,4 +1,5 @@
-import type { StrategyDiagnostics } from '../runtime/registry/diagnostics.js';
+import { registryHash } from '../runtime/registry/hash.js';
+import type { StrategyDiagnostics } from '../runtime/registry/types.js';
 import { diagnoseRegistry, sameSignalGroups, warningLines } from './diagnostics/report.js';
 import { emitModules } from './emit/module.js';
 import { type RegistryError, validateRegistry } from './registry/validate.js';
@@ -14,6 +15,8 @@ export interface CompileResult {
   readonly neverTrade: number[];
   /** Groups of ids of strategies that compile to the same signals and exits. */
   readonly sameSignals: number[][];
+  /** The registry's sha256, of its canonical form (runtime/registry/hash.ts); also emitted as REGISTRY_HASH. */
+  readonly hash: string;
 }
 
 export class RegistryInvalid extends Error {
@@ -27,11 +30,13 @@ export function compileRegistry(data: unknown): CompileResult {
   const validation = validateRegistry(data);
   if (!validation.ok) throw new RegistryInvalid(validation.errors);
   const diagnostics = diagnoseRegistry(validation.strategies);
+  const hash = registryHash(data);
   return {
-    files: emitModules(validation.strategies, diagnostics),
+    files: emitModules(validation.strategies, diagnostics, hash),
     warnings: warningLines(diagnostics),
     diagnostics,
     neverTrade: diagnostics.filter((d) => d.neverTrades).map((d) => d.id),
     sameSignals: sameSignalGroups(diagnostics),
+    hash,
   };
 }

@@ -1,4 +1,4 @@
-import type { StrategyDiagnostics } from '../../runtime/registry/diagnostics.js';
+import type { StrategyDiagnostics } from '../../runtime/registry/types.js';
 import type { Strategy } from '../registry/schema.js';
 import { describeNeverTrue, findNeverTrue, neverTrades } from './never.js';
 import { findSameSignals } from './same-signals.js';

@@ -1,12 +1,8 @@
 import { z } from 'zod';
-import { BAR_COLUMNS, canonicalColumn } from '../../runtime/indicators/catalog.js';
+import { resolveColumn } from '../../runtime/registry/vocabulary.js';
 
-const BARS: ReadonlySet<string> = new Set(BAR_COLUMNS);
-
-/** A bar column as is, an indicator column or alias by its reference name. */
-export function resolveColumn(name: string): string | undefined {
-  return BARS.has(name) ? name : canonicalColumn(name);
-}
+/** A bar column as is, an indicator column or alias by its reference name (the vocabulary's). */
+export { resolveColumn };
 
 /** A bar or indicator column name; aliases of the design document allowed. */
 export const Column = z

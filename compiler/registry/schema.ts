@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ConditionSchema } from '../conditions/schema.js';
-import { CATEGORIES, DIRECTIONS } from '../../runtime/strategy/compiled.js';
+import { CATEGORIES, DIRECTIONS } from '../../runtime/registry/vocabulary.js';
 import { Column } from './columns.js';
 
 const Multiplier = z.number().positive().nullable();

@@ -4,6 +4,7 @@ import { checkGuards } from '../expr/analyze.js';
 import type { Pred } from '../expr/types.js';
 import { ConditionSchema } from '../conditions/schema.js';
 import { type Strategy, StrategySchema } from './schema.js';
+import { SIDES, type Side } from '../../runtime/registry/vocabulary.js';
 
 export interface RegistryError {
   /** The strategy's id when it has a usable one, else its position in the array. */
@@ -16,8 +17,7 @@ export interface RegistryError {
 
 export type Validation = { ok: true; strategies: Strategy[] } | { ok: false; errors: RegistryError[] };
 
-export const SIDES = ['entry_long', 'entry_short', 'exit_long', 'exit_short'] as const;
-export type Side = (typeof SIDES)[number];
+export { SIDES, type Side };
 
 /** Validates a parsed registry, listing every error rather than the first. */
 export function validateRegistry(data: unknown): Validation {

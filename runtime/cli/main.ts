@@ -1,8 +1,7 @@
 #!/usr/bin/env node
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { ConfigError } from '../config/error.js';
-import { InputError } from '../io/bars-csv.js';
+import { ConfigError, InputError } from '../errors.js';
 import { probeVersion } from '../version.js';
 import { backtestCommand } from './commands/backtest.js';
 import { dbCommand } from './commands/db.js';

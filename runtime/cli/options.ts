@@ -1,7 +1,8 @@
 import { STRATEGIES } from '../../generated/index.js';
 import { RISK_PROFILE_NAMES, type RiskProfileName, isRiskProfileName } from '../engine/risk-profiles.js';
-import { InputError } from '../io/bars-csv.js';
+import { InputError } from '../errors.js';
 import { parseIsoTime } from '../io/iso-time.js';
+import { DEFAULT_TIMEFRAMES, isTimeframe, timeframeMinutes } from '../registry/vocabulary.js';
 import type { CompiledStrategy } from '../strategy/compiled.js';
 
 /** Splits `a,b,c` (also repeated flags) into trimmed, non-empty items. */
@@ -40,12 +41,10 @@ export function parseRiskProfiles(value: unknown): RiskProfileName[] {
   return RISK_PROFILE_NAMES.filter((p) => items.includes(p));
 }
 
-const TIMEFRAME = /^([0-9]+)(Min|Hour|Day|Week|Month)$/;
-
 /** The timeframes probe runs when none are named, in this order. */
-export const USUAL_TIMEFRAMES: readonly string[] = ['15Min', '1Hour', '1Day'];
+export const USUAL_TIMEFRAMES: readonly string[] = DEFAULT_TIMEFRAMES;
 
-export const isTimeframe = (value: string): boolean => TIMEFRAME.test(value);
+export { isTimeframe };
 
 export function parseTimeframes(value: unknown): string[] {
   const items = value === undefined ? [...USUAL_TIMEFRAMES] : splitList(value);
@@ -57,17 +56,10 @@ export function parseTimeframes(value: unknown): string[] {
   return [...new Set(items)];
 }
 
-const UNIT_MINUTES: Readonly<Record<string, number>> = { Min: 1, Hour: 60, Day: 1440, Week: 10_080, Month: 43_200 };
-
-const minutes = (timeframe: string): number => {
-  const [, count, unit] = TIMEFRAME.exec(timeframe) ?? [];
-  return Number(count) * (UNIT_MINUTES[unit ?? ''] ?? Number.NaN);
-};
-
 /** The usual timeframes first, in their order, then the others from the shortest (`5Min`) to the longest. */
 export function orderTimeframes(timeframes: readonly string[]): string[] {
   const usual = USUAL_TIMEFRAMES.filter((t) => timeframes.includes(t));
-  const others = timeframes.filter((t) => !USUAL_TIMEFRAMES.includes(t)).sort((a, b) => minutes(a) - minutes(b) || a.localeCompare(b));
+  const others = timeframes.filter((t) => !USUAL_TIMEFRAMES.includes(t)).sort((a, b) => timeframeMinutes(a) - timeframeMinutes(b) || a.localeCompare(b));
   return [...usual, ...others];
 }
 

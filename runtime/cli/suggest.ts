@@ -1,4 +1,4 @@
-import { InputError } from '../io/bars-csv.js';
+import { InputError } from '../errors.js';
 
 /**
  * Edit distance where swapping two neighbouring letters counts as one edit

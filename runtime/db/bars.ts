@@ -1,5 +1,5 @@
 import type { CustomTypesConfig, Pool, PoolClient, QueryArrayConfig } from 'pg';
-import { InputError } from '../io/bars-csv.js';
+import { InputError } from '../errors.js';
 import { type Bars, allocateBars } from '../series/bars.js';
 import { checkout } from './connect.js';
 import { copyRows } from './copy.js';

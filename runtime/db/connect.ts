@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { Config } from '../config/config.js';
+import { type Logger, createLogger } from '../log/logger.js';
 import { type EmbeddedServer, embeddedDir, embeddedPort, startEmbedded } from './embedded.js';
 import { initSchema } from './schema.js';
 
@@ -27,17 +28,6 @@ export function isConnectionError(error: unknown, depth = 0): boolean {
   if (CONNECTION_MESSAGES.test(error.message)) return true;
   if (error instanceof AggregateError && error.errors.some((e) => isConnectionError(e, depth + 1))) return true;
   return isConnectionError(error.cause, depth + 1);
-}
-
-/** The connection to PostgreSQL died while probe was doing `during` ("the write of SYNTH 1Hour"): rerunning resumes. */
-export class ConnectionLostError extends Error {
-  constructor(
-    readonly during: string,
-    cause: unknown,
-  ) {
-    super(`lost the connection to PostgreSQL during ${during}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
-    this.name = 'ConnectionLostError';
-  }
 }
 
 /**
@@ -121,10 +111,15 @@ export async function openDatabase(config: Config, env: NodeJS.ProcessEnv = proc
     // doubles must travel as their shortest exact text on any server version
     options: '-c extra_float_digits=3',
   });
-  // an idle client's error (e.g. the server restarting) must not crash the process; nor may a checked-out
-  // client's: checkout() listens while it holds one, and so does every client of this pool from its start, for
-  // the code that checks one out with pool.connect() (the statement in flight fails with the error all the same)
-  pool.on('error', () => {});
+  // an idle client's error (e.g. the server restarting) must not crash the process: it is logged (as config.logging
+  // says, with a logger made on the first one), and the pool drops that client. Nor may a checked-out client's:
+  // checkout() listens while it holds one, and so does every client of this pool from its start, for the code that
+  // checks one out with pool.connect() (the statement in flight fails with the error all the same)
+  let log: Logger | undefined;
+  pool.on('error', (error) => {
+    log ??= createLogger(config.logging).child({ component: 'database' });
+    log.warn(`an idle connection to the database failed: ${error.message}`);
+  });
   pool.on('connect', (client) => client.on('error', () => {}));
   let created: string[] = [];
   try {

@@ -10,7 +10,7 @@ import { arch, platform, tmpdir } from 'node:os';
 import { dirname, join, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
-import { ConfigError } from '../config/error.js';
+import { ConfigError } from '../errors.js';
 import { type Postmaster, isKept, markKept, readPostmaster, stopPostmaster } from './postmaster.js';
 
 /** The port the embedded server listens on: PROBE_EMBEDDED_PORT, else 54329. Read when asked: a bad value fails only what uses it. */

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { InputError } from '../io/bars-csv.js';
+import { InputError } from '../errors.js';
 import type { Bars } from '../series/bars.js';
 import { newColumn } from '../series/column.js';
 import { canonicalColumn } from '../indicators/catalog.js';

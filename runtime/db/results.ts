@@ -1,7 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import type { Pool, PoolClient } from 'pg';
 import { RESULT_COPY_COLUMNS, TRADE_STAGING_COLUMNS } from '../output/copy-rows.js';
-import { ConnectionLostError, checkout, isConnectionError } from './connect.js';
+import { ConnectionLostError } from '../errors.js';
+import { checkout, isConnectionError } from './connect.js';
 import { copyBuffers } from './copy.js';
 
 /** One (symbol, strategy, timeframe, risk profile) the engine ran to the end, and the trades it made. */

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import type { Strategy } from '../registry/load.js';
+import type { RegistryStrategy } from '../registry/types.js';
 
 export interface SeedCounts {
   readonly inserted: number;
@@ -9,7 +9,7 @@ export interface SeedCounts {
 }
 
 /** The registry fields that probe_strategies holds. */
-export type SeedStrategy = Pick<Strategy, 'name' | 'display_name' | 'philosophy' | 'category' | 'direction' | 'details' | 'version'>;
+export type SeedStrategy = Pick<RegistryStrategy, 'name' | 'display_name' | 'philosophy' | 'category' | 'direction' | 'details' | 'version'>;
 
 /**
  * Upserts probe_strategies by name (the Python system's key for a strategy;
@@ -45,8 +45,11 @@ export async function seedStrategies(pool: Pool, strategies: readonly SeedStrate
   return { inserted, updated, unchanged: strategies.length - rows.length };
 }
 
-/** Every strategy in probe_strategies: name -> its id and version. */
-export async function strategyIds(pool: Pool): Promise<Map<string, { id: number; version: number }>> {
-  const { rows } = await pool.query<{ name: string; id: number; version: number }>('SELECT name, id, version FROM probe_strategies');
+/** Every strategy in probe_strategies (or those named): name -> its id and version. */
+export async function strategyIds(pool: Pool, names?: readonly string[]): Promise<Map<string, { id: number; version: number }>> {
+  const { rows } =
+    names === undefined
+      ? await pool.query<{ name: string; id: number; version: number }>('SELECT name, id, version FROM probe_strategies')
+      : await pool.query<{ name: string; id: number; version: number }>('SELECT name, id, version FROM probe_strategies WHERE name = ANY($1::text[])', [names]);
   return new Map(rows.map((r) => [r.name, { id: r.id, version: r.version }]));
 }

@@ -140,8 +140,8 @@ export interface CopyRequest extends BacktestRequest {
   readonly datasets: readonly RunDataset[];
   readonly symbol: string;
   readonly runId: string;
-  /** probe_strategies rows by registry id. */
-  readonly stored: ReadonlyMap<number, StoredStrategy>;
+  /** probe_strategies rows by registry id (ensureStrategies). */
+  readonly stored: readonly (StoredStrategy | undefined)[];
   readonly trades: boolean;
 }
 
@@ -159,7 +159,7 @@ export async function backtestCopy(
     request,
     ({ periodStart, periodEnd }) => ({ symbol: request.symbol, run: { runId: request.runId, periodStart, periodEnd } }),
     (task) => {
-      const strategy = request.stored.get(task.strategy.id);
+      const strategy = request.stored[task.strategy.id];
       if (strategy === undefined) throw new Error(`strategy ${task.strategy.id} ${task.strategy.name} is not in probe_strategies`);
       return request.pool.runCopy({
         datasetId: task.datasetId,

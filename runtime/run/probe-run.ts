@@ -3,14 +3,14 @@ import { performance } from 'node:perf_hooks';
 import type { Pool } from 'pg';
 import type { IndicatorEngine } from '../indicators/compute.js';
 import type { RiskProfileName } from '../engine/risk-profiles.js';
-import { InputError } from '../io/bars-csv.js';
+import { InputError } from '../errors.js';
 import type { WorkerPool } from '../pool/pool.js';
 import type { CompiledStrategy } from '../strategy/compiled.js';
 import { loadBars, rangeSql, tickerExists } from '../db/bars.js';
 import { loadFeatures } from '../db/features.js';
 import { type FinishedCombination, ResultWriter, storedCombinations } from '../db/results.js';
+import type { StoredStrategies } from '../db/ensure-strategies.js';
 import { RUN_COMBINATIONS, ensureTable } from '../db/schema.js';
-import type { StoredStrategy } from '../output/copy-rows.js';
 import { type RunDataset, backtestCopy } from './backtest.js';
 import { indicatorsNeeded } from './prepare.js';
 
@@ -28,7 +28,8 @@ export interface ProbeRunRequest {
   readonly runId: string;
   readonly persistTrades: boolean;
   readonly batchRows: number;
-  readonly strategyIds: ReadonlyMap<string, { id: number; version: number }>;
+  /** probe_strategies rows by registry id (ensureStrategies), resolved once for the run. */
+  readonly strategyIds: StoredStrategies;
   readonly indicatorEngine?: IndicatorEngine;
   /** Where missing indicators are computed (see BacktestRequest); the service keeps its thread free with 'pool'. */
   readonly indicatorsOn?: 'main' | 'pool';
@@ -74,11 +75,9 @@ export async function probeRun(db: Pool, workers: WorkerPool, request: ProbeRunR
   const done = await storedCombinations(db, request.runId);
   if (request.persistTrades && done.size > 0) await checkTradesStored(db, request);
   const writer = new ResultWriter(db, { runId: request.runId, persistTrades: request.persistTrades, batchRows: request.batchRows });
-  const stored = new Map<number, StoredStrategy>();
+  const stored = request.strategyIds;
   for (const strategy of request.strategies) {
-    const row = request.strategyIds.get(strategy.name);
-    if (!row) throw new Error(`strategy ${strategy.id} ${strategy.name} is not in probe_strategies`);
-    stored.set(strategy.id, row);
+    if (stored[strategy.id] === undefined) throw new Error(`strategy ${strategy.id} ${strategy.name} is not in probe_strategies`);
   }
   const wanted = indicatorsNeeded(request.strategies);
   const perSymbol = request.timeframes.length * request.strategies.length * request.profiles.length;
@@ -123,7 +122,7 @@ export async function probeRun(db: Pool, workers: WorkerPool, request: ProbeRunR
         indicatorEngine: request.indicatorEngine,
         indicatorsOn: request.indicatorsOn,
         skip: (timeframe, strategyId, profile) => {
-          const skipped = done.has([symbol, stored.get(strategyId)!.id, timeframe, profile].join('|'));
+          const skipped = done.has([symbol, stored[strategyId]!.id, timeframe, profile].join('|'));
           if (skipped) resumed++;
           else ran++;
           return skipped;
@@ -131,7 +130,7 @@ export async function probeRun(db: Pool, workers: WorkerPool, request: ProbeRunR
         onProgress: (count) => request.onProgress?.(k * perSymbol + count, total),
       },
       (payload, task) => {
-        const strategyId = stored.get(task.strategyId)!.id;
+        const strategyId = stored[task.strategyId]!.id;
         const finished = task.profiles.map(
           (profile, p): FinishedCombination => ({ symbol, strategyId, timeframe: task.timeframe, profile, trades: payload.profileTrades[p]! }),
         );

@@ -7,9 +7,3 @@ export function newColumn(length: number, fill = Number.NaN): Float64Array {
   if (fill !== 0) column.fill(fill);
   return column;
 }
-
-export function sharedCopy(values: ArrayLike<number>): Float64Array {
-  const column = newColumn(values.length, 0);
-  for (let i = 0; i < values.length; i++) column[i] = values[i];
-  return column;
-}

@@ -7,10 +7,9 @@ import { initSchema } from '../db/schema.js';
 import { probeVersion } from '../version.js';
 import { WorkerPool } from '../pool/pool.js';
 import { createLogger, fastifyLoggerOptions } from '../log/logger.js';
-import { loadRegistry } from '../registry/load.js';
 import { EventLoopLag, type LagFigures } from './event-loop-lag.js';
 import { buildServer } from './http/server.js';
-import { strategyInfos } from './http/strategies.js';
+import { strategyInfos } from '../registry/strategy-info.js';
 import { PgRunService } from './pg-run-service.js';
 import { startQueue } from './queue.js';
 import { UnitWorker } from './unit-worker.js';
@@ -63,7 +62,7 @@ export async function startService(config: Config, env: NodeJS.ProcessEnv = proc
     }));
     workers = new WorkerPool(config.engine.max_workers > 0 ? config.engine.max_workers : undefined, { log: log.child({ component: 'pool' }) });
     const pool = workers;
-    const service = new PgRunService(db.pool, boss, STRATEGIES);
+    const service = new PgRunService(db.pool, boss, STRATEGIES, log.child({ component: 'runs' }));
     const server = buildServer({
       service,
       version: probeVersion(),
@@ -71,7 +70,7 @@ export async function startService(config: Config, env: NodeJS.ProcessEnv = proc
       bodyLimit: bytes(config.server.body_limit),
       requestTimeoutMs: config.server.read_timeout,
       serviceTimeoutMs: config.server.write_timeout,
-      strategies: strategyInfos(loadRegistry(config.strategies.registry_file)),
+      strategies: strategyInfos(),
       // config.logging's level, format and redaction; a request's lines are logged at `debug` only, failures behind a 500 always
       logger: fastifyLoggerOptions(config.logging),
       eventLoopLag: lag,

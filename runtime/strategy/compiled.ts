@@ -1,3 +1,5 @@
+import type { Category, Direction } from '../registry/vocabulary.js';
+
 /** The columns one strategy function reads, by name, each as long as `length`. */
 export interface Series {
   readonly length: number;
@@ -7,12 +9,8 @@ export interface Series {
 /** Fills `out[i]` with 1 where the signal holds on bar `i`, else 0. */
 export type SignalFn = (series: Series, out: Uint8Array) => void;
 
-/** The registry's strategy categories and directions; the compiler's schema takes them from here. */
-export const CATEGORIES = ['trend', 'mean_reversion', 'breakout', 'volume_flow', 'pattern', 'regime'] as const;
-export const DIRECTIONS = ['long_short', 'long_only', 'short_only'] as const;
-
-export type Category = (typeof CATEGORIES)[number];
-export type Direction = (typeof DIRECTIONS)[number];
+/** The registry's strategy categories and directions (runtime/registry/vocabulary.ts). */
+export { CATEGORIES, type Category, DIRECTIONS, type Direction } from '../registry/vocabulary.js';
 
 /** Multiples of ATR(14) at entry and a bar count; null = not used. */
 export interface ExitRules {

@@ -4,8 +4,10 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { describeNeverTrue, findNeverTrue, neverTrades } from '../../compiler/diagnostics/never.js';
 import { findSameSignals } from '../../compiler/diagnostics/same-signals.js';
-import { loadRegistry } from '../../runtime/registry/load.js';
+import { diagnosticsOf } from '../../runtime/registry/diagnostics.js';
+import { REGISTRY_HASH } from '../../runtime/registry/registry.js';
 import { ROOT, probe } from '../support/cli.js';
+import { loadRegistry } from '../support/registry.js';
 
 const registry = loadRegistry(resolve(ROOT, 'strategies.json'));
 const raw = JSON.parse(readFileSync(resolve(ROOT, 'strategies.json'), 'utf8')) as Record<string, unknown>[];
@@ -93,30 +95,67 @@ describe('probe strategies list', () => {
     expect(run.stderr).toContain('Argument: category, Given: "momentum", Choices: "trend", "mean_reversion", "breakout"');
   });
 
-  it('reads the registry the config names, and --registry', async () => {
+  it('lists the strategies compiled into generated/, warning when the registry file the config names is another one', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'probe-strategies-'));
     const file = join(dir, 'two.json');
     writeFileSync(file, JSON.stringify(raw.slice(0, 2)));
     writeFileSync(join(dir, 'config.yaml'), `strategies:\n  registry_file: ${file}\n`);
     const viaConfig = await probe(['strategies', 'list', '--config', join(dir, 'config.yaml')]);
-    expect(viaConfig.stdout.trimEnd().split('\n')).toHaveLength(3);
-    const viaFlag = await probe(['strategies', 'list', '--registry', file, '--json']);
-    expect((JSON.parse(viaFlag.stdout) as unknown[]).length).toBe(2);
-    const missing = await probe(['strategies', 'list', '--registry', join(dir, 'none.json')]);
-    expect(missing.status).toBe(2);
-    expect(missing.stderr).toBe(`error: ${join(dir, 'none.json')}: cannot read the strategy registry: no such file\n`);
+    expect(viaConfig.status, viaConfig.stderr).toBe(0);
+    expect(viaConfig.stdout).toBe((await probe(['strategies', 'list'])).stdout);
+    expect(viaConfig.stdout.trimEnd().split('\n')).toHaveLength(registry.length + 1);
+    expect(viaConfig.stderr).toBe(
+      `warning: strategies.registry_file ${file} is not the registry probe was built from (${REGISTRY_HASH.slice(0, 12)}): ` +
+        'probe uses the strategies compiled into generated/; to use it, compile it ' +
+        `(make generate, or npx tsx compiler/main.ts --registry ${file}; then node scripts/bundle.mjs for dist/)\n`,
+    );
+
+    // the same registry written otherwise (indented, keys and strategies in another order) is the registry probe was built from
+    const same = join(dir, 'same.json');
+    const reordered = [...raw].reverse().map((s) => Object.fromEntries(Object.entries(s).reverse()));
+    writeFileSync(same, JSON.stringify(reordered, null, 4));
+    writeFileSync(join(dir, 'same.yaml'), `strategies:\n  registry_file: ${same}\n`);
+    const agreeing = await probe(['strategies', 'list', '--config', join(dir, 'same.yaml'), '--json']);
+    expect(agreeing.status, agreeing.stderr).toBe(0);
+    expect(agreeing.stderr).toBe('');
+    expect((JSON.parse(agreeing.stdout) as unknown[]).length).toBe(registry.length);
+
+    writeFileSync(join(dir, 'none.yaml'), `strategies:\n  registry_file: ${join(dir, 'none.json')}\n`);
+    const missing = await probe(['strategies', 'show', '1', '--config', join(dir, 'none.yaml')]);
+    expect(missing.status, missing.stderr).toBe(0);
+    expect(missing.stderr).toBe(
+      `warning: strategies.registry_file ${join(dir, 'none.json')}: no such file; probe uses the strategies compiled into generated/\n`,
+    );
+  });
+
+  it('refuses --registry, pointing at the compiler, with exit code 2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'probe-strategies-'));
+    const file = join(dir, 'two.json');
+    writeFileSync(file, JSON.stringify(raw.slice(0, 2)));
+    for (const args of [['strategies', 'list', '--registry', file, '--json'], ['strategies', 'show', '1', '--registry', file]]) {
+      const run = await probe(args);
+      expect(run.status).toBe(2);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toBe(
+        'error: --registry: probe no longer reads a strategy registry: it uses the strategies compiled into generated/ by make generate; ' +
+          `to use ${file}, compile it with npx tsx compiler/main.ts --registry ${file} (then node scripts/bundle.mjs for dist/)\n`,
+      );
+    }
+    // not offered in --help
+    expect((await probe(['strategies', 'list', '--help'])).stdout).not.toContain('--registry');
   });
 
   it('takes the warnings from generated/, for the strategy compiled under that id and name only', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'probe-strategies-'));
-    const file = join(dir, 'renamed.json');
-    const renamed = raw.filter((s) => s.id === 51 || s.id === 52).map((s) => (s.id === 52 ? { ...s, name: 'not_compiled_yet' } : s));
-    writeFileSync(file, JSON.stringify(renamed));
-    const run = await probe(['strategies', 'list', '--registry', file]);
+    const run = await probe(['strategies', 'list']);
     expect(run.status, run.stderr).toBe(0);
     const lines = run.stdout.trimEnd().split('\n');
-    expect(lines[1]).toMatch(/^51 .* never trades$/);
-    expect(lines[2]).toMatch(/^52  not_compiled_yet +breakout +long_short +Donchian \+ ATR Filter$/);
+    expect(lines[51]).toMatch(/^ 51 .* never trades$/);
+    expect(lines[52]).toMatch(/^ 52  donchian_atr_filter +breakout +long_short +Donchian \+ ATR Filter +never trades$/);
+    // a strategy under another name than generated/ compiled under its id has no findings
+    expect(diagnosticsOf({ id: 51, name: 'donchian_20_breakout' }).neverTrades).toBe(true);
+    expect(diagnosticsOf({ id: 52, name: 'not_compiled_yet' })).toEqual({
+      id: 52, name: 'not_compiled_yet', neverTrades: false, neverTrue: [], sameSignalsAs: [], warnings: [],
+    });
   });
 });
 

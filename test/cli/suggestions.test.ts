@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import yargs from 'yargs';
-import { InputError } from '../../runtime/io/bars-csv.js';
+import { InputError } from '../../runtime/errors.js';
 import { closestName, rejectUnknownOptions } from '../../runtime/cli/suggest.js';
 import { probe } from '../support/cli.js';
 import { PARITY_DIR } from '../support/parity-fixtures.js';

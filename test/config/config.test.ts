@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { type Config, ConfigError, defaultConfig, loadConfig } from '../../runtime/config/config.js';
+import { type Config, defaultConfig, loadConfig } from '../../runtime/config/config.js';
+import { ConfigError } from '../../runtime/errors.js';
 import { interpolate } from '../../runtime/config/interpolate.js';
 import { ROOT } from '../support/cli.js';
 

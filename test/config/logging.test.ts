@@ -10,8 +10,7 @@ import { readBarsCsv } from '../../runtime/io/bars-csv.js';
 import { PROGRESS_INTERVAL_MS, etaText, progressFigures, progressInterval, progressLog, rateText } from '../../runtime/cli/progress.js';
 import { createLogger, fastifyLoggerOptions, formatFor } from '../../runtime/log/logger.js';
 import { buildServer, strategyInfos } from '../../runtime/service/http/server.js';
-import { loadRegistry } from '../../runtime/registry/load.js';
-import { ROOT, probe } from '../support/cli.js';
+import { probe } from '../support/cli.js';
 import { type TestDatabase, freshDatabase } from '../support/database.js';
 import { FakeRunService } from '../support/fake-run-service.js';
 import { PARITY_DIR } from '../support/parity-fixtures.js';
@@ -125,7 +124,7 @@ describe('the logger', () => {
         token: TOKEN,
         bodyLimit: 1024,
         requestTimeoutMs: 1000,
-        strategies: strategyInfos(loadRegistry(resolve(ROOT, 'strategies.json'))),
+        strategies: strategyInfos(),
         logger: fastifyLoggerOptions({ level, format: 'json' }, out),
       });
       await app.inject({ method: 'GET', url: '/api/v1/strategies', headers: { authorization: `Bearer ${TOKEN}` } });

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { Pool } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STRATEGIES } from '../../generated/index.js';
-import { ensureStrategies } from '../../runtime/db/ensure-strategies.js';
+import { type StoredStrategies, ensureStrategies } from '../../runtime/db/ensure-strategies.js';
 import { type CopyPayload, ResultWriter, storedCombinations } from '../../runtime/db/results.js';
 import { tradeCount } from '../../runtime/engine/trade-log.js';
 import { RISK_PROFILES } from '../../runtime/engine/risk-profiles.js';
@@ -23,12 +23,12 @@ import { PARITY_DIR } from '../support/parity-fixtures.js';
  * duplicates anything.
  */
 let db: { pool: Pool; drop(): Promise<void> };
-let ids: Map<string, { id: number; version: number }>;
+let ids: StoredStrategies;
 const strategy = STRATEGIES.find((s) => s.id === 1)!;
 const context = { runId: 'conflict', symbol: 'SYNTH', timeframe: '1Day', periodStart: 0, periodEnd: 1 };
 
 /** The COPY text of strategy 1 on the parity bars for the low and the high profile, as a worker writes it. */
-function payloads(runId = context.runId, stored = ids.get(strategy.name)!): CopyPayload[] {
+function payloads(runId = context.runId, stored = ids[strategy.id]!): CopyPayload[] {
   const bars = readBarsCsv(resolve(PARITY_DIR, 'bars_1Day.csv'));
   const series = prepareSeries(bars, [strategy]);
   const rows = new CopyRows({ ...context, runId }, series);
@@ -94,7 +94,7 @@ describe('ResultWriter', () => {
     expect(await write([low!, high!])).toMatchObject({ resultRows: high!.rowCount, trades: high!.tradeCount });
     expect(await counts()).toEqual({ results: lowRows + high!.rowCount, trades: lowTrades + high!.tradeCount });
     expect(await storedCombinations(db.pool, 'conflict')).toEqual(
-      new Set([`SYNTH|${ids.get(strategy.name)!.id}|1Day|low`, `SYNTH|${ids.get(strategy.name)!.id}|1Day|high`]),
+      new Set([`SYNTH|${ids[strategy.id]!.id}|1Day|low`, `SYNTH|${ids[strategy.id]!.id}|1Day|high`]),
     );
   });
 

@@ -3,7 +3,7 @@ import { ROOT } from '../support/cli.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importBars } from '../../runtime/db/bars.js';
 import { readBarsCsv } from '../../runtime/io/bars-csv.js';
-import { loadRegistry } from '../../runtime/registry/load.js';
+import { loadRegistry } from '../support/registry.js';
 import { freshDatabase, type TestDatabase } from '../support/database.js';
 import { PARITY_DIR } from '../support/parity-fixtures.js';
 import { type ServeProcess, serviceConfig, startServe } from '../support/serve.js';

@@ -2,6 +2,7 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { startQueue } from '../../runtime/service/queue.js';
 import { freshDatabase } from '../support/database.js';
+import { RecordingLog } from '../support/fake-run-service.js';
 
 /**
  * The first start of several replicas: instances that start together on a
@@ -16,7 +17,7 @@ describe('queues of instances starting at once on a fresh database', () => {
     for (let round = 0; round < 3; round++) {
       const db = await freshDatabase({ schema: true });
       const pools = Array.from({ length: 4 }, () => new pg.Pool({ connectionString: db.url, max: 4 }));
-      const started = await Promise.allSettled(pools.map((pool) => startQueue(pool, { unitTimeoutSeconds: 10, maintenanceSeconds: 60, retries: 1 })));
+      const started = await Promise.allSettled(pools.map((pool) => startQueue(pool, { unitTimeoutSeconds: 10, maintenanceSeconds: 60, retries: 1, log: new RecordingLog() })));
       try {
         expect(started.map((s) => (s.status === 'rejected' ? String(s.reason) : 'started'))).toEqual(['started', 'started', 'started', 'started']);
       } finally {

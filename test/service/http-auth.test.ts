@@ -1,9 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { loadRegistry } from '../../runtime/registry/load.js';
 import { bearerToken, tokenMatches } from '../../runtime/service/http/auth.js';
 import { buildServer } from '../../runtime/service/http/server.js';
-import { strategyInfos } from '../../runtime/service/http/strategies.js';
+import { strategyInfos } from '../../runtime/registry/strategy-info.js';
 import { FakeRunService } from '../support/fake-run-service.js';
 
 // observe the comparison: the real timingSafeEqual, wrapped
@@ -14,7 +13,7 @@ vi.mock('node:crypto', async (importOriginal) => {
 const { timingSafeEqual } = await import('node:crypto');
 const timingSafeEqualMock = vi.mocked(timingSafeEqual);
 
-const STRATEGIES = strategyInfos(loadRegistry());
+const STRATEGIES = strategyInfos();
 const TOKEN = 's3cr3t-T0ken_with.chars~+/=';
 
 /** One request per protected operation, valid apart from the token. */

@@ -3,10 +3,9 @@ import { connect } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mulberry32 as prng } from '../../runtime/synthetic/random.js';
-import { loadRegistry } from '../../runtime/registry/load.js';
 import { DATE_PATTERN, ERROR_CODES, RUN_ID_PATTERN, SYMBOL_PATTERN, TIMEFRAME_PATTERN } from '../../runtime/service/http/schemas.js';
 import { buildServer } from '../../runtime/service/http/server.js';
-import { strategyInfos } from '../../runtime/service/http/strategies.js';
+import { strategyInfos } from '../../runtime/registry/strategy-info.js';
 import { FakeRunService } from '../support/fake-run-service.js';
 
 /**
@@ -20,7 +19,7 @@ const SEED = Number(process.env.FUZZ_SEED ?? 0x5eed_2026);
 const CASES = Number(process.env.FUZZ_CASES ?? 500);
 const BODY_LIMIT = 32 * 1024;
 const TOKEN = 'fuzz-token';
-const STRATEGIES = strategyInfos(loadRegistry());
+const STRATEGIES = strategyInfos();
 
 
 const random = prng(SEED);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { InputError, parseBarsCsv } from '../../runtime/io/bars-csv.js';
+import { InputError } from '../../runtime/errors.js';
+import { parseBarsCsv } from '../../runtime/io/bars-csv.js';
 import { parseDate } from '../../runtime/cli/options.js';
 
 const HEADER = 'timestamp,open,high,low,close,volume';

@@ -3,8 +3,10 @@ import { join } from 'node:path';
 import { INDICATOR_ENGINES } from '../../indicators/engines.js';
 import type { BacktestArgs } from '../commands/backtest.js';
 import { loadConfig } from '../../config/config.js';
-import { InputError, readBarsCsv } from '../../io/bars-csv.js';
-import { StagedFileError, StagedFiles } from '../../io/staged-files.js';
+import { isSymbol } from '../../registry/vocabulary.js';
+import { InputError, StagedFileError } from '../../errors.js';
+import { readBarsCsv } from '../../io/bars-csv.js';
+import { StagedFiles } from '../../io/staged-files.js';
 import { createLogger } from '../../log/logger.js';
 import { RESULT_COLUMNS, TRADE_COLUMNS, headerLine } from '../../output/csv-rows.js';
 import { WorkerPool } from '../../pool/pool.js';
@@ -41,7 +43,7 @@ export async function backtest(args: BacktestArgs): Promise<void> {
     throw new InputError([`--indicators: unknown indicator engine ${JSON.stringify(indicatorEngine)} (expected ${INDICATOR_ENGINES.join(', ')})`]);
   }
   const symbol = args.symbol.trim();
-  if (!/^[A-Za-z0-9.\-_^=]{1,32}$/.test(symbol)) throw new InputError([`--symbol: ${JSON.stringify(args.symbol)} is not a ticker symbol`]);
+  if (!isSymbol(symbol)) throw new InputError([`--symbol: ${JSON.stringify(args.symbol)} is not a ticker symbol`]);
   if (!existsSync(args.data) || !statSync(args.data).isDirectory()) throw new InputError([`--data: ${args.data} is not a folder`]);
   const timeframes = named ?? timeframesInFolder(args.data);
   const problems: string[] = [];

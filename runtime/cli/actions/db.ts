@@ -9,14 +9,18 @@ import { type Database, configuredConnection, openDatabase, redact } from '../..
 import {
   type EmbeddedStatus, SERVER_LOG, embeddedConnectionString, embeddedDir, embeddedPort, embeddedStatus, startEmbedded, stopEmbedded,
 } from '../../db/embedded.js';
+import { seedRow } from '../../db/ensure-strategies.js';
 import { storeFeatures } from '../../db/features.js';
 import { initSchema } from '../../db/schema.js';
 import { seedStrategies } from '../../db/strategies.js';
 import { INDICATOR_COLUMNS } from '../../indicators/catalog.js';
 import { computeIndicators } from '../../indicators/compute.js';
-import { InputError, readBarsCsv } from '../../io/bars-csv.js';
-import { loadRegistry } from '../../registry/load.js';
+import { InputError } from '../../errors.js';
+import { readBarsCsv } from '../../io/bars-csv.js';
+import { REGISTRY_STRATEGIES } from '../../registry/registry.js';
+import { isSymbol, isTimeframe } from '../../registry/vocabulary.js';
 import type { ComputeFeaturesArgs, DbArgs, ImportBarsArgs, PsqlArgs, SeedStrategiesArgs } from '../commands/db.js';
+import { refuseRegistryOption, warnOfRegistryFile } from '../registry-option.js';
 
 export async function dbInit(args: DbArgs): Promise<void> {
   await withDatabase(loadConfig(args.config), async (db) => {
@@ -28,11 +32,14 @@ export async function dbInit(args: DbArgs): Promise<void> {
 }
 
 export async function dbSeedStrategies(args: SeedStrategiesArgs): Promise<void> {
+  // the strategies compiled into generated/, as every run seeds the ones it needs (ensureStrategies)
+  refuseRegistryOption(args.registry);
   const config = loadConfig(args.config);
-  const strategies = loadRegistry(args.registry ?? config.strategies.registry_file);
+  warnOfRegistryFile(config);
+  const strategies = REGISTRY_STRATEGIES;
   await withDatabase(config, async (db) => {
     await requireTables(db, ['probe_strategies']);
-    const counts = await seedStrategies(db.pool, strategies);
+    const counts = await seedStrategies(db.pool, strategies.map(seedRow));
     console.log(`${strategies.length} strategies: ${counts.inserted} inserted, ${counts.updated} updated, ${counts.unchanged} unchanged`);
   });
 }
@@ -272,13 +279,13 @@ async function missingTables(pool: Pool, names: readonly string[]): Promise<stri
 function parseSymbol(value: string): string {
   const symbol = normalizeSymbol(value);
   // tickers.symbol is VARCHAR(20)
-  if (!/^[A-Z0-9.\-_^=]{1,20}$/.test(symbol)) throw new InputError([`--symbol: ${JSON.stringify(value)} is not a ticker symbol (letters, digits, . - _ ^ =; at most 20)`]);
+  if (!isSymbol(symbol)) throw new InputError([`--symbol: ${JSON.stringify(value)} is not a ticker symbol (letters, digits, . - _ ^ =; at most 20)`]);
   return symbol;
 }
 
 function parseTimeframe(value: string): string {
   // ohlcv_bars.timeframe is VARCHAR(10)
-  if (!/^[0-9]{1,4}(Min|Hour|Day|Week|Month)$/.test(value)) {
+  if (!isTimeframe(value)) {
     throw new InputError([`--timeframe: ${JSON.stringify(value)} is not a timeframe like 15Min, 1Hour or 1Day`]);
   }
   return value;

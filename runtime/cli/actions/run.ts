@@ -1,11 +1,13 @@
 import { loadConfig } from '../../config/config.js';
-import { ConnectionLostError, type Database, isConnectionError, openDatabase } from '../../db/connect.js';
+import { type Database, isConnectionError, openDatabase } from '../../db/connect.js';
 import { ensureStrategies } from '../../db/ensure-strategies.js';
 import type { IndicatorEngine } from '../../indicators/engines.js';
 import type { RunArgs } from '../commands/run.js';
-import { InputError } from '../../io/bars-csv.js';
+import { ConnectionLostError, InputError } from '../../errors.js';
 import { createLogger } from '../../log/logger.js';
 import { WorkerPool } from '../../pool/pool.js';
+import { registryFileWarning } from '../../registry/registry-file.js';
+import { isRunId } from '../../registry/vocabulary.js';
 import { newRunId, probeRun } from '../../run/probe-run.js';
 import { parseDate, parseRiskProfiles, parseStrategies, parseTimeframes, splitList, workerCount } from '../options.js';
 import { progressReporter } from '../progress.js';
@@ -26,10 +28,13 @@ export async function run(args: RunArgs): Promise<void> {
   const start = parseDate('--start', args.start, false);
   const end = parseDate('--end', args.end, true);
   const runId = args['run-id'] ?? newRunId();
-  if (!/^[A-Za-z0-9_.:-]{1,50}$/.test(runId)) throw new InputError([`--run-id: ${JSON.stringify(runId)} must be 1-50 letters, digits or _.:-`]);
+  if (!isRunId(runId)) throw new InputError([`--run-id: ${JSON.stringify(runId)} must be 1-50 letters, digits or _.:-`]);
   const workers = workerCount(args.workers, config.engine.max_workers);
 
   const log = createLogger(config.logging).child({ command: 'run', run_id: runId });
+  // the strategies run are those compiled into generated/: say so when the config's registry file holds others
+  const registryWarning = registryFileWarning(config.strategies.registry_file);
+  if (registryWarning !== undefined) log.warn({ event: 'registry_file_differs' }, registryWarning);
   const counts = {
     symbols: symbols.length,
     timeframes: timeframes.length,

@@ -1,10 +1,11 @@
 import { createServer } from 'node:net';
 import { loadConfig } from '../../config/config.js';
-import { InputError } from '../../io/bars-csv.js';
+import { InputError } from '../../errors.js';
 import { scrubSecrets } from '../../log/logger.js';
 import { ServeError, startService } from '../../service/serve.js';
 
 import type { ServeArgs } from '../commands/serve.js';
+import { warnOfRegistryFile } from '../registry-option.js';
 
 /** Why the HTTP server could not listen on host:port, in one line; undefined for any other error. */
 function listenProblem(error: unknown, host: string, port: number): string | undefined {
@@ -41,6 +42,8 @@ const sqlState = (error: unknown): string | undefined => {
 /** Serves until SIGTERM or SIGINT, then finishes the unit in flight. */
 export async function serve(args: ServeArgs): Promise<void> {
   const config = loadConfig(args.config);
+  // the API lists and runs the strategies compiled into generated/: say so when the config's registry file holds others
+  warnOfRegistryFile(config);
   if (args.port !== undefined && (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535)) {
     throw new InputError([`--port: expected an integer from 0 to 65535, got ${JSON.stringify(args.port)}`]);
   }

@@ -1,13 +1,22 @@
 import { loadConfig } from '../../config/config.js';
-import { InputError } from '../../io/bars-csv.js';
+import { InputError } from '../../errors.js';
 import { type StrategyDiagnostics, diagnosticsOf } from '../../registry/diagnostics.js';
-import { type Strategy, loadRegistry } from '../../registry/load.js';
-import { strategyInfos, strategySummary } from '../../service/http/strategies.js';
-import type { Category } from '../../strategy/compiled.js';
+import { REGISTRY_STRATEGIES } from '../../registry/registry.js';
+import type { RegistryStrategy as Strategy } from '../../registry/types.js';
+import { SIDES, type Category } from '../../registry/vocabulary.js';
+import { strategyInfos, strategySummary } from '../../registry/strategy-info.js';
 import type { RegistryArgs } from '../commands/strategies.js';
+import { refuseRegistryOption, warnOfRegistryFile } from '../registry-option.js';
 
-export function registryOf(args: RegistryArgs): Strategy[] {
-  return loadRegistry(args.registry ?? loadConfig(args.config).strategies.registry_file);
+/**
+ * The strategies compiled into generated/, which is what every command
+ * runs: probe reads no registry itself (`--registry` is refused), and says
+ * so when the config's strategies.registry_file holds another one.
+ */
+export function registryOf(args: RegistryArgs): readonly Strategy[] {
+  refuseRegistryOption(args.registry);
+  warnOfRegistryFile(loadConfig(args.config));
+  return REGISTRY_STRATEGIES;
 }
 
 export interface ListOptions {
@@ -55,8 +64,6 @@ export function findStrategy(registry: readonly Strategy[], key: string): Strate
   const range = ids.length > 0 ? `ids ${Math.min(...ids)}-${Math.max(...ids)} or names` : 'the registry is empty';
   throw new InputError([`unknown strategy ${JSON.stringify(key)}: no strategy has that id or name (${range}; see probe strategies list)`]);
 }
-
-const SIDES = ['entry_long', 'entry_short', 'exit_long', 'exit_short'] as const;
 
 /** Every registry field, conditions as JSON (one per line), then the compiler's warnings. */
 export function showStrategy(registry: readonly Strategy[], options: { strategy: string; json?: boolean }): string {

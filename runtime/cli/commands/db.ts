@@ -10,6 +10,7 @@ export interface DbArgs {
 }
 
 export interface SeedStrategiesArgs extends DbArgs {
+  /** Refused (hidden from --help): the strategies seeded are those compiled into generated/. */
   registry?: string;
 }
 
@@ -49,7 +50,7 @@ export function dbCommand(yargs: Argv): Argv {
         (b) =>
           b
             .option('config', configOption)
-            .option('registry', { type: 'string', describe: 'strategy registry (default: the config\'s strategies.registry_file)' }) as unknown as Argv<SeedStrategiesArgs>,
+            .option('registry', { type: 'string', hidden: true }) as unknown as Argv<SeedStrategiesArgs>,
         async (args) => (await actions()).dbSeedStrategies(args),
       )
       .command<ImportBarsArgs>(

@@ -1,8 +1,9 @@
 import type { Argv } from 'yargs';
-import { CATEGORIES, type Category } from '../../strategy/compiled.js';
+import { CATEGORIES, type Category } from '../../registry/vocabulary.js';
 
 export interface RegistryArgs {
   config?: string;
+  /** Refused (hidden from --help): probe lists the strategies compiled into generated/. */
   registry?: string;
   json?: boolean;
 }
@@ -20,10 +21,10 @@ export interface ShowArgs extends RegistryArgs {
 const registryOptions = <T>(y: Argv<T>): Argv<T> =>
   y
     .option('json', { type: 'boolean', default: false, describe: 'print JSON instead of text' })
-    .option('registry', { type: 'string', describe: "strategy registry (default: the config's strategies.registry_file, strategies.json)" })
+    .option('registry', { type: 'string', hidden: true })
     .option('config', { type: 'string', describe: 'config.yaml (default: ./config.yaml when present)' }) as unknown as Argv<T>;
 
-/** `probe strategies <list|show>`: the registry, as the compiler validates it. */
+/** `probe strategies <list|show>`: the registry, as compiled into generated/. */
 export function strategiesCommand(yargs: Argv): Argv {
   return yargs.command('strategies', 'List the strategies of the registry, or show one with its conditions and warnings', (y) =>
     y

@@ -1,12 +1,14 @@
-import { CATEGORIES, DIRECTIONS } from '../../strategy/compiled.js';
+import { CATEGORIES, DEFAULT_TIMEFRAMES, DIRECTIONS, RUN_ID_PATTERN, SYMBOL_PATTERN, TIMEFRAME_PATTERN } from '../../registry/vocabulary.js';
 import { RISK_PROFILE_NAMES } from '../../engine/risk-profiles.js';
 import type { RunStatusName } from '../types.js';
+import type { FromParameters, FromSchema } from './schema-types.js';
 
 /**
  * The API's JSON schemas, written once in the OpenAPI 3.0.3 dialect (a JSON
- * Schema subset plus `nullable`): the OpenAPI document publishes them and
- * fastify validates requests with the very same objects, so the two cannot
- * drift apart.
+ * Schema subset plus `nullable`): the OpenAPI document publishes them,
+ * fastify validates requests and serialises responses with the very same
+ * objects, and the TypeScript types of the bodies are worked out of them
+ * (ApiBody, schema-types.ts), so none of the three can drift apart.
  */
 
 export type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
@@ -35,23 +37,14 @@ export type JsonSchema = {
 
 // ---------------------------------------------------------------- limits
 
-export const SYMBOL_PATTERN = '^[A-Za-z0-9.\\-_^=]{1,20}$';
-/**
- * A bar timeframe: the runtime's form (runtime/config/config.ts TIMEFRAME, as
- * `probe run` and engine.timeframes take it) with a count from 1 to 9999
- * written without leading zeros, which `probe db import-bars` can store (the
- * timeframe columns are VARCHAR(10)): 0Min names no bars, and 99999999Min
- * does not fit the column.
- */
-export const TIMEFRAME_PATTERN = '^[1-9][0-9]{0,3}(Min|Hour|Day|Week|Month)$';
-export const RUN_ID_PATTERN = '^[A-Za-z0-9_.:-]{1,50}$';
+// the registry's vocabulary, shared with the CLI (runtime/registry/vocabulary.ts)
+export { DEFAULT_TIMEFRAMES, RUN_ID_PATTERN, SYMBOL_PATTERN, TIMEFRAME_PATTERN };
 export const DATE_PATTERN = '^[0-9]{4}-[0-9]{2}-[0-9]{2}$';
 export const MAX_SYMBOLS = 100;
 export const MAX_TIMEFRAMES = 20;
 export const MAX_RISK_PROFILE_ITEMS = 10;
 export const MAX_STRATEGY_IDS = 1000;
 export const MAX_INT32 = 2_147_483_647;
-export const DEFAULT_TIMEFRAMES = ['15Min', '1Hour', '1Day'] as const;
 export const DEFAULT_LIMIT = 100;
 export const MAX_LIMIT = 10_000;
 export const LONG_SHORT = ['long', 'short'] as const;
@@ -82,38 +75,49 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 
 // ---------------------------------------------------------------- building blocks
 
-const symbol: JsonSchema = { type: 'string', pattern: SYMBOL_PATTERN, description: 'A ticker symbol as stored in `tickers.symbol`.' };
-const timeframe: JsonSchema = {
+// Every schema keeps its literal type (`as const`, and the builders' `const` type parameters): schema-types.ts works the
+// TypeScript types of the bodies out of them, so that a body's shape is written here and only here.
+
+const symbol = { type: 'string', pattern: SYMBOL_PATTERN, description: 'A ticker symbol as stored in `tickers.symbol`.' } as const satisfies JsonSchema;
+const timeframe = {
   type: 'string',
   maxLength: 16,
   pattern: TIMEFRAME_PATTERN,
   description: 'A bar timeframe: a count from 1 to 9999 and Min, Hour, Day, Week or Month, e.g. 15Min, 1Hour, 1Day.',
-};
-const riskProfile: JsonSchema = { type: 'string', enum: RISK_PROFILE_NAMES };
-const strategyId: JsonSchema = { type: 'integer', minimum: 1, maximum: MAX_INT32 };
-const runId: JsonSchema = { type: 'string', pattern: RUN_ID_PATTERN };
-const date = (description: string): JsonSchema => ({
-  type: 'string',
-  format: 'date',
-  pattern: DATE_PATTERN,
-  nullable: true,
-  description: `${description} A calendar day from 0001-01-01 to 9999-12-31.`,
-});
-const count = (description: string): JsonSchema => ({ type: 'integer', minimum: 0, description });
-const lagMs = (description: string): JsonSchema => ({ type: 'number', minimum: 0, description });
-const seconds = (description: string, nullable = false): JsonSchema => ({ type: 'number', minimum: 0, description, ...(nullable ? { nullable } : {}) });
-const object = (properties: Record<string, JsonSchema>, required: readonly string[] = Object.keys(properties), description?: string): JsonSchema => ({
-  type: 'object',
-  additionalProperties: false,
-  required,
-  properties,
-  ...(description === undefined ? {} : { description }),
-});
-const ref = (name: SchemaName): JsonSchema => ({ $ref: `#/components/schemas/${name}` });
+} as const satisfies JsonSchema;
+const riskProfile = { type: 'string', enum: RISK_PROFILE_NAMES } as const satisfies JsonSchema;
+const strategyId = { type: 'integer', minimum: 1, maximum: MAX_INT32 } as const satisfies JsonSchema;
+const runId = { type: 'string', pattern: RUN_ID_PATTERN } as const satisfies JsonSchema;
+const date = (description: string) =>
+  ({
+    type: 'string',
+    format: 'date',
+    pattern: DATE_PATTERN,
+    nullable: true,
+    description: `${description} A calendar day from 0001-01-01 to 9999-12-31.`,
+  }) as const satisfies JsonSchema;
+const count = (description: string) => ({ type: 'integer', minimum: 0, description }) as const satisfies JsonSchema;
+const lagMs = (description: string) => ({ type: 'number', minimum: 0, description }) as const satisfies JsonSchema;
+const seconds = (description: string) => ({ type: 'number', minimum: 0, description }) as const satisfies JsonSchema;
+const nullableSeconds = (description: string) => ({ ...seconds(description), nullable: true }) as const satisfies JsonSchema;
+/** A closed object: every property required unless `required` names fewer. */
+const object = <const P extends Readonly<Record<string, JsonSchema>>, const R extends readonly (keyof P & string)[] = (keyof P & string)[]>(
+  properties: P,
+  required?: R,
+  description?: string,
+) =>
+  ({
+    type: 'object',
+    additionalProperties: false,
+    required: required ?? (Object.keys(properties) as unknown as R),
+    properties,
+    ...(description === undefined ? {} : { description }),
+  }) as const satisfies JsonSchema;
+const ref = <N extends SchemaName>(name: N) => ({ $ref: `#/components/schemas/${name}` as const }) satisfies JsonSchema;
 
 // ---------------------------------------------------------------- requests
 
-export const RunRequestSchema: JsonSchema = {
+export const RunRequestSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['symbols'],
@@ -136,19 +140,10 @@ export const RunRequestSchema: JsonSchema = {
     persist_trades: { type: 'boolean', default: false, description: 'Also store every trade in strategy_probe_trades.' },
     run_id: { ...runId, nullable: true, default: null, description: 'Names the run; an existing id resumes that run. null = a new id.' },
   },
-};
+} as const satisfies JsonSchema;
 
 /** The type fastify hands the handler once RunRequestSchema has passed. */
-export interface RunRequestBody {
-  readonly symbols: readonly string[];
-  readonly timeframes?: readonly string[];
-  readonly risk_profiles?: readonly (typeof RISK_PROFILE_NAMES)[number][];
-  readonly strategy_ids?: readonly number[] | null;
-  readonly start_date?: string | null;
-  readonly end_date?: string | null;
-  readonly persist_trades?: boolean;
-  readonly run_id?: string | null;
-}
+export type RunRequestBody = FromSchema<typeof RunRequestSchema>;
 
 /** A path or query parameter. */
 export interface ParameterDef {
@@ -157,10 +152,10 @@ export interface ParameterDef {
   readonly required?: boolean;
 }
 
-export const RUN_ID_PARAM: ParameterDef = { description: 'The run id returned by POST /api/v1/runs.', schema: runId, required: true };
-export const STRATEGY_ID_PARAM: ParameterDef = { description: 'The strategy registry id.', schema: strategyId, required: true };
+export const RUN_ID_PARAM = { description: 'The run id returned by POST /api/v1/runs.', schema: runId, required: true } as const satisfies ParameterDef;
+export const STRATEGY_ID_PARAM = { description: 'The strategy registry id.', schema: strategyId, required: true } as const satisfies ParameterDef;
 
-export const RESULTS_QUERY: Readonly<Record<string, ParameterDef>> = {
+export const RESULTS_QUERY = {
   symbol: { description: 'Only this symbol.', schema: symbol },
   timeframe: { description: 'Only this timeframe.', schema: timeframe },
   strategy_id: { description: 'Only this strategy.', schema: strategyId },
@@ -168,21 +163,15 @@ export const RESULTS_QUERY: Readonly<Record<string, ParameterDef>> = {
   long_short: { description: 'Only long or only short trades.', schema: { type: 'string', enum: LONG_SHORT } },
   limit: { description: `Page size (at most ${MAX_LIMIT}).`, schema: { type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT } },
   offset: { description: 'Rows to skip.', schema: { type: 'integer', minimum: 0, maximum: MAX_INT32, default: 0 } },
-};
+} as const satisfies Readonly<Record<string, ParameterDef>>;
 
-export interface ResultsQuery {
-  readonly symbol?: string;
-  readonly timeframe?: string;
-  readonly strategy_id?: number;
-  readonly risk_profile?: string;
-  readonly long_short?: (typeof LONG_SHORT)[number];
-  readonly limit?: number;
-  readonly offset?: number;
-}
+export type ResultsQuery = FromParameters<typeof RESULTS_QUERY>;
 
-export const STRATEGIES_QUERY: Readonly<Record<string, ParameterDef>> = {
+export const STRATEGIES_QUERY = {
   category: { description: 'Only strategies of this category.', schema: { type: 'string', enum: CATEGORIES } },
-};
+} as const satisfies Readonly<Record<string, ParameterDef>>;
+
+export type StrategiesQuery = FromParameters<typeof STRATEGIES_QUERY>;
 
 // ---------------------------------------------------------------- responses
 
@@ -190,7 +179,7 @@ const progress = object(
   {
     completed: count('Combinations finished.'),
     total: count('Combinations in the run.'),
-    elapsed_seconds: seconds('Seconds since the run started (or until it finished); null while queued.', true),
+    elapsed_seconds: nullableSeconds('Seconds since the run started (or until it finished); null while queued.'),
     estimated_seconds: seconds(
       'Rough seconds until the work left is done, by the same model as the submission\'s estimated_seconds; only while queued or running.',
     ),
@@ -198,7 +187,7 @@ const progress = object(
   ['completed', 'total', 'elapsed_seconds'],
 );
 
-const summaryProperties: Record<string, JsonSchema> = {
+const summaryProperties = {
   id: { ...strategyId, description: 'Registry id.' },
   name: { type: 'string' },
   display_name: { type: 'string' },
@@ -206,10 +195,10 @@ const summaryProperties: Record<string, JsonSchema> = {
   direction: { type: 'string', enum: DIRECTIONS },
   tags: { type: 'array', items: { type: 'string' } },
   version: { type: 'integer', minimum: 1 },
-};
+} as const satisfies Readonly<Record<string, JsonSchema>>;
 
-const conditions = (description: string): JsonSchema => ({ type: 'array', items: ref('Condition'), description });
-const multiplier = (description: string): JsonSchema => ({ type: 'number', nullable: true, description });
+const conditions = (description: string) => ({ type: 'array', items: ref('Condition'), description }) as const satisfies JsonSchema;
+const multiplier = (description: string) => ({ type: 'number', nullable: true, description }) as const satisfies JsonSchema;
 
 export const SCHEMA_NAMES = [
   'RunRequest', 'RunAccepted', 'RunSummary', 'RunStatus', 'ResultItem', 'ResultPage', 'StrategySummary', 'StrategyList',
@@ -217,7 +206,7 @@ export const SCHEMA_NAMES = [
 ] as const;
 export type SchemaName = (typeof SCHEMA_NAMES)[number];
 
-export const COMPONENT_SCHEMAS: Readonly<Record<SchemaName, JsonSchema>> = {
+export const COMPONENT_SCHEMAS = {
   RunRequest: RunRequestSchema,
   RunAccepted: object({
     run_id: runId,
@@ -327,9 +316,9 @@ export const COMPONENT_SCHEMAS: Readonly<Record<SchemaName, JsonSchema>> = {
     required: ['openapi', 'info', 'paths', 'components'],
     properties: {
       openapi: { type: 'string', enum: ['3.0.3'] },
-      info: { type: 'object' },
-      paths: { type: 'object' },
-      components: { type: 'object' },
+      info: { type: 'object', additionalProperties: true },
+      paths: { type: 'object', additionalProperties: true },
+      components: { type: 'object', additionalProperties: true },
     },
     additionalProperties: true,
     description: 'This document.',
@@ -348,4 +337,7 @@ export const COMPONENT_SCHEMAS: Readonly<Record<SchemaName, JsonSchema>> = {
       },
     }),
   }),
-};
+} as const satisfies Readonly<Record<SchemaName, JsonSchema>>;
+
+/** The JSON of a component schema, as a TypeScript type: what a handler returns for a response of that schema. */
+export type ApiBody<N extends SchemaName> = FromSchema<(typeof COMPONENT_SCHEMAS)[N], typeof COMPONENT_SCHEMAS>;

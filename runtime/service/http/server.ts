@@ -8,15 +8,15 @@ import { API_PREFIX, ENDPOINTS, type Endpoint } from './endpoints.js';
 import { handleClientError, handleError } from './errors.js';
 import { addMethodNotAllowed, isMethodNotAllowed, type RouteContext } from './route.js';
 import { runRoutes } from './run-routes.js';
-import type { StrategyInfo } from './strategies.js';
+import type { StrategyInfo } from '../../registry/strategy-info.js';
 import { strategyRoutes } from './strategy-routes.js';
 import { systemRoutes } from './system-routes.js';
 import type { JsonSchema } from './schemas.js';
 import { addBodyDeadline } from './timeouts.js';
 import { clip, coerceIntegers, createValidatorCompiler } from './validation.js';
 
-export type { StrategyInfo } from './strategies.js';
-export { strategyInfos } from './strategies.js';
+export type { StrategyInfo } from '../../registry/strategy-info.js';
+export { strategyInfos } from '../../registry/strategy-info.js';
 
 export interface ServerOptions {
   readonly service: RunService;
