@@ -19,7 +19,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
-import { SYNTHETIC_TIMEFRAMES } from '../runtime/synthetic/bars.js';
+import { SYNTHETIC_TIMEFRAMES } from '../runtime/input/synthetic-bars.js';
 import { CLI, ROOT, SYMBOLS, benchDatabase, count, dropRuns, freePort, median, percentile, prepareBars, verdict } from './bench-support.js';
 
 const CLIENTS = 50;

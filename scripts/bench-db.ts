@@ -28,7 +28,7 @@ import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { STRATEGIES } from '../generated/index.js';
 import { TABLES } from '../runtime/db/schema.js';
 import { RISK_PROFILE_NAMES } from '../runtime/engine/risk-profiles.js';
-import { SYNTHETIC_TIMEFRAMES } from '../runtime/synthetic/bars.js';
+import { SYNTHETIC_TIMEFRAMES } from '../runtime/input/synthetic-bars.js';
 import {
   BARS, SYMBOLS, type BenchDatabase, type ProcessResult, benchDatabase, checkpoint, count, dropRuns, median, prepareBars,
   probeProcess, seconds, verdict, writeSettings,

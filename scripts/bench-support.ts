@@ -11,7 +11,7 @@ import { importBars, tickerExists } from '../runtime/db/bars.js';
 import { redact } from '../runtime/db/connect.js';
 import { createDatabaseIfMissing, startEmbedded } from '../runtime/db/embedded.js';
 import { initSchema } from '../runtime/db/schema.js';
-import { SYNTHETIC_TIMEFRAMES, syntheticBars } from '../runtime/synthetic/bars.js';
+import { SYNTHETIC_TIMEFRAMES, syntheticBars } from '../runtime/input/synthetic-bars.js';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 export const CLI = join(ROOT, 'dist/cli.js');

@@ -16,11 +16,11 @@ import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { STRATEGIES } from '../generated/index.js';
 import { RISK_PROFILE_NAMES } from '../runtime/engine/risk-profiles.js';
-import { formatBarsCsv } from '../runtime/io/bars-csv.js';
-import { WorkerPool } from '../runtime/pool/pool.js';
+import { formatBarsCsv } from '../runtime/input/bars-csv.js';
+import { WorkerPool } from '../runtime/run/pool.js';
 import { runBacktest } from '../runtime/run/backtest.js';
 import type { Bars } from '../runtime/series/bars.js';
-import { SYNTHETIC_TIMEFRAMES, syntheticBars } from '../runtime/synthetic/bars.js';
+import { SYNTHETIC_TIMEFRAMES, syntheticBars } from '../runtime/input/synthetic-bars.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const CLI = join(ROOT, 'dist/cli.js');

@@ -22,7 +22,7 @@ const bundled = new Set(['yargs']);
 
 rmSync('dist', { recursive: true, force: true });
 await build({
-  entryPoints: { cli: 'runtime/cli/main.ts', worker: 'runtime/pool/worker.ts' },
+  entryPoints: { cli: 'runtime/cli/main.ts', worker: 'runtime/run/worker.ts' },
   outdir: 'dist',
   bundle: true,
   splitting: true,

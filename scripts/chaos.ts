@@ -13,7 +13,7 @@
  *   b         `probe serve` x2, one SIGKILLed while it holds a unit (the
  *             unit expires after unit_timeout and the other instance does it);
  *   c         `probe serve` x2 whose first worker thread dies (the test hook
- *             PROBE_TEST_WORKER_EXIT, runtime/pool/worker.ts), one at its
+ *             PROBE_TEST_WORKER_EXIT, runtime/run/worker.ts), one at its
  *             first task, the other in the middle of a unit;
  *   d         `probe run` whose connections are terminated again and again
  *             while it writes: it must exit 2 naming the write, and its
@@ -35,7 +35,7 @@ import pg from 'pg';
 import { importBars } from '../runtime/db/bars.js';
 import { type EmbeddedServer, startEmbedded } from '../runtime/db/embedded.js';
 import { initSchema } from '../runtime/db/schema.js';
-import { readBarsCsv } from '../runtime/io/bars-csv.js';
+import { readBarsCsv } from '../runtime/input/bars-csv.js';
 import type { RunStatusBody } from '../runtime/service/http/run-routes.js';
 import { UNIT_QUEUE } from '../runtime/service/queue.js';
 import { api, serviceConfig } from '../test/support/serve.js';

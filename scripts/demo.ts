@@ -13,9 +13,9 @@ import { type Database, openDatabase } from '../runtime/db/connect.js';
 import { embeddedStatus } from '../runtime/db/embedded.js';
 import { ensureStrategies } from '../runtime/db/ensure-strategies.js';
 import { RISK_PROFILE_NAMES } from '../runtime/engine/risk-profiles.js';
-import { WorkerPool } from '../runtime/pool/pool.js';
+import { WorkerPool } from '../runtime/run/pool.js';
 import { newRunId, probeRun } from '../runtime/run/probe-run.js';
-import { SYNTHETIC_TIMEFRAMES, syntheticBars } from '../runtime/synthetic/bars.js';
+import { SYNTHETIC_TIMEFRAMES, syntheticBars } from '../runtime/input/synthetic-bars.js';
 
 const SYMBOLS = [
   { symbol: 'DEMOA', seed: 11, price: 180 },

@@ -5,8 +5,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { formatBarsCsv } from '../runtime/io/bars-csv.js';
-import { syntheticBars } from '../runtime/synthetic/bars.js';
+import { formatBarsCsv } from '../runtime/input/bars-csv.js';
+import { syntheticBars } from '../runtime/input/synthetic-bars.js';
 
 export const EXAMPLE_SYMBOL = 'DEMO';
 /** About 77 sessions of 15-minute bars, 143 of hourly bars and two years of daily bars. */

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { mulberry32 as random } from '../runtime/synthetic/random.js';
+import { mulberry32 as random } from '../runtime/input/random.js';
 import { allocateBars, type Bars } from '../runtime/series/bars.js';
 import { canonicalColumn, INDICATOR_COLUMNS } from '../runtime/indicators/catalog.js';
 import { computeIndicators, INDICATOR_ENGINES, type IndicatorEngine } from '../runtime/indicators/compute.js';

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STRATEGIES } from '../generated/index.js';
 import { RISK_PROFILE_NAMES } from '../runtime/engine/risk-profiles.js';
-import { readBarsCsv } from '../runtime/io/bars-csv.js';
-import { parseCsvLine } from '../runtime/io/csv.js';
+import { readBarsCsv } from '../runtime/input/bars-csv.js';
+import { parseCsvLine } from '../runtime/input/csv.js';
 import { ByteSink } from '../runtime/output/byte-sink.js';
 import { CsvRows } from '../runtime/output/csv-rows.js';
-import { WorkerPool } from '../runtime/pool/pool.js';
+import { WorkerPool } from '../runtime/run/pool.js';
 import { type Combination, runBacktest } from '../runtime/run/backtest.js';
 import { PARITY_DIR, PARITY_TIMEFRAMES, firstDifference, fixtureByCombination } from './support/parity-fixtures.js';
 

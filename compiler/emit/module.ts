@@ -50,7 +50,7 @@ function emitStrategyFile(project: Project, path: string, strategy: Strategy, ta
   requiredColumns.forEach((c) => columns.add(c));
 
   file.addStatements(`/*\n * ${HEADER}\n *\n * Strategy ${strategy.id} ${strategy.name}:\n * ${commentSafe(JSON.stringify(strategy))}\n */`);
-  file.addImportDeclaration({ moduleSpecifier: '../../runtime/strategy/compiled.js', isTypeOnly: true, namedImports: ['CompiledStrategy', 'Series'] });
+  file.addImportDeclaration({ moduleSpecifier: '../../runtime/registry/compiled.js', isTypeOnly: true, namedImports: ['CompiledStrategy', 'Series'] });
   const rollingNames = ROLLING_KERNELS.filter((k) => rolling.has(k));
   if (rollingNames.length > 0) file.addImportDeclaration({ moduleSpecifier: '../../runtime/kernels/rolling.js', namedImports: rollingNames });
   if (kernels.size > 0) file.addImportDeclaration({ moduleSpecifier: '../kernels.js', namedImports: [...kernels].sort() });
@@ -129,7 +129,7 @@ function emitKernels(project: Project, table: KernelTable): string {
 function emitIndex(project: Project, strategies: readonly Strategy[]): string {
   const file = project.createSourceFile('index.ts', '', { overwrite: true });
   file.addStatements(`/*\n * ${HEADER}\n */`);
-  file.addImportDeclaration({ moduleSpecifier: '../runtime/strategy/compiled.js', isTypeOnly: true, namedImports: ['CompiledStrategy'] });
+  file.addImportDeclaration({ moduleSpecifier: '../runtime/registry/compiled.js', isTypeOnly: true, namedImports: ['CompiledStrategy'] });
   for (const s of strategies) {
     file.addImportDeclaration({ moduleSpecifier: `./strategies/${strategyFileName(s).replace(/\.ts$/, '.js')}`, namedImports: [s.name] });
   }

@@ -4,7 +4,7 @@
  * Strategy 1 ema20_ema50_trend_cross:
  * {"id":1,"name":"ema20_ema50_trend_cross","display_name":"EMA20/EMA50 Trend Cross","philosophy":"When the 20-bar average overtakes the 50-bar average with price already above the slower line, an intermediate swing is likely underway and tends to persist. Holding until the averages cross back, with a volatility-based trailing stop, lets winners run while cutting exposure once the move fades.","category":"trend","direction":"long_short","tags":["trend","long_short","cross","signal","atr_stop","EMA","ATR","trend_favor","swing"],"version":1,"entry_long":[{"type":"crosses_above","col_a":"ema_20","col_b":"ema_50"},{"type":"above","col":"close","ref":"ema_50"}],"entry_short":[{"type":"crosses_below","col_a":"ema_20","col_b":"ema_50"},{"type":"below","col":"close","ref":"ema_50"}],"exit_long":[{"type":"crosses_below","col_a":"ema_20","col_b":"ema_50"}],"exit_short":[{"type":"crosses_above","col_a":"ema_20","col_b":"ema_50"}],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":2,"time_stop_bars":null,"required_indicators":["ema_20","ema_50","atr_14"],"details":{"entry_long":"EMA20 crosses above EMA50 AND close > EMA50","entry_short":"EMA20 crosses below EMA50 AND close < EMA50","exit":"Opposite cross OR trailing stop 2*ATR","indicators":["EMA(20)","EMA(50)","ATR(14)"],"tags":["trend","long_short","cross","swing"]}}
  */
-import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import type { CompiledStrategy, Series } from '../../runtime/registry/compiled.js';
 import { above_1, below_1, crosses_above_1, crosses_below_1 } from '../kernels.js';
 
 /**

@@ -4,7 +4,7 @@
  * Strategy 2 ema50_ema200_golden_death_cross:
  * {"id":2,"name":"ema50_ema200_golden_death_cross","display_name":"EMA50/EMA200 Golden/Death Cross","philosophy":"Long-horizon averages crossing marks a shift in the dominant regime, and such shifts can last for months. The position sits through noise with a wide 2.5 ATR stop, exits on the reverse cross, and is closed after 120 bars so capital is not tied up in a stalled market.","category":"trend","direction":"long_short","tags":["trend","long_short","cross","signal","atr_stop","EMA","ATR","trend_favor","position"],"version":1,"entry_long":[{"type":"crosses_above","col_a":"ema_50","col_b":"ema_200"}],"entry_short":[{"type":"crosses_below","col_a":"ema_50","col_b":"ema_200"}],"exit_long":[{"type":"crosses_below","col_a":"ema_50","col_b":"ema_200"}],"exit_short":[{"type":"crosses_above","col_a":"ema_50","col_b":"ema_200"}],"atr_stop_mult":2.5,"atr_target_mult":null,"trailing_atr_mult":null,"time_stop_bars":120,"required_indicators":["ema_50","ema_200","atr_14"],"details":{"entry_long":"EMA50 crosses above EMA200 (golden cross)","entry_short":"EMA50 crosses below EMA200 (death cross)","exit":"Opposite cross OR stop 2.5*ATR OR time stop 120 bars","indicators":["EMA(50)","EMA(200)","ATR(14)"],"tags":["trend","long_short","cross","position"]}}
  */
-import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import type { CompiledStrategy, Series } from '../../runtime/registry/compiled.js';
 import { crosses_above_1, crosses_below_1 } from '../kernels.js';
 
 /**

@@ -4,7 +4,7 @@
  * Strategy 3 price_above_below_kama:
  * {"id":3,"name":"price_above_below_kama","display_name":"Price Above/Below KAMA Trend","philosophy":"Kaufman's adaptive average slows down in choppy stretches and speeds up when price moves efficiently, so a close through it is less likely to be random noise. Trades follow the side of the average price is on; a cross back or a trailing ATR stop ends the trade when direction is lost.","category":"trend","direction":"long_short","tags":["trend","long_short","threshold","trailing","KAMA","ATR","trend_favor","swing"],"version":1,"entry_long":[{"type":"crosses_above","col_a":"close","col_b":"kama_30"}],"entry_short":[{"type":"crosses_below","col_a":"close","col_b":"kama_30"}],"exit_long":[{"type":"crosses_below","col_a":"close","col_b":"kama_30"}],"exit_short":[{"type":"crosses_above","col_a":"close","col_b":"kama_30"}],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":2,"time_stop_bars":null,"required_indicators":["kama_30","atr_14"],"details":{"entry_long":"Close crosses above KAMA(30)","entry_short":"Close crosses below KAMA(30)","exit":"Close crosses back OR trail 2*ATR","indicators":["KAMA(30)","ATR(14)"],"tags":["trend","long_short","threshold","swing"]}}
  */
-import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import type { CompiledStrategy, Series } from '../../runtime/registry/compiled.js';
 import { crosses_above_1, crosses_below_1 } from '../kernels.js';
 
 /**

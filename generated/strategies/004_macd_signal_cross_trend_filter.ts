@@ -4,7 +4,7 @@
  * Strategy 4 macd_signal_cross_trend_filter:
  * {"id":4,"name":"macd_signal_cross_trend_filter","display_name":"MACD Line/Signal Cross with Trend Filter","philosophy":"A MACD turn through its signal line shows momentum changing, but such turns are unreliable in flat markets; requiring ADX above 20 keeps trades to periods with genuine directional pressure. An opposite cross or a 2 ATR stop closes the position.","category":"trend","direction":"long_short","tags":["trend","long_short","cross","signal","atr_stop","MACD","ADX","ATR","trend_favor","swing"],"version":1,"entry_long":[{"type":"crosses_above","col_a":"macd","col_b":"macd_signal"},{"type":"above","col":"adx_14","ref":20}],"entry_short":[{"type":"crosses_below","col_a":"macd","col_b":"macd_signal"},{"type":"above","col":"adx_14","ref":20}],"exit_long":[{"type":"crosses_below","col_a":"macd","col_b":"macd_signal"}],"exit_short":[{"type":"crosses_above","col_a":"macd","col_b":"macd_signal"}],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":null,"time_stop_bars":null,"required_indicators":["macd","macd_signal","adx_14","atr_14"],"details":{"entry_long":"MACD crosses above Signal AND ADX > 20","entry_short":"MACD crosses below Signal AND ADX > 20","exit":"Opposite MACD cross OR stop 2*ATR","indicators":["MACD(12,26,9)","ADX(14)","ATR(14)"],"tags":["trend","long_short","cross","swing"]}}
  */
-import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import type { CompiledStrategy, Series } from '../../runtime/registry/compiled.js';
 import { above_2, crosses_above_1, crosses_below_1 } from '../kernels.js';
 
 /**

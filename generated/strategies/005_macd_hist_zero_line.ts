@@ -4,7 +4,7 @@
  * Strategy 5 macd_hist_zero_line:
  * {"id":5,"name":"macd_hist_zero_line","display_name":"MACD Histogram Zero-Line","philosophy":"The MACD histogram flipping sign means the fast momentum line has moved past its own average, often an early hint that acceleration has changed direction. Positions follow that flip and are dropped if it reverses, while a trailing ATR stop protects accumulated gains.","category":"trend","direction":"long_short","tags":["trend","long_short","threshold","trailing","MACD","ATR","trend_favor","swing"],"version":1,"entry_long":[{"type":"crosses_above","col_a":"macd_hist","col_b":0}],"entry_short":[{"type":"crosses_below","col_a":"macd_hist","col_b":0}],"exit_long":[{"type":"crosses_below","col_a":"macd_hist","col_b":0}],"exit_short":[{"type":"crosses_above","col_a":"macd_hist","col_b":0}],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":2,"time_stop_bars":null,"required_indicators":["macd_hist","atr_14"],"details":{"entry_long":"MACD histogram crosses above 0","entry_short":"MACD histogram crosses below 0","exit":"Histogram crosses back OR trail 2*ATR","indicators":["MACD(12,26,9)","ATR(14)"],"tags":["trend","long_short","threshold","swing"]}}
  */
-import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import type { CompiledStrategy, Series } from '../../runtime/registry/compiled.js';
 import { crosses_above_2, crosses_below_2 } from '../kernels.js';
 
 /**

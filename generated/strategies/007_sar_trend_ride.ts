@@ -4,7 +4,7 @@
  * Strategy 7 sar_trend_ride:
  * {"id":7,"name":"sar_trend_ride","display_name":"SAR Trend Ride","philosophy":"Parabolic SAR tightens toward price as a move matures, so a close through it marks a fresh swing the other way. The system stays in until the dots flip again, acting as a stop-and-reverse follower, with a fixed 2 ATR stop as a backstop against sudden shocks.","category":"trend","direction":"long_short","tags":["trend","long_short","threshold","trailing","SAR","ATR","trend_favor","swing"],"version":1,"entry_long":[{"type":"crosses_above","col_a":"close","col_b":"psar"}],"entry_short":[{"type":"crosses_below","col_a":"close","col_b":"psar"}],"exit_long":[{"type":"crosses_below","col_a":"close","col_b":"psar"}],"exit_short":[{"type":"crosses_above","col_a":"close","col_b":"psar"}],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":null,"time_stop_bars":null,"required_indicators":["psar","atr_14"],"details":{"entry_long":"Close crosses above Parabolic SAR","entry_short":"Close crosses below Parabolic SAR","exit":"SAR flip (close crosses opposite) OR stop 2*ATR","indicators":["SAR(0.02, 0.2)","ATR(14)"],"tags":["trend","long_short","threshold","swing"]}}
  */
-import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import type { CompiledStrategy, Series } from '../../runtime/registry/compiled.js';
 import { crosses_above_1, crosses_below_1 } from '../kernels.js';
 
 /**

@@ -4,7 +4,7 @@
  * Strategy 9 apo_momentum_cross:
  * {"id":9,"name":"apo_momentum_cross","display_name":"APO Momentum Cross","philosophy":"The gap between a fast and slow EMA turning positive or negative signals that short-term momentum has switched sides. Taking only signals that agree with price's position versus the 50 EMA avoids fighting the broader drift; the trade ends when APO recrosses zero or the ATR stop hits.","category":"trend","direction":"long_short","tags":["trend","long_short","cross","signal","atr_stop","APO","ATR","trend_favor","swing"],"version":1,"entry_long":[{"type":"crosses_above","col_a":"apo","col_b":0},{"type":"above","col":"close","ref":"ema_50"}],"entry_short":[{"type":"crosses_below","col_a":"apo","col_b":0},{"type":"below","col":"close","ref":"ema_50"}],"exit_long":[{"type":"crosses_below","col_a":"apo","col_b":0}],"exit_short":[{"type":"crosses_above","col_a":"apo","col_b":0}],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":null,"time_stop_bars":null,"required_indicators":["apo","ema_50","atr_14"],"details":{"entry_long":"APO(12,26) crosses above 0 AND close > EMA50","entry_short":"APO crosses below 0 AND close < EMA50","exit":"APO crosses back through 0 OR stop 2*ATR","indicators":["APO(12,26)","EMA(50)","ATR(14)"],"tags":["trend","long_short","cross","swing"]}}
  */
-import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import type { CompiledStrategy, Series } from '../../runtime/registry/compiled.js';
 import { above_1, below_1, crosses_above_2, crosses_below_2 } from '../kernels.js';
 
 /**

@@ -4,7 +4,7 @@
  * Strategy 10 roc_break_sma200:
  * {"id":10,"name":"roc_break_sma200","display_name":"ROC Break in Direction of SMA200","philosophy":"Momentum turning positive while price holds above its 200-bar average (or negative below it) aligns short-term thrust with the long-term backdrop. Because such bursts tend to be brief, the trade is closed when ROC reverses, after 30 bars, or at a 2 ATR stop.","category":"trend","direction":"long_short","tags":["trend","long_short","threshold","atr_stop","time","ROC","SMA","ATR","trend_favor","swing"],"version":1,"entry_long":[{"type":"above","col":"close","ref":"sma_200"},{"type":"crosses_above","col_a":"roc_10","col_b":0}],"entry_short":[{"type":"below","col":"close","ref":"sma_200"},{"type":"crosses_below","col_a":"roc_10","col_b":0}],"exit_long":[{"type":"crosses_below","col_a":"roc_10","col_b":0}],"exit_short":[{"type":"crosses_above","col_a":"roc_10","col_b":0}],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":null,"time_stop_bars":30,"required_indicators":["roc_10","sma_200","atr_14"],"details":{"entry_long":"Close > SMA200 AND ROC(10) crosses above 0","entry_short":"Close < SMA200 AND ROC(10) crosses below 0","exit":"ROC back through 0 OR time stop 30 bars OR stop 2*ATR","indicators":["ROC(10)","SMA(200)","ATR(14)"],"tags":["trend","long_short","threshold","swing"]}}
  */
-import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import type { CompiledStrategy, Series } from '../../runtime/registry/compiled.js';
 import { above_1, below_1, crosses_above_2, crosses_below_2 } from '../kernels.js';
 
 /**

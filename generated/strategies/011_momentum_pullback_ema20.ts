@@ -4,7 +4,7 @@
  * Strategy 11 momentum_pullback_ema20:
  * {"id":11,"name":"momentum_pullback_ema20","display_name":"Momentum + Pullback to EMA20","philosophy":"In an established uptrend, dips back to the fast EMA tend to attract buyers, offering a lower-risk entry than chasing strength. The ADX filter confirms the advance is real; a close below EMA20 or a trailing ATR stop signals the dip has become something deeper.","category":"trend","direction":"long_only","tags":["trend","long_only","pullback","trailing","EMA","ADX","ATR","trend_favor","swing"],"version":1,"entry_long":[{"type":"above","col":"close","ref":"ema_50"},{"type":"above","col":"adx_14","ref":20},{"type":"pullback_to","level_col":"ema_20","tolerance_atr_mult":0.5}],"entry_short":[],"exit_long":[{"type":"below","col":"close","ref":"ema_20"}],"exit_short":[],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":2,"time_stop_bars":null,"required_indicators":["ema_20","ema_50","adx_14","atr_14"],"details":{"entry_long":"Close > EMA50 AND ADX > 20 AND pullback to EMA20","entry_short":"N/A (long only)","exit":"Close < EMA20 OR trail 2*ATR","indicators":["EMA(20)","EMA(50)","ADX(14)","ATR(14)"],"tags":["trend","long_only","pullback","swing"]}}
  */
-import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import type { CompiledStrategy, Series } from '../../runtime/registry/compiled.js';
 import { above_1, above_2, below_1, pullback_to_1 } from '../kernels.js';
 
 /**

@@ -4,7 +4,7 @@
  * Strategy 12 momentum_pullback_bb_middle:
  * {"id":12,"name":"momentum_pullback_bb_middle","display_name":"Momentum + Pullback to BB Middle","philosophy":"Trending markets often retrace to the Bollinger midline and then resume; entering on that retest while ADX confirms direction gets a better price than a breakout entry. A close through the midline against the trade, or a trailing ATR stop, ends it.","category":"trend","direction":"long_short","tags":["trend","long_short","pullback","trailing","BBANDS","ADX","ATR","trend_favor","swing"],"version":1,"entry_long":[{"type":"above","col":"adx_14","ref":20},{"type":"above","col":"close","ref":"bb_middle"},{"type":"pullback_to","level_col":"bb_middle","tolerance_atr_mult":0.5}],"entry_short":[{"type":"above","col":"adx_14","ref":20},{"type":"below","col":"close","ref":"bb_middle"},{"type":"pullback_below","level_col":"bb_middle","tolerance_atr_mult":0.5}],"exit_long":[{"type":"below","col":"close","ref":"bb_middle"}],"exit_short":[{"type":"above","col":"close","ref":"bb_middle"}],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":2,"time_stop_bars":null,"required_indicators":["bb_middle","adx_14","atr_14"],"details":{"entry_long":"ADX > 20 AND close > BB middle AND pullback to BB middle","entry_short":"ADX > 20 AND close < BB middle AND pullback below BB middle","exit":"Close crosses BB middle opposite OR trail 2*ATR","indicators":["BBANDS(20,2,2)","ADX(14)","ATR(14)"],"tags":["trend","long_short","pullback","swing"]}}
  */
-import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import type { CompiledStrategy, Series } from '../../runtime/registry/compiled.js';
 import { above_1, above_2, below_1, pullback_below_1, pullback_to_1 } from '../kernels.js';
 
 /**

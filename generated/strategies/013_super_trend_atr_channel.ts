@@ -4,7 +4,7 @@
  * Strategy 13 super_trend_atr_channel:
  * {"id":13,"name":"super_trend_atr_channel","display_name":"Super Trend-like ATR Channel","philosophy":"A close more than two ATRs away from the 20 EMA is an unusually forceful move that often marks the start of a sustained run rather than noise. The trade holds until price falls back through the EMA baseline or a trailing stop is hit.","category":"trend","direction":"long_short","tags":["trend","long_short","threshold","trailing","EMA","ATR","trend_favor","swing"],"version":1,"entry_long":[{"type":"expr","when":{"all":[{"finite":["close","ema_20","atr_14"]},{"cmp":">","a":"close","b":{"op":"add","args":["ema_20",{"op":"mul","args":[2,"atr_14"]}]}}]}}],"entry_short":[{"type":"expr","when":{"all":[{"finite":["close","ema_20","atr_14"]},{"cmp":"<","a":"close","b":{"op":"sub","args":["ema_20",{"op":"mul","args":[2,"atr_14"]}]}}]}}],"exit_long":[{"type":"below","col":"close","ref":"ema_20"}],"exit_short":[{"type":"above","col":"close","ref":"ema_20"}],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":2,"time_stop_bars":null,"required_indicators":["ema_20","atr_14"],"details":{"entry_long":"Close > EMA20 + 2*ATR (upper channel breakout)","entry_short":"Close < EMA20 - 2*ATR (lower channel breakout)","exit":"Cross back through EMA20 baseline OR trailing 2*ATR","indicators":["EMA(20)","ATR(14)"],"tags":["trend","long_short","threshold","swing"]}}
  */
-import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import type { CompiledStrategy, Series } from '../../runtime/registry/compiled.js';
 import { above_1, below_1, expr_3, expr_4 } from '../kernels.js';
 
 /**

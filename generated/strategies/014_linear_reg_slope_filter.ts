@@ -4,7 +4,7 @@
  * Strategy 14 linear_reg_slope_filter:
  * {"id":14,"name":"linear_reg_slope_filter","display_name":"Linear Regression Slope + Price Filter","philosophy":"The slope of a 20-bar regression line gives an objective read on direction; pairing it with price's side of the 50 SMA keeps trades in agreement with the medium-term drift. A slope sign change, a 40-bar time limit or a 2 ATR stop closes the position.","category":"trend","direction":"long_short","tags":["trend","long_short","threshold","time","atr_stop","LINEARREG_SLOPE","SMA","ATR","trend_favor","swing"],"version":1,"entry_long":[{"type":"above","col":"linearreg_slope_20","ref":0},{"type":"above","col":"close","ref":"sma_50"}],"entry_short":[{"type":"below","col":"linearreg_slope_20","ref":0},{"type":"below","col":"close","ref":"sma_50"}],"exit_long":[{"type":"crosses_below","col_a":"linearreg_slope_20","col_b":0}],"exit_short":[{"type":"crosses_above","col_a":"linearreg_slope_20","col_b":0}],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":null,"time_stop_bars":40,"required_indicators":["linearreg_slope_20","sma_50","atr_14"],"details":{"entry_long":"LINEARREG_SLOPE(20) > 0 AND close > SMA50","entry_short":"LINEARREG_SLOPE(20) < 0 AND close < SMA50","exit":"Slope sign flips OR time stop 40 bars OR stop 2*ATR","indicators":["LINEARREG_SLOPE(20)","SMA(50)","ATR(14)"],"tags":["trend","long_short","threshold","swing"]}}
  */
-import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import type { CompiledStrategy, Series } from '../../runtime/registry/compiled.js';
 import { above_1, above_2, below_1, below_2, crosses_above_2, crosses_below_2 } from '../kernels.js';
 
 /**

@@ -4,7 +4,7 @@
  * Strategy 15 aroon_trend_start:
  * {"id":15,"name":"aroon_trend_start","display_name":"Aroon Trend Start","philosophy":"Aroon measures how recently the highest high or lowest low occurred; when one side surges above 70 while the other stays below 30, fresh extremes are being set in only one direction, typical of a young trend. The opposite reading or the ATR stop gets the trade out.","category":"trend","direction":"long_short","tags":["trend","long_short","threshold","signal","atr_stop","AROON","ATR","trend_favor","swing"],"version":1,"entry_long":[{"type":"crosses_above","col_a":"aroon_up_25","col_b":70},{"type":"below","col":"aroon_down_25","ref":30}],"entry_short":[{"type":"crosses_above","col_a":"aroon_down_25","col_b":70},{"type":"below","col":"aroon_up_25","ref":30}],"exit_long":[{"type":"crosses_above","col_a":"aroon_down_25","col_b":70}],"exit_short":[{"type":"crosses_above","col_a":"aroon_up_25","col_b":70}],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":null,"time_stop_bars":null,"required_indicators":["aroon_up_25","aroon_down_25","atr_14"],"details":{"entry_long":"AroonUp(25) crosses above 70 AND AroonDown < 30","entry_short":"AroonDown(25) crosses above 70 AND AroonUp < 30","exit":"Opposite Aroon condition OR stop 2*ATR","indicators":["AROON(25)","ATR(14)"],"tags":["trend","long_short","threshold","swing"]}}
  */
-import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import type { CompiledStrategy, Series } from '../../runtime/registry/compiled.js';
 import { below_2, crosses_above_2 } from '../kernels.js';
 
 /**

@@ -4,7 +4,7 @@
  * Strategy 16 ichimoku_lite:
  * {"id":16,"name":"ichimoku_lite","display_name":"Ichimoku-lite (EMA proxy)","philosophy":"A stacked order of averages, 20 above 50 above 200, with price above the fastest one describes a healthy, layered uptrend akin to a bullish cloud. The long is held until that structure starts to crack (EMA20 under EMA50 or price under EMA50) or a trailing stop triggers.","category":"trend","direction":"long_only","tags":["trend","long_only","threshold","trailing","EMA","ATR","trend_favor","swing"],"version":1,"entry_long":[{"type":"above","col":"ema_20","ref":"ema_50"},{"type":"above","col":"ema_50","ref":"ema_200"},{"type":"above","col":"close","ref":"ema_20"}],"entry_short":[],"exit_long":[{"type":"any_of","conditions":[{"type":"below","col":"ema_20","ref":"ema_50"},{"type":"below","col":"close","ref":"ema_50"}]}],"exit_short":[],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":2,"time_stop_bars":null,"required_indicators":["ema_20","ema_50","ema_200","atr_14"],"details":{"entry_long":"EMA20 > EMA50 > EMA200 AND close > EMA20","entry_short":"N/A (long only)","exit":"EMA20 < EMA50 OR close < EMA50 OR trail 2*ATR","indicators":["EMA(20)","EMA(50)","EMA(200)","ATR(14)"],"tags":["trend","long_only","threshold","swing"]}}
  */
-import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import type { CompiledStrategy, Series } from '../../runtime/registry/compiled.js';
 import { above_1, any_of_1 } from '../kernels.js';
 
 /**

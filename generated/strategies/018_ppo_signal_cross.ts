@@ -4,7 +4,7 @@
  * Strategy 18 ppo_signal_cross:
  * {"id":18,"name":"ppo_signal_cross","display_name":"PPO Signal Cross with Long-Term Filter","philosophy":"PPO expresses MACD in percentage terms so readings compare across price levels. Taking its signal-line crosses only on the side of the 200-bar average filters counter-trend noise; the opposite cross or a 2 ATR stop ends the trade.","category":"trend","direction":"long_short","tags":["trend","long_short","cross","signal","atr_stop","PPO","SMA","ATR","trend_favor","swing"],"version":1,"entry_long":[{"type":"above","col":"close","ref":"sma_200"},{"type":"crosses_above","col_a":"ppo","col_b":"ppo_signal"}],"entry_short":[{"type":"below","col":"close","ref":"sma_200"},{"type":"crosses_below","col_a":"ppo","col_b":"ppo_signal"}],"exit_long":[{"type":"crosses_below","col_a":"ppo","col_b":"ppo_signal"}],"exit_short":[{"type":"crosses_above","col_a":"ppo","col_b":"ppo_signal"}],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":null,"time_stop_bars":null,"required_indicators":["ppo","ppo_signal","sma_200","atr_14"],"details":{"entry_long":"Close > SMA200 AND PPO crosses above PPO signal","entry_short":"Close < SMA200 AND PPO crosses below PPO signal","exit":"Opposite cross OR stop 2*ATR","indicators":["PPO","PPO Signal","SMA(200)","ATR(14)"],"tags":["trend","long_short","cross","swing"]}}
  */
-import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import type { CompiledStrategy, Series } from '../../runtime/registry/compiled.js';
 import { above_1, below_1, crosses_above_1, crosses_below_1 } from '../kernels.js';
 
 /**

@@ -4,7 +4,7 @@
  * Strategy 20 trend_day_vwap_proxy:
  * {"id":20,"name":"trend_day_vwap_proxy","display_name":"Trend Day Filter with VWAP Proxy","philosophy":"Price above an intraday fair-value proxy, with ADX above 20 and RSI above 55, suggests buyers control the session. The trade is kept short-lived, exiting on a close below the proxy, after ten bars, or at a 1.5 ATR stop, since these intraday edges decay quickly.","category":"trend","direction":"long_only","tags":["trend","long_only","threshold","time","SMA","ADX","ATR","trend_favor","scalp"],"version":1,"entry_long":[{"type":"above","col":"close","ref":"typical_price_sma_20"},{"type":"above","col":"adx_14","ref":20},{"type":"above","col":"rsi_14","ref":55}],"entry_short":[],"exit_long":[{"type":"below","col":"close","ref":"typical_price_sma_20"}],"exit_short":[],"atr_stop_mult":1.5,"atr_target_mult":null,"trailing_atr_mult":null,"time_stop_bars":10,"required_indicators":["typical_price_sma_20","adx_14","rsi_14","atr_14"],"details":{"entry_long":"Close > VWAP proxy AND ADX > 20 AND RSI > 55","entry_short":"N/A (long only)","exit":"Close < VWAP proxy OR time stop 10 bars OR stop 1.5*ATR","indicators":["Typical Price SMA(20)","ADX(14)","RSI(14)","ATR(14)"],"tags":["trend","long_only","threshold","scalp"]}}
  */
-import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import type { CompiledStrategy, Series } from '../../runtime/registry/compiled.js';
 import { above_1, above_2, below_1 } from '../kernels.js';
 
 /**

@@ -4,7 +4,7 @@
  * Strategy 21 di_pullback_entry:
  * {"id":21,"name":"di_pullback_entry","display_name":"DI Pullback Entry","philosophy":"During an uptrend led by +DI, an RSI dip under 45 followed by a recovery above 50 marks a pause that has ended, offering a timely re-entry. The position is exited if the directional indexes cross or a trailing ATR stop is hit.","category":"trend","direction":"long_only","tags":["trend","long_only","pullback","signal","trailing","PLUS_DI","MINUS_DI","ADX","ATR","trend_favor","swing"],"version":1,"entry_long":[{"type":"above","col":"plus_di_14","ref":"minus_di_14"},{"type":"above","col":"adx_14","ref":20},{"type":"was_below_then_crosses_above","col":"rsi_14","threshold":50,"lookback":5}],"entry_short":[],"exit_long":[{"type":"crosses_above","col_a":"minus_di_14","col_b":"plus_di_14"}],"exit_short":[],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":2,"time_stop_bars":null,"required_indicators":["plus_di_14","minus_di_14","adx_14","rsi_14","atr_14"],"details":{"entry_long":"PLUS_DI > MINUS_DI AND ADX > 20 AND RSI dips below 45 then crosses above 50","entry_short":"N/A (long only)","exit":"DI crossover OR trail 2*ATR","indicators":["PLUS_DI(14)","MINUS_DI(14)","ADX(14)","RSI(14)","ATR(14)"],"tags":["trend","long_only","pullback","swing"]}}
  */
-import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import type { CompiledStrategy, Series } from '../../runtime/registry/compiled.js';
 import { above_1, above_2, crosses_above_1, was_below_then_crosses_above_1 } from '../kernels.js';
 
 /**

@@ -4,7 +4,7 @@
  * Strategy 22 trend_continuation_rsi_reset:
  * {"id":22,"name":"trend_continuation_rsi_reset","display_name":"Trend Continuation After RSI Reset","philosophy":"Above the 50 EMA, a slide in RSI below 40 reflects a temporary shakeout; its climb back over 50 indicates buyers have returned. The trade ends when RSI slips under 45, price loses the 50 EMA, or a 2 ATR stop is reached.","category":"trend","direction":"long_only","tags":["trend","long_only","pullback","signal","atr_stop","RSI","EMA","ATR","trend_favor","swing"],"version":1,"entry_long":[{"type":"above","col":"close","ref":"ema_50"},{"type":"was_below_then_crosses_above","col":"rsi_14","threshold":50,"lookback":10}],"entry_short":[],"exit_long":[{"type":"any_of","conditions":[{"type":"crosses_below","col_a":"rsi_14","col_b":45},{"type":"below","col":"close","ref":"ema_50"}]}],"exit_short":[],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":null,"time_stop_bars":null,"required_indicators":["ema_50","rsi_14","atr_14"],"details":{"entry_long":"Close > EMA50 AND RSI(14) falls below 40 then crosses above 50","entry_short":"N/A (long only)","exit":"RSI crosses below 45 OR close < EMA50 OR stop 2*ATR","indicators":["EMA(50)","RSI(14)","ATR(14)"],"tags":["trend","long_only","pullback","swing"]}}
  */
-import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import type { CompiledStrategy, Series } from '../../runtime/registry/compiled.js';
 import { above_1, any_of_2, was_below_then_crosses_above_2 } from '../kernels.js';
 
 /**

@@ -4,7 +4,7 @@
  * Strategy 24 ht_trendline_cross:
  * {"id":24,"name":"ht_trendline_cross","display_name":"HT Trendline Cross (Hilbert)","philosophy":"The Hilbert Transform trendline tracks price with smoothing tuned to the market's measured cycle length, reducing lag. A close across it suggests direction has shifted; the opposite cross or a 2 ATR stop exits.","category":"trend","direction":"long_short","tags":["trend","long_short","cross","signal","atr_stop","HT_TRENDLINE","ATR","trend_favor","swing"],"version":1,"entry_long":[{"type":"crosses_above","col_a":"close","col_b":"ht_trendline"}],"entry_short":[{"type":"crosses_below","col_a":"close","col_b":"ht_trendline"}],"exit_long":[{"type":"crosses_below","col_a":"close","col_b":"ht_trendline"}],"exit_short":[{"type":"crosses_above","col_a":"close","col_b":"ht_trendline"}],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":null,"time_stop_bars":null,"required_indicators":["ht_trendline","atr_14"],"details":{"entry_long":"Close crosses above HT_TRENDLINE","entry_short":"Close crosses below HT_TRENDLINE","exit":"Opposite cross OR stop 2*ATR","indicators":["HT_TRENDLINE","ATR(14)"],"tags":["trend","long_short","cross","swing"]}}
  */
-import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import type { CompiledStrategy, Series } from '../../runtime/registry/compiled.js';
 import { crosses_above_1, crosses_below_1 } from '../kernels.js';
 
 /**

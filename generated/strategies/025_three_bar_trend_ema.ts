@@ -4,7 +4,7 @@
  * Strategy 25 three_bar_trend_ema:
  * {"id":25,"name":"three_bar_trend_ema","display_name":"Three-Bar Trend with EMA Filter","philosophy":"Three successive higher closes above the 50 EMA, or lower closes below it, show short-term traders pressing in the direction of the larger move. The idea is a quick burst, so the trade exits after two closes against it, eight bars, or a 1.5 ATR stop.","category":"trend","direction":"long_short","tags":["trend","long_short","threshold","time","atr_stop","EMA","ATR","trend_favor","scalp"],"version":1,"entry_long":[{"type":"above","col":"close","ref":"ema_50"},{"type":"consecutive_higher_closes","count":3}],"entry_short":[{"type":"below","col":"close","ref":"ema_50"},{"type":"consecutive_lower_closes","count":3}],"exit_long":[{"type":"consecutive_lower_closes","count":2}],"exit_short":[{"type":"consecutive_higher_closes","count":2}],"atr_stop_mult":1.5,"atr_target_mult":null,"trailing_atr_mult":null,"time_stop_bars":8,"required_indicators":["ema_50","atr_14"],"details":{"entry_long":"Close > EMA50 AND last 3 closes increasing","entry_short":"Close < EMA50 AND last 3 closes decreasing","exit":"Opposite 2 closes OR time stop 8 bars OR stop 1.5*ATR","indicators":["EMA(50)","ATR(14)"],"tags":["trend","long_short","threshold","scalp"]}}
  */
-import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import type { CompiledStrategy, Series } from '../../runtime/registry/compiled.js';
 import { above_1, below_1, consecutive_higher_closes_1, consecutive_lower_closes_1, consecutive_lower_closes_2, rising_1 } from '../kernels.js';
 
 /**

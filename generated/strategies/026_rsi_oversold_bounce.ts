@@ -4,7 +4,7 @@
  * Strategy 26 rsi_oversold_bounce:
  * {"id":26,"name":"rsi_oversold_bounce","display_name":"RSI Oversold Bounce","philosophy":"Within a long-term uptrend, RSI climbing back above 30 suggests a selloff has run its course and a rebound is likely. Profits are taken when RSI reaches 55 or price gains 2.5 ATR, with a 2 ATR stop and a 20-bar limit in case the bounce never comes.","category":"mean_reversion","direction":"long_only","tags":["mean_reversion","long_only","threshold","atr_stop","atr_target","RSI","SMA","ATR","range_favor","swing"],"version":1,"entry_long":[{"type":"above","col":"close","ref":"sma_200"},{"type":"crosses_above","col_a":"rsi_14","col_b":30}],"entry_short":[],"exit_long":[{"type":"above","col":"rsi_14","ref":55}],"exit_short":[],"atr_stop_mult":2,"atr_target_mult":2.5,"trailing_atr_mult":null,"time_stop_bars":20,"required_indicators":["close","sma_200","rsi_14","atr_14"],"details":{"entry_long":"close > SMA200 AND RSI crosses up through 30","entry_short":"N/A (long only)","exit":"RSI > 55 OR target 2.5*ATR; stop 2*ATR; time stop 20 bars","indicators":["SMA(200)","RSI(14)","ATR(14)"],"tags":["mean_reversion","long_only","threshold","swing"]}}
  */
-import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import type { CompiledStrategy, Series } from '../../runtime/registry/compiled.js';
 import { above_1, above_2, crosses_above_2 } from '../kernels.js';
 
 /**

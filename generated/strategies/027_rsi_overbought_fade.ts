@@ -4,7 +4,7 @@
  * Strategy 27 rsi_overbought_fade:
  * {"id":27,"name":"rsi_overbought_fade","display_name":"RSI Overbought Fade","philosophy":"Below the 200-bar average, RSI dropping back under 70 signals that a countertrend rally is fading and sellers are likely to reassert. The short is covered when RSI falls below 45 or a 2.5 ATR target is reached, with a 2 ATR stop guarding against a true reversal.","category":"mean_reversion","direction":"short_only","tags":["mean_reversion","short_only","threshold","atr_stop","atr_target","RSI","SMA","ATR","range_favor","swing"],"version":1,"entry_long":[],"entry_short":[{"type":"below","col":"close","ref":"sma_200"},{"type":"crosses_below","col_a":"rsi_14","col_b":70}],"exit_long":[],"exit_short":[{"type":"below","col":"rsi_14","ref":45}],"atr_stop_mult":2,"atr_target_mult":2.5,"trailing_atr_mult":null,"time_stop_bars":null,"required_indicators":["close","sma_200","rsi_14","atr_14"],"details":{"entry_short":"close < SMA200 AND RSI crosses down through 70","entry_long":"N/A (short only)","exit":"RSI < 45 OR target 2.5*ATR; stop 2*ATR","indicators":["SMA(200)","RSI(14)","ATR(14)"],"tags":["mean_reversion","short_only","threshold","swing"]}}
  */
-import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import type { CompiledStrategy, Series } from '../../runtime/registry/compiled.js';
 import { below_1, below_2, crosses_below_2 } from '../kernels.js';
 
 /**

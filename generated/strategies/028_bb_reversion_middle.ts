@@ -4,7 +4,7 @@
  * Strategy 28 bb_reversion_middle:
  * {"id":28,"name":"bb_reversion_middle","display_name":"Bollinger Band Reversion to Middle","philosophy":"A close that slips outside a Bollinger band and then comes back inside suggests the stretch was rejected, and price tends to drift toward the average. The midline is the goal; a 20-bar limit and 2 ATR stop handle trades that never get there.","category":"mean_reversion","direction":"long_short","tags":["mean_reversion","long_short","threshold","signal","time","BBANDS","ATR","range_favor","swing"],"version":1,"entry_long":[{"type":"crosses_above","col_a":"close","col_b":"bb_lower"}],"entry_short":[{"type":"crosses_below","col_a":"close","col_b":"bb_upper"}],"exit_long":[{"type":"crosses_above","col_a":"close","col_b":"bb_middle"}],"exit_short":[{"type":"crosses_below","col_a":"close","col_b":"bb_middle"}],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":null,"time_stop_bars":20,"required_indicators":["close","bb_upper","bb_middle","bb_lower","atr_14"],"details":{"entry_long":"Close was below BB lower and crosses back above","entry_short":"Close was above BB upper and crosses back below","exit":"BB middle touch OR time stop 20 OR stop 2*ATR","indicators":["BBANDS(20,2,2)","ATR(14)"],"tags":["mean_reversion","long_short","threshold","swing"]}}
  */
-import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import type { CompiledStrategy, Series } from '../../runtime/registry/compiled.js';
 import { crosses_above_1, crosses_below_1 } from '../kernels.js';
 
 /**

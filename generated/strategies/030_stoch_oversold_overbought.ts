@@ -4,7 +4,7 @@
  * Strategy 30 stoch_oversold_overbought:
  * {"id":30,"name":"stoch_oversold_overbought","display_name":"Stoch Oversold/Overbought Cross","philosophy":"A %K cross over %D while both lines sit below 20 (or under %D above 80) signals that a short-term extreme is losing steam. The aim is a modest move back to the oscillator's midpoint, so trades close at %K 50, after ten bars, or on a tight 1.5 ATR stop.","category":"mean_reversion","direction":"long_short","tags":["mean_reversion","long_short","cross","signal","time","STOCH","ATR","range_favor","scalp"],"version":1,"entry_long":[{"type":"crosses_above","col_a":"stoch_k","col_b":"stoch_d"},{"type":"below","col":"stoch_k","ref":20},{"type":"below","col":"stoch_d","ref":20}],"entry_short":[{"type":"crosses_below","col_a":"stoch_k","col_b":"stoch_d"},{"type":"above","col":"stoch_k","ref":80},{"type":"above","col":"stoch_d","ref":80}],"exit_long":[{"type":"above","col":"stoch_k","ref":50}],"exit_short":[{"type":"below","col":"stoch_k","ref":50}],"atr_stop_mult":1.5,"atr_target_mult":null,"trailing_atr_mult":null,"time_stop_bars":10,"required_indicators":["stoch_k","stoch_d","atr_14"],"details":{"entry_long":"slowK crosses above slowD while both < 20","entry_short":"slowK crosses below slowD while both > 80","exit":"slowK reaches 50 OR time stop 10 OR stop 1.5*ATR","indicators":["STOCH(14,3,3)","ATR(14)"],"tags":["mean_reversion","long_short","cross","scalp"]}}
  */
-import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import type { CompiledStrategy, Series } from '../../runtime/registry/compiled.js';
 import { above_2, below_2, crosses_above_1, crosses_below_1 } from '../kernels.js';
 
 /**

@@ -4,7 +4,7 @@
  * Strategy 31 willr_snapback:
  * {"id":31,"name":"willr_snapback","display_name":"Williams %R Snapback","philosophy":"Williams %R leaving its oversold or overbought zone shows price backing away from the edge of its recent range. Trades aim for a return to the -50 midpoint and are cut after eight bars or at a 1.5 ATR stop, since the edge is short-term.","category":"mean_reversion","direction":"long_short","tags":["mean_reversion","long_short","threshold","time","WILLR","ATR","range_favor","scalp"],"version":1,"entry_long":[{"type":"crosses_above","col_a":"willr_14","col_b":-80}],"entry_short":[{"type":"crosses_below","col_a":"willr_14","col_b":-20}],"exit_long":[{"type":"above","col":"willr_14","ref":-50}],"exit_short":[{"type":"below","col":"willr_14","ref":-50}],"atr_stop_mult":1.5,"atr_target_mult":null,"trailing_atr_mult":null,"time_stop_bars":8,"required_indicators":["willr_14","atr_14"],"details":{"entry_long":"WILLR crosses up through -80","entry_short":"WILLR crosses down through -20","exit":"WILLR reaches -50 OR time stop 8 OR stop 1.5*ATR","indicators":["WILLR(14)","ATR(14)"],"tags":["mean_reversion","long_short","threshold","scalp"]}}
  */
-import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import type { CompiledStrategy, Series } from '../../runtime/registry/compiled.js';
 import { above_3, below_3, crosses_above_3, crosses_below_3 } from '../kernels.js';
 
 /**

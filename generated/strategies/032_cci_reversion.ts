@@ -4,7 +4,7 @@
  * Strategy 32 cci_reversion:
  * {"id":32,"name":"cci_reversion","display_name":"CCI +/-100 Reversion","philosophy":"CCI climbing back above -100 or falling back below +100 indicates price is leaving an unusually stretched zone relative to its typical level. Trades expect a drift toward CCI zero and exit there, after 12 bars, or at a 1.5 ATR stop.","category":"mean_reversion","direction":"long_short","tags":["mean_reversion","long_short","threshold","signal","time","CCI","ATR","range_favor","scalp"],"version":1,"entry_long":[{"type":"crosses_above","col_a":"cci_20","col_b":-100}],"entry_short":[{"type":"crosses_below","col_a":"cci_20","col_b":100}],"exit_long":[{"type":"above","col":"cci_20","ref":0}],"exit_short":[{"type":"below","col":"cci_20","ref":0}],"atr_stop_mult":1.5,"atr_target_mult":null,"trailing_atr_mult":null,"time_stop_bars":12,"required_indicators":["cci_20","atr_14"],"details":{"entry_long":"CCI crosses up through -100","entry_short":"CCI crosses down through +100","exit":"CCI back to 0 OR time stop 12 OR stop 1.5*ATR","indicators":["CCI(20)","ATR(14)"],"tags":["mean_reversion","long_short","threshold","scalp"]}}
  */
-import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import type { CompiledStrategy, Series } from '../../runtime/registry/compiled.js';
 import { above_2, below_2, crosses_above_3, crosses_below_2 } from '../kernels.js';
 
 /**

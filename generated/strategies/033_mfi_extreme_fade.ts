@@ -4,7 +4,7 @@
  * Strategy 33 mfi_extreme_fade:
  * {"id":33,"name":"mfi_extreme_fade","display_name":"MFI Extreme Fade","philosophy":"MFI blends price and volume, so a move out of its extreme zones suggests heavy buying or selling is drying up. Positions aim for MFI 50 and are closed after 20 bars, or at a 2 ATR stop if money keeps flowing the wrong way.","category":"mean_reversion","direction":"long_short","tags":["mean_reversion","volume_flow","long_short","threshold","time","MFI","ATR","range_favor","swing"],"version":1,"entry_long":[{"type":"crosses_above","col_a":"mfi_14","col_b":20}],"entry_short":[{"type":"crosses_below","col_a":"mfi_14","col_b":80}],"exit_long":[{"type":"above","col":"mfi_14","ref":50}],"exit_short":[{"type":"below","col":"mfi_14","ref":50}],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":null,"time_stop_bars":20,"required_indicators":["mfi_14","atr_14"],"details":{"entry_long":"MFI crosses up through 20","entry_short":"MFI crosses down through 80","exit":"MFI reaches 50 OR time stop 20 OR stop 2*ATR","indicators":["MFI(14)","ATR(14)"],"tags":["mean_reversion","long_short","threshold","swing"]}}
  */
-import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import type { CompiledStrategy, Series } from '../../runtime/registry/compiled.js';
 import { above_2, below_2, crosses_above_2, crosses_below_2 } from '../kernels.js';
 
 /**

@@ -4,7 +4,7 @@
  * Strategy 34 rsi2_quick_mean_reversion:
  * {"id":34,"name":"rsi2_quick_mean_reversion","display_name":"RSI(2) Quick Mean Reversion","philosophy":"A two-period RSI below 5 in an uptrend (or above 95 in a downtrend) catches sharp, short-lived dips or spikes that usually reverse within days. Exits are fast: RSI(2) back past 60 or 40, five bars, or a one-ATR stop.","category":"mean_reversion","direction":"long_short","tags":["mean_reversion","long_short","threshold","time","RSI","SMA","ATR","range_favor","scalp","tight"],"version":1,"entry_long":[{"type":"below","col":"rsi_2","ref":5},{"type":"above","col":"close","ref":"sma_50"}],"entry_short":[{"type":"above","col":"rsi_2","ref":95},{"type":"below","col":"close","ref":"sma_50"}],"exit_long":[{"type":"above","col":"rsi_2","ref":60}],"exit_short":[{"type":"below","col":"rsi_2","ref":40}],"atr_stop_mult":1,"atr_target_mult":null,"trailing_atr_mult":null,"time_stop_bars":5,"required_indicators":["rsi_2","close","sma_50","atr_14"],"details":{"entry_long":"RSI(2) < 5 AND close > SMA50","entry_short":"RSI(2) > 95 AND close < SMA50","exit":"RSI(2) > 60 (long) / < 40 (short) OR time stop 5 OR stop 1*ATR","indicators":["RSI(2)","SMA(50)","ATR(14)"],"tags":["mean_reversion","long_short","threshold","scalp","tight"]}}
  */
-import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import type { CompiledStrategy, Series } from '../../runtime/registry/compiled.js';
 import { above_1, above_2, below_1, below_2 } from '../kernels.js';
 
 /**

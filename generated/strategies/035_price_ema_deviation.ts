@@ -4,7 +4,7 @@
  * Strategy 35 price_ema_deviation:
  * {"id":35,"name":"price_ema_deviation","display_name":"Price vs EMA Deviation Reversion","philosophy":"When price sits more than two ATRs away from its 20 EMA, the move is stretched relative to normal volatility and a partial snapback is common. The trade closes when price returns to the EMA or gains 2 ATR, with a symmetric 2 ATR stop.","category":"mean_reversion","direction":"long_short","tags":["mean_reversion","long_short","threshold","atr_stop","atr_target","EMA","ATR","range_favor","swing"],"version":1,"entry_long":[{"type":"deviation_from","col":"close","ref_col":"ema_20","atr_mult":2,"direction":"below"}],"entry_short":[{"type":"deviation_from","col":"close","ref_col":"ema_20","atr_mult":2,"direction":"above"}],"exit_long":[{"type":"crosses_above","col_a":"close","col_b":"ema_20"}],"exit_short":[{"type":"crosses_below","col_a":"close","col_b":"ema_20"}],"atr_stop_mult":2,"atr_target_mult":2,"trailing_atr_mult":null,"time_stop_bars":null,"required_indicators":["close","ema_20","atr_14"],"details":{"entry_long":"(EMA20 - close) > 2*ATR (price far below EMA)","entry_short":"(close - EMA20) > 2*ATR (price far above EMA)","exit":"Close returns to EMA20 OR target 2*ATR; stop 2*ATR","indicators":["EMA(20)","ATR(14)"],"tags":["mean_reversion","long_short","threshold","swing"]}}
  */
-import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import type { CompiledStrategy, Series } from '../../runtime/registry/compiled.js';
 import { crosses_above_1, crosses_below_1, deviation_from_1, deviation_from_2 } from '../kernels.js';
 
 /**

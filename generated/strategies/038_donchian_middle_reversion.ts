@@ -4,7 +4,7 @@
  * Strategy 38 donchian_middle_reversion:
  * {"id":38,"name":"donchian_middle_reversion","display_name":"Donchian Middle Reversion","philosophy":"Price dipping below the 20-bar low and then closing back inside, or the mirror at the high, signals a failed breakout. Trapped traders tend to push it toward the channel midpoint, the target; 20 bars or a 2 ATR stop end unsuccessful trades.","category":"mean_reversion","direction":"long_short","tags":["mean_reversion","long_short","pullback","time","MAX","MIN","ATR","range_favor","swing"],"version":1,"entry_long":[{"type":"crosses_above","col_a":"close","col_b":"donchian_low_20"}],"entry_short":[{"type":"crosses_below","col_a":"close","col_b":"donchian_high_20"}],"exit_long":[{"type":"crosses_above","col_a":"close","col_b":"donchian_mid_20"}],"exit_short":[{"type":"crosses_below","col_a":"close","col_b":"donchian_mid_20"}],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":null,"time_stop_bars":20,"required_indicators":["close","donchian_high_20","donchian_low_20","donchian_mid_20","atr_14"],"details":{"entry_long":"Close was below donchian_low_20 and crosses back above","entry_short":"Close was above donchian_high_20 and crosses back below","exit":"donchian_mid_20 touch OR time stop 20 OR stop 2*ATR","indicators":["Donchian(20)","ATR(14)"],"tags":["mean_reversion","long_short","pullback","swing"]}}
  */
-import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import type { CompiledStrategy, Series } from '../../runtime/registry/compiled.js';
 import { crosses_above_1, crosses_below_1 } from '../kernels.js';
 
 /**

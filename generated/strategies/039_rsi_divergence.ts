@@ -4,7 +4,7 @@
  * Strategy 39 rsi_divergence:
  * {"id":39,"name":"rsi_divergence","display_name":"RSI Divergence","philosophy":"When price makes a lower low but RSI makes a higher low (or the reverse at highs), pressure is weakening even as price extends. Entries expect a turn, exiting when RSI crosses 50, after 25 bars, or at a 2 ATR stop.","category":"mean_reversion","direction":"long_short","tags":["mean_reversion","long_short","divergence","signal","time","RSI","ATR","range_favor","swing"],"version":1,"entry_long":[{"type":"bullish_divergence","indicator_col":"rsi_14","lookback":5},{"type":"below","col":"rsi_14","ref":40}],"entry_short":[{"type":"bearish_divergence","indicator_col":"rsi_14","lookback":5},{"type":"above","col":"rsi_14","ref":60}],"exit_long":[{"type":"crosses_above","col_a":"rsi_14","col_b":50}],"exit_short":[{"type":"crosses_below","col_a":"rsi_14","col_b":50}],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":null,"time_stop_bars":25,"required_indicators":["close","high","low","rsi_14","atr_14"],"details":{"entry_long":"Price lower low vs 5 bars ago AND RSI higher low AND RSI < 40","entry_short":"Price higher high AND RSI lower high AND RSI > 60","exit":"RSI crosses 50 OR time stop 25 OR stop 2*ATR","indicators":["RSI(14)","ATR(14)"],"tags":["mean_reversion","long_short","divergence","swing"]}}
  */
-import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import type { CompiledStrategy, Series } from '../../runtime/registry/compiled.js';
 import { above_2, bearish_divergence_1, below_2, bullish_divergence_1, crosses_above_2, crosses_below_2 } from '../kernels.js';
 
 /**

@@ -4,7 +4,7 @@
  * Strategy 40 macd_divergence:
  * {"id":40,"name":"macd_divergence","display_name":"MACD Divergence","philosophy":"A new price extreme unsupported by the MACD histogram suggests the move is running on fumes; waiting for the histogram to cross zero confirms momentum has actually turned. Exits are the opposite zero cross, 30 bars, or a 2.5 ATR stop.","category":"mean_reversion","direction":"long_short","tags":["mean_reversion","long_short","divergence","signal","time","MACD","ATR","range_favor","swing"],"version":1,"entry_long":[{"type":"bullish_divergence","indicator_col":"macd_hist","lookback":5},{"type":"crosses_above","col_a":"macd_hist","col_b":0}],"entry_short":[{"type":"bearish_divergence","indicator_col":"macd_hist","lookback":5},{"type":"crosses_below","col_a":"macd_hist","col_b":0}],"exit_long":[{"type":"crosses_below","col_a":"macd_hist","col_b":0}],"exit_short":[{"type":"crosses_above","col_a":"macd_hist","col_b":0}],"atr_stop_mult":2.5,"atr_target_mult":null,"trailing_atr_mult":null,"time_stop_bars":30,"required_indicators":["close","high","low","macd_hist","atr_14"],"details":{"entry_long":"Price lower low but MACD hist higher low AND hist crosses above 0","entry_short":"Price higher high but MACD hist lower high AND hist crosses below 0","exit":"Opposite hist cross OR time stop 30 OR stop 2.5*ATR","indicators":["MACD(12,26,9)","ATR(14)"],"tags":["mean_reversion","long_short","divergence","swing"]}}
  */
-import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import type { CompiledStrategy, Series } from '../../runtime/registry/compiled.js';
 import { bearish_divergence_1, bullish_divergence_1, crosses_above_2, crosses_below_2 } from '../kernels.js';
 
 /**

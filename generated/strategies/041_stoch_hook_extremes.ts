@@ -4,7 +4,7 @@
  * Strategy 41 stoch_hook_extremes:
  * {"id":41,"name":"stoch_hook_extremes","display_name":"Stoch Hook at Extremes","philosophy":"Stochastic %K turning up for two consecutive bars while below 20 (or down while above 80) shows the extreme bending before price fully reverses. Trades target %K 50 and are cut after 10 bars or at a 1.5 ATR stop.","category":"mean_reversion","direction":"long_short","tags":["mean_reversion","long_short","pattern","time","STOCH","ATR","range_favor","scalp"],"version":1,"entry_long":[{"type":"below","col":"stoch_k","ref":20},{"type":"rising","col":"stoch_k","bars":2}],"entry_short":[{"type":"above","col":"stoch_k","ref":80},{"type":"falling","col":"stoch_k","bars":2}],"exit_long":[{"type":"above","col":"stoch_k","ref":50}],"exit_short":[{"type":"below","col":"stoch_k","ref":50}],"atr_stop_mult":1.5,"atr_target_mult":null,"trailing_atr_mult":null,"time_stop_bars":10,"required_indicators":["stoch_k","atr_14"],"details":{"entry_long":"slowK < 20 AND slowK rising 2 bars in a row","entry_short":"slowK > 80 AND slowK falling 2 bars in a row","exit":"slowK reaches 50 OR time stop 10 OR stop 1.5*ATR","indicators":["STOCH(14,3,3)","ATR(14)"],"tags":["mean_reversion","long_short","pattern","scalp"]}}
  */
-import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import type { CompiledStrategy, Series } from '../../runtime/registry/compiled.js';
 import { above_2, below_2, consecutive_higher_closes_1, consecutive_lower_closes_2 } from '../kernels.js';
 
 /**

@@ -4,7 +4,7 @@
  * Strategy 43 range_fade_adx_low:
  * {"id":43,"name":"range_fade_adx_low","display_name":"Range Fade with ADX Low","philosophy":"With ADX below 15 the market lacks direction, so RSI leaving oversold or overbought zones is more likely to mark a range edge than a breakout. Trades target RSI 50 with a 20-bar limit and a 2 ATR stop.","category":"mean_reversion","direction":"long_short","tags":["mean_reversion","regime","long_short","threshold","time","ADX","RSI","ATR","range_favor","swing"],"version":1,"entry_long":[{"type":"below","col":"adx_14","ref":15},{"type":"crosses_above","col_a":"rsi_14","col_b":30}],"entry_short":[{"type":"below","col":"adx_14","ref":15},{"type":"crosses_below","col_a":"rsi_14","col_b":70}],"exit_long":[{"type":"above","col":"rsi_14","ref":50}],"exit_short":[{"type":"below","col":"rsi_14","ref":50}],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":null,"time_stop_bars":20,"required_indicators":["adx_14","rsi_14","atr_14"],"details":{"entry_long":"ADX < 15 AND RSI crosses up through 30","entry_short":"ADX < 15 AND RSI crosses down through 70","exit":"RSI reaches 50 OR time stop 20 OR stop 2*ATR","indicators":["ADX(14)","RSI(14)","ATR(14)"],"tags":["mean_reversion","regime","long_short","swing"]}}
  */
-import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import type { CompiledStrategy, Series } from '../../runtime/registry/compiled.js';
 import { above_2, below_2, crosses_above_2, crosses_below_2 } from '../kernels.js';
 
 /**

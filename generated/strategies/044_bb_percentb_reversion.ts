@@ -4,7 +4,7 @@
  * Strategy 44 bb_percentb_reversion:
  * {"id":44,"name":"bb_percentb_reversion","display_name":"BB PercentB Reversion","philosophy":"%B under 0.05 means price is pressed against the lower band; its recovery above 0.1 signals the push is over, with mirror logic at the top. The trade aims for the band center at %B 0.5 and is closed after 20 bars or at a 2 ATR stop.","category":"mean_reversion","direction":"long_short","tags":["mean_reversion","long_short","threshold","time","BBANDS","ATR","range_favor","swing"],"version":1,"entry_long":[{"type":"was_below_then_crosses_above","col":"bb_pct","threshold":0.1,"lookback":5}],"entry_short":[{"type":"was_above_then_crosses_below","col":"bb_pct","threshold":0.9,"lookback":5}],"exit_long":[{"type":"crosses_above","col_a":"bb_pct","col_b":0.5}],"exit_short":[{"type":"crosses_below","col_a":"bb_pct","col_b":0.5}],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":null,"time_stop_bars":20,"required_indicators":["bb_pct","atr_14"],"details":{"entry_long":"%B < 0.05 then crosses above 0.1","entry_short":"%B > 0.95 then crosses below 0.9","exit":"%B returns to 0.5 OR time stop 20 OR stop 2*ATR","indicators":["BBANDS %B(20,2,2)","ATR(14)"],"tags":["mean_reversion","long_short","threshold","swing"]}}
  */
-import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import type { CompiledStrategy, Series } from '../../runtime/registry/compiled.js';
 import { crosses_above_2, crosses_below_2, was_above_then_crosses_below_1, was_below_then_crosses_above_1 } from '../kernels.js';
 
 /**

@@ -4,7 +4,7 @@
  * Strategy 46 rsi_midline_range:
  * {"id":46,"name":"rsi_midline_range","display_name":"RSI Midline Range Strategy","philosophy":"In quiet markets with ADX under 20, RSI crossing 50 captures small directional swings inside the range. The trade is closed when RSI crosses back, after 25 bars, or at a 2 ATR stop, keeping exposure to these minor drifts brief.","category":"mean_reversion","direction":"long_short","tags":["mean_reversion","long_short","cross","signal","time","RSI","ADX","ATR","range_favor","swing"],"version":1,"entry_long":[{"type":"below","col":"adx_14","ref":20},{"type":"crosses_above","col_a":"rsi_14","col_b":50}],"entry_short":[{"type":"below","col":"adx_14","ref":20},{"type":"crosses_below","col_a":"rsi_14","col_b":50}],"exit_long":[{"type":"crosses_below","col_a":"rsi_14","col_b":50}],"exit_short":[{"type":"crosses_above","col_a":"rsi_14","col_b":50}],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":null,"time_stop_bars":25,"required_indicators":["adx_14","rsi_14","atr_14"],"details":{"entry_long":"ADX < 20 AND RSI crosses above 50 from below","entry_short":"ADX < 20 AND RSI crosses below 50 from above","exit":"RSI crosses back OR time stop 25 OR stop 2*ATR","indicators":["ADX(14)","RSI(14)","ATR(14)"],"tags":["mean_reversion","long_short","cross","swing"]}}
  */
-import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import type { CompiledStrategy, Series } from '../../runtime/registry/compiled.js';
 import { below_2, crosses_above_2, crosses_below_2 } from '../kernels.js';
 
 /**

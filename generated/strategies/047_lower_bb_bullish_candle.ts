@@ -4,7 +4,7 @@
  * Strategy 47 lower_bb_bullish_candle:
  * {"id":47,"name":"lower_bb_bullish_candle","display_name":"Lower BB + Bullish Candle","philosophy":"Price dipping under the lower Bollinger band and printing a bullish engulfing, harami or hammer shows buyers stepping in at a stretched level. The long targets the middle band, with a 20-bar limit and 2 ATR stop if the reversal signal fails.","category":"mean_reversion","direction":"long_only","tags":["mean_reversion","pattern","long_only","pattern","time","BBANDS","CDL","ATR","range_favor","swing"],"version":1,"entry_long":[{"type":"below","col":"low","ref":"bb_lower"},{"type":"any_of","conditions":[{"type":"candle_bullish","pattern_col":"cdl_engulfing"},{"type":"candle_bullish","pattern_col":"cdl_harami"},{"type":"candle_bullish","pattern_col":"cdl_hammer"}]}],"entry_short":[],"exit_long":[{"type":"crosses_above","col_a":"close","col_b":"bb_middle"}],"exit_short":[],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":null,"time_stop_bars":20,"required_indicators":["low","close","bb_lower","bb_middle","cdl_engulfing","cdl_harami","cdl_hammer","atr_14"],"details":{"entry_long":"low < BB lower AND bullish candle pattern (engulfing, harami, or hammer)","entry_short":"N/A (long only)","exit":"BB middle touch OR time stop 20 OR stop 2*ATR","indicators":["BBANDS(20,2,2)","CDL_ENGULFING","CDL_HARAMI","CDL_HAMMER","ATR(14)"],"tags":["mean_reversion","pattern","long_only","swing"]}}
  */
-import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import type { CompiledStrategy, Series } from '../../runtime/registry/compiled.js';
 import { any_of_3, below_1, crosses_above_1 } from '../kernels.js';
 
 /**

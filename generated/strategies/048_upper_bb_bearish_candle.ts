@@ -4,7 +4,7 @@
  * Strategy 48 upper_bb_bearish_candle:
  * {"id":48,"name":"upper_bb_bearish_candle","display_name":"Upper BB + Bearish Candle","philosophy":"A push above the upper band that ends in a bearish engulfing or shooting star shows sellers rejecting the high. The short aims for the middle band and is closed after 20 bars or at a 2 ATR stop.","category":"mean_reversion","direction":"short_only","tags":["mean_reversion","pattern","short_only","pattern","time","BBANDS","CDL","ATR","range_favor","swing"],"version":1,"entry_long":[],"entry_short":[{"type":"above","col":"high","ref":"bb_upper"},{"type":"any_of","conditions":[{"type":"candle_bearish","pattern_col":"cdl_engulfing"},{"type":"candle_bearish","pattern_col":"cdl_shooting_star"}]}],"exit_long":[],"exit_short":[{"type":"crosses_below","col_a":"close","col_b":"bb_middle"}],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":null,"time_stop_bars":20,"required_indicators":["high","close","bb_upper","bb_middle","cdl_engulfing","cdl_shooting_star","atr_14"],"details":{"entry_short":"high > BB upper AND bearish candle pattern (engulfing or shooting star)","entry_long":"N/A (short only)","exit":"BB middle touch OR time stop 20 OR stop 2*ATR","indicators":["BBANDS(20,2,2)","CDL_ENGULFING","CDL_SHOOTING_STAR","ATR(14)"],"tags":["mean_reversion","pattern","short_only","swing"]}}
  */
-import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import type { CompiledStrategy, Series } from '../../runtime/registry/compiled.js';
 import { above_1, any_of_4, crosses_below_1 } from '../kernels.js';
 
 /**

@@ -4,7 +4,7 @@
  * Strategy 49 slow_ma_reversion:
  * {"id":49,"name":"slow_ma_reversion","display_name":"Slow MA Mean Reversion (SMA50)","philosophy":"When price is more than two ATRs from its 50-bar average with RSI confirming the stretch, the slower mean acts as a magnet. Patience is needed, so the trade allows 30 bars and a 2.5 ATR stop while targeting a touch of the SMA50.","category":"mean_reversion","direction":"long_short","tags":["mean_reversion","long_short","threshold","time","SMA","RSI","ATR","range_favor","swing"],"version":1,"entry_long":[{"type":"deviation_from","col":"close","ref_col":"sma_50","atr_mult":2,"direction":"below"},{"type":"below","col":"rsi_14","ref":40}],"entry_short":[{"type":"deviation_from","col":"close","ref_col":"sma_50","atr_mult":2,"direction":"above"},{"type":"above","col":"rsi_14","ref":60}],"exit_long":[{"type":"crosses_above","col_a":"close","col_b":"sma_50"}],"exit_short":[{"type":"crosses_below","col_a":"close","col_b":"sma_50"}],"atr_stop_mult":2.5,"atr_target_mult":null,"trailing_atr_mult":null,"time_stop_bars":30,"required_indicators":["close","sma_50","rsi_14","atr_14"],"details":{"entry_long":"close < SMA50 - 2*ATR AND RSI < 40","entry_short":"close > SMA50 + 2*ATR AND RSI > 60","exit":"SMA50 touch OR time stop 30 OR stop 2.5*ATR","indicators":["SMA(50)","RSI(14)","ATR(14)"],"tags":["mean_reversion","long_short","threshold","swing"]}}
  */
-import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import type { CompiledStrategy, Series } from '../../runtime/registry/compiled.js';
 import { above_2, below_2, crosses_above_1, crosses_below_1, deviation_from_1, deviation_from_2 } from '../kernels.js';
 
 /**

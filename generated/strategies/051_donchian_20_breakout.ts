@@ -4,7 +4,7 @@
  * Strategy 51 donchian_20_breakout:
  * {"id":51,"name":"donchian_20_breakout","display_name":"Donchian 20 High/Low Breakout","philosophy":"A close above the highest high, or below the lowest low, of the last 20 bars means the market has moved to new ground, where trends often begin. Trades trail a 2 ATR stop, exit on the opposite breakout, and take profit at 4 ATR.","category":"breakout","direction":"long_short","tags":["breakout","long_short","breakout","atr_stop","atr_target","MAX","MIN","ATR","vol_expand","swing"],"version":1,"entry_long":[{"type":"breaks_above_level","level_col":"donchian_high_20"}],"entry_short":[{"type":"breaks_below_level","level_col":"donchian_low_20"}],"exit_long":[{"type":"breaks_below_level","level_col":"donchian_low_20"}],"exit_short":[{"type":"breaks_above_level","level_col":"donchian_high_20"}],"atr_stop_mult":2,"atr_target_mult":4,"trailing_atr_mult":2,"time_stop_bars":null,"required_indicators":["donchian_high_20","donchian_low_20","atr_14"],"details":{"entry_long":"Close breaks above 20-bar Donchian high","entry_short":"Close breaks below 20-bar Donchian low","exit":"Trailing stop 2*ATR OR opposite breakout; target 4*ATR","indicators":["Donchian(20)","ATR(14)"],"tags":["breakout","long_short","swing"]}}
  */
-import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import type { CompiledStrategy, Series } from '../../runtime/registry/compiled.js';
 import { crosses_above_1, crosses_below_1 } from '../kernels.js';
 
 /**

@@ -4,7 +4,7 @@
  * Strategy 52 donchian_atr_filter:
  * {"id":52,"name":"donchian_atr_filter","display_name":"Donchian + ATR Filter","philosophy":"Many channel breaks fail because they happen on small bars; requiring the breakout bar's range to exceed 1.2 ATR shows real force behind the move. Once in, a 2 ATR trailing stop is the only exit, letting strong breaks run.","category":"breakout","direction":"long_short","tags":["breakout","volatility","long_short","breakout","atr_stop","MAX","MIN","ATR","vol_expand","swing"],"version":1,"entry_long":[{"type":"breaks_above_level","level_col":"donchian_high_20"},{"type":"range_exceeds_atr","multiplier":1.2}],"entry_short":[{"type":"breaks_below_level","level_col":"donchian_low_20"},{"type":"range_exceeds_atr","multiplier":1.2}],"exit_long":[{"type":"breaks_below_level","level_col":"donchian_low_20"}],"exit_short":[{"type":"breaks_above_level","level_col":"donchian_high_20"}],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":2,"time_stop_bars":null,"required_indicators":["donchian_high_20","donchian_low_20","atr_14","high","low"],"details":{"entry_long":"Close breaks 20-bar Donchian high AND bar range > 1.2*ATR","entry_short":"Close breaks 20-bar Donchian low AND bar range > 1.2*ATR","exit":"Trail 2*ATR","indicators":["Donchian(20)","ATR(14)"],"tags":["breakout","volatility","long_short","swing"]}}
  */
-import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import type { CompiledStrategy, Series } from '../../runtime/registry/compiled.js';
 import { crosses_above_1, crosses_below_1, range_exceeds_atr_1 } from '../kernels.js';
 
 /**

@@ -4,7 +4,7 @@
  * Strategy 53 bb_breakout:
  * {"id":53,"name":"bb_breakout","display_name":"BB Upper/Lower Breakout","philosophy":"A close outside the Bollinger band while the bands are widening signals expanding volatility with directional thrust. The trade seeks 3 ATR, and a close back through the middle band or a 2 ATR stop exits failed attempts.","category":"breakout","direction":"long_short","tags":["breakout","long_short","breakout","atr_stop","atr_target","BBANDS","ATR","vol_expand","swing"],"version":1,"entry_long":[{"type":"above","col":"close","ref":"bb_upper"},{"type":"rising","col":"bb_width","bars":3}],"entry_short":[{"type":"below","col":"close","ref":"bb_lower"},{"type":"rising","col":"bb_width","bars":3}],"exit_long":[{"type":"crosses_below","col_a":"close","col_b":"bb_middle"}],"exit_short":[{"type":"crosses_above","col_a":"close","col_b":"bb_middle"}],"atr_stop_mult":2,"atr_target_mult":3,"trailing_atr_mult":null,"time_stop_bars":null,"required_indicators":["bb_upper","bb_lower","bb_middle","bb_width","atr_14"],"details":{"entry_long":"Close > BB upper AND BB width rising","entry_short":"Close < BB lower AND BB width rising","exit":"BB middle cross OR stop 2*ATR; target 3*ATR","indicators":["BBANDS(20,2,2)","ATR(14)"],"tags":["breakout","long_short","swing"]}}
  */
-import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import type { CompiledStrategy, Series } from '../../runtime/registry/compiled.js';
 import { above_1, below_1, crosses_above_1, crosses_below_1, rising_1 } from '../kernels.js';
 
 /**

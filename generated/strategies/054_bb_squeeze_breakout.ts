@@ -4,7 +4,7 @@
  * Strategy 54 bb_squeeze_breakout:
  * {"id":54,"name":"bb_squeeze_breakout","display_name":"BB Squeeze Breakout","philosophy":"Bollinger width at a 60-bar low reflects an unusually quiet market, and quiet periods tend to give way to large moves. The first close outside the bands sets the direction, trailed by a 2 ATR stop and abandoned if price closes back inside.","category":"breakout","direction":"long_short","tags":["breakout","volatility","long_short","breakout","atr_stop","BBANDS","ATR","vol_contract","vol_expand","swing"],"version":1,"entry_long":[{"type":"squeeze","width_col":"bb_width","lookback":60},{"type":"above","col":"close","ref":"bb_upper"}],"entry_short":[{"type":"squeeze","width_col":"bb_width","lookback":60},{"type":"below","col":"close","ref":"bb_lower"}],"exit_long":[{"type":"below","col":"close","ref":"bb_upper"}],"exit_short":[{"type":"above","col":"close","ref":"bb_lower"}],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":2,"time_stop_bars":null,"required_indicators":["bb_upper","bb_lower","bb_width","atr_14"],"details":{"entry_long":"BB width at 60-bar low AND close > BB upper","entry_short":"BB width at 60-bar low AND close < BB lower","exit":"Trail 2*ATR or close back inside bands","indicators":["BBANDS(20,2,2)","ATR(14)"],"tags":["breakout","volatility","long_short","swing"]}}
  */
-import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import type { CompiledStrategy, Series } from '../../runtime/registry/compiled.js';
 import { rollingMin } from '../../runtime/kernels/rolling.js';
 import { above_1, below_1, squeeze_1 } from '../kernels.js';
 

@@ -4,7 +4,7 @@
  * Strategy 56 range_expansion_breakout:
  * {"id":56,"name":"range_expansion_breakout","display_name":"Range Expansion Day Breakout","philosophy":"A bar spanning more than 1.8 ATR that closes near its extreme shows one side overwhelming the other. Such thrusts often see short follow-through, so the position is trailed by 1.5 ATR and closed after eight bars.","category":"breakout","direction":"long_short","tags":["breakout","volatility","long_short","breakout","time","atr_stop","ATR","vol_expand","scalp"],"version":1,"entry_long":[{"type":"range_exceeds_atr","multiplier":1.8},{"type":"in_top_pct_of_range","pct":0.2}],"entry_short":[{"type":"range_exceeds_atr","multiplier":1.8},{"type":"in_bottom_pct_of_range","pct":0.2}],"exit_long":[],"exit_short":[],"atr_stop_mult":1.5,"atr_target_mult":null,"trailing_atr_mult":1.5,"time_stop_bars":8,"required_indicators":["atr_14","high","low","close"],"details":{"entry_long":"Bar range > 1.8*ATR AND close in top 20% of range","entry_short":"Bar range > 1.8*ATR AND close in bottom 20% of range","exit":"Time stop 8 bars OR trail 1.5*ATR","indicators":["ATR(14)"],"tags":["breakout","volatility","long_short","scalp"]}}
  */
-import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import type { CompiledStrategy, Series } from '../../runtime/registry/compiled.js';
 import { in_bottom_pct_of_range_1, in_top_pct_of_range_1, range_exceeds_atr_1 } from '../kernels.js';
 
 /**

@@ -4,7 +4,7 @@
  * Strategy 57 opening_range_breakout:
  * {"id":57,"name":"opening_range_breakout","display_name":"Opening Range Breakout Proxy","philosophy":"A close through the 10-bar high or low mimics escaping an early-session range, where the initial direction often carries. The trade uses a 1.5 ATR trailing stop and a 15-bar time limit, since the edge should play out quickly.","category":"breakout","direction":"long_short","tags":["breakout","long_short","breakout","time","MAX","MIN","ATR","vol_expand","scalp"],"version":1,"entry_long":[{"type":"breaks_above_level","level_col":"donchian_high_10"}],"entry_short":[{"type":"breaks_below_level","level_col":"donchian_low_10"}],"exit_long":[],"exit_short":[],"atr_stop_mult":1.5,"atr_target_mult":null,"trailing_atr_mult":1.5,"time_stop_bars":15,"required_indicators":["donchian_high_10","donchian_low_10","atr_14"],"details":{"entry_long":"Close breaks above 10-bar Donchian high","entry_short":"Close breaks below 10-bar Donchian low","exit":"Time stop 15 bars OR trail 1.5*ATR","indicators":["Donchian(10)","ATR(14)"],"tags":["breakout","long_short","scalp"]}}
  */
-import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import type { CompiledStrategy, Series } from '../../runtime/registry/compiled.js';
 import { crosses_above_1, crosses_below_1 } from '../kernels.js';
 
 /**

@@ -4,7 +4,7 @@
  * Strategy 58 vol_stepup_break:
  * {"id":58,"name":"vol_stepup_break","display_name":"Volatility Step-Up + Break","philosophy":"ATR climbing for five bars with Bollinger width also growing shows volatility is already expanding; a break of the 10-bar high or low then reveals which way it is being released. A 2 ATR trailing stop manages the ride.","category":"breakout","direction":"long_short","tags":["volatility","breakout","long_short","breakout","atr_stop","ATR","BBANDS","vol_expand","swing"],"version":1,"entry_long":[{"type":"rising","col":"atr_14","bars":5},{"type":"rising","col":"bb_width","bars":5},{"type":"breaks_above_level","level_col":"donchian_high_10"}],"entry_short":[{"type":"rising","col":"atr_14","bars":5},{"type":"rising","col":"bb_width","bars":5},{"type":"breaks_below_level","level_col":"donchian_low_10"}],"exit_long":[],"exit_short":[],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":2,"time_stop_bars":null,"required_indicators":["atr_14","bb_width","donchian_high_10","donchian_low_10"],"details":{"entry_long":"ATR rising 5 bars AND BB width rising AND close breaks 10-bar high","entry_short":"ATR rising 5 bars AND BB width rising AND close breaks 10-bar low","exit":"Trail 2*ATR","indicators":["ATR(14)","BBANDS(20,2,2)","Donchian(10)"],"tags":["volatility","breakout","long_short","swing"]}}
  */
-import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import type { CompiledStrategy, Series } from '../../runtime/registry/compiled.js';
 import { crosses_above_1, crosses_below_1, rising_2 } from '../kernels.js';
 
 /**

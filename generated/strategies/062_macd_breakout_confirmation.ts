@@ -4,7 +4,7 @@
  * Strategy 62 macd_breakout_confirmation:
  * {"id":62,"name":"macd_breakout_confirmation","display_name":"MACD Breakout Confirmation","philosophy":"Only 20-bar channel breaks where MACD is already on the same side of zero are traded, so price and momentum agree. Exits come when MACD crosses zero against the position or the 2 ATR trailing stop is hit.","category":"breakout","direction":"long_short","tags":["breakout","long_short","breakout","atr_stop","MACD","MAX","MIN","ATR","vol_expand","swing"],"version":1,"entry_long":[{"type":"breaks_above_level","level_col":"donchian_high_20"},{"type":"above","col":"macd","ref":0}],"entry_short":[{"type":"breaks_below_level","level_col":"donchian_low_20"},{"type":"below","col":"macd","ref":0}],"exit_long":[{"type":"crosses_below","col_a":"macd","col_b":0}],"exit_short":[{"type":"crosses_above","col_a":"macd","col_b":0}],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":2,"time_stop_bars":null,"required_indicators":["macd","donchian_high_20","donchian_low_20","atr_14"],"details":{"entry_long":"Close breaks 20-bar Donchian high AND MACD > 0","entry_short":"Close breaks 20-bar Donchian low AND MACD < 0","exit":"MACD crosses 0 opposite OR trail 2*ATR","indicators":["MACD(12,26,9)","Donchian(20)","ATR(14)"],"tags":["breakout","long_short","swing"]}}
  */
-import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import type { CompiledStrategy, Series } from '../../runtime/registry/compiled.js';
 import { above_2, below_2, crosses_above_1, crosses_above_2, crosses_below_1, crosses_below_2 } from '../kernels.js';
 
 /**

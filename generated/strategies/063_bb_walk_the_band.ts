@@ -4,7 +4,7 @@
  * Strategy 63 bb_walk_the_band:
  * {"id":63,"name":"bb_walk_the_band","display_name":"Bollinger Walk the Band","philosophy":"Three closes in a row beyond the Bollinger band indicate a market strong enough to ride the band rather than revert from it. The first close back inside signals the surge is fading, and a 2 ATR trailing stop protects gains.","category":"breakout","direction":"long_short","tags":["breakout","trend","long_short","threshold","trailing","BBANDS","ATR","trend_favor","swing"],"version":1,"entry_long":[{"type":"expr","when":{"all":[{"min_bars":2},{"every":{"all":[{"not_nan":["close","bb_upper"]},{"not":{"cmp":"<=","a":"close","b":"bb_upper"}}]},"lags":[0,2]}]}}],"entry_short":[{"type":"expr","when":{"all":[{"min_bars":2},{"every":{"all":[{"not_nan":["close","bb_lower"]},{"not":{"cmp":">=","a":"close","b":"bb_lower"}}]},"lags":[0,2]}]}}],"exit_long":[{"type":"below","col":"close","ref":"bb_upper"}],"exit_short":[{"type":"above","col":"close","ref":"bb_lower"}],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":2,"time_stop_bars":null,"required_indicators":["bb_upper","bb_lower","atr_14"],"details":{"entry_long":"3 consecutive closes above BB upper","entry_short":"3 consecutive closes below BB lower","exit":"First close back inside bands OR trail 2*ATR","indicators":["BBANDS(20,2,2)","ATR(14)"],"tags":["breakout","trend","long_short","swing"]}}
  */
-import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import type { CompiledStrategy, Series } from '../../runtime/registry/compiled.js';
 import { above_1, below_1, expr_24, expr_25 } from '../kernels.js';
 
 /**

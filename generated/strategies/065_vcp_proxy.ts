@@ -4,7 +4,7 @@
  * Strategy 65 vcp_proxy:
  * {"id":65,"name":"vcp_proxy","display_name":"Volatility Contraction Pattern Proxy","philosophy":"Volatility contracting for five bars into a 20-bar high suggests supply has dried up, so a breakout from the tight base can travel quickly. Longs only, managed with a 2 ATR trailing stop.","category":"breakout","direction":"long_only","tags":["breakout","volatility","long_only","breakout","atr_stop","ATR","MAX","vol_contract","vol_expand","swing"],"version":1,"entry_long":[{"type":"falling","col":"atr_14","bars":5},{"type":"breaks_above_level","level_col":"donchian_high_20"}],"entry_short":[],"exit_long":[],"exit_short":[],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":2,"time_stop_bars":null,"required_indicators":["atr_14","donchian_high_20"],"details":{"entry_long":"ATR falling 5 bars AND close breaks 20-bar Donchian high","entry_short":"N/A (long only)","exit":"Trail 2*ATR","indicators":["ATR(14)","Donchian(20)"],"tags":["breakout","volatility","long_only","swing"]}}
  */
-import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import type { CompiledStrategy, Series } from '../../runtime/registry/compiled.js';
 import { crosses_above_1, falling_1 } from '../kernels.js';
 
 /**

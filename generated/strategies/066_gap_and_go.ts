@@ -4,7 +4,7 @@
  * Strategy 66 gap_and_go:
  * {"id":66,"name":"gap_and_go","display_name":"Gap + Go","philosophy":"Opening more than one ATR away from the prior close and then finishing the bar in the gap's direction shows the gap is being accepted, not filled. The trade rides that push with a 1.5 ATR trailing stop and a 10-bar time limit.","category":"breakout","direction":"long_short","tags":["breakout","long_short","breakout","time","ATR","vol_expand","scalp"],"version":1,"entry_long":[{"type":"gap_up","atr_mult":1},{"type":"above","col":"close","ref":"open"}],"entry_short":[{"type":"gap_down","atr_mult":1},{"type":"below","col":"close","ref":"open"}],"exit_long":[],"exit_short":[],"atr_stop_mult":1.5,"atr_target_mult":null,"trailing_atr_mult":1.5,"time_stop_bars":10,"required_indicators":["open","close","atr_14"],"details":{"entry_long":"Gap up > 1*ATR AND close > open","entry_short":"Gap down > 1*ATR AND close < open","exit":"Time 10 bars OR trail 1.5*ATR","indicators":["ATR(14)"],"tags":["breakout","long_short","scalp"]}}
  */
-import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import type { CompiledStrategy, Series } from '../../runtime/registry/compiled.js';
 import { above_1, below_1, gap_down_1, gap_up_1 } from '../kernels.js';
 
 /**

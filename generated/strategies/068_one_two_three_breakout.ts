@@ -4,7 +4,7 @@
  * Strategy 68 one_two_three_breakout:
  * {"id":68,"name":"one_two_three_breakout","display_name":"1-2-3 Breakout","philosophy":"A close through the 10-bar high stands in for taking out the swing high after a low and a pullback, completing a simple reversal structure. The long uses fixed bracket exits: a 2 ATR stop and a 3 ATR target.","category":"breakout","direction":"long_only","tags":["breakout","long_only","breakout","atr_stop","atr_target","MAX","MIN","ATR","vol_expand","swing"],"version":1,"entry_long":[{"type":"breaks_above_level","level_col":"donchian_high_10"}],"entry_short":[],"exit_long":[],"exit_short":[],"atr_stop_mult":2,"atr_target_mult":3,"trailing_atr_mult":null,"time_stop_bars":null,"required_indicators":["donchian_high_10","atr_14"],"details":{"entry_long":"Close breaks above 10-bar Donchian high (pullback high proxy)","entry_short":"N/A (long only)","exit":"Stop 2*ATR, target 3*ATR","indicators":["Donchian(10)","ATR(14)"],"tags":["breakout","long_only","swing"]}}
  */
-import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import type { CompiledStrategy, Series } from '../../runtime/registry/compiled.js';
 import { crosses_above_1 } from '../kernels.js';
 
 /**

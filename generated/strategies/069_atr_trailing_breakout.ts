@@ -4,7 +4,7 @@
  * Strategy 69 atr_trailing_breakout:
  * {"id":69,"name":"atr_trailing_breakout","display_name":"ATR Trailing Breakout","philosophy":"A single close more than one ATR beyond the previous close is an unusually large one-bar move that often has follow-through. The position trails a 2 ATR stop and is closed after 20 bars if nothing else triggers.","category":"breakout","direction":"long_short","tags":["breakout","long_short","breakout","trailing","ATR","vol_expand","swing"],"version":1,"entry_long":[{"type":"expr","when":{"all":[{"min_bars":1},{"finite":["close",{"col":"close","lag":1},"atr_14"]},{"cmp":">","a":"close","b":{"op":"add","args":[{"col":"close","lag":1},"atr_14"]}}]}}],"entry_short":[{"type":"expr","when":{"all":[{"min_bars":1},{"finite":["close",{"col":"close","lag":1},"atr_14"]},{"cmp":"<","a":"close","b":{"op":"sub","args":[{"col":"close","lag":1},"atr_14"]}}]}}],"exit_long":[],"exit_short":[],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":2,"time_stop_bars":20,"required_indicators":["atr_14"],"details":{"entry_long":"Close > prior close + 1*ATR","entry_short":"Close < prior close - 1*ATR","exit":"Trail 2*ATR or time 20 bars","indicators":["ATR(14)"],"tags":["breakout","long_short","swing"]}}
  */
-import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import type { CompiledStrategy, Series } from '../../runtime/registry/compiled.js';
 import { expr_30, expr_31 } from '../kernels.js';
 
 /**

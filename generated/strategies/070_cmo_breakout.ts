@@ -4,7 +4,7 @@
  * Strategy 70 cmo_breakout:
  * {"id":70,"name":"cmo_breakout","display_name":"CMO Breakout","philosophy":"CMO above +40 or below -40 reflects strongly one-sided momentum; paired with a 10-bar channel break it confirms price is moving with force. The trade exits when CMO drifts back within 10 of zero or the 2 ATR stop hits.","category":"breakout","direction":"long_short","tags":["breakout","long_short","threshold","time","CMO","MAX","MIN","ATR","vol_expand","swing"],"version":1,"entry_long":[{"type":"above","col":"cmo_14","ref":40},{"type":"breaks_above_level","level_col":"donchian_high_10"}],"entry_short":[{"type":"below","col":"cmo_14","ref":-40},{"type":"breaks_below_level","level_col":"donchian_low_10"}],"exit_long":[{"type":"expr","when":{"all":[{"finite":["cmo_14"]},{"cmp":">=","a":"cmo_14","b":-10},{"cmp":"<=","a":"cmo_14","b":10}]}}],"exit_short":[{"type":"expr","when":{"all":[{"finite":["cmo_14"]},{"cmp":">=","a":"cmo_14","b":-10},{"cmp":"<=","a":"cmo_14","b":10}]}}],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":null,"time_stop_bars":null,"required_indicators":["cmo_14","donchian_high_10","donchian_low_10","atr_14"],"details":{"entry_long":"CMO(14) > +40 AND close breaks 10-bar Donchian high","entry_short":"CMO(14) < -40 AND close breaks 10-bar Donchian low","exit":"CMO back within +/-10 OR stop 2*ATR","indicators":["CMO(14)","Donchian(10)","ATR(14)"],"tags":["breakout","long_short","swing"]}}
  */
-import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import type { CompiledStrategy, Series } from '../../runtime/registry/compiled.js';
 import { above_2, below_3, crosses_above_1, crosses_below_1, expr_32 } from '../kernels.js';
 
 /**

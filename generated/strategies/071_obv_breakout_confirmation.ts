@@ -4,7 +4,7 @@
  * Strategy 71 obv_breakout_confirmation:
  * {"id":71,"name":"obv_breakout_confirmation","display_name":"OBV Breakout Confirmation","philosophy":"When on-balance volume sets a 20-bar high at the same time as price, the breakout is backed by net buying (or net selling on the downside). Such breaks tend to follow through, and a 2 ATR trailing stop manages the exit.","category":"volume_flow","direction":"long_short","tags":["volume_flow","breakout","long_short","breakout","atr_stop","OBV","MAX","MIN","ATR","vol_expand","swing"],"version":1,"entry_long":[{"type":"breaks_above_level","level_col":"donchian_high_20"},{"type":"breaks_above_level","level_col":"obv_high_20"}],"entry_short":[{"type":"breaks_below_level","level_col":"donchian_low_20"},{"type":"breaks_below_level","level_col":"obv_low_20"}],"exit_long":[{"type":"breaks_below_level","level_col":"donchian_low_20"}],"exit_short":[{"type":"breaks_above_level","level_col":"donchian_high_20"}],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":2,"time_stop_bars":null,"required_indicators":["donchian_high_20","donchian_low_20","obv","obv_high_20","obv_low_20","atr_14"],"details":{"entry_long":"Close breaks 20-bar Donchian high AND OBV breaks 20-bar OBV high","entry_short":"Close breaks 20-bar Donchian low AND OBV breaks 20-bar OBV low","exit":"Trailing stop 2*ATR","indicators":["Donchian(20)","OBV","ATR(14)"],"tags":["volume_flow","breakout","long_short","swing"]}}
  */
-import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import type { CompiledStrategy, Series } from '../../runtime/registry/compiled.js';
 import { crosses_above_1, crosses_below_1 } from '../kernels.js';
 
 /**

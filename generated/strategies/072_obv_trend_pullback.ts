@@ -4,7 +4,7 @@
  * Strategy 72 obv_trend_pullback:
  * {"id":72,"name":"obv_trend_pullback","display_name":"OBV Trend + Pullback","philosophy":"OBV above its 20-bar average shows volume supporting the uptrend; buying a dip to the 20 EMA that closes back above it gives a well-timed entry. A close under EMA20 or a 2 ATR trailing stop closes the trade.","category":"volume_flow","direction":"long_only","tags":["volume_flow","trend","long_only","pullback","trailing","OBV","EMA","ATR","trend_favor","swing"],"version":1,"entry_long":[{"type":"above","col":"obv","ref":"obv_sma_20"},{"type":"above","col":"close","ref":"ema_50"},{"type":"pullback_to","level_col":"ema_20","tolerance_atr_mult":0.5}],"entry_short":[],"exit_long":[{"type":"below","col":"close","ref":"ema_20"}],"exit_short":[],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":2,"time_stop_bars":null,"required_indicators":["obv","obv_sma_20","ema_20","ema_50","atr_14"],"details":{"entry_long":"OBV above its SMA20 AND close > EMA50 AND pullback to EMA20 then close above","exit":"Close < EMA20 OR trailing stop 2*ATR","indicators":["OBV","SMA(OBV,20)","EMA(20)","EMA(50)","ATR(14)"],"tags":["volume_flow","trend","long_only","pullback","swing"]}}
  */
-import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import type { CompiledStrategy, Series } from '../../runtime/registry/compiled.js';
 import { above_1, below_1, pullback_to_1 } from '../kernels.js';
 
 /**

@@ -4,7 +4,7 @@
  * Strategy 73 adosc_momentum:
  * {"id":73,"name":"adosc_momentum","display_name":"ADOSC Momentum","philosophy":"The Chaikin oscillator crossing zero signals a change between accumulation and distribution; acting only when price is on the matching side of the 50 EMA aligns flow with trend. Exit comes on a reverse zero cross or a 2 ATR stop.","category":"volume_flow","direction":"long_short","tags":["volume_flow","long_short","threshold","time","ADOSC","ATR","trend_favor","swing"],"version":1,"entry_long":[{"type":"crosses_above","col_a":"adosc","col_b":0},{"type":"above","col":"close","ref":"ema_50"}],"entry_short":[{"type":"crosses_below","col_a":"adosc","col_b":0},{"type":"below","col":"close","ref":"ema_50"}],"exit_long":[{"type":"crosses_below","col_a":"adosc","col_b":0}],"exit_short":[{"type":"crosses_above","col_a":"adosc","col_b":0}],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":null,"time_stop_bars":null,"required_indicators":["adosc","ema_50","atr_14"],"details":{"entry_long":"ADOSC crosses above 0 AND close > EMA50","entry_short":"ADOSC crosses below 0 AND close < EMA50","exit":"ADOSC crosses back through 0 OR stop 2*ATR","indicators":["ADOSC(3,10)","EMA(50)","ATR(14)"],"tags":["volume_flow","long_short","threshold","swing"]}}
  */
-import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import type { CompiledStrategy, Series } from '../../runtime/registry/compiled.js';
 import { above_1, below_1, crosses_above_2, crosses_below_2 } from '../kernels.js';
 
 /**

@@ -4,7 +4,7 @@
  * Strategy 74 mfi_bb_breakout:
  * {"id":74,"name":"mfi_bb_breakout","display_name":"MFI + BB Breakout","philosophy":"A close beyond the Bollinger band with MFI above 60 (or below 40) shows the move is carried by volume-weighted buying or selling. The target is 3 ATR; a 2 ATR stop or a close through the midline ends weak attempts.","category":"volume_flow","direction":"long_short","tags":["volume_flow","breakout","long_short","breakout","atr_stop","atr_target","MFI","BBANDS","ATR","vol_expand","swing"],"version":1,"entry_long":[{"type":"above","col":"close","ref":"bb_upper"},{"type":"above","col":"mfi_14","ref":60}],"entry_short":[{"type":"below","col":"close","ref":"bb_lower"},{"type":"below","col":"mfi_14","ref":40}],"exit_long":[{"type":"crosses_below","col_a":"close","col_b":"bb_middle"}],"exit_short":[{"type":"crosses_above","col_a":"close","col_b":"bb_middle"}],"atr_stop_mult":2,"atr_target_mult":3,"trailing_atr_mult":null,"time_stop_bars":null,"required_indicators":["bb_upper","bb_lower","bb_middle","mfi_14","atr_14"],"details":{"entry_long":"Close > BB upper AND MFI > 60","entry_short":"Close < BB lower AND MFI < 40","exit":"Target 3*ATR; stop 2*ATR; or BB middle cross","indicators":["BBANDS(20,2,2)","MFI(14)","ATR(14)"],"tags":["volume_flow","breakout","long_short","swing"]}}
  */
-import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import type { CompiledStrategy, Series } from '../../runtime/registry/compiled.js';
 import { above_1, above_2, below_1, below_2, crosses_above_1, crosses_below_1 } from '../kernels.js';
 
 /**

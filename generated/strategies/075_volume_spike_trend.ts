@@ -4,7 +4,7 @@
  * Strategy 75 volume_spike_trend:
  * {"id":75,"name":"volume_spike_trend","display_name":"Volume Spike Trend Continuation","philosophy":"Volume over twice its 20-bar average on a bar closing in the top quarter of its range, with price above the 50 SMA, points to large buyers joining the advance. The position is trailed by 2 ATR and closed after 20 bars.","category":"volume_flow","direction":"long_only","tags":["volume_flow","trend","long_only","threshold","time","SMA","ATR","trend_favor","swing"],"version":1,"entry_long":[{"type":"above","col":"close","ref":"sma_50"},{"type":"expr","when":{"all":[{"not_nan":["volume","volume_sma_20"]},{"cmp":"!=","a":"volume_sma_20","b":0},{"cmp":">","a":"volume","b":{"op":"mul","args":[2,"volume_sma_20"]}}]}},{"type":"in_top_pct_of_range","pct":0.25}],"entry_short":[],"exit_long":[],"exit_short":[],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":2,"time_stop_bars":20,"required_indicators":["sma_50","volume","volume_sma_20","atr_14"],"details":{"entry_long":"Close > SMA50 AND volume > 2*volume_sma_20 AND close in top 25% of range","exit":"Time stop 20 bars OR trailing stop 2*ATR","indicators":["SMA(50)","Volume SMA(20)","ATR(14)"],"tags":["volume_flow","trend","long_only","swing"]}}
  */
-import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import type { CompiledStrategy, Series } from '../../runtime/registry/compiled.js';
 import { above_1, expr_33, in_top_pct_of_range_1 } from '../kernels.js';
 
 /**

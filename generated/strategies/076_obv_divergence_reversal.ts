@@ -4,7 +4,7 @@
  * Strategy 76 obv_divergence_reversal:
  * {"id":76,"name":"obv_divergence_reversal","display_name":"OBV Divergence Reversal","philosophy":"If price sets a lower low versus ten bars ago while OBV makes a higher low, volume is quietly building underneath, and a bullish candle triggers the entry (mirror for shorts). Exits are a 3 ATR target, a 2.5 ATR stop, or 25 bars.","category":"volume_flow","direction":"long_short","tags":["volume_flow","mean_reversion","long_short","divergence","time","OBV","ATR","range_favor","swing"],"version":1,"entry_long":[{"type":"bullish_divergence","indicator_col":"obv","lookback":10},{"type":"candle_bullish","pattern_col":"cdl_engulfing"}],"entry_short":[{"type":"bearish_divergence","indicator_col":"obv","lookback":10},{"type":"candle_bearish","pattern_col":"cdl_engulfing"}],"exit_long":[],"exit_short":[],"atr_stop_mult":2.5,"atr_target_mult":3,"trailing_atr_mult":null,"time_stop_bars":25,"required_indicators":["obv","cdl_engulfing","atr_14"],"details":{"entry_long":"Price lower low vs 10 bars ago AND OBV higher low AND bullish candle","entry_short":"Price higher high AND OBV lower high AND bearish candle","exit":"Time stop 25 bars OR target 3*ATR OR stop 2.5*ATR","indicators":["OBV","CDL_ENGULFING","ATR(14)"],"tags":["volume_flow","mean_reversion","long_short","divergence","swing"]}}
  */
-import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import type { CompiledStrategy, Series } from '../../runtime/registry/compiled.js';
 import { above_2, bearish_divergence_1, below_2, bullish_divergence_1 } from '../kernels.js';
 
 /**

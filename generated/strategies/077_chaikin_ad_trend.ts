@@ -4,7 +4,7 @@
  * Strategy 77 chaikin_ad_trend:
  * {"id":77,"name":"chaikin_ad_trend","display_name":"Chaikin A/D Line Trend","philosophy":"Five consecutive bars of the Chaikin oscillator on one side of zero, with price on the same side of the 50 EMA, indicates persistent money flow behind the trend. The trade is closed when the oscillator changes sign or a 2 ATR trailing stop triggers.","category":"volume_flow","direction":"long_short","tags":["volume_flow","trend","long_short","threshold","trailing","ADOSC","EMA","ATR","trend_favor","swing"],"version":1,"entry_long":[{"type":"held_for_n_bars","col":"adosc","op":">","value":0,"n_bars":5},{"type":"above","col":"close","ref":"ema_50"}],"entry_short":[{"type":"held_for_n_bars","col":"adosc","op":"<","value":0,"n_bars":5},{"type":"below","col":"close","ref":"ema_50"}],"exit_long":[{"type":"crosses_below","col_a":"adosc","col_b":0}],"exit_short":[{"type":"crosses_above","col_a":"adosc","col_b":0}],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":2,"time_stop_bars":null,"required_indicators":["adosc","ema_50","atr_14"],"details":{"entry_long":"ADOSC above 0 for 5 bars AND close > EMA50","entry_short":"ADOSC below 0 for 5 bars AND close < EMA50","exit":"ADOSC flips sign OR trailing stop 2*ATR","indicators":["ADOSC(3,10)","EMA(50)","ATR(14)"],"tags":["volume_flow","trend","long_short","threshold","swing"]}}
  */
-import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import type { CompiledStrategy, Series } from '../../runtime/registry/compiled.js';
 import { above_1, below_1, crosses_above_2, crosses_below_2, held_for_n_bars_1, held_for_n_bars_2 } from '../kernels.js';
 
 /**

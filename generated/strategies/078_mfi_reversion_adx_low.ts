@@ -4,7 +4,7 @@
  * Strategy 78 mfi_reversion_adx_low:
  * {"id":78,"name":"mfi_reversion_adx_low","display_name":"MFI Reversion with ADX Low","philosophy":"With ADX under 15 the market is drifting sideways, and MFI leaving its oversold or overbought zones often marks a turn within that range. Trades target MFI 50 and exit after 20 bars or at a 2 ATR stop.","category":"volume_flow","direction":"long_short","tags":["volume_flow","mean_reversion","regime","long_short","threshold","time","MFI","ADX","ATR","range_favor","swing"],"version":1,"entry_long":[{"type":"below","col":"adx_14","ref":15},{"type":"crosses_above","col_a":"mfi_14","col_b":20}],"entry_short":[{"type":"below","col":"adx_14","ref":15},{"type":"crosses_below","col_a":"mfi_14","col_b":80}],"exit_long":[{"type":"above","col":"mfi_14","ref":50}],"exit_short":[{"type":"below","col":"mfi_14","ref":50}],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":null,"time_stop_bars":20,"required_indicators":["adx_14","mfi_14","atr_14"],"details":{"entry_long":"ADX < 15 AND MFI crosses up through 20","entry_short":"ADX < 15 AND MFI crosses down through 80","exit":"MFI reaches 50 OR time stop 20 OR stop 2*ATR","indicators":["ADX(14)","MFI(14)","ATR(14)"],"tags":["volume_flow","mean_reversion","regime","long_short","swing"]}}
  */
-import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import type { CompiledStrategy, Series } from '../../runtime/registry/compiled.js';
 import { above_2, below_2, crosses_above_2, crosses_below_2 } from '../kernels.js';
 
 /**

@@ -4,7 +4,7 @@
  * Strategy 79 obv_break_retest:
  * {"id":79,"name":"obv_break_retest","display_name":"OBV Break then Retest","philosophy":"A recent 20-bar OBV high shows buyers committing; when price then dips to within one ATR of the 20 EMA and closes back above, the retest is holding. A 2 ATR trailing stop and a 40-bar limit manage the long.","category":"volume_flow","direction":"long_only","tags":["volume_flow","breakout","long_only","pullback","atr_stop","OBV","MAX","ATR","vol_expand","swing"],"version":1,"entry_long":[{"type":"expr","when":{"all":[{"min_bars":5},{"some":{"all":[{"not_nan":["obv","obv_high_20"]},{"cmp":">","a":"obv","b":"obv_high_20"}]},"lags":[1,5]}]}},{"type":"above","col":"obv","ref":"obv_sma_20"},{"type":"pullback_to","level_col":"ema_20","tolerance_atr_mult":1}],"entry_short":[],"exit_long":[],"exit_short":[],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":2,"time_stop_bars":40,"required_indicators":["obv","obv_high_20","obv_sma_20","ema_20","atr_14"],"details":{"entry_long":"OBV broke 20-bar high recently AND pullback to EMA20 within 1*ATR then close above","exit":"Trailing stop 2*ATR or time stop 40 bars","indicators":["OBV","OBV High(20)","OBV SMA(20)","EMA(20)","ATR(14)"],"tags":["volume_flow","breakout","long_only","pullback","swing"]}}
  */
-import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import type { CompiledStrategy, Series } from '../../runtime/registry/compiled.js';
 import { above_1, expr_34, pullback_to_1 } from '../kernels.js';
 
 /**

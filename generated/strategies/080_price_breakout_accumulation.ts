@@ -4,7 +4,7 @@
  * Strategy 80 price_breakout_accumulation:
  * {"id":80,"name":"price_breakout_accumulation","display_name":"Price Breakout + Positive Accumulation","philosophy":"A new 20-bar high accompanied by a Chaikin oscillator rising three bars in a row suggests accumulation is driving the breakout, improving the odds it continues. The long is managed only with a 2 ATR trailing stop.","category":"volume_flow","direction":"long_only","tags":["volume_flow","breakout","long_only","breakout","atr_stop","ADOSC","MAX","ATR","vol_expand","swing"],"version":1,"entry_long":[{"type":"breaks_above_level","level_col":"donchian_high_20"},{"type":"rising","col":"adosc","bars":3}],"entry_short":[],"exit_long":[],"exit_short":[],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":2,"time_stop_bars":null,"required_indicators":["donchian_high_20","adosc","atr_14"],"details":{"entry_long":"Close breaks 20-bar Donchian high AND ADOSC rising 3 bars","exit":"Trailing stop 2*ATR","indicators":["Donchian(20)","ADOSC(3,10)","ATR(14)"],"tags":["volume_flow","breakout","long_only","swing"]}}
  */
-import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import type { CompiledStrategy, Series } from '../../runtime/registry/compiled.js';
 import { crosses_above_1, rising_1 } from '../kernels.js';
 
 /**

@@ -4,7 +4,7 @@
  * Strategy 81 bullish_engulfing_trend:
  * {"id":81,"name":"bullish_engulfing_trend","display_name":"Bullish Engulfing + Trend Filter","philosophy":"A green candle whose body swallows the previous red one, printed above the 50 EMA, shows buyers decisively retaking control within an uptrend. The trade targets 3 ATR and exits on a close below the 20 EMA or at a 2 ATR stop.","category":"pattern","direction":"long_only","tags":["pattern","trend","long_only","pattern","atr_stop","atr_target","CDLENGULFING","EMA","ATR","trend_favor","swing"],"version":1,"entry_long":[{"type":"candle_bullish","pattern_col":"cdl_engulfing"},{"type":"above","col":"close","ref":"ema_50"}],"entry_short":[],"exit_long":[{"type":"below","col":"close","ref":"ema_20"}],"exit_short":[],"atr_stop_mult":2,"atr_target_mult":3,"trailing_atr_mult":null,"time_stop_bars":null,"required_indicators":["cdl_engulfing","ema_20","ema_50","atr_14"],"details":{"entry_long":"Bullish engulfing pattern AND close > EMA50","exit":"Target 3*ATR OR close < EMA20 OR stop 2*ATR","indicators":["CDL_ENGULFING","EMA(20)","EMA(50)","ATR(14)"],"tags":["pattern","trend","long_only","swing"]}}
  */
-import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import type { CompiledStrategy, Series } from '../../runtime/registry/compiled.js';
 import { above_1, above_2, below_1 } from '../kernels.js';
 
 /**

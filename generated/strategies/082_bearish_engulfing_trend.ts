@@ -4,7 +4,7 @@
  * Strategy 82 bearish_engulfing_trend:
  * {"id":82,"name":"bearish_engulfing_trend","display_name":"Bearish Engulfing + Trend Filter","philosophy":"When a red body fully covers the prior green candle with price under the 50 EMA, sellers are reasserting the downtrend. The short targets 3 ATR and is covered on a close above the 20 EMA or at a 2 ATR stop.","category":"pattern","direction":"short_only","tags":["pattern","trend","short_only","pattern","atr_stop","atr_target","CDLENGULFING","EMA","ATR","trend_favor","swing"],"version":1,"entry_long":[],"entry_short":[{"type":"candle_bearish","pattern_col":"cdl_engulfing"},{"type":"below","col":"close","ref":"ema_50"}],"exit_long":[],"exit_short":[{"type":"above","col":"close","ref":"ema_20"}],"atr_stop_mult":2,"atr_target_mult":3,"trailing_atr_mult":null,"time_stop_bars":null,"required_indicators":["cdl_engulfing","ema_20","ema_50","atr_14"],"details":{"entry_short":"Bearish engulfing pattern AND close < EMA50","exit":"Target 3*ATR OR close > EMA20 OR stop 2*ATR","indicators":["CDL_ENGULFING","EMA(20)","EMA(50)","ATR(14)"],"tags":["pattern","trend","short_only","swing"]}}
  */
-import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import type { CompiledStrategy, Series } from '../../runtime/registry/compiled.js';
 import { above_1, below_1, below_2 } from '../kernels.js';
 
 /**

@@ -4,7 +4,7 @@
  * Strategy 83 hammer_lower_bb:
  * {"id":83,"name":"hammer_lower_bb","display_name":"Hammer at Lower BB","philosophy":"A hammer whose low pierces the lower Bollinger band shows sellers forcing price to an extreme and buyers driving it back up. The long aims for the middle band, with a 20-bar limit and a 2 ATR stop.","category":"pattern","direction":"long_only","tags":["pattern","mean_reversion","long_only","pattern","time","CDLHAMMER","BBANDS","ATR","range_favor","swing"],"version":1,"entry_long":[{"type":"candle_bullish","pattern_col":"cdl_hammer"},{"type":"expr","when":{"all":[{"not_nan":["low","bb_lower"]},{"cmp":"<","a":"low","b":"bb_lower"}]}}],"entry_short":[],"exit_long":[{"type":"above","col":"close","ref":"bb_middle"}],"exit_short":[],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":null,"time_stop_bars":20,"required_indicators":["cdl_hammer","bb_lower","bb_middle","atr_14"],"details":{"entry_long":"Hammer candle AND low < BB lower","exit":"BB middle touch OR time stop 20 bars OR stop 2*ATR","indicators":["CDL_HAMMER","BBANDS(20,2,2)","ATR(14)"],"tags":["pattern","mean_reversion","long_only","swing"]}}
  */
-import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import type { CompiledStrategy, Series } from '../../runtime/registry/compiled.js';
 import { above_1, above_2, expr_35 } from '../kernels.js';
 
 /**

@@ -4,7 +4,7 @@
  * Strategy 84 shooting_star_upper_bb:
  * {"id":84,"name":"shooting_star_upper_bb","display_name":"Shooting Star at Upper BB","philosophy":"A shooting star with its high above the upper band shows a spike that buyers could not hold. The short targets the middle band and is closed after 20 bars, or at a 2 ATR stop if the rejection fails.","category":"pattern","direction":"short_only","tags":["pattern","mean_reversion","short_only","pattern","time","CDLSHOOTINGSTAR","BBANDS","ATR","range_favor","swing"],"version":1,"entry_long":[],"entry_short":[{"type":"candle_bearish","pattern_col":"cdl_shooting_star"},{"type":"expr","when":{"all":[{"not_nan":["high","bb_upper"]},{"cmp":">","a":"high","b":"bb_upper"}]}}],"exit_long":[],"exit_short":[{"type":"below","col":"close","ref":"bb_middle"}],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":null,"time_stop_bars":20,"required_indicators":["cdl_shooting_star","bb_upper","bb_middle","atr_14"],"details":{"entry_short":"Shooting star candle AND high > BB upper","exit":"BB middle touch OR time stop 20 bars OR stop 2*ATR","indicators":["CDL_SHOOTING_STAR","BBANDS(20,2,2)","ATR(14)"],"tags":["pattern","mean_reversion","short_only","swing"]}}
  */
-import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import type { CompiledStrategy, Series } from '../../runtime/registry/compiled.js';
 import { below_1, below_2, expr_36 } from '../kernels.js';
 
 /**

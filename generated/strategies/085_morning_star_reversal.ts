@@ -4,7 +4,7 @@
  * Strategy 85 morning_star_reversal:
  * {"id":85,"name":"morning_star_reversal","display_name":"Morning Star Reversal","philosophy":"A morning star, meaning a decline, a small indecisive candle, then a strong up bar, tracks sentiment turning from selling to buying. The long allows room with a 2.5 ATR stop, targets 3 ATR, and gives up after 30 bars.","category":"pattern","direction":"long_only","tags":["pattern","mean_reversion","long_only","pattern","atr_stop","CDLMORNINGSTAR","ATR","range_favor","swing"],"version":1,"entry_long":[{"type":"candle_bullish","pattern_col":"cdl_morning_star"}],"entry_short":[],"exit_long":[],"exit_short":[],"atr_stop_mult":2.5,"atr_target_mult":3,"trailing_atr_mult":null,"time_stop_bars":30,"required_indicators":["cdl_morning_star","atr_14"],"details":{"entry_long":"Morning star pattern detected (cdl_morning_star > 0)","exit":"Time stop 30 bars OR target 3*ATR OR stop 2.5*ATR","indicators":["CDL_MORNING_STAR","ATR(14)"],"tags":["pattern","mean_reversion","long_only","swing"]}}
  */
-import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import type { CompiledStrategy, Series } from '../../runtime/registry/compiled.js';
 import { above_2 } from '../kernels.js';
 
 /**

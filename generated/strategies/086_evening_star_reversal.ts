@@ -4,7 +4,7 @@
  * Strategy 86 evening_star_reversal:
  * {"id":86,"name":"evening_star_reversal","display_name":"Evening Star Reversal","philosophy":"An evening star, meaning a rally, a small stalling candle, then a strong down bar, records buyers losing their grip at a high. The short uses a 2.5 ATR stop and a 3 ATR target, and is closed after 30 bars.","category":"pattern","direction":"short_only","tags":["pattern","mean_reversion","short_only","pattern","atr_stop","CDLEVENINGSTAR","ATR","range_favor","swing"],"version":1,"entry_long":[],"entry_short":[{"type":"candle_bearish","pattern_col":"cdl_evening_star"}],"exit_long":[],"exit_short":[],"atr_stop_mult":2.5,"atr_target_mult":3,"trailing_atr_mult":null,"time_stop_bars":30,"required_indicators":["cdl_evening_star","atr_14"],"details":{"entry_short":"Evening star pattern detected (cdl_evening_star < 0)","exit":"Time stop 30 bars OR target 3*ATR OR stop 2.5*ATR","indicators":["CDL_EVENING_STAR","ATR(14)"],"tags":["pattern","mean_reversion","short_only","swing"]}}
  */
-import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import type { CompiledStrategy, Series } from '../../runtime/registry/compiled.js';
 import { below_2 } from '../kernels.js';
 
 /**

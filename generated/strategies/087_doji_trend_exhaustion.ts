@@ -4,7 +4,7 @@
  * Strategy 87 doji_trend_exhaustion:
  * {"id":87,"name":"doji_trend_exhaustion","display_name":"Doji + Trend Exhaustion","philosophy":"A doji on an unusually wide bar reflects a violent tug-of-war that ended in a draw; with RSI leaning weak (or strong), the preceding push may be spent. Trades bet on a turn with a 2.5 ATR target, a 2 ATR stop, and a 20-bar limit.","category":"pattern","direction":"long_short","tags":["pattern","mean_reversion","volatility","long_short","pattern","time","CDLDOJI","ATR","RSI","range_favor","swing"],"version":1,"entry_long":[{"type":"expr","when":{"all":[{"not_nan":["cdl_doji"]},{"cmp":"!=","a":"cdl_doji","b":0}]}},{"type":"range_exceeds_atr","multiplier":1.8},{"type":"below","col":"rsi_14","ref":45}],"entry_short":[{"type":"expr","when":{"all":[{"not_nan":["cdl_doji"]},{"cmp":"!=","a":"cdl_doji","b":0}]}},{"type":"range_exceeds_atr","multiplier":1.8},{"type":"above","col":"rsi_14","ref":55}],"exit_long":[],"exit_short":[],"atr_stop_mult":2,"atr_target_mult":2.5,"trailing_atr_mult":null,"time_stop_bars":20,"required_indicators":["cdl_doji","atr_14","rsi_14"],"details":{"entry_long":"Doji candle AND bar range > 1.8*ATR AND RSI < 45","entry_short":"Doji candle AND bar range > 1.8*ATR AND RSI > 55","exit":"Time stop 20 bars OR target 2.5*ATR OR stop 2*ATR","indicators":["CDL_DOJI","ATR(14)","RSI(14)"],"tags":["pattern","mean_reversion","volatility","long_short","swing"]}}
  */
-import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import type { CompiledStrategy, Series } from '../../runtime/registry/compiled.js';
 import { above_2, below_2, expr_37, range_exceeds_atr_1 } from '../kernels.js';
 
 /**

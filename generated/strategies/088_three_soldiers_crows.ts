@@ -4,7 +4,7 @@
  * Strategy 88 three_soldiers_crows:
  * {"id":88,"name":"three_soldiers_crows","display_name":"Three White Soldiers / Three Black Crows","philosophy":"Three white soldiers or three black crows, three strong candles in the same direction, show persistent pressure that often carries on. The position is held with a 2 ATR trailing stop and closed if the opposite pattern appears.","category":"pattern","direction":"long_short","tags":["pattern","trend","long_short","pattern","trailing","CDL3WHITESOLDIERS","CDL3BLACKCROWS","ATR","trend_favor","swing"],"version":1,"entry_long":[{"type":"candle_bullish","pattern_col":"cdl_3white_soldiers"}],"entry_short":[{"type":"candle_bearish","pattern_col":"cdl_3black_crows"}],"exit_long":[{"type":"candle_bearish","pattern_col":"cdl_3black_crows"}],"exit_short":[{"type":"candle_bullish","pattern_col":"cdl_3white_soldiers"}],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":2,"time_stop_bars":null,"required_indicators":["cdl_3white_soldiers","cdl_3black_crows","atr_14"],"details":{"entry_long":"Three white soldiers pattern (cdl_3white_soldiers > 0)","entry_short":"Three black crows pattern (cdl_3black_crows < 0)","exit":"Trailing stop 2*ATR or opposite pattern","indicators":["CDL_3WHITE_SOLDIERS","CDL_3BLACK_CROWS","ATR(14)"],"tags":["pattern","trend","long_short","swing"]}}
  */
-import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import type { CompiledStrategy, Series } from '../../runtime/registry/compiled.js';
 import { above_2, below_2 } from '../kernels.js';
 
 /**

@@ -4,7 +4,7 @@
  * Strategy 89 harami_rsi_confirm:
  * {"id":89,"name":"harami_rsi_confirm","display_name":"Harami + RSI Confirm","philosophy":"A harami, where a small candle sits inside the prior large one, hints that the move is stalling; requiring RSI to be stretched and turning for two bars adds confirmation. Exits are RSI reaching 50, 25 bars, or a 2 ATR stop.","category":"pattern","direction":"long_short","tags":["pattern","mean_reversion","long_short","pattern","time","CDLHARAMI","RSI","ATR","range_favor","swing"],"version":1,"entry_long":[{"type":"candle_bullish","pattern_col":"cdl_harami"},{"type":"below","col":"rsi_14","ref":45},{"type":"rising","col":"rsi_14","bars":2}],"entry_short":[{"type":"candle_bearish","pattern_col":"cdl_harami"},{"type":"above","col":"rsi_14","ref":55},{"type":"falling","col":"rsi_14","bars":2}],"exit_long":[{"type":"above","col":"rsi_14","ref":50}],"exit_short":[{"type":"below","col":"rsi_14","ref":50}],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":null,"time_stop_bars":25,"required_indicators":["cdl_harami","rsi_14","atr_14"],"details":{"entry_long":"Harami bullish AND RSI < 45 AND RSI rising 2 bars","entry_short":"Harami bearish AND RSI > 55 AND RSI falling 2 bars","exit":"RSI reaches 50 OR time stop 25 bars OR stop 2*ATR","indicators":["CDL_HARAMI","RSI(14)","ATR(14)"],"tags":["pattern","mean_reversion","long_short","swing"]}}
  */
-import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import type { CompiledStrategy, Series } from '../../runtime/registry/compiled.js';
 import { above_2, below_2, consecutive_higher_closes_1, consecutive_lower_closes_2 } from '../kernels.js';
 
 /**

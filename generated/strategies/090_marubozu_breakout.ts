@@ -4,7 +4,7 @@
  * Strategy 90 marubozu_breakout:
  * {"id":90,"name":"marubozu_breakout","display_name":"Marubozu Breakout Continuation","philosophy":"A marubozu, a candle with almost no wicks, closing through the 10-bar high or low shows one side in full control at a key level. The trade is trailed by 2 ATR and closed after 20 bars.","category":"pattern","direction":"long_short","tags":["pattern","breakout","long_short","pattern","breakout","time","CDLMARUBOZU","ATR","vol_expand","swing"],"version":1,"entry_long":[{"type":"candle_bullish","pattern_col":"cdl_marubozu"},{"type":"breaks_above_level","level_col":"donchian_high_10"}],"entry_short":[{"type":"candle_bearish","pattern_col":"cdl_marubozu"},{"type":"breaks_below_level","level_col":"donchian_low_10"}],"exit_long":[],"exit_short":[],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":2,"time_stop_bars":20,"required_indicators":["cdl_marubozu","donchian_high_10","donchian_low_10","atr_14"],"details":{"entry_long":"Bullish marubozu AND close breaks 10-bar Donchian high","entry_short":"Bearish marubozu AND close breaks 10-bar Donchian low","exit":"Time stop 20 bars OR trailing stop 2*ATR","indicators":["CDL_MARUBOZU","Donchian(10)","ATR(14)"],"tags":["pattern","breakout","long_short","swing"]}}
  */
-import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import type { CompiledStrategy, Series } from '../../runtime/registry/compiled.js';
 import { above_2, below_2, crosses_above_1, crosses_below_1 } from '../kernels.js';
 
 /**

@@ -4,7 +4,7 @@
  * Strategy 93 trend_quality_filter:
  * {"id":93,"name":"trend_quality_filter","display_name":"Trend Quality Filter","philosophy":"Good trend entries need a real trend (ADX above 20), growing volatility (Bollinger width up three bars) and a reasonable price (a dip to the 20 EMA that closes back above). Exit on a close below EMA20 or a 2 ATR trailing stop.","category":"regime","direction":"long_only","tags":["regime","trend","long_only","pullback","trailing","ADX","BBANDS","EMA","ATR","trend_favor","swing"],"version":1,"entry_long":[{"type":"above","col":"adx_14","ref":20},{"type":"rising","col":"bb_width","bars":3},{"type":"pullback_to","level_col":"ema_20","tolerance_atr_mult":0.5}],"entry_short":[],"exit_long":[{"type":"below","col":"close","ref":"ema_20"}],"exit_short":[],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":2,"time_stop_bars":null,"required_indicators":["adx_14","bb_width","ema_20","atr_14"],"details":{"entry_long":"ADX > 20 AND BB width rising 3 bars AND pullback to EMA20 then close above","exit":"Close < EMA20 OR trailing stop 2*ATR","indicators":["ADX(14)","BBANDS width","EMA(20)","ATR(14)"],"tags":["regime","trend","long_only","pullback","swing"]}}
  */
-import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import type { CompiledStrategy, Series } from '../../runtime/registry/compiled.js';
 import { above_2, below_1, pullback_to_1, rising_1 } from '../kernels.js';
 
 /**

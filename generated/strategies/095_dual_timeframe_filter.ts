@@ -4,7 +4,7 @@
  * Strategy 95 dual_timeframe_filter:
  * {"id":95,"name":"dual_timeframe_filter","display_name":"Dual-Timeframe Filter","philosophy":"Treating the 200-bar average as a stand-in for the higher timeframe, longs are only taken above it. Within that, an RSI dip below 40 recovering over 50, with price above the 20 EMA, times the entry; a close under EMA20 or a 2 ATR trailing stop exits.","category":"regime","direction":"long_only","tags":["multi_filter","trend","long_only","pullback","trailing","EMA","RSI","ATR","trend_favor","swing"],"version":1,"entry_long":[{"type":"above","col":"close","ref":"sma_200"},{"type":"was_below_then_crosses_above","col":"rsi_14","threshold":50,"lookback":10},{"type":"above","col":"close","ref":"ema_20"}],"entry_short":[],"exit_long":[{"type":"below","col":"close","ref":"ema_20"}],"exit_short":[],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":2,"time_stop_bars":null,"required_indicators":["sma_200","rsi_14","ema_20","atr_14"],"details":{"entry_long":"Close > SMA200 (HTF filter) AND RSI crosses above 50 after dip < 40 AND close > EMA20","exit":"Close < EMA20 OR trailing stop 2*ATR","indicators":["SMA(200)","RSI(14)","EMA(20)","ATR(14)"],"tags":["multi_filter","trend","long_only","pullback","swing"]}}
  */
-import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import type { CompiledStrategy, Series } from '../../runtime/registry/compiled.js';
 import { above_1, below_1, was_below_then_crosses_above_2 } from '../kernels.js';
 
 /**

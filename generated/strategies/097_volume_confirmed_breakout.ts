@@ -4,7 +4,7 @@
  * Strategy 97 volume_confirmed_breakout:
  * {"id":97,"name":"volume_confirmed_breakout","display_name":"Breakout Only When Volume/Flow Confirms","philosophy":"A channel breakout is trusted only when OBV also makes a new high (or low) and the Chaikin oscillator agrees in sign, showing real money behind the move. A 2 ATR trailing stop handles the exit.","category":"regime","direction":"long_short","tags":["multi_filter","breakout","volume_flow","long_short","breakout","atr_stop","MAX","MIN","OBV","ADOSC","ATR","vol_expand","swing"],"version":1,"entry_long":[{"type":"breaks_above_level","level_col":"donchian_high_20"},{"type":"breaks_above_level","level_col":"obv_high_20"},{"type":"above","col":"adosc","ref":0}],"entry_short":[{"type":"breaks_below_level","level_col":"donchian_low_20"},{"type":"breaks_below_level","level_col":"obv_low_20"},{"type":"below","col":"adosc","ref":0}],"exit_long":[],"exit_short":[],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":2,"time_stop_bars":null,"required_indicators":["donchian_high_20","donchian_low_20","obv","obv_high_20","obv_low_20","adosc","atr_14"],"details":{"entry_long":"Close breaks Donchian high AND OBV breaks OBV high AND ADOSC > 0","entry_short":"Close breaks Donchian low AND OBV breaks OBV low AND ADOSC < 0","exit":"Trailing stop 2*ATR","indicators":["Donchian(20)","OBV","ADOSC(3,10)","ATR(14)"],"tags":["multi_filter","breakout","volume_flow","long_short","swing"]}}
  */
-import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import type { CompiledStrategy, Series } from '../../runtime/registry/compiled.js';
 import { above_2, below_2, crosses_above_1, crosses_below_1 } from '../kernels.js';
 
 /**

@@ -4,7 +4,7 @@
  * Strategy 98 trend_mr_addon:
  * {"id":98,"name":"trend_mr_addon","display_name":"Trend + Mean Reversion Add-on","philosophy":"An EMA20-over-EMA50 cross with price above the slower line signals a fresh uptrend; the idea is to join early and stay while price holds above the 50 EMA. A close below it or a 2 ATR trailing stop ends the trade.","category":"regime","direction":"long_only","tags":["trend","mean_reversion","multi_filter","long_only","pullback","trailing","EMA","RSI","ATR","trend_favor","position"],"version":1,"entry_long":[{"type":"crosses_above","col_a":"ema_20","col_b":"ema_50"},{"type":"above","col":"close","ref":"ema_50"}],"entry_short":[],"exit_long":[{"type":"below","col":"close","ref":"ema_50"}],"exit_short":[],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":2,"time_stop_bars":null,"required_indicators":["ema_20","ema_50","atr_14"],"details":{"entry_long":"EMA20 crosses above EMA50 AND close > EMA50","exit":"Close < EMA50 OR trailing stop 2*ATR","indicators":["EMA(20)","EMA(50)","ATR(14)"],"tags":["trend","mean_reversion","multi_filter","long_only","position"]}}
  */
-import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import type { CompiledStrategy, Series } from '../../runtime/registry/compiled.js';
 import { above_1, below_1, crosses_above_1 } from '../kernels.js';
 
 /**

@@ -4,7 +4,7 @@
  * Strategy 99 vol_breakout_failure_exit:
  * {"id":99,"name":"vol_breakout_failure_exit","display_name":"Volatility Breakout with Failure Exit","philosophy":"A break out of the tightest Bollinger width in 60 bars often launches a large move, but false starts are common. If price closes back inside the bands the trade is cut at once; otherwise a 2 ATR trailing stop lets the expansion run.","category":"regime","direction":"long_short","tags":["breakout","volatility","long_short","breakout","signal","atr_stop","BBANDS","ATR","vol_expand","swing"],"version":1,"entry_long":[{"type":"squeeze","width_col":"bb_width","lookback":60},{"type":"above","col":"close","ref":"bb_upper"}],"entry_short":[{"type":"squeeze","width_col":"bb_width","lookback":60},{"type":"below","col":"close","ref":"bb_lower"}],"exit_long":[{"type":"below","col":"close","ref":"bb_upper"}],"exit_short":[{"type":"above","col":"close","ref":"bb_lower"}],"atr_stop_mult":2,"atr_target_mult":null,"trailing_atr_mult":2,"time_stop_bars":null,"required_indicators":["bb_upper","bb_lower","bb_width","atr_14"],"details":{"entry_long":"BB width at 60-bar squeeze AND close > BB upper","entry_short":"BB width at 60-bar squeeze AND close < BB lower","exit":"Failure: close returns inside bands; otherwise trail 2*ATR","indicators":["BBANDS(20,2,2)","ATR(14)"],"tags":["breakout","volatility","long_short","swing"]}}
  */
-import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import type { CompiledStrategy, Series } from '../../runtime/registry/compiled.js';
 import { rollingMin } from '../../runtime/kernels/rolling.js';
 import { above_1, below_1, squeeze_1 } from '../kernels.js';
 

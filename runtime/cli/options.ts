@@ -1,9 +1,9 @@
 import { STRATEGIES } from '../../generated/index.js';
 import { RISK_PROFILE_NAMES, type RiskProfileName, isRiskProfileName } from '../engine/risk-profiles.js';
 import { InputError } from '../errors.js';
-import { parseIsoTime } from '../io/iso-time.js';
+import { parseIsoTime } from '../input/iso-time.js';
 import { DEFAULT_TIMEFRAMES, isTimeframe, timeframeMinutes } from '../registry/vocabulary.js';
-import type { CompiledStrategy } from '../strategy/compiled.js';
+import type { CompiledStrategy } from '../registry/compiled.js';
 
 /** Splits `a,b,c` (also repeated flags) into trimmed, non-empty items. */
 export function splitList(value: unknown): string[] {

@@ -1,6 +1,6 @@
 import type * as CliProgress from 'cli-progress';
 import { createRequire } from 'node:module';
-import { type Logger, setStatusLine } from '../log/logger.js';
+import { type Logger, setStatusLine } from '../logger.js';
 
 /** cli-progress is loaded only on a terminal: a piped or logged run never pays for it. */
 const loadCliProgress = (): typeof CliProgress => createRequire(import.meta.url)('cli-progress') as typeof CliProgress;

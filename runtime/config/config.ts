@@ -123,7 +123,7 @@ function section<S extends z.ZodRawShape>(shape: S) {
 
 export const RISK_PROFILES = ['low', 'medium', 'high'] as const;
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
-/** `auto`: pretty on a terminal (stderr is a TTY), JSON otherwise; runtime/log/logger.ts decides. */
+/** `auto`: pretty on a terminal (stderr is a TTY), JSON otherwise; runtime/logger.ts decides. */
 export const LOG_FORMATS = ['auto', 'json', 'pretty'] as const;
 export const SSL_MODES = ['disable', 'prefer', 'require', 'verify-ca', 'verify-full'] as const;
 

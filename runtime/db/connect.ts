@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { Config } from '../config/config.js';
-import { type Logger, createLogger } from '../log/logger.js';
+import { type Logger, createLogger } from '../logger.js';
 import { type EmbeddedServer, embeddedDir, embeddedPort, startEmbedded } from './embedded.js';
 import { initSchema } from './schema.js';
 

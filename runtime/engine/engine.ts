@@ -1,4 +1,4 @@
-import type { Direction, ExitRules } from '../strategy/compiled.js';
+import type { Direction, ExitRules } from '../registry/compiled.js';
 import { ExitManager } from './exit-manager.js';
 import type { RiskProfile } from './risk-profiles.js';
 import { LONG, NO_EXIT, SHORT, SIGNAL_EXIT, STOP_LOSS, TARGET, TRAILING_STOP, type Trade } from './trade.js';

@@ -1,4 +1,4 @@
-import type { ExitRules } from '../strategy/compiled.js';
+import type { ExitRules } from '../registry/compiled.js';
 import { pyMax, pyMin } from '../kernels/python.js';
 import { std } from '../kernels/numpy.js';
 import type { RiskProfile } from './risk-profiles.js';

@@ -1,6 +1,6 @@
 import { type ByteSink, type Chunk, chunk } from '../output/byte-sink.js';
-import type { CompiledStrategy } from '../strategy/compiled.js';
-import type { Series } from '../strategy/compiled.js';
+import type { CompiledStrategy } from '../registry/compiled.js';
+import type { Series } from '../registry/compiled.js';
 import {
   F_ATR, F_BARS_HELD, F_ENTRY_INDEX, F_ENTRY_PRICE, F_EXIT_PRICE, F_EXIT_REASON, F_SIDE, F_STOP_DIST, F_TARGET_DIST,
   F_TIME_LIMIT, F_TRAILING_STOP,

@@ -1,6 +1,6 @@
 import { F_ENTRY_INDEX, F_ENTRY_PRICE, F_PNL, TRADE_FIELDS } from '../engine/trade-log.js';
-import type { BarSeries } from '../strategy/bar-series.js';
-import type { CompiledStrategy } from '../strategy/compiled.js';
+import type { BarSeries } from '../series/bar-series.js';
+import type { CompiledStrategy } from '../registry/compiled.js';
 import { type ByteSink, chunk } from './byte-sink.js';
 import { copyEscaped } from './copy-text.js';
 import { COPY_ROWS, RowWriter } from './row-writer.js';

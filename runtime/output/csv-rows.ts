@@ -1,8 +1,8 @@
 import { F_ENTRY_PRICE, F_EXIT_PRICE, F_EXIT_REASON, F_PNL, TRADE_FIELDS } from '../engine/trade-log.js';
 import { EXIT_REASONS } from '../engine/trade.js';
-import { csvField } from '../io/csv.js';
-import type { BarSeries } from '../strategy/bar-series.js';
-import type { CompiledStrategy } from '../strategy/compiled.js';
+import { csvField } from '../input/csv.js';
+import type { BarSeries } from '../series/bar-series.js';
+import type { CompiledStrategy } from '../registry/compiled.js';
 import { type ByteSink, chunk } from './byte-sink.js';
 import { CSV_ROWS, RowWriter } from './row-writer.js';
 

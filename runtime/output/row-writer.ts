@@ -1,9 +1,9 @@
-import { ROW_FIELDS } from '../aggregate/aggregate.js';
+import { ROW_FIELDS } from '../engine/aggregate.js';
 import { CSV_FIELD, type FieldDialect, JustificationWriter } from '../engine/justification.js';
 import { F_BARS_HELD, F_ENTRY_INDEX, F_EXIT_INDEX, F_MAX_DRAWDOWN, F_MAX_PROFIT, F_PNL_STD, F_SIDE } from '../engine/trade-log.js';
 import { SHORT } from '../engine/trade.js';
-import type { BarSeries } from '../strategy/bar-series.js';
-import type { CompiledStrategy } from '../strategy/compiled.js';
+import type { BarSeries } from '../series/bar-series.js';
+import type { CompiledStrategy } from '../registry/compiled.js';
 import { BarTimes } from './bar-times.js';
 import { type ByteSink, type Chunk, chunk } from './byte-sink.js';
 import { COPY_FIELD } from './copy-text.js';

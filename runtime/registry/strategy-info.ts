@@ -4,34 +4,18 @@
  */
 import { diagnosticsOf } from './diagnostics.js';
 import { REGISTRY_STRATEGIES } from './registry.js';
-import type { ConditionJson, RegistryStrategy } from './types.js';
+import type { RegistryStrategy } from './types.js';
 import type { Category, Direction } from './vocabulary.js';
 
 export type { Category, Direction };
 
-/** A strategy as the list endpoint shows it. */
-export interface StrategySummary {
-  readonly id: number;
-  readonly name: string;
-  readonly display_name: string;
-  readonly category: Category;
-  readonly direction: Direction;
-  readonly tags: readonly string[];
-  readonly version: number;
-}
+const SUMMARY_FIELDS = ['id', 'name', 'display_name', 'category', 'direction', 'tags', 'version'] as const;
 
-/** A strategy as the detail endpoint shows it: the summary, its philosophy, conditions, exit parameters and the compiler's warnings. */
-export interface StrategyInfo extends StrategySummary {
-  readonly philosophy: string;
-  readonly entry_long: readonly ConditionJson[];
-  readonly entry_short: readonly ConditionJson[];
-  readonly exit_long: readonly ConditionJson[];
-  readonly exit_short: readonly ConditionJson[];
-  readonly atr_stop_mult: number | null;
-  readonly atr_target_mult: number | null;
-  readonly trailing_atr_mult: number | null;
-  readonly time_stop_bars: number | null;
-  readonly required_indicators: readonly string[];
+/** A strategy as the list endpoint shows it. */
+export type StrategySummary = Pick<RegistryStrategy, (typeof SUMMARY_FIELDS)[number]>;
+
+/** A strategy as the detail endpoint shows it: its registry fields but details, and the compiler's warnings. */
+export interface StrategyInfo extends Omit<RegistryStrategy, 'details'> {
   /** What `make generate` proved: conditions that can never be true, strategies it trades identically to. */
   readonly warnings: readonly string[];
 }
@@ -64,5 +48,5 @@ export function strategyInfos(registry: readonly RegistryStrategy[] = REGISTRY_S
 
 /** The summary fields only (`probe strategies list --json`). */
 export function strategySummary(s: StrategyInfo): StrategySummary {
-  return { id: s.id, name: s.name, display_name: s.display_name, category: s.category, direction: s.direction, tags: s.tags, version: s.version };
+  return Object.fromEntries(SUMMARY_FIELDS.map((field) => [field, s[field]])) as unknown as StrategySummary;
 }

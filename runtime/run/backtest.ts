@@ -1,15 +1,15 @@
 import { performance } from 'node:perf_hooks';
-import { ROW_FIELDS, type ResultRow, unpackRows } from '../aggregate/aggregate.js';
+import { ROW_FIELDS, type ResultRow, unpackRows } from '../engine/aggregate.js';
 import { tradeCount, unpackTrades } from '../engine/trade-log.js';
 import { RISK_PROFILES, type RiskProfileName } from '../engine/risk-profiles.js';
 import type { Trade } from '../engine/trade.js';
 import type { IndicatorEngine } from '../indicators/compute.js';
-import type { WorkerPool } from '../pool/pool.js';
+import type { WorkerPool } from './pool.js';
 import type { StoredStrategy } from '../output/copy-rows.js';
-import type { CopyDone, CsvDone, DatasetMessage } from '../pool/protocol.js';
+import type { CopyDone, CsvDone, DatasetMessage } from './protocol.js';
 import type { Bars } from '../series/bars.js';
-import type { BarSeries } from '../strategy/bar-series.js';
-import type { CompiledStrategy } from '../strategy/compiled.js';
+import type { BarSeries } from '../series/bar-series.js';
+import type { CompiledStrategy } from '../registry/compiled.js';
 import { indicatorsNeeded, prepareSeries, withIndicators } from './prepare.js';
 
 export interface Dataset {

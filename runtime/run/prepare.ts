@@ -1,8 +1,8 @@
 import { BAR_COLUMNS } from '../indicators/catalog.js';
 import { computeIndicators, type IndicatorEngine } from '../indicators/compute.js';
 import type { Bars } from '../series/bars.js';
-import type { BarSeries } from '../strategy/bar-series.js';
-import type { CompiledStrategy } from '../strategy/compiled.js';
+import type { BarSeries } from '../series/bar-series.js';
+import type { CompiledStrategy } from '../registry/compiled.js';
 
 const BAR_NAMES: ReadonlySet<string> = new Set(BAR_COLUMNS);
 

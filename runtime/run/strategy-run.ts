@@ -1,10 +1,10 @@
-import { Aggregator } from '../aggregate/aggregate.js';
+import { Aggregator } from '../engine/aggregate.js';
 import { type Signals, runEngineInto } from '../engine/engine.js';
 import { ExitManager } from '../engine/exit-manager.js';
 import type { RiskProfile } from '../engine/risk-profiles.js';
 import { TradeLog } from '../engine/trade-log.js';
-import type { BarSeries } from '../strategy/bar-series.js';
-import type { CompiledStrategy } from '../strategy/compiled.js';
+import type { BarSeries } from '../series/bar-series.js';
+import type { CompiledStrategy } from '../registry/compiled.js';
 
 /** One profile's outcome, packed (see TradeLog and ROW_FIELDS). */
 export interface ProfileRun {

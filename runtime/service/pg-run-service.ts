@@ -1,6 +1,6 @@
 import type PgBoss from 'pg-boss';
 import type { Pool, PoolClient } from 'pg';
-import type { Logger } from '../log/logger.js';
+import type { Logger } from '../logger.js';
 import { newRunId } from '../run/probe-run.js';
 import { type EstimateOptions, type Rates, type Work, unitsWork } from './estimate.js';
 import { learnedRates } from './learned-rates.js';

@@ -1,7 +1,7 @@
 import PgBoss from 'pg-boss';
 import type { Pool, QueryResult } from 'pg';
 import { isConnectionError } from '../db/connect.js';
-import { type Logger, scrubSecrets } from '../log/logger.js';
+import { type Logger, scrubSecrets } from '../logger.js';
 
 /** One work unit: a (symbol, timeframe) of a run. */
 export interface UnitJob {

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importBars } from '../../runtime/db/bars.js';
-import { readBarsCsv } from '../../runtime/io/bars-csv.js';
+import { readBarsCsv } from '../../runtime/input/bars-csv.js';
 import { ROOT, probe } from '../support/cli.js';
 import { type TestDatabase, freshDatabase } from '../support/database.js';
 import { PARITY_DIR, PARITY_TIMEFRAMES } from '../support/parity-fixtures.js';

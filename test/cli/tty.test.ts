@@ -129,7 +129,7 @@ describe('probe on a terminal', () => {
       script,
       [
         `import { progressReporter } from ${JSON.stringify(join(ROOT, 'runtime/cli/progress.ts'))};`,
-        `import { createLogger } from ${JSON.stringify(join(ROOT, 'runtime/log/logger.ts'))};`,
+        `import { createLogger } from ${JSON.stringify(join(ROOT, 'runtime/logger.ts'))};`,
         `const log = createLogger({ level: 'info', format: 'json' });`,
         `const pause = () => new Promise((done) => setTimeout(done, 300));`,
         `const progress = progressReporter('backtest', log);`,

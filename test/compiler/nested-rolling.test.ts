@@ -15,7 +15,7 @@ import { describe, expect, it } from 'vitest';
 import { compileRegistry } from '../../compiler/compile.js';
 import * as python from '../../runtime/kernels/python.js';
 import * as rolling from '../../runtime/kernels/rolling.js';
-import type { CompiledStrategy } from '../../runtime/strategy/compiled.js';
+import type { CompiledStrategy } from '../../runtime/registry/compiled.js';
 import { pythonJson } from '../python/python.js';
 import { ROOT } from '../support/cli.js';
 import { evaluateCondition } from '../support/condition-harness.js';

@@ -6,7 +6,7 @@ import { checkout, isConnectionError } from '../../runtime/db/connect.js';
 import { ConnectionLostError } from '../../runtime/errors.js';
 import { storeFeatures } from '../../runtime/db/features.js';
 import { ResultWriter } from '../../runtime/db/results.js';
-import { readBarsCsv } from '../../runtime/io/bars-csv.js';
+import { readBarsCsv } from '../../runtime/input/bars-csv.js';
 import { type TestDatabase, freshDatabase } from '../support/database.js';
 import { PARITY_DIR } from '../support/parity-fixtures.js';
 

@@ -6,8 +6,8 @@ import { type StoredStrategies, ensureStrategies } from '../../runtime/db/ensure
 import { type CopyPayload, ResultWriter, storedCombinations } from '../../runtime/db/results.js';
 import { tradeCount } from '../../runtime/engine/trade-log.js';
 import { RISK_PROFILES } from '../../runtime/engine/risk-profiles.js';
-import { readBarsCsv } from '../../runtime/io/bars-csv.js';
-import { ROW_FIELDS } from '../../runtime/aggregate/aggregate.js';
+import { readBarsCsv } from '../../runtime/input/bars-csv.js';
+import { ROW_FIELDS } from '../../runtime/engine/aggregate.js';
 import { ByteSink } from '../../runtime/output/byte-sink.js';
 import { CopyRows } from '../../runtime/output/copy-rows.js';
 import { prepareSeries } from '../../runtime/run/prepare.js';

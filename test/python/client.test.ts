@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { ROOT } from '../support/cli.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importBars } from '../../runtime/db/bars.js';
-import { readBarsCsv } from '../../runtime/io/bars-csv.js';
+import { readBarsCsv } from '../../runtime/input/bars-csv.js';
 import { loadRegistry } from '../support/registry.js';
 import { freshDatabase, type TestDatabase } from '../support/database.js';
 import { PARITY_DIR } from '../support/parity-fixtures.js';

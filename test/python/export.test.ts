@@ -10,13 +10,13 @@ import { RISK_PROFILE_NAMES, RISK_PROFILES } from '../../runtime/engine/risk-pro
 import type { Trade } from '../../runtime/engine/trade.js';
 import { BAR_COLUMNS, INDICATOR_COLUMNS } from '../../runtime/indicators/catalog.js';
 import { computeIndicators } from '../../runtime/indicators/compute.js';
-import { readBarsCsv } from '../../runtime/io/bars-csv.js';
+import { readBarsCsv } from '../../runtime/input/bars-csv.js';
 import * as python from '../../runtime/kernels/python.js';
 import * as rolling from '../../runtime/kernels/rolling.js';
 import { prepareSeries, withIndicators } from '../../runtime/run/prepare.js';
 import type { Bars } from '../../runtime/series/bars.js';
-import type { BarSeries } from '../../runtime/strategy/bar-series.js';
-import type { CompiledStrategy } from '../../runtime/strategy/compiled.js';
+import type { BarSeries } from '../../runtime/series/bar-series.js';
+import type { CompiledStrategy } from '../../runtime/registry/compiled.js';
 import { ROOT } from '../support/cli.js';
 import { evaluateCondition } from '../support/condition-harness.js';
 import { PARITY_DIR } from '../support/parity-fixtures.js';

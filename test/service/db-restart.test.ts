@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importBars } from '../../runtime/db/bars.js';
 import { type EmbeddedServer, startEmbedded } from '../../runtime/db/embedded.js';
 import { initSchema } from '../../runtime/db/schema.js';
-import { readBarsCsv } from '../../runtime/io/bars-csv.js';
+import { readBarsCsv } from '../../runtime/input/bars-csv.js';
 import { freePort } from '../support/free-port.js';
 import { PARITY_DIR } from '../support/parity-fixtures.js';
 import { type ServeProcess, api, serviceConfig, startServe, waitForRun } from '../support/serve.js';

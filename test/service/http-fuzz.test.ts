@@ -2,7 +2,7 @@ import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mulberry32 as prng } from '../../runtime/synthetic/random.js';
+import { mulberry32 as prng } from '../../runtime/input/random.js';
 import { DATE_PATTERN, ERROR_CODES, RUN_ID_PATTERN, SYMBOL_PATTERN, TIMEFRAME_PATTERN } from '../../runtime/service/http/schemas.js';
 import { buildServer } from '../../runtime/service/http/server.js';
 import { strategyInfos } from '../../runtime/registry/strategy-info.js';

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { STRATEGIES } from '../../generated/index.js';
 import { isTimeframe } from '../../runtime/registry/vocabulary.js';
 import { importBars } from '../../runtime/db/bars.js';
-import { readBarsCsv } from '../../runtime/io/bars-csv.js';
+import { readBarsCsv } from '../../runtime/input/bars-csv.js';
 import { TIMEFRAME_PATTERN } from '../../runtime/service/http/schemas.js';
 import { buildServer } from '../../runtime/service/http/server.js';
 import { strategyInfos } from '../../runtime/registry/strategy-info.js';

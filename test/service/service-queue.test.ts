@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { Pool } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importBars } from '../../runtime/db/bars.js';
-import { readBarsCsv } from '../../runtime/io/bars-csv.js';
+import { readBarsCsv } from '../../runtime/input/bars-csv.js';
 import { probe } from '../support/cli.js';
 import { freshDatabase } from '../support/database.js';
 import { PARITY_DIR, PARITY_TIMEFRAMES, fixtureLines } from '../support/parity-fixtures.js';

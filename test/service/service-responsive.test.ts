@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importBars } from '../../runtime/db/bars.js';
-import { readBarsCsv } from '../../runtime/io/bars-csv.js';
+import { readBarsCsv } from '../../runtime/input/bars-csv.js';
 import { estimateSeconds, unitsWork } from '../../runtime/service/estimate.js';
 import { learnedRates } from '../../runtime/service/learned-rates.js';
 import { type TestDatabase, freshDatabase } from '../support/database.js';

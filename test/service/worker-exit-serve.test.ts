@@ -1,14 +1,14 @@
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importBars } from '../../runtime/db/bars.js';
-import { readBarsCsv } from '../../runtime/io/bars-csv.js';
+import { readBarsCsv } from '../../runtime/input/bars-csv.js';
 import { type TestDatabase, freshDatabase } from '../support/database.js';
 import { PARITY_DIR } from '../support/parity-fixtures.js';
 import { type ServeProcess, api, serviceConfig, startServe, waitForRun } from '../support/serve.js';
 
 /**
  * `probe serve` whose worker thread dies in the middle of a unit (the
- * worker's test hook PROBE_TEST_WORKER_EXIT, runtime/pool/worker.ts): the
+ * worker's test hook PROBE_TEST_WORKER_EXIT, runtime/run/worker.ts): the
  * death is logged, the worker replaced, the unit completes with the rows it
  * would have had, /health counts the restart, and the next run works.
  */

@@ -6,7 +6,7 @@ import { emitSide } from '../../compiler/emit/strategy.js';
 import type { Strategy } from '../../compiler/registry/schema.js';
 import * as python from '../../runtime/kernels/python.js';
 import * as rolling from '../../runtime/kernels/rolling.js';
-import type { Series } from '../../runtime/strategy/compiled.js';
+import type { Series } from '../../runtime/registry/compiled.js';
 
 const RUNTIME_KERNELS: Record<string, unknown> = { ...python, ...rolling };
 

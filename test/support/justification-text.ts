@@ -6,7 +6,7 @@
 import { sideName } from '../../runtime/engine/justification.js';
 import { EXIT_REASONS, LONG, SIGNAL_EXIT, STOP_LOSS, TARGET, TIME_STOP, TRAILING_STOP, type Trade } from '../../runtime/engine/trade.js';
 import { pyFixed, pySignedFixed } from '../../runtime/format/python.js';
-import type { CompiledStrategy, Series } from '../../runtime/strategy/compiled.js';
+import type { CompiledStrategy, Series } from '../../runtime/registry/compiled.js';
 
 /** At most this many indicator values appear in an entry justification. */
 const SNAPSHOT_SIZE = 6;

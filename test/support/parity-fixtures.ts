@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
-import { parseCsvLine } from '../../runtime/io/csv.js';
+import { parseCsvLine } from '../../runtime/input/csv.js';
 
 /** The Python reference's output on synthetic bars (see its README). */
 export const PARITY_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/parity/synth');

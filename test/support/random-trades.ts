@@ -6,11 +6,11 @@
  * differently. Everything is drawn from the `random` passed in, so a seed
  * gives the same inputs every time.
  */
-import { ROW_FIELDS } from '../../runtime/aggregate/aggregate.js';
+import { ROW_FIELDS } from '../../runtime/engine/aggregate.js';
 import { TRADE_FIELDS } from '../../runtime/engine/trade-log.js';
 import { EXIT_REASONS } from '../../runtime/engine/trade.js';
-import type { BarSeries } from '../../runtime/strategy/bar-series.js';
-import type { CompiledStrategy } from '../../runtime/strategy/compiled.js';
+import type { BarSeries } from '../../runtime/series/bar-series.js';
+import type { CompiledStrategy } from '../../runtime/registry/compiled.js';
 
 export const BARS = 400;
 export const YEAR_10000 = 253_402_300_800_000;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../runtime/errors.js';
-import { parseBarsCsv } from '../../runtime/io/bars-csv.js';
+import { parseBarsCsv } from '../../runtime/input/bars-csv.js';
 import { parseDate } from '../../runtime/cli/options.js';
 
 const HEADER = 'timestamp,open,high,low,close,volume';

@@ -11,16 +11,16 @@
  */
 import { Buffer } from 'node:buffer';
 import { describe, expect, it } from 'vitest';
-import { ROW_FIELDS } from '../../runtime/aggregate/aggregate.js';
+import { ROW_FIELDS } from '../../runtime/engine/aggregate.js';
 import { tradeCount, unpackTrades } from '../../runtime/engine/trade-log.js';
 import { pyRepr } from '../../runtime/format/python.js';
 import { ByteSink } from '../../runtime/output/byte-sink.js';
 import {
   type CopyContext, CopyRows, RESULT_COPY_COLUMNS, type StoredStrategy, TRADE_STAGING_COLUMNS,
 } from '../../runtime/output/copy-rows.js';
-import type { BarSeries } from '../../runtime/strategy/bar-series.js';
-import type { CompiledStrategy } from '../../runtime/strategy/compiled.js';
-import { mulberry32 as prng } from '../../runtime/synthetic/random.js';
+import type { BarSeries } from '../../runtime/series/bar-series.js';
+import type { CompiledStrategy } from '../../runtime/registry/compiled.js';
+import { mulberry32 as prng } from '../../runtime/input/random.js';
 import { entryJustification, exitJustification } from '../support/justification-text.js';
 import { BARS, STRATEGIES, YEAR_10000, rows, series, strategy, trades } from '../support/random-trades.js';
 

@@ -10,17 +10,17 @@
  * names with commas, quotes and non-ASCII text.
  */
 import { describe, expect, it } from 'vitest';
-import { mulberry32 as prng } from '../../runtime/synthetic/random.js';
-import { ROW_FIELDS } from '../../runtime/aggregate/aggregate.js';
+import { mulberry32 as prng } from '../../runtime/input/random.js';
+import { ROW_FIELDS } from '../../runtime/engine/aggregate.js';
 import { sideName } from '../../runtime/engine/justification.js';
 import { tradeCount, unpackTrades } from '../../runtime/engine/trade-log.js';
 import { EXIT_REASONS } from '../../runtime/engine/trade.js';
 import { pyRepr } from '../../runtime/format/python.js';
-import { csvField } from '../../runtime/io/csv.js';
+import { csvField } from '../../runtime/input/csv.js';
 import { ByteSink } from '../../runtime/output/byte-sink.js';
 import { CsvRows } from '../../runtime/output/csv-rows.js';
-import type { BarSeries } from '../../runtime/strategy/bar-series.js';
-import type { CompiledStrategy } from '../../runtime/strategy/compiled.js';
+import type { BarSeries } from '../../runtime/series/bar-series.js';
+import type { CompiledStrategy } from '../../runtime/registry/compiled.js';
 import { entryJustification, exitJustification } from '../support/justification-text.js';
 import { STRATEGIES, rows, series, trades } from '../support/random-trades.js';
 

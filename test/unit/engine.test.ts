@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { type EnginePrices, runEngine, type Signals } from '../../runtime/engine/engine.js';
 import { RISK_PROFILES } from '../../runtime/engine/risk-profiles.js';
 import { LONG, SHORT, SIGNAL_EXIT, STOP_LOSS, TARGET, TIME_STOP, TRAILING_STOP, type Trade } from '../../runtime/engine/trade.js';
-import type { Direction, ExitRules } from '../../runtime/strategy/compiled.js';
+import type { Direction, ExitRules } from '../../runtime/registry/compiled.js';
 
 type Bar = readonly [open: number, high: number, low: number, close: number];
 

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { ExitManager } from '../../runtime/engine/exit-manager.js';
 import { RISK_PROFILES } from '../../runtime/engine/risk-profiles.js';
 import { LONG, NO_EXIT, SHORT, STOP_LOSS, TARGET, TIME_STOP, TRAILING_STOP } from '../../runtime/engine/trade.js';
-import type { ExitRules } from '../../runtime/strategy/compiled.js';
+import type { ExitRules } from '../../runtime/registry/compiled.js';
 
 const NONE: ExitRules = { atrStopMult: null, atrTargetMult: null, trailingAtrMult: null, timeStopBars: null };
 const rules = (r: Partial<ExitRules>): ExitRules => ({ ...NONE, ...r });

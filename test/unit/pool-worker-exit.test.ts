@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STRATEGIES } from '../../generated/index.js';
 import { RISK_PROFILE_NAMES } from '../../runtime/engine/risk-profiles.js';
-import { readBarsCsv } from '../../runtime/io/bars-csv.js';
-import { type PoolEvent, WorkerPool } from '../../runtime/pool/pool.js';
+import { readBarsCsv } from '../../runtime/input/bars-csv.js';
+import { type PoolEvent, WorkerPool } from '../../runtime/run/pool.js';
 import { type BacktestResult, type Dataset, runBacktest } from '../../runtime/run/backtest.js';
 import { PARITY_DIR, PARITY_TIMEFRAMES } from '../support/parity-fixtures.js';
 
@@ -11,7 +11,7 @@ import { PARITY_DIR, PARITY_TIMEFRAMES } from '../support/parity-fixtures.js';
  * but a restart: the death is reported, the worker is replaced (with the
  * datasets it needs), the tasks it held run again on a fresh worker, and the
  * pool goes on working. The worker's test hook PROBE_TEST_WORKER_EXIT
- * (runtime/pool/worker.ts) makes the threads exit.
+ * (runtime/run/worker.ts) makes the threads exit.
  */
 let datasets: Dataset[];
 let reference: Map<string, Float64Array[]>;

@@ -14,7 +14,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { mulberry32 as prng } from '../../runtime/synthetic/random.js';
+import { mulberry32 as prng } from '../../runtime/input/random.js';
 import { pyFixed, pyFixedSlow, pyRepr, pyReprFallback, pySignedFixed, pySignedFixedSlow } from '../../runtime/format/python.js';
 import { ByteSink } from '../../runtime/output/byte-sink.js';
 

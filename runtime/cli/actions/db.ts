@@ -16,7 +16,7 @@ import { seedStrategies } from '../../db/strategies.js';
 import { INDICATOR_COLUMNS } from '../../indicators/catalog.js';
 import { computeIndicators } from '../../indicators/compute.js';
 import { InputError } from '../../errors.js';
-import { readBarsCsv } from '../../io/bars-csv.js';
+import { readBarsCsv } from '../../input/bars-csv.js';
 import { REGISTRY_STRATEGIES } from '../../registry/registry.js';
 import { isSymbol, isTimeframe } from '../../registry/vocabulary.js';
 import type { ComputeFeaturesArgs, DbArgs, ImportBarsArgs, PsqlArgs, SeedStrategiesArgs } from '../commands/db.js';

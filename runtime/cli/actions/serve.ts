@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import { loadConfig } from '../../config/config.js';
 import { InputError } from '../../errors.js';
-import { scrubSecrets } from '../../log/logger.js';
+import { scrubSecrets } from '../../logger.js';
 import { ServeError, startService } from '../../service/serve.js';
 
 import type { ServeArgs } from '../commands/serve.js';

@@ -1,6 +1,6 @@
 import pino, { type DestinationStream, type LevelWithSilent, type LogFn, type Logger, type LoggerOptions } from 'pino';
 import { createRequire } from 'node:module';
-import type { LoggingConfig } from '../config/config.js';
+import type { LoggingConfig } from './config/config.js';
 
 /** pino-pretty is loaded only when asked for: JSON logs (off a terminal) never pay for it. */
 const loadPretty = (): typeof import('pino-pretty') => createRequire(import.meta.url)('pino-pretty') as typeof import('pino-pretty');

@@ -1,4 +1,4 @@
-import type { Series } from './compiled.js';
+import type { Series } from '../registry/compiled.js';
 
 /** A strategy's input: bars and indicators of one (symbol, timeframe), plus bar times. */
 export interface BarSeries extends Series {

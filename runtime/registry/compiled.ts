@@ -1,4 +1,4 @@
-import type { Category, Direction } from '../registry/vocabulary.js';
+import type { Category, Direction } from './vocabulary.js';
 
 /** The columns one strategy function reads, by name, each as long as `length`. */
 export interface Series {
@@ -10,7 +10,7 @@ export interface Series {
 export type SignalFn = (series: Series, out: Uint8Array) => void;
 
 /** The registry's strategy categories and directions (runtime/registry/vocabulary.ts). */
-export { CATEGORIES, type Category, DIRECTIONS, type Direction } from '../registry/vocabulary.js';
+export { CATEGORIES, type Category, DIRECTIONS, type Direction } from './vocabulary.js';
 
 /** Multiples of ATR(14) at entry and a bar count; null = not used. */
 export interface ExitRules {

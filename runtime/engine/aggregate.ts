@@ -1,5 +1,5 @@
-import { sideName } from '../engine/justification.js';
-import { F_ENTRY_INDEX, F_MAX_DRAWDOWN, F_MAX_PROFIT, F_PNL, F_SIDE, TRADE_FIELDS } from '../engine/trade-log.js';
+import { sideName } from './justification.js';
+import { F_ENTRY_INDEX, F_MAX_DRAWDOWN, F_MAX_PROFIT, F_PNL, F_SIDE, TRADE_FIELDS } from './trade-log.js';
 import { mean, std } from '../kernels/numpy.js';
 import { pyMax } from '../kernels/python.js';
 

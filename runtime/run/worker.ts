@@ -1,18 +1,18 @@
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import { STRATEGIES } from '../../generated/index.js';
-import { ROW_FIELDS } from '../aggregate/aggregate.js';
+import { ROW_FIELDS } from '../engine/aggregate.js';
 import { RISK_PROFILES } from '../engine/risk-profiles.js';
 import { tradeCount } from '../engine/trade-log.js';
 import { ByteSink } from '../output/byte-sink.js';
 import { CopyRows } from '../output/copy-rows.js';
 import { CsvRows } from '../output/csv-rows.js';
-import { type ProfileRun, RunBuffers, runStrategy } from '../run/strategy-run.js';
-import type { BarSeries } from '../strategy/bar-series.js';
-import type { CompiledStrategy } from '../strategy/compiled.js';
+import { type ProfileRun, RunBuffers, runStrategy } from './strategy-run.js';
+import type { BarSeries } from '../series/bar-series.js';
+import type { CompiledStrategy } from '../registry/compiled.js';
 import type { DatasetMessage, FromWorker, IndicatorsMessage, TaskMessage, ToWorker } from './protocol.js';
 
 function parent(): MessagePort {
-  if (!parentPort) throw new Error('runtime/pool/worker.ts runs only as a worker thread');
+  if (!parentPort) throw new Error('runtime/run/worker.ts runs only as a worker thread');
   return parentPort;
 }
 const port = parent();

@@ -1,8 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { BarSeries } from '../strategy/bar-series.js';
+import type { BarSeries } from '../series/bar-series.js';
 import type { IndicatorEngine } from '../indicators/engines.js';
-import type { Logger } from '../log/logger.js';
+import type { Logger } from '../logger.js';
 import type { Bars } from '../series/bars.js';
 import type {
   CopyDone, CsvDone, DatasetMessage, FromWorker, IndicatorsMessage, PackedDone, TaskDone, TaskMessage, ToWorker,
@@ -80,7 +80,7 @@ const RESTART_DELAY_MS = [100, 10_000] as const;
  * The bundle ships worker.js beside cli.js, and this module in a chunk under
  * chunks/ (scripts/bundle.mjs). Run from TypeScript sources (tests, tsx), a
  * worker first registers tsx's loader, then loads worker.ts. `replacement`
- * tells a worker that it replaces one that died (runtime/pool/worker.ts's
+ * tells a worker that it replaces one that died (runtime/run/worker.ts's
  * test hook spares replacements).
  */
 function startWorker(replacement: boolean): Worker {
