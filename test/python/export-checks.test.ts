@@ -19,7 +19,8 @@ const STANDIN = 'test/python/standin_registry.py';
 const EXPECTED = resolve(ROOT, 'test/python/standin-expected.json');
 const run = promisify(execFile);
 
-interface Record_ {
+/** A strategies.json record, as far as these tests read it. */
+interface StrategyRecord {
   id: number;
   name: string;
   philosophy: string;
@@ -37,8 +38,8 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function standinRecords(): Record_[] {
-  return JSON.parse(readFileSync(EXPECTED, 'utf8')) as Record_[];
+function standinRecords(): StrategyRecord[] {
+  return JSON.parse(readFileSync(EXPECTED, 'utf8')) as StrategyRecord[];
 }
 
 function writeJson(name: string, records: unknown): string {
@@ -167,7 +168,7 @@ describe('--check: what differs, strategy by strategy and field by field', () =>
 
     const out = await runPython([EXPORTER, '--module', STANDIN, '--out', committed]);
     expect(out.status).toBe(0);
-    const written = JSON.parse(readFileSync(committed, 'utf8')) as Record_[];
+    const written = JSON.parse(readFileSync(committed, 'utf8')) as StrategyRecord[];
     expect(written[0]!.philosophy).toBe("Rewritten on probe's side for the reports.");
     expect(written[1]!.philosophy).toBe(standinRecords()[1]!.philosophy);
 
@@ -268,7 +269,7 @@ describe('pip install', () => {
     });
     expect(exported.stderr).toContain('verification: checked 2 conditions (0 expr) on 1000 bars: all agree');
     expect(exported.stderr).not.toContain('warning');
-    expect((JSON.parse(readFileSync(out, 'utf8')) as Record_[]).map((r) => r.name)).toEqual(['cross']);
+    expect((JSON.parse(readFileSync(out, 'utf8')) as StrategyRecord[]).map((r) => r.name)).toEqual(['cross']);
     expect(statSync(out).mode & 0o777).toBe(0o644);
 
     // without a probe checkout it says the compiler's checks did not run
