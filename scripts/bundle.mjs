@@ -5,8 +5,14 @@
 // than its thirty modules), with a light string-width in place of the real
 // one; other dependencies stay external: talib is a native addon, and the
 // rest load only with the commands that use them.
+//
+// --outdir DIR (default dist) and --metafile FILE (esbuild's record of
+// inputs and outputs) let test/compiler/runtime-boundary.test.ts check this
+// very build without replacing dist/.
 import { build } from 'esbuild';
-import { chmodSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 
 /** yargs' help layout measures text with string-width; see runtime/cli/string-width.ts. */
 const lightStringWidth = {
@@ -20,10 +26,13 @@ const lightStringWidth = {
 const { dependencies } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const bundled = new Set(['yargs']);
 
-rmSync('dist', { recursive: true, force: true });
-await build({
+const { values: options } = parseArgs({ options: { outdir: { type: 'string', default: 'dist' }, metafile: { type: 'string' } } });
+const outdir = options.outdir;
+
+rmSync(outdir, { recursive: true, force: true });
+const result = await build({
   entryPoints: { cli: 'runtime/cli/main.ts', worker: 'runtime/run/worker.ts' },
-  outdir: 'dist',
+  outdir,
   bundle: true,
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',
@@ -33,7 +42,9 @@ await build({
   external: Object.keys(dependencies).filter((name) => !bundled.has(name)),
   sourcemap: true,
   plugins: [lightStringWidth],
+  metafile: options.metafile !== undefined,
   logLevel: 'warning',
 });
-chmodSync('dist/cli.js', 0o755);
-console.log('dist/cli.js and dist/worker.js built');
+chmodSync(join(outdir, 'cli.js'), 0o755);
+if (options.metafile !== undefined) writeFileSync(options.metafile, JSON.stringify(result.metafile));
+console.log(`${join(outdir, 'cli.js')} and ${join(outdir, 'worker.js')} built`);

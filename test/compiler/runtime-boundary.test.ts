@@ -8,7 +8,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { build, type Metafile } from 'esbuild';
+import type { Metafile } from 'esbuild';
 import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CONDITION_TYPES } from '../../compiler/conditions/index.js';
@@ -75,30 +75,12 @@ describe('the probe bundle holds no compiler code', () => {
   const outdir = mkdtempSync(resolve(ROOT, '.probe', 'bundle-test-'));
   afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
-  /** scripts/bundle.mjs's build, into `outdir`, with its metafile. */
+  /** scripts/bundle.mjs's build itself, into `outdir`, with its metafile. */
   async function bundle(): Promise<Metafile> {
-    const script = read('scripts/bundle.mjs');
-    const entries = /entryPoints:\s*\{([^}]*)\}/.exec(script)![1]!;
-    const entryPoints = Object.fromEntries([...entries.matchAll(/(\w+):\s*'([^']+)'/g)].map((m) => [m[1]!, resolve(ROOT, m[2]!)]));
-    expect(Object.keys(entryPoints)).toContain('cli');
-    const { dependencies } = JSON.parse(read('package.json')) as { dependencies: Record<string, string> };
-    const shim = resolve(ROOT, 'runtime/cli/string-width.ts');
-    const result = await build({
-      entryPoints,
-      outdir,
-      absWorkingDir: ROOT,
-      bundle: true,
-      splitting: true,
-      chunkNames: 'chunks/[name]-[hash]',
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      external: Object.keys(dependencies).filter((name) => name !== 'yargs'),
-      plugins: [{ name: 'light-string-width', setup: (b) => b.onResolve({ filter: /^string-width$/ }, () => ({ path: shim })) }],
-      metafile: true,
-      logLevel: 'silent',
-    });
-    return result.metafile;
+    const metafile = join(outdir, 'meta.json');
+    const run = spawnSync(process.execPath, ['scripts/bundle.mjs', '--outdir', relative(ROOT, outdir), '--metafile', metafile], { encoding: 'utf8', cwd: ROOT });
+    expect(run.status, run.stderr).toBe(0);
+    return JSON.parse(readFileSync(metafile, 'utf8')) as Metafile;
   }
 
   let metafile: Metafile | undefined;

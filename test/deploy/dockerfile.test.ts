@@ -74,7 +74,8 @@ const port = defaultConfig().server.port;
 function bundleOutputs(): string[] {
   const text = read('scripts/bundle.mjs');
   const entries = /entryPoints:\s*\{([^}]*)\}/.exec(text)![1]!;
-  const outdir = /outdir:\s*'([^']+)'/.exec(text)![1]!;
+  // the default of its --outdir option
+  const outdir = /outdir:\s*\{[^}]*default:\s*'([^']+)'/.exec(text)![1]!;
   return [...entries.matchAll(/(\w+):\s*'([^']+)'/g)].map((m) => {
     expect(existsSync(resolve(ROOT, m[2]!)), `bundle entry ${m[2]}`).toBe(true);
     return `${outdir}/${m[1]}.js`;
