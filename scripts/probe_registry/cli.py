@@ -49,7 +49,7 @@ from .diff import apply_probe_owned, diff_registries
 from .export import ExportError, export_registry, find_strategies, \
     load_module, render
 from .frames import DataError, generate_frame, load_frame
-from .verify import format_result, verify_strategies
+from .verify import summary_line, verify_strategies
 
 PROG = "export_registry"
 
@@ -173,7 +173,7 @@ def verify(args: argparse.Namespace, strategies: list[Any],
     # the first differing bar of each condition; the count says how many
     result = verify_strategies(strategies, frame,
                                max_reports_per_condition=1)
-    summary = f"{format_result(result).splitlines()[-1]}, {source}"
+    summary = f"{summary_line(result)}, {source}"
     for idle in result.idle:
         say(f"note: {idle} on this data, so a drift of its closure in the "
             "other case would go unseen (--data or another --seed tests it)")

@@ -33,6 +33,7 @@ __all__ = [
     "VerifyResult",
     "format_disagreement",
     "format_result",
+    "summary_line",
     "verify_strategies",
 ]
 
@@ -267,9 +268,13 @@ def _count(n: int, noun: str) -> str:
 
 
 def format_result(result: VerifyResult) -> str:
-    """Every disagreement on its own line, then a summary such as
+    """Every disagreement on its own line, then the summary line."""
+    return "\n".join([*result.lines(), summary_line(result)])
+
+
+def summary_line(result: VerifyResult) -> str:
+    """What was checked and found, such as
     ``checked 412 conditions (49 expr) on 1600 bars: all agree``."""
-    lines = result.lines()
     summary = (f"checked {result.summary()} on "
                f"{_count(result.bars, 'bar')}: ")
     summary += "all agree" if result.ok else \
@@ -281,4 +286,4 @@ def format_result(result: VerifyResult) -> str:
         summary += (f"; {len(result.idle)} hold on no bar or on every bar "
                     "of this data, so only one of their values was "
                     "compared")
-    return "\n".join([*lines, summary])
+    return summary
