@@ -4,6 +4,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { REGISTRY_HASH } from '../../runtime/registry/registry.js';
 import { ROOT, probe } from '../support/cli.js';
 import { PARITY_DIR } from '../support/parity-fixtures.js';
 
@@ -55,6 +56,21 @@ describe('probe backtest', () => {
     expect(trades.length).toBeGreaterThan(10);
     expect(trades).toEqual(keep(fixture('trades.csv.gz')).concat(''));
     expect(readFileSync(join(out, 'results.csv'), 'utf8').split('\r\n')).toEqual(keep(fixture('results.csv.gz')).concat(''));
+    // run.json: what `probe report --from` needs, every combination named and the bars found again
+    const bars = readFileSync(join(PARITY_DIR, 'bars_1Day.csv'), 'utf8').trim().split('\n');
+    expect(JSON.parse(readFileSync(join(out, 'run.json'), 'utf8'))).toEqual({
+      probe_version: JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version,
+      registry_hash: REGISTRY_HASH,
+      symbol: 'SYNTH',
+      data: PARITY_DIR,
+      timeframes: ['1Day'],
+      strategies: [1, 36],
+      risk_profiles: ['low', 'high'],
+      indicators: 'port',
+      bars: {
+        '1Day': { file: join(PARITY_DIR, 'bars_1Day.csv'), count: bars.length - 1, first: bars[1]!.split(',')[0], last: bars.at(-1)!.split(',')[0] },
+      },
+    });
   });
 
   it('computes indicators with the talib package when asked (--indicators talib), same output', async () => {
@@ -209,7 +225,8 @@ describe('probe backtest rejects bad input, naming file, line and value, and wri
     const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
     // stop it once it is writing: its staged files have appeared and grown
     const deadline = Date.now() + 60_000;
-    const staged = (): string[] => readdirSync(out).filter((f) => f.endsWith('.tmp'));
+    // run.json is staged too, and written last
+    const staged = (): string[] => readdirSync(out).filter((f) => f.endsWith('.tmp') && !f.startsWith('.run.json'));
     while (!(staged().length === 2 && staged().every((f) => statSync(join(out, f)).size > 1000)) && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 10));
     }

@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { INDICATOR_ENGINES } from '../../indicators/engines.js';
 import type { BacktestArgs } from '../commands/backtest.js';
 import { loadConfig } from '../../config/config.js';
@@ -7,6 +7,10 @@ import { isSymbol } from '../../registry/vocabulary.js';
 import { InputError, StagedFileError } from '../../errors.js';
 import { readBarsCsv } from '../../input/bars-csv.js';
 import { StagedFiles } from '../../output/staged-files.js';
+import { RUN_MANIFEST_FILE, type RunManifest, formatRunManifest } from '../../output/run-manifest.js';
+import { REGISTRY_HASH } from '../../registry/registry.js';
+import { isoSeconds } from '../../format/time.js';
+import { probeVersion } from '../../version.js';
 import { createLogger } from '../../logger.js';
 import { RESULT_COLUMNS, TRADE_COLUMNS, headerLine } from '../../output/csv-rows.js';
 import { WorkerPool } from '../../run/pool.js';
@@ -71,10 +75,33 @@ export async function backtest(args: BacktestArgs): Promise<void> {
   const started = performance.now();
   const tradesPath = join(args.out, 'trades.csv');
   const resultsPath = join(args.out, 'results.csv');
+  const manifestPath = join(args.out, RUN_MANIFEST_FILE);
+  // what `probe report --from` needs to know about this run: every combination, and where its bars are
+  const manifest: RunManifest = {
+    probe_version: probeVersion(),
+    registry_hash: REGISTRY_HASH,
+    symbol,
+    data: resolve(args.data),
+    timeframes,
+    strategies: strategies.map((s) => s.id).sort((a, b) => a - b),
+    risk_profiles: [...profiles],
+    indicators: indicatorEngine,
+    bars: Object.fromEntries(
+      datasets.map(({ timeframe, bars }) => [
+        timeframe,
+        {
+          file: resolve(args.data, `bars_${timeframe}.csv`),
+          count: bars.length,
+          first: bars.length > 0 ? isoSeconds(bars.time[0]!) : null,
+          last: bars.length > 0 ? isoSeconds(bars.time[bars.length - 1]!) : null,
+        },
+      ]),
+    ),
+  };
   // both files grow as combinations finish, under temporary names until all succeeded
   let files: StagedFiles;
   try {
-    files = new StagedFiles([tradesPath, resultsPath]);
+    files = new StagedFiles([tradesPath, resultsPath, manifestPath]);
   } catch (error) {
     if (error instanceof StagedFileError) throw new InputError([`--out: ${error.message}`]);
     throw error;
@@ -112,6 +139,7 @@ export async function backtest(args: BacktestArgs): Promise<void> {
         rows += done.rowCount;
       },
     );
+    files.write(2, encoder.encode(formatRunManifest(manifest)));
     replacedRemoved = files.commit();
     committed = true;
     progress.end();
