@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { InputError } from '../errors.js';
 import { type Bars, allocateBars } from '../series/bars.js';
 import { isoSeconds } from '../format/time.js';
-import { parseIsoTime } from './iso-time.js';
+import { parseIsoSecondsZ, parseIsoTime } from './iso-time.js';
 
 export const BARS_HEADER = 'timestamp,open,high,low,close,volume';
 
@@ -36,6 +36,8 @@ export function readBarsCsv(path: string): Bars {
   return parseBarsCsv(text, path);
 }
 
+const VALUE_NAMES = ['open', 'high', 'low', 'close', 'volume'] as const;
+
 export function parseBarsCsv(text: string, file: string): Bars {
   const lines = text.split(/\r?\n/);
   while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
@@ -49,6 +51,7 @@ export function parseBarsCsv(text: string, file: string): Bars {
   const report = (line: number, message: string): void => {
     if (problems.length < MAX_PROBLEMS) problems.push(`${file}:${line}: ${message}`);
   };
+  const values = new Float64Array(5);
   for (let k = 1; k < lines.length; k++) {
     const line = k + 1;
     const fields = lines[k]!.split(',');
@@ -58,17 +61,21 @@ export function parseBarsCsv(text: string, file: string): Bars {
     }
     const i = k - 1;
     const stamp = fields[0]!.trim();
-    const parsed = parseIsoTime(stamp);
-    let time = Number.NaN;
-    if (parsed.kind === 'impossible') report(line, `timestamp ${JSON.stringify(stamp)} is not a valid time: ${parsed.why}`);
-    else if (parsed.kind === 'malformed' || parsed.dateOnly || !parsed.zoned) {
-      report(line, `timestamp ${JSON.stringify(stamp)} is not an ISO-8601 time with a zone (e.g. 2024-01-02T14:30:00Z)`);
-    } else time = parsed.ms;
-    const [open, high, low, close, volume] = fields.slice(1).map((f) => (f.trim() === '' ? Number.NaN : Number(f)));
-    const values = { open: open!, high: high!, low: low!, close: close!, volume: volume! };
+    let time = parseIsoSecondsZ(stamp);
+    if (Number.isNaN(time)) {
+      const parsed = parseIsoTime(stamp);
+      if (parsed.kind === 'impossible') report(line, `timestamp ${JSON.stringify(stamp)} is not a valid time: ${parsed.why}`);
+      else if (parsed.kind === 'malformed' || parsed.dateOnly || !parsed.zoned) {
+        report(line, `timestamp ${JSON.stringify(stamp)} is not an ISO-8601 time with a zone (e.g. 2024-01-02T14:30:00Z)`);
+      } else time = parsed.ms;
+    }
+    // one pass over the five numbers, without a record per line: this loop reads every bar of every file
     let numeric = true;
-    for (const [name, value] of Object.entries(values)) {
-      const raw = fields[['open', 'high', 'low', 'close', 'volume'].indexOf(name) + 1]!;
+    for (let f = 0; f < 5; f++) {
+      const raw = fields[f + 1]!;
+      const value = raw.trim() === '' ? Number.NaN : Number(raw);
+      values[f] = value;
+      const name = VALUE_NAMES[f]!;
       if (!Number.isFinite(value)) {
         report(line, `${name} ${JSON.stringify(raw)} is not a number`);
         numeric = false;
@@ -80,10 +87,15 @@ export function parseBarsCsv(text: string, file: string): Bars {
         numeric = false;
       }
     }
+    const open = values[0]!;
+    const high = values[1]!;
+    const low = values[2]!;
+    const close = values[3]!;
+    const volume = values[4]!;
     if (numeric) {
-      if (values.high < values.low) report(line, `high ${values.high} is below low ${values.low}`);
-      else if (values.open > values.high || values.open < values.low) report(line, `open ${values.open} lies outside the bar's range ${values.low}..${values.high}`);
-      else if (values.close > values.high || values.close < values.low) report(line, `close ${values.close} lies outside the bar's range ${values.low}..${values.high}`);
+      if (high < low) report(line, `high ${high} is below low ${low}`);
+      else if (open > high || open < low) report(line, `open ${open} lies outside the bar's range ${low}..${high}`);
+      else if (close > high || close < low) report(line, `close ${close} lies outside the bar's range ${low}..${high}`);
     }
     if (i > 0 && !Number.isNaN(time) && !Number.isNaN(bars.time[i - 1]!)) {
       const previous = bars.time[i - 1]!;
@@ -91,11 +103,11 @@ export function parseBarsCsv(text: string, file: string): Bars {
       else if (time < previous) report(line, `timestamp ${stamp} is earlier than the line before it (bars must be sorted oldest first)`);
     }
     bars.time[i] = time;
-    bars.open[i] = values.open;
-    bars.high[i] = values.high;
-    bars.low[i] = values.low;
-    bars.close[i] = values.close;
-    bars.volume[i] = values.volume;
+    bars.open[i] = open;
+    bars.high[i] = high;
+    bars.low[i] = low;
+    bars.close[i] = close;
+    bars.volume[i] = volume;
   }
   if (problems.length > 0) throw new InputError(problems);
   return bars;

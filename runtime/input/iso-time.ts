@@ -74,3 +74,28 @@ export function parseIsoTime(text: string): IsoTimeResult {
   const epochMs = ((daysFromCivil(year, month, day) * 24 + hour) * 60 + minute - offsetMinutes) * 60_000 + second * 1000 + ms;
   return { kind: 'time', ms: epochMs, dateOnly: h === undefined, zoned: zone !== undefined };
 }
+
+const digit = (text: string, k: number): number => {
+  const d = text.charCodeAt(k) - 48;
+  return d >= 0 && d <= 9 ? d : Number.NaN;
+};
+const twoDigits = (text: string, k: number): number => digit(text, k) * 10 + digit(text, k + 1);
+
+/**
+ * `YYYY-MM-DDTHH:MM:SSZ`, the form probe and the reference write, read
+ * without a regular expression: UTC epoch milliseconds, or NaN for any
+ * other text (parseIsoTime reads those, and names what is wrong).
+ */
+export function parseIsoSecondsZ(text: string): number {
+  if (text.length !== 20 || text[4] !== '-' || text[7] !== '-' || text[10] !== 'T' || text[13] !== ':' || text[16] !== ':' || text[19] !== 'Z') {
+    return Number.NaN;
+  }
+  const year = twoDigits(text, 0) * 100 + twoDigits(text, 2);
+  const month = twoDigits(text, 5);
+  const day = twoDigits(text, 8);
+  const hour = twoDigits(text, 11);
+  const minute = twoDigits(text, 14);
+  const second = twoDigits(text, 17);
+  if (!(month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month) && hour <= 23 && minute <= 59 && second <= 59)) return Number.NaN;
+  return ((daysFromCivil(year, month, day) * 24 + hour) * 60 + minute) * 60_000 + second * 1000;
+}
