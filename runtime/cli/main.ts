@@ -5,6 +5,7 @@ import { ConfigError, InputError } from '../errors.js';
 import { probeVersion } from '../version.js';
 import { backtestCommand } from './commands/backtest.js';
 import { dbCommand } from './commands/db.js';
+import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
 import { serveCommand } from './commands/serve.js';
 import { strategiesCommand } from './commands/strategies.js';
@@ -24,7 +25,7 @@ export async function main(argv: string[]): Promise<number> {
     // global, so it runs in every command with that command's options
     .middleware(rejectUnknownOptions, true)
     .demandCommand(1, 'name a command; see --help');
-  const cli = [backtestCommand, runCommand, serveCommand, dbCommand, strategiesCommand]
+  const cli = [backtestCommand, runCommand, reportCommand, serveCommand, dbCommand, strategiesCommand]
     .reduce((y, command) => command(y), base)
     .help()
     .fail((message, error) => {

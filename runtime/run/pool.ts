@@ -5,13 +5,13 @@ import type { IndicatorEngine } from '../indicators/engines.js';
 import type { Logger } from '../logger.js';
 import type { Bars } from '../series/bars.js';
 import type {
-  CopyDone, CsvDone, DatasetMessage, FromWorker, IndicatorsMessage, PackedDone, TaskDone, TaskMessage, ToWorker,
+  CopyDone, CsvDone, DatasetMessage, FromWorker, IndicatorsMessage, PackedDone, TaskDone, TaskMessage, TextsMessage, ToWorker,
 } from './protocol.js';
 
 type TaskInput = Omit<TaskMessage, 'kind' | 'taskId' | 'format' | 'copy'>;
 
 interface PendingTask {
-  readonly message: TaskMessage | IndicatorsMessage;
+  readonly message: TaskMessage | IndicatorsMessage | TextsMessage;
   readonly resolve: (done: TaskDone) => void;
   readonly reject: (error: Error) => void;
   /** Whether a worker died holding it already: it runs once more, not twice more. */
@@ -203,11 +203,27 @@ export class WorkerPool {
     return done.columns;
   }
 
+  /**
+   * A report's justification texts encoded for index.html on a worker
+   * (TextsMessage): one Uint8Array per group, in order.
+   */
+  async texts(text: Uint8Array, starts: Uint32Array, ends: Uint32Array, groups: Uint32Array): Promise<Uint8Array[]> {
+    const done = await this.enqueue((taskId) => ({ kind: 'texts', taskId, text, starts, ends, groups }), false);
+    if (done.kind !== 'texts') throw new Error(`a worker answered a texts task with ${done.kind}`);
+    const out: Uint8Array[] = [];
+    let at = 0;
+    for (const size of done.sizes) {
+      out.push(done.encoded.subarray(at, at + size));
+      at += size;
+    }
+    return out;
+  }
+
   private submit(input: Omit<TaskMessage, 'kind' | 'taskId'>): Promise<TaskDone> {
     return this.enqueue((taskId) => ({ kind: 'task', taskId, ...input }), false);
   }
 
-  private enqueue(message: (taskId: number) => TaskMessage | IndicatorsMessage, first: boolean): Promise<TaskDone> {
+  private enqueue(message: (taskId: number) => TaskMessage | IndicatorsMessage | TextsMessage, first: boolean): Promise<TaskDone> {
     if (this.closed) return Promise.reject(new Error('the worker pool is closed'));
     return new Promise<TaskDone>((resolve, reject) => {
       const task = { message: message(this.nextTaskId++), resolve, reject, retried: false };

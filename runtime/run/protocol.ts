@@ -49,7 +49,24 @@ export interface IndicatorsMessage {
   readonly engine: IndicatorEngine;
 }
 
-export type ToWorker = DatasetMessage | ForgetMessage | TaskMessage | IndicatorsMessage;
+/**
+ * Justification texts of a report to encode for index.html (encodeTexts of
+ * runtime/report/html/codec.ts), group by group, off the main thread: the
+ * split of 50 MB of text into templates and numbers is the largest piece
+ * of a report's work, and the thread that reads the trades has enough.
+ */
+export interface TextsMessage {
+  readonly kind: 'texts';
+  readonly taskId: number;
+  readonly text: Uint8Array;
+  /** Start and end in `text` of each string, every group's strings one after another. */
+  readonly starts: Uint32Array;
+  readonly ends: Uint32Array;
+  /** Strings per group. */
+  readonly groups: Uint32Array;
+}
+
+export type ToWorker = DatasetMessage | ForgetMessage | TaskMessage | IndicatorsMessage | TextsMessage;
 
 export interface PackedDone {
   readonly kind: 'packed';
@@ -89,7 +106,15 @@ export interface IndicatorsDone {
   readonly columns: ReadonlyMap<string, Float64Array>;
 }
 
-export type TaskDone = PackedDone | CsvDone | CopyDone | IndicatorsDone;
+export interface TextsDone {
+  readonly kind: 'texts';
+  readonly taskId: number;
+  /** Every group's encoded bytes, one after another; `sizes` says how many each. */
+  readonly encoded: Uint8Array;
+  readonly sizes: Uint32Array;
+}
+
+export type TaskDone = PackedDone | CsvDone | CopyDone | IndicatorsDone | TextsDone;
 
 export interface TaskFailed {
   readonly kind: 'failed';

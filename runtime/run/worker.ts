@@ -9,7 +9,7 @@ import { CsvRows } from '../output/csv-rows.js';
 import { type ProfileRun, RunBuffers, runStrategy } from './strategy-run.js';
 import type { BarSeries } from '../series/bar-series.js';
 import type { CompiledStrategy } from '../registry/compiled.js';
-import type { DatasetMessage, FromWorker, IndicatorsMessage, TaskMessage, ToWorker } from './protocol.js';
+import type { DatasetMessage, FromWorker, IndicatorsMessage, TaskMessage, TextsMessage, ToWorker } from './protocol.js';
 
 function parent(): MessagePort {
   if (!parentPort) throw new Error('runtime/run/worker.ts runs only as a worker thread');
@@ -69,6 +69,11 @@ async function handle(message: Exclude<ToWorker, DatasetMessage>): Promise<void>
     port.postMessage(await indicators(message).catch((error: unknown) => failed(message.taskId, error)));
     return;
   }
+  if (message.kind === 'texts') {
+    const reply = await texts(message).catch((error: unknown) => failed(message.taskId, error));
+    port.postMessage(reply, reply.kind === 'texts' ? [reply.encoded.buffer as ArrayBuffer] : []);
+    return;
+  }
   const transfer: ArrayBuffer[] = [];
   let reply: FromWorker;
   try {
@@ -88,6 +93,29 @@ async function indicators(message: IndicatorsMessage): Promise<FromWorker> {
   const { computeIndicators } = await import('../indicators/compute.js');
   const columns = computeIndicators(message.bars, message.wanted, { engine: message.engine });
   return { kind: 'indicators', taskId: message.taskId, columns };
+}
+
+/** A report's text codec loads with the first such task, as the indicators do. */
+async function texts(message: TextsMessage): Promise<FromWorker> {
+  const { encodeTexts } = await import('../report/html/codec.js');
+  const { textHoldsNumberByte } = await import('../report/html/number-byte.js');
+  const holds = textHoldsNumberByte(message.text);
+  const parts: Uint8Array[] = [];
+  const sizes = new Uint32Array(message.groups.length);
+  let at = 0;
+  message.groups.forEach((n, g) => {
+    const part = encodeTexts(message.text, message.starts.subarray(at, at + n), message.ends.subarray(at, at + n), holds);
+    parts.push(part);
+    sizes[g] = part.length;
+    at += n;
+  });
+  const encoded = new Uint8Array(parts.reduce((total, part) => total + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    encoded.set(part, offset);
+    offset += part.length;
+  }
+  return { kind: 'texts', taskId: message.taskId, encoded, sizes };
 }
 
 function runTask(message: TaskMessage, transfer: ArrayBuffer[]): FromWorker {
