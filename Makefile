@@ -2,10 +2,10 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help setup install generate build test typecheck lint vitest check-generated check-registry bench chaos demo clean
+.PHONY: help setup install chromium generate build test typecheck lint vitest check-generated check-registry bench chaos demo clean
 
 help:
-	@echo "make setup     install dependencies (npm ci), build the talib addon, generate and bundle"
+	@echo "make setup     install dependencies (npm ci), build the talib addon, generate and bundle; Chromium for the report's browser tests"
 	@echo "make test      typecheck, lint, unit/parity tests, stale generated/ check"
 	@echo "make generate  strategies.json -> generated/"
 	@echo "make check-registry PY_REGISTRY=module [PY_PATH=dir] [PY_DATA=file.csv]"
@@ -14,12 +14,16 @@ help:
 	@echo "make chaos     fault injection (PostgreSQL restart, killed instance, dead worker thread, lost connections): rows must equal an uninterrupted run's"
 	@echo "make demo      sample bars for two symbols -> embedded PostgreSQL -> probe run -> summary"
 
-setup: install generate build
+setup: install generate build chromium
 
 # npm ci installs exactly package-lock.json (never rewrites it); warnings stay in npm's log, errors are printed
 install:
 	npm ci --no-audit --no-fund --loglevel=error
 	node scripts/build-talib.mjs
+
+# Debian's chromium for the browser tests of the report, when missing and the machine allows it (else a line says how)
+chromium:
+	@bash scripts/install-chromium.sh
 
 generate:
 	npx tsx compiler/main.ts
@@ -31,6 +35,7 @@ test: typecheck lint vitest check-generated
 
 typecheck:
 	npx tsc --noEmit -p tsconfig.json
+	npx tsc --noEmit -p runtime/report/page/tsconfig.json
 
 lint:
 	npx eslint --max-warnings 0 .
