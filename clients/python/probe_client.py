@@ -199,6 +199,42 @@ class ProbeClient:
             if not rows or offset >= int(page.get("total", 0)):
                 return
 
+    def summary(self, run_id: str, page_size: int = 1000,
+                **filters: Any) -> list[dict[str, Any]]:
+        """The run's per-strategy summary: one row per (symbol, timeframe,
+        strategy, risk profile) it finished, as ``probe report`` writes
+        summary.csv, every page fetched (limit/offset).
+
+        ``filters`` are those of ``results``: symbol, timeframe,
+        strategy_id, risk_profile, long_short (``long`` or ``short``:
+        each row computed from that side's trades only). Each row is a
+        dict with summary.csv's columns (symbol, timeframe, strategy_id,
+        strategy_name, risk_profile, trades, long_trades, short_trades,
+        win_rate, avg_pnl, avg_win, avg_loss, profit_factor,
+        total_return, max_drawdown, sharpe_per_trade, avg_bars_held,
+        exits_stop, exits_target, exits_trailing, exits_time,
+        exits_signal, never_trades), ``None`` where a metric is
+        undefined. The run must have finished (else ProbeError 409
+        CONFLICT). A run that did not store its trades has them
+        recomputed by the server, which can take seconds.
+        """
+        unknown = set(filters) - RESULT_FILTERS
+        if unknown:
+            raise TypeError(f"unknown summary filter(s) "
+                            f"{', '.join(sorted(unknown))}: use "
+                            f"{', '.join(sorted(RESULT_FILTERS))}")
+        if page_size < 1:
+            raise ValueError("page_size must be at least 1")
+        path = f"{API}/runs/{_segment(run_id)}/summary"
+        rows: list[dict[str, Any]] = []
+        while True:
+            query = {**filters, "limit": page_size, "offset": len(rows)}
+            page = self._request("GET", path, query=query)
+            batch = page.get("summary") or []
+            rows.extend(batch)
+            if not batch or len(rows) >= int(page.get("total", 0)):
+                return rows
+
     def cancel(self, run_id: str) -> dict[str, Any]:
         """DELETE /api/v1/runs/{run_id}: the run's status afterwards (work
         already written stays)."""

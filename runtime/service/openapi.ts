@@ -1,4 +1,4 @@
-import { ENDPOINTS, type Endpoint, openApiPath } from './http/endpoints.js';
+import { ENDPOINTS, type Endpoint, type ResponseDef, openApiPath } from './http/endpoints.js';
 import { COMPONENT_SCHEMAS, type JsonSchema, type ParameterDef, type SchemaName } from './http/schemas.js';
 
 /** The OpenAPI 3.0.3 objects this document uses. */
@@ -16,7 +16,8 @@ export interface OpenApiMediaType {
 
 export interface OpenApiResponse {
   readonly description: string;
-  readonly content: { readonly 'application/json': OpenApiMediaType };
+  /** application/json, but for the report's text/html. */
+  readonly content: Readonly<Record<string, OpenApiMediaType>>;
 }
 
 export type SecurityRequirement = Readonly<Record<string, readonly string[]>>;
@@ -72,7 +73,10 @@ function operation(endpoint: Endpoint): OpenApiOperation {
     ...(params.length > 0 ? { parameters: params } : {}),
     ...(endpoint.bodySchemaName === undefined ? {} : { requestBody: { required: true, content: json(ref(endpoint.bodySchemaName)) } }),
     responses: Object.fromEntries(
-      Object.entries(endpoint.responses).map(([status, r]) => [status, { description: r.description, content: json(ref(r.schema)) }]),
+      (Object.entries(endpoint.responses) as [string, ResponseDef][]).map(([status, r]) => [
+        status,
+        { description: r.description, content: r.mediaType === undefined ? json(ref(r.schema)) : { [r.mediaType]: { schema: ref(r.schema) } } },
+      ]),
     ),
   };
 }

@@ -9,7 +9,11 @@ import {
   type NormalizedRequest, type Submission, type UnitKey, checkSymbols, estimatedSeconds, normalizeSubmission, resubmission, submissionWork,
   unitKeyOf,
 } from './submission.js';
-import type { ResultFilters, ResultItem, RunRequest, RunService, RunStatus, RunStatusName, Submitted } from './types.js';
+import type { WorkerPool } from '../run/pool.js';
+import { RunReports } from './run-reports.js';
+import type {
+  ResultFilters, ResultItem, RunRequest, RunService, RunStatus, RunStatusName, Submitted, SummaryPageData,
+} from './types.js';
 
 /** How long learned rates are used before the finished units are read again. */
 const RATES_TTL_MS = 30_000;
@@ -43,6 +47,8 @@ type CountedUnit = UnitKey & { readonly bars: number };
  * database answers for every run, also after a restart.
  */
 export class PgRunService implements RunService {
+  private readonly reports: RunReports;
+
   constructor(
     private readonly pool: Pool,
     private readonly boss: PgBoss,
@@ -50,7 +56,11 @@ export class PgRunService implements RunService {
     private readonly strategies: readonly { readonly id: number; readonly name: string }[],
     /** Where failures that fail no request (a ROLLBACK that failed) are logged. */
     private readonly log: Pick<Logger, 'warn'>,
-  ) {}
+    /** Where /summary and /report recompute the trades of a run that did not store them; default a pool of one made per report. */
+    workers?: WorkerPool,
+  ) {
+    this.reports = new RunReports(pool, workers);
+  }
 
   /**
    * Normalises the request (submission.ts) and counts its bars, refusing
@@ -239,6 +249,23 @@ export class PgRunService implements RunService {
       values,
     );
     return { total: total.rows[0]!.n, results: page.rows };
+  }
+
+  async summary(runId: string, filters: ResultFilters, limit: number, offset: number): Promise<SummaryPageData> {
+    return this.reports.summary(runId, await this.reportState(runId), filters, limit, offset);
+  }
+
+  async report(runId: string): Promise<Uint8Array> {
+    return this.reports.html(runId, await this.reportState(runId));
+  }
+
+  /** What changes when a finished run is resumed and finishes again: its report is then made anew. */
+  private async reportState(runId: string): Promise<string> {
+    const { rows } = await this.pool.query<{ state: string }>(
+      `SELECT concat_ws(' ', status, finished_at::text) AS state FROM probe_service_runs WHERE run_id = $1`,
+      [runId],
+    );
+    return rows[0]?.state ?? '';
   }
 
   async databaseOk(): Promise<boolean> {

@@ -62,7 +62,7 @@ export async function startService(config: Config, env: NodeJS.ProcessEnv = proc
     }));
     workers = new WorkerPool(config.engine.max_workers > 0 ? config.engine.max_workers : undefined, { log: log.child({ component: 'pool' }) });
     const pool = workers;
-    const service = new PgRunService(db.pool, boss, STRATEGIES, log.child({ component: 'runs' }));
+    const service = new PgRunService(db.pool, boss, STRATEGIES, log.child({ component: 'runs' }), workers);
     const server = buildServer({
       service,
       version: probeVersion(),

@@ -1,5 +1,6 @@
 import type { RiskProfileName } from '../engine/risk-profiles.js';
 import type { ApiBody } from './http/schemas.js';
+import type { SummaryRow } from '../report/model.js';
 
 /** A run as submitted (the API's body, validated). */
 export interface RunRequest {
@@ -62,6 +63,12 @@ export interface ResultFilters {
   readonly longShort?: 'long' | 'short';
 }
 
+export interface SummaryPageData {
+  readonly total: number;
+  readonly rows: readonly SummaryRow[];
+  readonly verification: string | null;
+}
+
 /** One row of strategy_probe_results as the API shows it (its schema, ResultItem in http/schemas.ts, says which fields). */
 export type ResultItem = ApiBody<'ResultItem'>;
 
@@ -89,6 +96,13 @@ export interface RunService {
   /** Marks the run cancelled and drops its queued units; work already written stays. */
   cancel(runId: string): Promise<RunStatus | undefined>;
   results(runId: string, filters: ResultFilters, limit: number, offset: number): Promise<{ total: number; results: ResultItem[] }>;
+  /**
+   * The run's summary rows (`probe report`'s summary.csv) matching the filters, one page of them, and how the trades were
+   * checked (RunInfo.verification). For a run that has finished; long_short computes the rows from that side's trades.
+   */
+  summary(runId: string, filters: ResultFilters, limit: number, offset: number): Promise<SummaryPageData>;
+  /** The run's report page (index.html of `probe report --run-id`), for a run that has finished. */
+  report(runId: string): Promise<Uint8Array>;
   /** True when the database answers. */
   databaseOk(): Promise<boolean>;
 }

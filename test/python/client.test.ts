@@ -8,6 +8,11 @@ import { freshDatabase, type TestDatabase } from '../support/database.js';
 import { PARITY_DIR } from '../support/parity-fixtures.js';
 import { type ServeProcess, serviceConfig, startServe } from '../support/serve.js';
 import { pythonJson, runPython } from './python.js';
+import { LONG } from '../../runtime/engine/trade.js';
+import { loadDatabaseReport } from '../../runtime/report/from-db.js';
+import { summarize } from '../../runtime/report/summary.js';
+import { toSummaryItem } from '../../runtime/service/http/run-routes.js';
+import { tradesOfSide } from '../../runtime/service/run-reports.js';
 
 /**
  * clients/python/probe_client.py against a real `probe serve` (with a bearer
@@ -82,6 +87,8 @@ describe('the Python client against probe serve', () => {
       final: { status: string; progress: { completed: number; total: number }; summary: Record<string, number> };
       results: ResultRow[];
       filtered: ResultRow[];
+      summary: Record<string, unknown>[];
+      summary_short: Record<string, unknown>[];
       cancel_finished: { status: string };
       strategies: { id: number; category: string }[];
       trend: { id: number; category: string }[];
@@ -105,6 +112,17 @@ describe('the Python client against probe serve', () => {
     expect(out.filtered).toEqual(stored.filter((r) => r.strategy_id === 2 && r.risk_profile === 'low' && r.long_short === 'long'));
     expect(out.filtered.length).toBeGreaterThan(0);
 
+    // the run stored no trades: the server recomputed them; the summary is that of the run read here, as JSON
+    const report = await loadDatabaseReport(db.pool, { runId: 'py-client', workers: 1 });
+    expect(report.run.verification).toBe(`verified against the stored results (${stored.length} rows)`);
+    const expected = summarize(report).map(toSummaryItem);
+    expect(expected).toHaveLength(6);
+    expect(out.summary).toEqual(JSON.parse(JSON.stringify(expected)));
+    expect(out.summary.reduce((n, r) => n + (r.trades as number), 0)).toBe(out.final.summary.total_trades);
+    const shorts = summarize({ ...report, trades: tradesOfSide(report.trades, 1 - LONG) }).map(toSummaryItem).filter((r) => r.strategy_id === 2);
+    expect(out.summary_short).toEqual(JSON.parse(JSON.stringify(shorts)));
+    expect(out.summary_short.every((r) => r.long_trades === 0)).toBe(true);
+
     expect(out.cancel_finished.status).toBe('completed');
     expect(out.strategies.map((s) => s.id)).toEqual(REGISTRY.map((s) => s.id).sort((a, b) => a - b));
     expect(out.trend.map((s) => s.id)).toEqual(REGISTRY.filter((s) => s.category === 'trend').map((s) => s.id).sort((a, b) => a - b));
@@ -126,7 +144,7 @@ describe('the Python client against probe serve', () => {
 
   it('raises ProbeError with the API code, message and details', async () => {
     const out = await pythonJson<Record<string, ClientError> & { no_token_health: string }>([SCRIPT, 'errors', server!.url, TOKEN]);
-    for (const key of ['status_unknown', 'results_unknown', 'cancel_unknown', 'wait_unknown']) {
+    for (const key of ['status_unknown', 'results_unknown', 'cancel_unknown', 'wait_unknown', 'summary_unknown']) {
       expect(out[key], key).toEqual({ status: 404, code: 'RUN_NOT_FOUND', message: 'no run with id no-such-run', details: { run_id: 'no-such-run' } });
     }
     expect(out.invalid_symbol).toMatchObject({ status: 400, code: 'INVALID_SYMBOL' });

@@ -39,6 +39,9 @@ def run(client: ProbeClient) -> dict[str, Any]:
         "filtered": list(client.results(run_id, strategy_id=2,
                                         risk_profile="low",
                                         long_short="long")),
+        "summary": client.summary(run_id, page_size=5),
+        "summary_short": client.summary(run_id, strategy_id=2,
+                                        long_short="short"),
         "cancel_finished": client.cancel(run_id),
         "strategies": client.strategies(),
         "trend": client.strategies(category="trend"),
@@ -63,6 +66,7 @@ def errors(client: ProbeClient, url: str) -> dict[str, Any]:
         "results_unknown": error_of(
             lambda: list(client.results("no-such-run"))),
         "cancel_unknown": error_of(lambda: client.cancel("no-such-run")),
+        "summary_unknown": error_of(lambda: client.summary("no-such-run")),
         "wait_unknown": error_of(lambda: client.wait("no-such-run")),
         "invalid_symbol": error_of(
             lambda: client.submit_run(["NOSUCHSYM"], timeframes=["1Day"])),

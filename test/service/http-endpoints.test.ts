@@ -13,6 +13,8 @@ import { strategyInfos } from '../../runtime/registry/strategy-info.js';
 import { type OpenApiDocument, openApiDocument } from '../../runtime/service/openapi.js';
 import { type ResultItem, ServiceError } from '../../runtime/service/types.js';
 import { FakeRunService, resultItem } from '../support/fake-run-service.js';
+import type { SummaryRow } from '../../runtime/report/model.js';
+import { SUMMARY_COLUMNS, summaryRecord } from '../../runtime/report/summary-csv.js';
 
 // ajv-formats is CommonJS: under NodeNext its default import is the module object
 const addFormats = addFormatsModule as unknown as { default: (ajv: Ajv) => Ajv };
@@ -90,7 +92,8 @@ function checkAgainstDocument(method: string, url: string, status: number, body:
   } else {
     const response = operation.responses[String(status)];
     expect(response, `${method} ${path}: status ${status} is not documented`).toBeDefined();
-    schema = response!.content['application/json'].schema;
+    // JSON, or the one other media type an operation publishes (the report's text/html, its body the text)
+    schema = Object.values(response!.content)[0]!.schema;
     key = `${method} ${path} ${status}`;
   }
   const validate = validatorFor(key, schema);
@@ -123,6 +126,8 @@ function encode(options: SendOptions): { headers: Record<string, string>; payloa
 }
 
 function parse(status: number, headers: Record<string, string>, text: string, method: string): Reply {
+  // the report is the one answer that is not JSON: its body is checked as the string it is
+  if (status === 200 && /^text\/html/.test(headers['content-type'] ?? '')) return { status, headers, text, json: text };
   if (method !== 'HEAD') expect(headers['content-type'], `${method} ${status}: JSON expected`).toMatch(/^application\/json/);
   return { status, headers, text, json: text === '' ? null : (JSON.parse(text) as Json) };
 }
@@ -572,6 +577,99 @@ describe.each(['inject', 'http'] as const)('endpoints (%s)', (kind) => {
     });
   });
 
+  describe('GET /api/v1/runs/:run_id/summary and /report', () => {
+    const row = (overrides: Partial<SummaryRow>): SummaryRow => ({
+      symbol: 'AAPL', timeframe: '1Hour', strategyId: 1, strategyName: 'ema20_ema50_trend_cross', riskProfile: 'low', trades: 3,
+      longTrades: 2, shortTrades: 1, winRate: 2 / 3, avgPnl: 0.01, avgWin: 0.02, avgLoss: -0.01, profitFactor: 4, totalReturn: 0.0301,
+      maxDrawdown: 0.01, sharpePerTrade: 0.5, avgBarsHeld: 4.5, exitsStop: 1, exitsTarget: 1, exitsTrailing: 0, exitsTime: 0,
+      exitsSignal: 1, neverTrades: null, ...overrides,
+    });
+    const rows = [
+      row({}),
+      row({ riskProfile: 'high', trades: 0, longTrades: 0, shortTrades: 0, winRate: null, avgPnl: null, avgWin: null, avgLoss: null,
+        profitFactor: null, totalReturn: null, maxDrawdown: null, sharpePerTrade: null, avgBarsHeld: null, exitsStop: 0, exitsTarget: 0,
+        exitsSignal: 0, neverTrades: 'entry_long can never be true' }),
+      row({ symbol: 'SPY', timeframe: '1Day', strategyId: 2, strategyName: 'ema50_ema200_golden_death_cross' }),
+    ];
+    beforeEach(async () => {
+      await h.send('POST', '/api/v1/runs', { body: { symbols: ['AAPL', 'SPY'], run_id: 'rep' } });
+    });
+
+    it('answers the summary rows under summary.csv\'s columns, nulls where undefined, with the verification', async () => {
+      h.service.complete('rep');
+      h.service.setReport('rep', rows, 'verified against the stored results (12 rows)');
+      const r = await h.send('GET', '/api/v1/runs/rep/summary');
+      expect(r.status).toBe(200);
+      const body = r.json as { summary: Record<string, Json>[]; total: number; limit: number; offset: number; verification: string };
+      expect(body).toMatchObject({ total: 3, limit: 100, offset: 0, verification: 'verified against the stored results (12 rows)' });
+      expect(body.summary.map((item) => Object.keys(item))).toEqual(rows.map(() => [...SUMMARY_COLUMNS]));
+      expect(body.summary.map((item) => Object.values(item))).toEqual(rows.map((x) => Object.values(summaryRecord(x))));
+      expect(body.summary[1]).toMatchObject({ trades: 0, win_rate: null, sharpe_per_trade: null, never_trades: 'entry_long can never be true' });
+      expect(h.service.calls.at(-1)).toEqual({ method: 'summary', runId: 'rep', filters: {}, limit: 100, offset: 0 });
+    });
+
+    it('takes /results\' filters and paging', async () => {
+      h.service.complete('rep');
+      h.service.setReport('rep', rows, null);
+      const r = await h.send('GET', '/api/v1/runs/rep/summary?symbol=aapl&timeframe=1Hour&strategy_id=1&long_short=short&limit=1&offset=1');
+      expect(h.service.calls.at(-1)).toEqual({
+        method: 'summary', runId: 'rep', filters: { symbol: 'aapl', timeframe: '1Hour', strategyId: 1, longShort: 'short' }, limit: 1, offset: 1,
+      });
+      expect(r.json).toMatchObject({ total: 2, limit: 1, offset: 1, verification: null });
+      expect((r.json as { summary: { risk_profile: string }[] }).summary.map((x) => x.risk_profile)).toEqual(['high']);
+      for (const query of ['limit=0', 'risk_profile=extreme', 'long_short=both', 'symbl=AAPL']) {
+        const bad = await h.send('GET', `/api/v1/runs/rep/summary?${query}`);
+        expect(bad.status, query).toBe(400);
+        expect(errorOf(bad).code).toBe('VALIDATION_ERROR');
+      }
+      expect((await h.send('GET', '/api/v1/runs/rep%2F/report')).status).toBe(400);
+    });
+
+    it('answers the report page as text/html', async () => {
+      h.service.complete('rep');
+      h.service.setReport('rep', rows, null, '<!doctype html><title>rep ✓</title>');
+      const r = await h.send('GET', '/api/v1/runs/rep/report');
+      expect(r.status).toBe(200);
+      expect(r.headers['content-type']).toBe('text/html; charset=utf-8');
+      expect(r.text).toBe('<!doctype html><title>rep ✓</title>');
+    });
+
+    it('answers 409 CONFLICT while the run is queued or running, and reports a failed run as far as it got', async () => {
+      for (const status of ['queued', 'running'] as const) {
+        if (status === 'running') h.service.start('rep');
+        for (const what of ['summary', 'report']) {
+          const r = await h.send('GET', `/api/v1/runs/rep/${what}`);
+          expect(r.status, `${status} ${what}`).toBe(409);
+          expect(errorOf(r)).toEqual({ code: 'CONFLICT', message: `run rep is ${status}: its report is made once it has finished`, details: { run_id: 'rep', status } });
+        }
+      }
+      h.service.fail('rep', 'boom');
+      expect((await h.send('GET', '/api/v1/runs/rep/summary')).status).toBe(200);
+    });
+
+    it('answers 404 for an unknown run, 500 and 503 as the other endpoints', async () => {
+      for (const what of ['summary', 'report'] as const) {
+        const missing = await h.send('GET', `/api/v1/runs/other/${what}`);
+        expect(missing.status).toBe(404);
+        expect(errorOf(missing).code).toBe('RUN_NOT_FOUND');
+        h.service.complete('rep');
+        h.service.failNext(what, new Error('relation does not exist'));
+        expect((await h.send('GET', `/api/v1/runs/rep/${what}`)).status).toBe(500);
+        h.service.hang('status');
+        await h.close();
+        const service = h.service;
+        h = await harness(kind, { serviceTimeoutMs: 100 });
+        await h.send('POST', '/api/v1/runs', { body: { symbols: ['AAPL', 'SPY'], run_id: 'rep' } });
+        h.service.hang('status');
+        const slow = await h.send('GET', `/api/v1/runs/rep/${what}`);
+        expect(slow.status).toBe(503);
+        expect(errorOf(slow).code).toBe('SERVICE_UNAVAILABLE');
+        service.resume('status');
+        h.service.resume('status');
+      }
+    });
+  });
+
   describe('strategies', () => {
     it('lists every strategy by id, summary fields only', async () => {
       const r = await h.send('GET', '/api/v1/strategies');
@@ -748,6 +846,8 @@ describe.each(['inject', 'http'] as const)('endpoints (%s)', (kind) => {
         ['GET', '/api/v1/runs/x'],
         ['DELETE', '/api/v1/runs/x'],
         ['GET', '/api/v1/runs/x/results'],
+        ['GET', '/api/v1/runs/x/summary'],
+        ['GET', '/api/v1/runs/x/report'],
         ['GET', '/api/v1/strategies'],
         ['GET', '/api/v1/strategies/1'],
       ] as const) {
@@ -795,7 +895,9 @@ describe('the OpenAPI document', () => {
     expect(routes).toEqual([
       'DELETE /api/v1/runs/{run_id}',
       'GET /api/v1/runs/{run_id}',
+      'GET /api/v1/runs/{run_id}/report',
       'GET /api/v1/runs/{run_id}/results',
+      'GET /api/v1/runs/{run_id}/summary',
       'GET /api/v1/strategies',
       'GET /api/v1/strategies/{id}',
       'GET /health',
@@ -830,7 +932,7 @@ describe('the OpenAPI document', () => {
         for (const [status, response] of Object.entries(op.responses)) {
           expect(response.description.length, `${where} ${status}`).toBeGreaterThan(0);
           // compiles, with every $ref resolved
-          validatorFor(`doc ${where} ${status}`, response.content['application/json'].schema);
+          validatorFor(`doc ${where} ${status}`, Object.values(response.content)[0]!.schema);
           if (Number(status) >= 400) expect(response.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Error' });
         }
       }
@@ -850,6 +952,12 @@ describe('the OpenAPI document', () => {
       expect(Object.keys(operation.responses).sort()).toEqual(Object.keys(endpoint.responses).sort());
       for (const [status, response] of Object.entries(operation.responses)) {
         const key = Number(status) >= 400 ? `${status[0]}xx` : status;
+        if (response.content['application/json'] === undefined) {
+          // not JSON (the report's HTML): sent as is, with no serialiser
+          expect(Object.keys(response.content), `${endpoint.operationId} ${status}`).toEqual(['text/html']);
+          expect(served[key], `${endpoint.operationId} ${status}`).toBeUndefined();
+          continue;
+        }
         expect(served[key], `${endpoint.operationId} ${status}`).toEqual(resolveRefs(DOCUMENT, response.content['application/json'].schema));
       }
     }

@@ -2,7 +2,10 @@ import type { Rates, Work } from '../../runtime/service/estimate.js';
 import {
   type NormalizedRequest, checkSymbols, estimatedSeconds, normalizeSubmission, resubmission, submissionWork,
 } from '../../runtime/service/submission.js';
-import type { ResultFilters, ResultItem, RunRequest, RunService, RunStatus, RunStatusName, Submitted } from '../../runtime/service/types.js';
+import type { SummaryRow } from '../../runtime/report/model.js';
+import type {
+  ResultFilters, ResultItem, RunRequest, RunService, RunStatus, RunStatusName, Submitted, SummaryPageData,
+} from '../../runtime/service/types.js';
 
 export interface FakeRunServiceOptions {
   /** Symbols "in the database" (upper case). */
@@ -21,6 +24,10 @@ interface FakeRun {
   completed: number;
   trades: number;
   results: ResultItem[];
+  /** What summary() and report() answer once the run has finished (setReport). */
+  summary: SummaryRow[];
+  verification: string | null;
+  page: Uint8Array;
   error: string | null;
   createdAt: string;
   startedAt: number | null;
@@ -31,7 +38,8 @@ interface FakeRun {
 export type FakeCall =
   | { readonly method: 'submit'; readonly request: RunRequest }
   | { readonly method: 'status' | 'cancel'; readonly runId: string }
-  | { readonly method: 'results'; readonly runId: string; readonly filters: ResultFilters; readonly limit: number; readonly offset: number }
+  | { readonly method: 'results' | 'summary'; readonly runId: string; readonly filters: ResultFilters; readonly limit: number; readonly offset: number }
+  | { readonly method: 'report'; readonly runId: string }
   | { readonly method: 'databaseOk' };
 
 /**
@@ -115,6 +123,9 @@ export class FakeRunService implements RunService {
       completed: 0,
       trades: 0,
       results: [],
+      summary: [],
+      verification: null,
+      page: new TextEncoder().encode(`<!doctype html><title>${runId}</title>`),
       error: null,
       createdAt: new Date().toISOString(),
       startedAt: null,
@@ -159,6 +170,27 @@ export class FakeRunService implements RunService {
     return { total: rows.length, results: rows.slice(offset, offset + limit) };
   }
 
+  /** The rows matching the filters (long_short keeps the rows as they are: the fake has no trades to split). */
+  async summary(runId: string, filters: ResultFilters, limit: number, offset: number): Promise<SummaryPageData> {
+    this.enter({ method: 'summary', runId, filters, limit, offset });
+    await this.settle('summary');
+    const run = this.runs.get(runId);
+    const rows = (run?.summary ?? []).filter(
+      (r) =>
+        (filters.symbol === undefined || r.symbol === filters.symbol.toUpperCase()) &&
+        (filters.timeframe === undefined || r.timeframe === filters.timeframe) &&
+        (filters.strategyId === undefined || r.strategyId === filters.strategyId) &&
+        (filters.riskProfile === undefined || r.riskProfile === filters.riskProfile),
+    );
+    return { total: rows.length, rows: rows.slice(offset, offset + limit), verification: run?.verification ?? null };
+  }
+
+  async report(runId: string): Promise<Uint8Array> {
+    this.enter({ method: 'report', runId });
+    await this.settle('report');
+    return this.run(runId).page;
+  }
+
   async databaseOk(): Promise<boolean> {
     this.enter({ method: 'databaseOk' });
     await this.settle('databaseOk');
@@ -194,6 +226,14 @@ export class FakeRunService implements RunService {
     const run = this.run(runId);
     run.status = 'completed';
     run.finishedAt = Date.now();
+  }
+
+  /** What the run's summary() and report() answer. */
+  setReport(runId: string, summary: readonly SummaryRow[], verification: string | null, page?: string): void {
+    const run = this.run(runId);
+    run.summary = [...summary];
+    run.verification = verification;
+    if (page !== undefined) run.page = new TextEncoder().encode(page);
   }
 
   fail(runId: string, message: string): void {

@@ -2,7 +2,7 @@ import type { FastifySchema } from 'fastify';
 import type { FromParameters, FromSchema } from './schema-types.js';
 import {
   type ApiBody, COMPONENT_SCHEMAS, type JsonSchema, type ParameterDef, RESULTS_QUERY, RUN_ID_PARAM, RunRequestSchema, STRATEGIES_QUERY,
-  STRATEGY_ID_PARAM, type SchemaName,
+  STRATEGY_ID_PARAM, SUMMARY_QUERY, type SchemaName,
 } from './schemas.js';
 
 /**
@@ -19,6 +19,8 @@ export type Method = 'GET' | 'POST' | 'DELETE';
 export interface ResponseDef {
   readonly description: string;
   readonly schema: SchemaName;
+  /** A body that is not JSON (the report's HTML): published with this media type, sent as the handler returns it. */
+  readonly mediaType?: 'text/html';
 }
 
 export interface Endpoint {
@@ -45,6 +47,7 @@ const E401 = error('UNAUTHORIZED: the bearer token is missing or wrong (only whe
 const E500 = error('INTERNAL_ERROR: an unexpected failure; nothing about it is disclosed (the server logs it).');
 const E503 = error('SERVICE_UNAVAILABLE: the server is shutting down, or the service (its database) did not answer in time.');
 const RUN_404 = error('RUN_NOT_FOUND: no run with this id.');
+const RUN_409 = error('CONFLICT: the run is queued or running; its report is made once it has finished (completed, failed or cancelled).');
 
 export const ENDPOINTS = {
   health: {
@@ -130,6 +133,38 @@ export const ENDPOINTS = {
     query: RESULTS_QUERY,
     responses: { 200: { description: 'One page of result rows.', schema: 'ResultPage' }, 400: E400, 401: E401, 404: RUN_404, 500: E500, 503: E503 },
   },
+  getRunSummary: {
+    operationId: 'getRunSummary',
+    method: 'GET',
+    path: `${API_PREFIX}/runs/:run_id/summary`,
+    summary: 'A run’s per-strategy summary (summary.csv of `probe report`), filtered and paged',
+    description:
+      'One row per (symbol, timeframe, strategy, risk profile) the run finished, trades or none, with /results\' filters and paging. ' +
+      'The metrics come from the run\'s stored trades; a run that did not store them has them recomputed by the engine and checked ' +
+      'against its stored results (`verification`), which can take seconds for a large run.',
+    tag: 'runs',
+    auth: true,
+    params: { run_id: RUN_ID_PARAM },
+    query: SUMMARY_QUERY,
+    responses: {
+      200: { description: 'One page of summary rows.', schema: 'SummaryPage' },
+      400: E400, 401: E401, 404: RUN_404, 409: RUN_409, 500: E500, 503: E503,
+    },
+  },
+  getRunReport: {
+    operationId: 'getRunReport',
+    method: 'GET',
+    path: `${API_PREFIX}/runs/:run_id/report`,
+    summary: 'A run’s report: the index.html `probe report --run-id` writes',
+    description: 'One self-contained HTML page: leaderboard, heatmap, equity curves, hour x weekday, drill-down with the bars and trades.',
+    tag: 'runs',
+    auth: true,
+    params: { run_id: RUN_ID_PARAM },
+    responses: {
+      200: { description: 'The report page.', schema: 'ReportHtml', mediaType: 'text/html' },
+      400: E400, 401: E401, 404: RUN_404, 409: RUN_409, 500: E500, 503: E503,
+    },
+  },
   listStrategies: {
     operationId: 'listStrategies',
     method: 'GET',
@@ -181,7 +216,13 @@ export interface RouteTypes<E extends Endpoint> {
   Params: E extends { readonly params: infer P } ? FromParameters<P> : unknown;
   Querystring: E extends { readonly query: infer Q } ? FromParameters<Q> : unknown;
   Body: E extends { readonly body: infer B } ? FromSchema<B> : unknown;
-  Reply: { [S in keyof E['responses']]: S extends Success ? ApiBody<E['responses'][S]['schema']> : never }[keyof E['responses']];
+  Reply: {
+    [S in keyof E['responses']]: S extends Success
+      ? E['responses'][S] extends { readonly mediaType: string }
+        ? Uint8Array | string
+        : ApiBody<E['responses'][S]['schema']>
+      : never;
+  }[keyof E['responses']];
 }
 
 /**
@@ -218,7 +259,9 @@ function inline(schema: JsonSchema): JsonSchema {
  */
 export function responseSchemas(endpoint: Endpoint): Record<string, JsonSchema> {
   const response: Record<string, JsonSchema> = {};
-  for (const [status, r] of Object.entries(endpoint.responses)) {
+  for (const [status, r] of Object.entries(endpoint.responses) as [string, ResponseDef][]) {
+    // fastify serialises JSON only: another media type is sent as the handler returns it
+    if (r.mediaType !== undefined) continue;
     const key = Number(status) >= 400 ? `${status[0]}xx` : status;
     const schema = inlineSchema(r.schema);
     if (response[key] !== undefined && response[key] !== schema) throw new Error(`${endpoint.operationId}: the ${key} responses have different schemas`);

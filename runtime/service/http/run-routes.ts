@@ -1,17 +1,48 @@
 import type { FastifyInstance } from 'fastify';
 import { RISK_PROFILE_NAMES } from '../../engine/risk-profiles.js';
 import { canonicalRiskProfiles, uniqueValues } from '../submission.js';
+import type { SummaryRow } from '../../report/model.js';
 import type { ResultFilters, RunRequest, RunStatus } from '../types.js';
 import { ApiError } from './api-error.js';
 import { API_PREFIX, ENDPOINTS, type RouteTypes } from './endpoints.js';
 import { addRoute, type RouteContext } from './route.js';
 import { timed } from './timeouts.js';
-import { type ApiBody, DEFAULT_LIMIT, DEFAULT_TIMEFRAMES, type RunRequestBody } from './schemas.js';
+import { type ApiBody, DEFAULT_LIMIT, DEFAULT_TIMEFRAMES, type ResultsQuery, type RunRequestBody } from './schemas.js';
 
 /** The bodies of the run endpoints, as their schemas (schemas.ts) describe them. */
 export type RunAcceptedBody = ApiBody<'RunAccepted'>;
 export type RunStatusBody = ApiBody<'RunStatus'>;
 export type ResultPageBody = ApiBody<'ResultPage'>;
+export type SummaryItemBody = ApiBody<'SummaryItem'>;
+
+/** A summary row under summary.csv's column names (a test holds the schema's properties to SUMMARY_COLUMNS). */
+export function toSummaryItem(r: SummaryRow): SummaryItemBody {
+  return {
+    symbol: r.symbol,
+    timeframe: r.timeframe,
+    strategy_id: r.strategyId,
+    strategy_name: r.strategyName,
+    risk_profile: r.riskProfile,
+    trades: r.trades,
+    long_trades: r.longTrades,
+    short_trades: r.shortTrades,
+    win_rate: r.winRate,
+    avg_pnl: r.avgPnl,
+    avg_win: r.avgWin,
+    avg_loss: r.avgLoss,
+    profit_factor: r.profitFactor,
+    total_return: r.totalReturn,
+    max_drawdown: r.maxDrawdown,
+    sharpe_per_trade: r.sharpePerTrade,
+    avg_bars_held: r.avgBarsHeld,
+    exits_stop: r.exitsStop,
+    exits_target: r.exitsTarget,
+    exits_trailing: r.exitsTrailing,
+    exits_time: r.exitsTime,
+    exits_signal: r.exitsSignal,
+    never_trades: r.neverTrades,
+  };
+}
 
 /** Milliseconds are plenty. */
 function roundSeconds(seconds: number): number {
@@ -89,6 +120,32 @@ async function existingRun(ctx: RouteContext, runId: string): Promise<RunStatus>
   return run;
 }
 
+/**
+ * A report is made of what a run stored: while the run goes on it would
+ * describe part of it, and its check against the stored rows would race
+ * the writers. A failed or cancelled run is reported as far as it got.
+ */
+async function finishedRun(ctx: RouteContext, runId: string): Promise<RunStatus> {
+  const run = await existingRun(ctx, runId);
+  if (run.status === 'queued' || run.status === 'running') {
+    throw new ApiError(409, 'CONFLICT', `run ${runId} is ${run.status}: its report is made once it has finished`, { run_id: runId, status: run.status });
+  }
+  return run;
+}
+
+/** Making a report reads every trade (or recomputes them) and can take far longer than a service call. */
+const REPORT_TIMEOUT_MS = 300_000;
+
+function resultFilters(q: ResultsQuery): ResultFilters {
+  return {
+    ...(q.symbol === undefined ? {} : { symbol: q.symbol }),
+    ...(q.timeframe === undefined ? {} : { timeframe: q.timeframe }),
+    ...(q.strategy_id === undefined ? {} : { strategyId: q.strategy_id }),
+    ...(q.risk_profile === undefined ? {} : { riskProfile: q.risk_profile }),
+    ...(q.long_short === undefined ? {} : { longShort: q.long_short }),
+  };
+}
+
 /** POST /api/v1/runs, GET and DELETE /api/v1/runs/:run_id, GET /api/v1/runs/:run_id/results (in the /api/v1 plugin). */
 export function runRoutes(api: FastifyInstance, ctx: RouteContext): void {
   const { service, serviceTimeoutMs } = ctx;
@@ -124,13 +181,7 @@ export function runRoutes(api: FastifyInstance, ctx: RouteContext): void {
       const { run_id: runId } = request.params;
       const q = request.query;
       await existingRun(ctx, runId);
-      const filters: ResultFilters = {
-        ...(q.symbol === undefined ? {} : { symbol: q.symbol }),
-        ...(q.timeframe === undefined ? {} : { timeframe: q.timeframe }),
-        ...(q.strategy_id === undefined ? {} : { strategyId: q.strategy_id }),
-        ...(q.risk_profile === undefined ? {} : { riskProfile: q.risk_profile }),
-        ...(q.long_short === undefined ? {} : { longShort: q.long_short }),
-      };
+      const filters = resultFilters(q);
       const limit = q.limit ?? DEFAULT_LIMIT;
       const offset = q.offset ?? 0;
       const page = await timed(serviceTimeoutMs, service.results(runId, filters, limit, offset));
@@ -138,4 +189,22 @@ export function runRoutes(api: FastifyInstance, ctx: RouteContext): void {
       return { results: page.results, total: page.total, limit, offset };
     },
   );
+
+  addRoute<RouteTypes<typeof ENDPOINTS.getRunSummary>>(api, API_PREFIX, ENDPOINTS.getRunSummary, async (request) => {
+    const { run_id: runId } = request.params;
+    const q = request.query;
+    await finishedRun(ctx, runId);
+    const limit = q.limit ?? DEFAULT_LIMIT;
+    const offset = q.offset ?? 0;
+    const page = await timed(Math.max(serviceTimeoutMs, REPORT_TIMEOUT_MS), service.summary(runId, resultFilters(q), limit, offset));
+    return { summary: page.rows.map(toSummaryItem), total: page.total, limit, offset, verification: page.verification };
+  });
+
+  addRoute<RouteTypes<typeof ENDPOINTS.getRunReport>>(api, API_PREFIX, ENDPOINTS.getRunReport, async (request, reply) => {
+    const { run_id: runId } = request.params;
+    await finishedRun(ctx, runId);
+    const page = await timed(Math.max(serviceTimeoutMs, REPORT_TIMEOUT_MS), service.report(runId));
+    reply.type('text/html; charset=utf-8');
+    return Buffer.from(page.buffer, page.byteOffset, page.byteLength);
+  });
 }

@@ -167,6 +167,12 @@ export const RESULTS_QUERY = {
 
 export type ResultsQuery = FromParameters<typeof RESULTS_QUERY>;
 
+/** /summary takes /results' filters and paging; long_short computes each row from that side's trades only. */
+export const SUMMARY_QUERY = {
+  ...RESULTS_QUERY,
+  long_short: { description: 'Only long or only short trades: each row\'s metrics from those trades alone.', schema: { type: 'string', enum: LONG_SHORT } },
+} as const satisfies Readonly<Record<string, ParameterDef>>;
+
 export const STRATEGIES_QUERY = {
   category: { description: 'Only strategies of this category.', schema: { type: 'string', enum: CATEGORIES } },
 } as const satisfies Readonly<Record<string, ParameterDef>>;
@@ -200,8 +206,11 @@ const summaryProperties = {
 const conditions = (description: string) => ({ type: 'array', items: ref('Condition'), description }) as const satisfies JsonSchema;
 const multiplier = (description: string) => ({ type: 'number', nullable: true, description }) as const satisfies JsonSchema;
 
+const metric = (description: string) => ({ type: 'number', nullable: true, description }) as const satisfies JsonSchema;
+
 export const SCHEMA_NAMES = [
-  'RunRequest', 'RunAccepted', 'RunSummary', 'RunStatus', 'ResultItem', 'ResultPage', 'StrategySummary', 'StrategyList',
+  'RunRequest', 'RunAccepted', 'RunSummary', 'RunStatus', 'ResultItem', 'ResultPage', 'SummaryItem', 'SummaryPage', 'ReportHtml',
+  'StrategySummary', 'StrategyList',
   'Condition', 'StrategyDetail', 'Health', 'OpenApiDocument', 'Error',
 ] as const;
 export type SchemaName = (typeof SCHEMA_NAMES)[number];
@@ -256,6 +265,52 @@ export const COMPONENT_SCHEMAS = {
     limit: { type: 'integer', minimum: 1, maximum: MAX_LIMIT },
     offset: { type: 'integer', minimum: 0 },
   }),
+  SummaryItem: object(
+    {
+      symbol: { type: 'string' },
+      timeframe: { type: 'string' },
+      strategy_id: { ...strategyId, description: 'Registry id.' },
+      strategy_name: { type: 'string' },
+      risk_profile: riskProfile,
+      trades: count('Trades of the combination.'),
+      long_trades: count('Long trades.'),
+      short_trades: count('Short trades.'),
+      win_rate: metric('The share of trades with pnl > 0; null without trades.'),
+      avg_pnl: metric('Mean pnl (pnl_pct as a fraction); null without trades.'),
+      avg_win: metric('Mean pnl of the trades with pnl > 0; null without such trades.'),
+      avg_loss: metric('Mean pnl of the trades with pnl < 0; null without such trades.'),
+      profit_factor: metric('Sum of the positive pnl / -(sum of the negative pnl); null without losses.'),
+      total_return: metric('prod(1 + pnl) - 1, trades by exit time; null without trades.'),
+      max_drawdown: metric('The largest 1 - equity/peak of the compounded equity curve (starting at 1); null without trades.'),
+      sharpe_per_trade: metric('mean(pnl) / sample standard deviation, not annualised; null with fewer than 2 trades or no deviation.'),
+      avg_bars_held: metric('Mean bars held; null without trades.'),
+      exits_stop: count('Trades closed by the stop loss.'),
+      exits_target: count('Trades closed at the profit target.'),
+      exits_trailing: count('Trades closed by the trailing stop.'),
+      exits_time: count('Trades closed by the time stop.'),
+      exits_signal: count('Trades closed by an exit signal.'),
+      never_trades: { type: 'string', nullable: true, description: 'The compiler\'s reason when the strategy can never trade, else null.' },
+    },
+    undefined,
+    'One (symbol, timeframe, strategy, risk profile) of the run: the columns of `probe report`\'s summary.csv.',
+  ),
+  SummaryPage: object({
+    summary: { type: 'array', items: ref('SummaryItem'), description: 'In the reference order: symbol, timeframe, strategy id, risk profile low/medium/high.' },
+    total: count('Rows matching the filters, all pages.'),
+    limit: { type: 'integer', minimum: 1, maximum: MAX_LIMIT },
+    offset: { type: 'integer', minimum: 0 },
+    verification: {
+      type: 'string',
+      nullable: true,
+      description:
+        'null when the run stored its trades; else the trades were recomputed and this says whether they aggregate to exactly ' +
+        'the stored results ("verified against the stored results (N rows)") or names the first difference.',
+    },
+  }),
+  ReportHtml: {
+    type: 'string',
+    description: 'The report of `probe report --run-id`: one self-contained HTML page (no network needed to view it).',
+  },
   StrategySummary: object(summaryProperties),
   StrategyList: object({ strategies: { type: 'array', items: ref('StrategySummary') } }),
   Condition: {
