@@ -9,9 +9,11 @@
  *      bare `node -e 0`;
  *   4. the warm, in-process breakdown of the engine alone (no output), a
  *      diagnostic, never the headline.
+ * After the 10,000-bar runs, a fresh `probe report --from` of their output
+ * (summary.csv and index.html), against the limits of 3 s and 25 MB.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { STRATEGIES } from '../generated/index.js';
@@ -81,7 +83,28 @@ function coldRun(data: string, out: string): ColdRun {
   return { seconds, trades: finish.trades ?? 0, rows: finish.result_rows ?? 0, peakRssMib: finish.peak_rss_mib ?? 0 };
 }
 
-function coldBench(bars: number, runs: number, python: { perStep: number }): ColdRun {
+/** The issue's limits for `probe report` at 900 combinations x 10,000 bars per timeframe. */
+const REPORT_SECONDS = 3;
+const REPORT_MB = 25;
+
+/** Fresh `probe report --from` processes on a backtest's output, timed from spawn to exit with both files written. */
+function coldReports(out: string, report: string, runs: number): void {
+  const seconds: number[] = [];
+  for (let k = 0; k < runs; k++) {
+    const started = process.hrtime.bigint();
+    const run = spawnSync(process.execPath, [CLI, 'report', '--from', out, '--out', report], { encoding: 'utf8' });
+    seconds.push(Number(process.hrtime.bigint() - started) / 1e9);
+    if (run.status !== 0) throw new Error(`probe report failed (${run.status}):\n${run.stderr}`);
+  }
+  const html = statSync(join(report, 'index.html')).size / 1e6;
+  const time = median(seconds);
+  console.log(
+    `  probe report --from (${runs} fresh processes: ${seconds.map((x) => x.toFixed(2)).join(', ')} s) => median ${time.toFixed(2)} s ` +
+      `(${time <= REPORT_SECONDS ? 'within' : 'OVER'} ${REPORT_SECONDS} s), index.html ${html.toFixed(1)} MB (${html <= REPORT_MB ? 'within' : 'OVER'} ${REPORT_MB} MB)`,
+  );
+}
+
+function coldBench(bars: number, runs: number, python: { perStep: number }, report = false): ColdRun {
   const dir = mkdtempSync(join(tmpdir(), 'probe-bench-'));
   try {
     const data = join(dir, 'data');
@@ -99,6 +122,7 @@ function coldBench(bars: number, runs: number, python: { perStep: number }): Col
       `  => median ${result.seconds.toFixed(2)} s from start to exit, CSV written; peak RSS ${result.peakRssMib} MiB; ` +
         `Python reference ~${reference.toFixed(0)} s -> ${Math.round(reference / result.seconds)}x`,
     );
+    if (report) coldReports(join(dir, 'out'), join(dir, 'report'), runs);
     return result;
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -112,7 +136,7 @@ console.log(`machine: ${availableParallelism()} cores (${cpus()[0]?.model.trim()
 console.log(`Python reference: ${(python.perStep * 1e6).toFixed(1)} us per bar-step (${python.source})`);
 console.log('');
 console.log(`1. cold probe backtest, ${BARS.toLocaleString('en')} bars per timeframe (median of ${COLD_RUNS} fresh processes):`);
-const small = coldBench(BARS, COLD_RUNS, python);
+const small = coldBench(BARS, COLD_RUNS, python, true);
 console.log('');
 console.log(`2. cold probe backtest, ${LARGE_BARS.toLocaleString('en')} bars per timeframe (median of ${COLD_RUNS}):`);
 const large = coldBench(LARGE_BARS, COLD_RUNS, python);

@@ -1,10 +1,13 @@
 /**
  * `make demo`: the main job end to end on the embedded default. Generates
  * sample bars for two symbols, imports them, runs every strategy x risk
- * profile x timeframe through `probe run` and prints the best and worst
- * strategies per timeframe by mean P&L, and how to look at the results
- * (the embedded server stops with the demo unless `probe db start` keeps it).
+ * profile x timeframe through `probe run`, then reports the run as
+ * `probe report --run-id` does (the trades recomputed and verified against
+ * the stored rows; .probe/demo-report/index.html and summary.csv) and prints
+ * the leaderboard, and how to look at the results (the embedded server stops
+ * with the demo unless `probe db start` keeps it).
  */
+import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { STRATEGIES } from '../generated/index.js';
 import { loadConfig } from '../runtime/config/config.js';
@@ -16,12 +19,17 @@ import { RISK_PROFILE_NAMES } from '../runtime/engine/risk-profiles.js';
 import { WorkerPool } from '../runtime/run/pool.js';
 import { newRunId, probeRun } from '../runtime/run/probe-run.js';
 import { SYNTHETIC_TIMEFRAMES, syntheticBars } from '../runtime/input/synthetic-bars.js';
+import { loadDatabaseReport } from '../runtime/report/from-db.js';
+import { formatLeaderboards } from '../runtime/report/leaderboard.js';
+import { summarize } from '../runtime/report/summary.js';
+import { writeReport } from '../runtime/report/write-report.js';
 
 const SYMBOLS = [
   { symbol: 'DEMOA', seed: 11, price: 180 },
   { symbol: 'DEMOB', seed: 23, price: 450 },
 ];
 const BARS = 3000;
+const REPORT_DIR = join(resolve(import.meta.dirname, '..'), '.probe', 'demo-report');
 
 const started = performance.now();
 const config = loadConfig(undefined);
@@ -49,27 +57,14 @@ try {
   });
   console.log(`run ${runId}: ${summary.combinations} combinations, ${summary.resultRows} result rows in ${summary.seconds.toFixed(2)} s`);
 
-  const ranked = await db.pool.query<{ timeframe: string; name: string; trades: number; mean: number; rank_best: number; rank_worst: number }>(
-    `WITH per_strategy AS (
-       SELECT r.timeframe, s.name, sum(r.num_trades)::int AS trades,
-              sum(r.pnl_mean * r.num_trades) / sum(r.num_trades) AS mean
-       FROM strategy_probe_results r JOIN probe_strategies s ON s.id = r.strategy_id
-       WHERE r.run_id = $1 GROUP BY r.timeframe, s.name HAVING sum(r.num_trades) >= 10)
-     SELECT *, rank() OVER (PARTITION BY timeframe ORDER BY mean DESC) AS rank_best,
-               rank() OVER (PARTITION BY timeframe ORDER BY mean ASC) AS rank_worst
-     FROM per_strategy ORDER BY timeframe, mean DESC`,
-    [runId],
-  );
-  for (const timeframe of SYNTHETIC_TIMEFRAMES) {
-    const rows = ranked.rows.filter((r) => r.timeframe === timeframe);
-    const line = (r: (typeof rows)[number]): string =>
-      `    ${r.name.padEnd(34)} ${(r.mean * 100).toFixed(3).padStart(8)} % mean P&L over ${String(r.trades).padStart(5)} trades`;
-    console.log(`\n${timeframe}: ${rows.reduce((n, r) => n + r.trades, 0)} trades by ${rows.length} strategies with 10 or more trades`);
-    console.log('  best');
-    rows.filter((r) => r.rank_best <= 3).forEach((r) => console.log(line(r)));
-    console.log('  worst');
-    rows.filter((r) => r.rank_worst <= 3).reverse().forEach((r) => console.log(line(r)));
-  }
+
+  // what a quant looks at next: the report of the run (its trades were not stored, so they are recomputed and checked)
+  const report = await loadDatabaseReport(db.pool, { runId, workerPool: workers });
+  const rows = summarize(report);
+  const written = await writeReport(report, rows, REPORT_DIR);
+  console.log(`\n${formatLeaderboards(rows)}`);
+  console.log(`trades recomputed: ${report.run.verification}`);
+  console.log(`report: ${written.htmlPath} (open it in a browser), ${written.summaryPath}`);
 } finally {
   await workers.close();
   await db.close();
