@@ -208,7 +208,10 @@ export class WorkerPool {
    * (TextsMessage): one Uint8Array per group, in order.
    */
   async texts(text: Uint8Array, starts: Uint32Array, ends: Uint32Array, groups: Uint32Array): Promise<Uint8Array[]> {
-    const done = await this.enqueue((taskId) => ({ kind: 'texts', taskId, text, starts, ends, groups }), false);
+    // posting a view clones its whole buffer (trades.csv's, twice the texts): one copy into shared memory instead
+    const shared = new Uint8Array(new SharedArrayBuffer(text.length));
+    shared.set(text);
+    const done = await this.enqueue((taskId) => ({ kind: 'texts', taskId, text: shared, starts, ends, groups }), false);
     if (done.kind !== 'texts') throw new Error(`a worker answered a texts task with ${done.kind}`);
     const out: Uint8Array[] = [];
     let at = 0;

@@ -164,6 +164,9 @@ function strategyMeta(id: number): MetaStrategy {
 export async function buildPayload(data: ReportData, summary: readonly SummaryRow[], pool?: WorkerPool): Promise<Payload> {
   if (summary.length !== data.combos.length) throw new Error(`buildReportHtml: ${summary.length} summary rows for ${data.combos.length} combinations`);
   const chunks = new Chunks();
+  // first: the texts are encoded on the pool while this thread encodes everything else
+  const members = membersByCombo(data);
+  const texts = comboTexts(data, members, pool);
   const { trades } = data;
 
   const seriesIndex = new Map(data.series.map((s, k) => [`${s.symbol}\u0000${s.timeframe}`, k]));
@@ -177,9 +180,6 @@ export async function buildPayload(data: ReportData, summary: readonly SummaryRo
     return { symbol: s.symbol, timeframe: s.timeframe, bars: s.time.length, chunk: s.time.length > 0 ? chunks.add(encodeBars(s)) : null, columns };
   });
 
-  const members = membersByCombo(data);
-  // the texts are encoded on the pool while this thread encodes the rest
-  const texts = comboTexts(data, members, pool);
   const orders = orderedTrades(data);
   const localOf = new Int32Array(trades.count);
   for (const indices of members) indices.forEach((i, k) => (localOf[i] = k));
