@@ -12,7 +12,7 @@ import { InputError } from '../errors.js';
 import { computeIndicators } from '../indicators/compute.js';
 import type { CompiledStrategy } from '../registry/compiled.js';
 import { REGISTRY_HASH } from '../registry/registry.js';
-import { DEFAULT_TIMEFRAMES, timeframeMinutes } from '../registry/vocabulary.js';
+import { BAR_COLUMNS, DEFAULT_TIMEFRAMES, timeframeMinutes } from '../registry/vocabulary.js';
 import type { Dataset } from '../run/backtest.js';
 import { WorkerPool } from '../run/pool.js';
 import { indicatorsNeeded } from '../run/prepare.js';
@@ -37,7 +37,7 @@ export interface DatabaseReportOptions {
 }
 
 const DAY_MS = 86_400_000;
-const BAR_NAMES: ReadonlySet<string> = new Set(['open', 'high', 'low', 'close', 'volume']);
+const BAR_NAMES: ReadonlySet<string> = new Set(BAR_COLUMNS);
 const BY_NAME: ReadonlyMap<string, CompiledStrategy> = new Map(STRATEGIES.map((s) => [s.name, s]));
 /** "Exit reason: <reason>; ..." (or without the tail), as the engine writes a close justification. */
 const EXIT_REASON_TEXT = /^Exit reason: ([a-z_]+)/;

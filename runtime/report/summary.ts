@@ -3,23 +3,33 @@ import { diagnosticsOf } from '../registry/diagnostics.js';
 import { tradeMetrics } from './metrics.js';
 import type { ReportData, ReportTrades, SummaryRow } from './model.js';
 
-/**
- * Each combination's trade indices, ordered by exit time, then entry time
- * (the order the metrics compound in). A combination's trades are
- * contiguous; within it the engine's order is kept for equal times.
- */
-export function orderedTrades(data: Pick<ReportData, 'combos' | 'trades'>): Uint32Array[] {
+/** Each combination's trade indices, in their order in ReportData.trades (a stable counting sort). */
+export function tradesByCombo(data: Pick<ReportData, 'combos' | 'trades'>): Uint32Array[] {
   const { trades } = data;
   const counts = new Uint32Array(data.combos.length);
   for (let i = 0; i < trades.count; i++) counts[trades.combo[i]!]!++;
-  const orders = Array.from(counts, (n) => new Uint32Array(n));
+  const members = Array.from(counts, (n) => new Uint32Array(n));
   const filled = new Uint32Array(data.combos.length);
   for (let i = 0; i < trades.count; i++) {
     const c = trades.combo[i]!;
-    orders[c]![filled[c]!++] = i;
+    members[c]![filled[c]!++] = i;
   }
-  for (const order of orders) if (!inExitOrder(trades, order)) sortByExit(trades, order);
-  return orders;
+  return members;
+}
+
+/**
+ * Each combination's trade indices, ordered by exit time, then entry time
+ * (the order the metrics compound in); within equal times the engine's
+ * order is kept. `members` (tradesByCombo) is left as it is: a combination
+ * already in exit order, the usual case, is returned as is, others sorted
+ * into a copy.
+ */
+export function orderedTrades(
+  data: Pick<ReportData, 'combos' | 'trades'>,
+  members: readonly Uint32Array[] = tradesByCombo(data),
+): Uint32Array[] {
+  const { trades } = data;
+  return members.map((order) => (inExitOrder(trades, order) ? order : sortByExit(trades, order)));
 }
 
 function inExitOrder(trades: ReportTrades, order: Uint32Array): boolean {
@@ -31,9 +41,8 @@ function compareExit(trades: ReportTrades, a: number, b: number): number {
   return trades.exitTime[a]! - trades.exitTime[b]! || trades.entryTime[a]! - trades.entryTime[b]! || a - b;
 }
 
-function sortByExit(trades: ReportTrades, order: Uint32Array): void {
-  const sorted = Array.from(order).sort((a, b) => compareExit(trades, a, b));
-  order.set(sorted);
+function sortByExit(trades: ReportTrades, order: Uint32Array): Uint32Array {
+  return Uint32Array.from(Array.from(order).sort((a, b) => compareExit(trades, a, b)));
 }
 
 /** The compiler's reason a strategy can never trade (its first finding), or null. */

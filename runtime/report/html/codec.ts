@@ -9,6 +9,7 @@
  * 1-byte ones, so each column is aligned in the chunk and decodes as a view
  * without copying.
  */
+import type { Bars as SeriesBars } from '../../series/bars.js';
 
 /** Trades of one combination. */
 export interface ComboTrades {
@@ -357,17 +358,11 @@ export function decodeTexts(bytes: Uint8Array): string[] {
 }
 
 /** Bars of one (symbol, timeframe), exact: trade prices are guessed from them. */
-export interface Bars {
+export interface Bars extends Omit<SeriesBars, 'length'> {
   readonly count: number;
-  readonly time: Float64Array;
-  readonly open: Float64Array;
-  readonly high: Float64Array;
-  readonly low: Float64Array;
-  readonly close: Float64Array;
-  readonly volume: Float64Array;
 }
 
-export function encodeBars(bars: { readonly time: ArrayLike<number>; readonly open: ArrayLike<number>; readonly high: ArrayLike<number>; readonly low: ArrayLike<number>; readonly close: ArrayLike<number>; readonly volume: ArrayLike<number> }): Uint8Array {
+export function encodeBars(bars: Omit<SeriesBars, 'length'>): Uint8Array {
   const n = bars.time.length;
   const columns = new Float64Array(6 * n);
   [bars.time, bars.open, bars.high, bars.low, bars.close, bars.volume].forEach((column, k) => columns.set(column, k * n));

@@ -4,7 +4,7 @@ import { registryEntry } from '../../registry/registry.js';
 import { diagnosticsOf } from '../../registry/diagnostics.js';
 import { EXIT_REASONS } from '../../engine/trade.js';
 import type { ReportData, SummaryRow } from '../model.js';
-import { neverTradesReason, orderedTrades } from '../summary.js';
+import { neverTradesReason, orderedTrades, tradesByCombo } from '../summary.js';
 import { SUMMARY_COLUMNS, summaryRecord } from '../summary-csv.js';
 import type { WorkerPool } from '../../run/pool.js';
 import { encodeBars, encodeTexts, encodeTrades, quantiseColumn } from './codec.js';
@@ -76,20 +76,6 @@ class Chunks {
       return text;
     });
   }
-}
-
-/** Trade indices per combination, in their order in ReportData.trades (a stable counting sort). */
-function membersByCombo(data: ReportData): Uint32Array[] {
-  const { trades } = data;
-  const counts = new Uint32Array(data.combos.length);
-  for (let i = 0; i < trades.count; i++) counts[trades.combo[i]!]!++;
-  const members = [...counts].map((n) => new Uint32Array(n));
-  const filled = new Uint32Array(data.combos.length);
-  for (let i = 0; i < trades.count; i++) {
-    const c = trades.combo[i]!;
-    members[c]![filled[c]!++] = i;
-  }
-  return members;
 }
 
 const pick = <T extends Float64Array | Int32Array | Uint8Array>(column: T, indices: Uint32Array, make: new (n: number) => T): T => {
@@ -165,7 +151,7 @@ export async function buildPayload(data: ReportData, summary: readonly SummaryRo
   if (summary.length !== data.combos.length) throw new Error(`buildReportHtml: ${summary.length} summary rows for ${data.combos.length} combinations`);
   const chunks = new Chunks();
   // first: the texts are encoded on the pool while this thread encodes everything else
-  const members = membersByCombo(data);
+  const members = tradesByCombo(data);
   const texts = comboTexts(data, members, pool);
   const { trades } = data;
 
@@ -180,7 +166,7 @@ export async function buildPayload(data: ReportData, summary: readonly SummaryRo
     return { symbol: s.symbol, timeframe: s.timeframe, bars: s.time.length, chunk: s.time.length > 0 ? chunks.add(encodeBars(s)) : null, columns };
   });
 
-  const orders = orderedTrades(data);
+  const orders = orderedTrades(data, members);
   const localOf = new Int32Array(trades.count);
   for (const indices of members) indices.forEach((i, k) => (localOf[i] = k));
   const noBars = { time: new Float64Array(0), open: new Float64Array(0), close: new Float64Array(0) };
